@@ -1,0 +1,15 @@
+/** @type {import('jest').Config} */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
+  // msw 2 pulls in ESM-only packages (.mjs); jest on Node 20 cannot require them untransformed.
+  transformIgnorePatterns: ['/node_modules/(?!(until-async|rettime|@open-draft|headers-polyfill|tough-cookie)/).+\\.c?js$'],
+  // Integration tests start whole stacks; give them room without hiding a hang.
+  testTimeout: 30000,
+  maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+};

@@ -1,0 +1,65 @@
+import { delay, http, HttpResponse, type RequestHandler } from 'msw';
+
+/** Faults a test, the benchmark or `MOCK_*` variables put on a department system at run time. */
+export interface DepartmentFaults {
+  /** Added to every request, in milliseconds. */
+  latencyMs: number;
+  /** Share of requests answered 503, from 0 to 1. */
+  failureRate: number;
+  /** Every request answered 503: the system is down. */
+  down: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  search: string;
+  body: unknown;
+}
+
+/** A department system as msw handlers: served in-process (setupServer) or over HTTP (serve.ts). */
+export interface MockDepartment {
+  id: string;
+  name: string;
+  /** Where in-process interception expects it; the HTTP server maps its own origin onto this. */
+  baseUrl: string;
+  handlers: RequestHandler[];
+  faults: DepartmentFaults;
+  /** Every request the system received, in order: tests count these. */
+  requests: RecordedRequest[];
+}
+
+export const noFaults = (): DepartmentFaults => ({ latencyMs: 0, failureRate: 0, down: false });
+
+/**
+ * A first handler that records the request and applies the faults; it answers only
+ * when it fails the request, otherwise msw falls through to the department's handlers.
+ */
+export function faultAndRecordHandler(baseUrl: string, faults: DepartmentFaults, requests: RecordedRequest[]): RequestHandler {
+  return http.all(`${baseUrl}/*`, async ({ request }) => {
+    const url = new URL(request.url);
+    let body: unknown = undefined;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const text = await request.clone().text();
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
+    }
+    requests.push({ method: request.method, path: url.pathname, search: url.search, body });
+    if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    if (faults.down || (faults.failureRate > 0 && Math.random() < faults.failureRate)) {
+      return HttpResponse.json({ error: 'service unavailable' }, { status: 503 });
+    }
+    return undefined;
+  });
+}
+
+export async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    return undefined;
+  }
+}
