@@ -1,4 +1,4 @@
-import { delay, http, HttpResponse, type RequestHandler } from 'msw';
+import { http, HttpResponse, type RequestHandler } from 'msw';
 
 /** Faults a test, the benchmark or `MOCK_*` variables put on a department system at run time. */
 export interface DepartmentFaults {
@@ -48,7 +48,8 @@ export function faultAndRecordHandler(baseUrl: string, faults: DepartmentFaults,
       }
     }
     requests.push({ method: request.method, path: url.pathname, search: url.search, body });
-    if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    // unref: a slow answer still pending must not keep a finished test run alive.
+    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs).unref());
     if (faults.down || (faults.failureRate > 0 && Math.random() < faults.failureRate)) {
       return HttpResponse.json({ error: 'service unavailable' }, { status: 503 });
     }

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  supergraphPath: string;
+  /** Subgraph name → URL, replacing the URL written in the supergraph. */
+  subgraphUrls: Record<string, string>;
+  logLevel: string;
+  maxBodyBytes: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+export const DEFAULT_SUPERGRAPH = resolve(__dirname, '..', 'schema', 'supergraph.graphql');
+
+/** The variable that overrides a subgraph's URL: `SUBGRAPH_<NAME>_URL`, NAME upper-cased. */
+export const subgraphUrlVariable = (name: string) => `SUBGRAPH_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+
+const port = (name: string) =>
+  z.coerce.number({ error: `${name} must be a port number` }).int(`${name} must be a whole number`).min(0, `${name} must be 0–65535`).max(65535, `${name} must be 0–65535`);
+
+/**
+ * Reads the gateway's settings once, from flags (`--supergraph`, `--port`, `--host`)
+ * over environment variables over defaults. Throws one error listing every problem.
+ */
+export function readGatewayConfig(argv: readonly string[], env: Env): GatewayConfig {
+  const flags = parseFlags(argv);
+  const subgraphUrls: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const m = /^SUBGRAPH_(.+)_URL$/.exec(key);
+    if (m && value) subgraphUrls[m[1]!.toLowerCase()] = value;
+  }
+  const schema = z.object({
+    port: port('PORT (or --port)').default(4000),
+    host: z.string().min(1).default('127.0.0.1'),
+    supergraphPath: z.string().default(DEFAULT_SUPERGRAPH),
+    subgraphUrls: z.record(z.string(), z.url({ error: 'SUBGRAPH_<NAME>_URL must be an http(s) URL' })),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+    maxBodyBytes: z.coerce.number().int().positive('MAX_BODY_BYTES must be greater than 0').default(1_000_000),
+  });
+  const parsed = schema.safeParse({
+    port: flags.port ?? env.PORT,
+    host: flags.host ?? env.HOST,
+    supergraphPath: flags.supergraph ?? env.SUPERGRAPH_PATH,
+    subgraphUrls,
+    logLevel: env.LOG_LEVEL,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+  });
+  if (!parsed.success) throw new Error(`gateway configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const config = { ...parsed.data, supergraphPath: resolve(parsed.data.supergraphPath) };
+  if (!existsSync(config.supergraphPath)) {
+    throw new Error(`gateway configuration: no supergraph at ${config.supergraphPath} (set --supergraph or SUPERGRAPH_PATH; \`npm run compose\` writes ours)`);
+  }
+  return config;
+}
+
+function parseFlags(argv: readonly string[]): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--(supergraph|port|host)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new Error(`gateway: unknown argument "${arg}"; usage: gateway [--supergraph <file>] [--port <n>] [--host <address>]`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) throw new Error(`gateway: ${arg} needs a value`);
+    flags[m[1]!] = value;
+  }
+  return flags;
+}

@@ -1,0 +1,38 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every `extensions.code` this project emits, defined once with its meaning.
+ * Tests assert these codes, never message text.
+ */
+export const ERROR_CODES = {
+  BAD_USER_INPUT: 'An argument failed a check; the message says which check and what arrived. Fix the input and retry.',
+  BAD_REQUEST: 'The HTTP request itself is malformed (not JSON, too large, no query). Fix the request.',
+  DEPARTMENT_UNAVAILABLE:
+    'A department system did not answer in time or answered with an error. Its fields are null; the rest of the response is served. Retry later; `extensions.department` names it.',
+  DEPARTMENT_ERROR:
+    'A department system answered with something this gateway cannot read (a changed or broken interface). Report it to the department named in `extensions.department`.',
+  INTERNAL_SERVER_ERROR: 'A bug in this gateway or a subgraph. The request id in the logs finds it.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function badUserInput(message: string, argument: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode, argument } });
+}
+
+export interface DepartmentRef {
+  id: string;
+  name: string;
+}
+
+export function departmentUnavailable(department: DepartmentRef, reason: string): GraphQLError {
+  return new GraphQLError(`${department.name} is unavailable (${reason}); its data is missing from this response, retry later`, {
+    extensions: { code: 'DEPARTMENT_UNAVAILABLE' satisfies ErrorCode, department: department.id, reason },
+  });
+}
+
+export function departmentError(department: DepartmentRef, reason: string): GraphQLError {
+  return new GraphQLError(`${department.name} answered something unexpected (${reason})`, {
+    extensions: { code: 'DEPARTMENT_ERROR' satisfies ErrorCode, department: department.id, reason },
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * The embedded default: the three mock department systems over HTTP, the three
+ * subgraphs in front of them, and the gateway over the composed supergraph, each on
+ * its own port. `npm start` runs it on fixed ports; tests run it on ephemeral ones.
+ */
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SUPERGRAPH } from '../gateway/config';
+import { createGateway } from '../gateway/server';
+import { listen, type Listening } from '../lib/listen';
+import type { Logger } from '../lib/logger';
+import { createDepartments, generateCounty, serveDepartment, type DepartmentFaults, type MockDepartments } from '../mocks';
+import type { DepartmentId } from '../mocks';
+import { createConstructionSubgraph } from '../subgraphs/construction';
+import { createEnterpriseSubgraph } from '../subgraphs/enterprise';
+import { createLandSubgraph } from '../subgraphs/land';
+import type { DepartmentClientConfig } from '../subgraphs/shared/config';
+import type { SubgraphService } from '../subgraphs/shared/subgraph-service';
+
+export const DEPARTMENT_IDS: readonly DepartmentId[] = ['enterprise', 'land', 'construction'];
+
+export interface EmbeddedStackOptions {
+  host?: string;
+  gatewayPort?: number;
+  subgraphPorts?: Partial<Record<DepartmentId, number>>;
+  departmentPorts?: Partial<Record<DepartmentId, number>>;
+  /** Client settings per department; `url` empty means "start the mock and use it". */
+  departmentClients: Record<DepartmentId, Omit<DepartmentClientConfig, 'url'> & { url?: string }>;
+  faults?: Partial<Record<DepartmentId, DepartmentFaults>>;
+  seed?: number;
+  logger: Logger;
+  /** Called as each part comes up, for a person watching `npm start`. */
+  onProgress?: (message: string) => void;
+}
+
+export interface EmbeddedStack {
+  gatewayUrl: string;
+  subgraphUrls: Record<DepartmentId, string>;
+  departmentUrls: Record<DepartmentId, string>;
+  /** The mock systems (their data, faults and request logs). */
+  departments: MockDepartments;
+  subgraphs: Record<DepartmentId, SubgraphService>;
+  stop(): Promise<void>;
+}
+
+const FACTORIES = {
+  enterprise: createEnterpriseSubgraph,
+  land: createLandSubgraph,
+  construction: createConstructionSubgraph,
+} as const;
+
+export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  const host = options.host ?? '127.0.0.1';
+  const progress = options.onProgress ?? (() => {});
+  const opened: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const close of opened.reverse()) await close().catch(() => {});
+  };
+  try {
+    const departments = createDepartments(generateCounty(options.seed), options.faults);
+    const departmentUrls = {} as Record<DepartmentId, string>;
+    for (const id of DEPARTMENT_IDS) {
+      const external = options.departmentClients[id].url;
+      if (external) {
+        departmentUrls[id] = external;
+        progress(`department ${id}: using ${external}`);
+        continue;
+      }
+      const served = await serveDepartment(departments[id], options.departmentPorts?.[id] ?? 0, host);
+      opened.push(served.close);
+      departmentUrls[id] = served.url;
+      progress(`department ${id} (mock): ${served.url}`);
+    }
+
+    const subgraphs = {} as Record<DepartmentId, SubgraphService>;
+    const subgraphUrls = {} as Record<DepartmentId, string>;
+    for (const id of DEPARTMENT_IDS) {
+      const config = { ...options.departmentClients[id], url: departmentUrls[id] };
+      const subgraph = FACTORIES[id](config, options.logger.child({ subgraph: id }));
+      await subgraph.start();
+      opened.push(subgraph.stop);
+      const listening: Listening = await listen(subgraph.server, options.subgraphPorts?.[id] ?? 0, host, `set ${id.toUpperCase()}_SUBGRAPH_PORT`);
+      opened.push(listening.close);
+      subgraphs[id] = subgraph;
+      subgraphUrls[id] = `${listening.url}/graphql`;
+      progress(`subgraph ${id}: ${subgraphUrls[id]}`);
+    }
+
+    const gateway = createGateway({
+      supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
+      subgraphUrls,
+      logger: options.logger.child({ component: 'gateway' }),
+    });
+    await gateway.start();
+    opened.push(gateway.stop);
+    const listening = await listen(gateway.server, options.gatewayPort ?? 0, host, 'set PORT');
+    opened.push(listening.close);
+    const gatewayUrl = `${listening.url}/graphql`;
+    progress(`gateway: ${gatewayUrl}`);
+
+    return { gatewayUrl, subgraphUrls, departmentUrls, departments, subgraphs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { DepartmentId } from '../mocks';
+import type { DepartmentFaults } from '../mocks';
+import { readDepartmentClientConfig } from '../subgraphs/shared/config';
+import type { EmbeddedStackOptions } from './embedded-stack';
+
+type Env = Record<string, string | undefined>;
+
+export interface StartConfig {
+  host: string;
+  gatewayPort: number;
+  subgraphPorts: Record<DepartmentId, number>;
+  departmentPorts: Record<DepartmentId, number>;
+  departmentClients: EmbeddedStackOptions['departmentClients'];
+  faults: Record<DepartmentId, DepartmentFaults>;
+  seed: number;
+  logLevel: string;
+}
+
+const DEFAULTS: Record<DepartmentId, { subgraphPort: number; departmentPort: number; timeoutMs: number; latencyMs: number; maxConcurrency: number }> = {
+  enterprise: { subgraphPort: 4001, departmentPort: 4101, timeoutMs: 3000, latencyMs: 3, maxConcurrency: 8 },
+  // The legacy land system is slow and answers one parcel at a time.
+  land: { subgraphPort: 4002, departmentPort: 4102, timeoutMs: 5000, latencyMs: 15, maxConcurrency: 4 },
+  construction: { subgraphPort: 4003, departmentPort: 4103, timeoutMs: 3000, latencyMs: 3, maxConcurrency: 8 },
+};
+
+/** Every setting of `npm start`, read and checked once; see the README's configuration table. */
+export function readStartConfig(env: Env): StartConfig {
+  const problems: string[] = [];
+  const num = (name: string, fallback: number, schema: z.ZodNumber) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const parsed = schema.safeParse(Number(raw));
+    if (!parsed.success) problems.push(`${name}="${raw}": ${parsed.error.issues[0]!.message}`);
+    return parsed.success ? parsed.data : fallback;
+  };
+  const portSchema = z.number().int('must be a whole number').min(0, 'must be 0–65535').max(65535, 'must be 0–65535');
+
+  const subgraphPorts = {} as StartConfig['subgraphPorts'];
+  const departmentPorts = {} as StartConfig['departmentPorts'];
+  const departmentClients = {} as StartConfig['departmentClients'];
+  const faults = {} as StartConfig['faults'];
+  for (const id of Object.keys(DEFAULTS) as DepartmentId[]) {
+    const d = DEFAULTS[id];
+    const P = id.toUpperCase();
+    subgraphPorts[id] = num(`${P}_SUBGRAPH_PORT`, d.subgraphPort, portSchema);
+    departmentPorts[id] = num(`${P}_DEPARTMENT_PORT`, d.departmentPort, portSchema);
+    faults[id] = {
+      latencyMs: num(`MOCK_${P}_LATENCY_MS`, d.latencyMs, z.number().min(0, 'must be 0 or more')),
+      failureRate: num(`MOCK_${P}_FAILURE_RATE`, 0, z.number().min(0, 'must be 0–1').max(1, 'must be 0–1')),
+      down: false,
+    };
+    try {
+      // With no <P>_DEPARTMENT_URL the mock is started and its URL filled in later.
+      const { url, ...client } = readDepartmentClientConfig(env, P, env[`${P}_DEPARTMENT_URL`] ?? 'http://mock.invalid', d);
+      departmentClients[id] = { ...client, url: env[`${P}_DEPARTMENT_URL`] ? url : undefined };
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  const config: StartConfig = {
+    host: env.HOST || '127.0.0.1',
+    gatewayPort: num('PORT', 4000, portSchema),
+    subgraphPorts,
+    departmentPorts,
+    departmentClients,
+    faults,
+    seed: num('DATA_SEED', 522633, z.number().int('must be a whole number')),
+    logLevel: env.LOG_LEVEL || 'warn',
+  };
+  if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);
+  return config;
+}

@@ -1,0 +1,160 @@
+import type DataLoader from 'dataloader';
+import { departmentError } from '../../lib/errors';
+import type { BoundedCache } from '../shared/cache';
+import { createCachedLoader } from '../shared/cached-loader';
+import type { DepartmentHttp } from '../shared/department-http';
+
+export type ProjectStage = 'PROJECT_LAND_PLANNING' | 'ENGINEERING_PERMIT' | 'CONSTRUCTION_PERMIT' | 'COMPLETION_ACCEPTANCE';
+export type InvolvementRole = 'APPLICANT' | 'SURVEY' | 'DESIGN' | 'CONSTRUCTION' | 'SUPERVISION';
+
+/** How the department writes each value; the schema speaks the enum names. */
+const STAGES: Record<string, ProjectStage> = {
+  立项用地规划许可: 'PROJECT_LAND_PLANNING',
+  工程建设许可: 'ENGINEERING_PERMIT',
+  施工许可: 'CONSTRUCTION_PERMIT',
+  竣工验收: 'COMPLETION_ACCEPTANCE',
+};
+const STAGE_NAMES = Object.fromEntries(Object.entries(STAGES).map(([name, stage]) => [stage, name])) as Record<ProjectStage, string>;
+const INVESTOR_TYPES: Record<string, string> = { 政府投资: 'GOVERNMENT', 企业投资: 'ENTERPRISE' };
+const APPROVAL_MODES: Record<string, string> = { 审批: 'APPROVAL', 核准: 'RATIFICATION', 备案: 'FILING' };
+const NATURES: Record<string, string> = { 新建: 'NEW_BUILD', 扩建: 'EXPANSION', 改建: 'RECONSTRUCTION' };
+const REVIEW_RESULTS: Record<string, string> = { 合格: 'PASSED', 不合格: 'FAILED', 审查中: 'IN_REVIEW' };
+const PERMIT_STATUSES: Record<string, string> = { 有效: 'VALID', 变更: 'AMENDED', 注销: 'REVOKED' };
+
+/** A project as the department sends it. */
+interface WireProject {
+  code: string;
+  name: string;
+  applicantUscc: string;
+  parcelUnitNumber: string;
+  location: string;
+  townCode: string;
+  totalInvestment: number;
+  investorType: string;
+  approvalMode: string;
+  approvalDocumentNumber: string;
+  nature: string;
+  buildingArea: number;
+  floors: number;
+  structure: string;
+  stage: string;
+  constructionPermitRequired: boolean;
+  drawingReview: { result: string; certificateNumber: string | null; reviewedOn: string | null; agency: string } | null;
+  constructionPermit: { number: string; issuedOn: string; validUntil: string; status: string; licenceId: string; caseNumber: string } | null;
+  participants: { role: string; uscc: string; qualification: string }[];
+  projectManager: { name: string; registrationNumber: string } | null;
+  completionFiling: { number: string; filedOn: string } | null;
+}
+
+export type Project = Omit<WireProject, 'stage' | 'investorType' | 'approvalMode' | 'nature' | 'drawingReview' | 'constructionPermit'> & {
+  stage: ProjectStage;
+  investorType: string;
+  approvalMode: string;
+  nature: string;
+  drawingReview: (Omit<NonNullable<WireProject['drawingReview']>, 'result'> & { result: string }) | null;
+  constructionPermit: (Omit<NonNullable<WireProject['constructionPermit']>, 'status'> & { status: string }) | null;
+};
+
+export interface Involvement {
+  code: string;
+  role: InvolvementRole;
+}
+
+export interface ProjectPage {
+  total: number;
+  projects: Project[];
+}
+
+export interface ConstructionSystem {
+  http: DepartmentHttp;
+  projects: BoundedCache<Project>;
+  involvements: BoundedCache<Involvement[]>;
+}
+
+const MAX_BATCH = 500;
+
+/** 住建局 construction system, for one GraphQL request. */
+export class ConstructionClient {
+  private readonly byCode: DataLoader<string, Project | null>;
+  private readonly byEnterprise: DataLoader<string, Involvement[] | null>;
+
+  constructor(private readonly system: ConstructionSystem) {
+    this.byCode = createCachedLoader(system.projects, (codes) => this.fetchProjects(codes), { maxBatchSize: MAX_BATCH });
+    this.byEnterprise = createCachedLoader(system.involvements, (uscc) => this.fetchInvolvements(uscc), { maxBatchSize: MAX_BATCH });
+  }
+
+  project(code: string): Promise<Project | null> {
+    return this.byCode.load(code);
+  }
+
+  async involvements(uscc: string): Promise<Involvement[]> {
+    return (await this.byEnterprise.load(uscc)) ?? [];
+  }
+
+  async page(filter: { offset: number; limit: number; stage?: ProjectStage; townCode?: string }): Promise<ProjectPage> {
+    const { http } = this.system;
+    const query = new URLSearchParams({ offset: String(filter.offset), limit: String(filter.limit) });
+    if (filter.stage) query.set('stage', STAGE_NAMES[filter.stage]);
+    if (filter.townCode) query.set('townCode', filter.townCode);
+    const answer = await http.get<{ total?: number; data?: WireProject[] }>(`/api/projects?${query}`);
+    if (answer.status !== 200 || !Array.isArray(answer.body?.data) || typeof answer.body.total !== 'number') {
+      throw departmentError(http.department, `project list answered HTTP ${answer.status}`);
+    }
+    const projects = answer.body.data.map((wire) => {
+      const project = toProject(wire, http);
+      if (project instanceof Error) throw project;
+      // Entity fetches later in this request find the page's projects without asking again.
+      this.byCode.prime(project.code, project);
+      this.system.projects.set(project.code, project);
+      return project;
+    });
+    return { total: answer.body.total, projects };
+  }
+
+  private async fetchProjects(codes: readonly string[]): Promise<(Project | null | Error)[]> {
+    const { http } = this.system;
+    const answer = await http.post<{ data?: WireProject[] }>('/api/projects/batch', { codes });
+    if (answer.status !== 200 || !Array.isArray(answer.body?.data)) {
+      throw departmentError(http.department, `batch query answered HTTP ${answer.status}`);
+    }
+    const found = new Map(answer.body.data.map((p) => [p.code, p]));
+    return codes.map((code) => {
+      const wire = found.get(code);
+      return wire ? toProject(wire, http) : null;
+    });
+  }
+
+  private async fetchInvolvements(usccList: readonly string[]): Promise<Involvement[][]> {
+    const { http } = this.system;
+    const answer = await http.post<{ data?: Record<string, Involvement[]> }>('/api/projects/by-enterprise', { usccList });
+    const data = answer.body?.data;
+    if (answer.status !== 200 || !data || typeof data !== 'object') {
+      throw departmentError(http.department, `projects-by-enterprise answered HTTP ${answer.status}`);
+    }
+    return usccList.map((uscc) => data[uscc] ?? []);
+  }
+}
+
+function toProject(wire: WireProject, http: DepartmentHttp): Project | Error {
+  const stage = STAGES[wire.stage];
+  const investorType = INVESTOR_TYPES[wire.investorType];
+  const approvalMode = APPROVAL_MODES[wire.approvalMode];
+  const nature = NATURES[wire.nature];
+  const review = wire.drawingReview;
+  const reviewResult = review && REVIEW_RESULTS[review.result];
+  const permit = wire.constructionPermit;
+  const permitStatus = permit && PERMIT_STATUSES[permit.status];
+  // A value we cannot map is reported, never guessed: a wrong permit status misleads a reviewer.
+  if (!stage || !investorType || !approvalMode || !nature || (review && !reviewResult) || (permit && !permitStatus)) {
+    return departmentError(http.department, `project ${wire.code} has a value this gateway does not know`);
+  }
+  return {
+    ...wire,
+    stage,
+    investorType,
+    approvalMode,
+    nature,
+    drawingReview: review ? { ...review, result: reviewResult! } : null,
+    constructionPermit: permit ? { ...permit, status: permitStatus! } : null,
+  };
+}

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import type { DepartmentRef } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { BoundedCache } from '../shared/cache';
+import type { DepartmentClientConfig } from '../shared/config';
+import { DepartmentHttp } from '../shared/department-http';
+import { loadSchema } from '../shared/schema-file';
+import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
+import { ConstructionClient, type Involvement, type Project } from './client';
+import { resolvers, type ConstructionContext } from './resolvers';
+
+export const CONSTRUCTION_SYSTEM: DepartmentRef = { id: 'construction', name: '住建局 construction system' };
+
+export function createConstructionSubgraph(department: DepartmentClientConfig, logger: Logger): SubgraphService {
+  const http = new DepartmentHttp({ department: CONSTRUCTION_SYSTEM, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
+  const cacheOptions = { ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys };
+  const projects = new BoundedCache<Project>(cacheOptions);
+  const involvements = new BoundedCache<Involvement[]>(cacheOptions);
+  return createSubgraphService<ConstructionContext>({
+    name: 'construction',
+    typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
+    resolvers,
+    context: () => ({ projects: new ConstructionClient({ http, projects, involvements }) }),
+    logger,
+    caches: [projects, involvements],
+  });
+}

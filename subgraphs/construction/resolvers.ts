@@ -1,0 +1,64 @@
+import { checkProjectCode, checkTownCode } from '../../domain/identifiers';
+import { badUserInput } from '../../lib/errors';
+import { requireValid } from '../shared/inputs';
+import type { Resolvers } from '../shared/subgraph-service';
+import type { ConstructionClient, InvolvementRole, Project, ProjectStage } from './client';
+
+export interface ConstructionContext {
+  projects: ConstructionClient;
+}
+
+const MAX_PAGE_SIZE = 100;
+
+interface ListArgs {
+  first?: number | null;
+  after?: string | null;
+  stage?: ProjectStage | null;
+  townCode?: string | null;
+}
+
+export const resolvers: Resolvers<ConstructionContext> = {
+  Query: {
+    constructionProject: (_: unknown, args: { code: string }, ctx: ConstructionContext) =>
+      ctx.projects.project(requireValid('code', args.code, checkProjectCode)),
+    constructionProjects: async (_: unknown, args: ListArgs, ctx: ConstructionContext) => {
+      const first = args.first ?? 20;
+      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+        throw badUserInput(`argument "first" must be 1–${MAX_PAGE_SIZE}, got ${first}`, 'first');
+      }
+      const offset = args.after ? decodeCursor(args.after) : 0;
+      const townCode = args.townCode ?? undefined;
+      if (townCode !== undefined) requireValid('townCode', townCode, checkTownCode);
+      const page = await ctx.projects.page({ offset, limit: first, stage: args.stage ?? undefined, townCode });
+      const end = offset + page.projects.length;
+      return {
+        nodes: page.projects,
+        totalCount: page.total,
+        pageInfo: { hasNextPage: end < page.total, endCursor: page.projects.length ? encodeCursor(end) : null },
+      };
+    },
+  },
+  ConstructionProject: {
+    __resolveReference: (ref: { code: string }, ctx: ConstructionContext) => ctx.projects.project(ref.code),
+    applicant: (p: Project) => ({ uscc: p.applicantUscc }),
+    parcel: (p: Project) => ({ unitNumber: p.parcelUnitNumber }),
+    participants: (p: Project) => p.participants.map((x) => ({ role: x.role, qualification: x.qualification, enterprise: { uscc: x.uscc } })),
+  },
+  Enterprise: {
+    projects: async (e: { uscc: string }, args: { role?: InvolvementRole | null }, ctx: ConstructionContext) => {
+      const involvements = await ctx.projects.involvements(e.uscc);
+      const codes = [...new Set(involvements.filter((i) => !args.role || i.role === args.role).map((i) => i.code))];
+      const projects = await Promise.all(codes.map((code) => ctx.projects.project(code)));
+      return projects.filter((p): p is Project => p !== null);
+    },
+  },
+};
+
+/** Cursors are opaque to callers; inside they are the offset of the next record. */
+const encodeCursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  const match = /^offset:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw badUserInput('argument "after" is not a cursor this API gave out; pass a pageInfo.endCursor', 'after');
+  return Number(match[1]);
+}

@@ -1,0 +1,97 @@
+import type DataLoader from 'dataloader';
+import { departmentError } from '../../lib/errors';
+import type { BoundedCache } from '../shared/cache';
+import { createCachedLoader } from '../shared/cached-loader';
+import type { DepartmentHttp } from '../shared/department-http';
+
+export type RegistrationStatus = 'SUBSISTING' | 'IN_BUSINESS' | 'REVOKED' | 'DEREGISTERED' | 'MOVED_OUT';
+
+const STATUS: Record<string, RegistrationStatus> = {
+  存续: 'SUBSISTING',
+  在业: 'IN_BUSINESS',
+  吊销: 'REVOKED',
+  注销: 'DEREGISTERED',
+  迁出: 'MOVED_OUT',
+};
+
+/** An enterprise as the registry sends it (its wire format, camelCase JSON). */
+interface RegistryEnterprise {
+  uscc: string;
+  registrationNumber: string | null;
+  name: string;
+  type: string;
+  status: string;
+  establishedOn: string;
+  businessTermFrom: string;
+  businessTermTo: string | null;
+  registrationAuthority: string;
+  legalRepresentative: { name: string; idType: string; idNumber: string; mobile: string };
+  registeredCapital: number;
+  currency: string;
+  address: string;
+  regionCode: string;
+  businessScope: string;
+  industryCode: string;
+  industryName: string;
+  abnormalRecords: { reason: string; listedOn: string; removedOn: string | null; authority: string }[];
+  licenses: { name: string; number: string; issuedOn: string; validUntil: string | null; authority: string }[];
+  changes: { changedOn: string; item: string; before: string; after: string }[];
+  businessLicenceId: string;
+}
+
+export type Enterprise = Omit<RegistryEnterprise, 'status' | 'businessTermFrom' | 'businessTermTo' | 'industryCode' | 'industryName'> & {
+  status: RegistrationStatus;
+  businessTerm: { from: string; to: string | null };
+  industry: { code: string; name: string };
+};
+
+/** What a subgraph process holds for the registry: its HTTP door and the shared cache. */
+export interface EnterpriseRegistry {
+  http: DepartmentHttp;
+  cache: BoundedCache<Enterprise>;
+}
+
+/** The registry takes at most this many codes per batch query. */
+const MAX_BATCH = 500;
+
+/**
+ * 市场监管局 enterprise registry, for one GraphQL request: every lookup in the request
+ * is collected into one batch query (and de-duplicated) per tick.
+ */
+export class EnterpriseRegistryClient {
+  private readonly byUscc: DataLoader<string, Enterprise | null>;
+
+  constructor(private readonly registry: EnterpriseRegistry) {
+    this.byUscc = createCachedLoader(registry.cache, (codes) => this.fetchMany(codes), { maxBatchSize: MAX_BATCH });
+  }
+
+  enterprise(uscc: string): Promise<Enterprise | null> {
+    return this.byUscc.load(uscc);
+  }
+
+  private async fetchMany(codes: readonly string[]): Promise<(Enterprise | null | Error)[]> {
+    const { http } = this.registry;
+    const answer = await http.post<{ data?: RegistryEnterprise[] }>('/api/v1/enterprises/batch-query', { usccList: codes });
+    if (answer.status !== 200 || !Array.isArray(answer.body?.data)) {
+      throw departmentError(http.department, `batch query answered HTTP ${answer.status}`);
+    }
+    const found = new Map(answer.body.data.map((record) => [record.uscc, record]));
+    return codes.map((code) => {
+      const record = found.get(code);
+      return record ? toEnterprise(record, http) : null;
+    });
+  }
+}
+
+/** One unreadable record fails its own slot, not the batch. */
+function toEnterprise(record: RegistryEnterprise, http: DepartmentHttp): Enterprise | Error {
+  const status = STATUS[record.status];
+  if (!status) return departmentError(http.department, `unknown registration status "${record.status}"`);
+  const { businessTermFrom, businessTermTo, industryCode, industryName, ...rest } = record;
+  return {
+    ...rest,
+    status,
+    businessTerm: { from: businessTermFrom, to: businessTermTo },
+    industry: { code: industryCode, name: industryName },
+  };
+}

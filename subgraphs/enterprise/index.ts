@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import type { DepartmentRef } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { BoundedCache } from '../shared/cache';
+import type { DepartmentClientConfig } from '../shared/config';
+import { DepartmentHttp } from '../shared/department-http';
+import { loadSchema } from '../shared/schema-file';
+import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
+import { EnterpriseRegistryClient, type Enterprise } from './client';
+import { resolvers, type EnterpriseContext } from './resolvers';
+
+export const ENTERPRISE_REGISTRY: DepartmentRef = { id: 'enterprise', name: '市场监管局 enterprise registry' };
+
+export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger): SubgraphService {
+  const http = new DepartmentHttp({ department: ENTERPRISE_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
+  const cache = new BoundedCache<Enterprise>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
+  return createSubgraphService<EnterpriseContext>({
+    name: 'enterprise',
+    typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
+    resolvers,
+    context: () => ({ enterprises: new EnterpriseRegistryClient({ http, cache }) }),
+    logger,
+    caches: [cache],
+  });
+}

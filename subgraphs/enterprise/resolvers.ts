@@ -1,0 +1,27 @@
+import { checkUscc } from '../../domain/identifiers';
+import { requireValid } from '../shared/inputs';
+import { maskIdNumber, maskMobile } from '../shared/personal-data';
+import type { Resolvers } from '../shared/subgraph-service';
+import type { Enterprise, EnterpriseRegistryClient } from './client';
+
+export interface EnterpriseContext {
+  enterprises: EnterpriseRegistryClient;
+}
+
+export const resolvers: Resolvers<EnterpriseContext> = {
+  Query: {
+    enterprise: (_: unknown, args: { uscc: string }, ctx: EnterpriseContext) =>
+      ctx.enterprises.enterprise(requireValid('uscc', args.uscc, checkUscc)),
+  },
+  Enterprise: {
+    // References come from other subgraphs' records, not from a user: a registry
+    // record whose code fails the check is still found and reported, never dropped.
+    __resolveReference: (ref: { uscc: string }, ctx: EnterpriseContext) => ctx.enterprises.enterprise(ref.uscc),
+    legalRepresentative: (e: Enterprise) => ({
+      ...e.legalRepresentative,
+      idNumber: maskIdNumber(e.legalRepresentative.idNumber),
+      mobile: maskMobile(e.legalRepresentative.mobile),
+    }),
+    onAbnormalList: (e: Enterprise) => e.abnormalRecords.some((r) => r.removedOn === null),
+  },
+};

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import type { DepartmentRef } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { BoundedCache } from '../shared/cache';
+import type { DepartmentClientConfig } from '../shared/config';
+import { DepartmentHttp } from '../shared/department-http';
+import { loadSchema } from '../shared/schema-file';
+import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
+import { LandRegistryClient, type Parcel } from './client';
+import { resolvers, type LandContext } from './resolvers';
+
+export const LAND_REGISTRY: DepartmentRef = { id: 'land', name: '自然资源局 land and planning system' };
+
+export function createLandSubgraph(department: DepartmentClientConfig, logger: Logger): SubgraphService {
+  const http = new DepartmentHttp({ department: LAND_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
+  const cache = new BoundedCache<Parcel>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
+  return createSubgraphService<LandContext>({
+    name: 'land',
+    typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
+    resolvers,
+    context: () => ({ parcels: new LandRegistryClient({ http, cache, maxConcurrency: department.maxConcurrency }) }),
+    logger,
+    caches: [cache],
+  });
+}

@@ -1,0 +1,58 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+
+export type Resolvers<TContext> = GraphQLResolverMap<TContext>;
+import type { DocumentNode } from 'graphql';
+import { createGraphQLHttpServer, sendJson } from '../../lib/graphql-http';
+import type { Logger } from '../../lib/logger';
+
+export interface SubgraphService {
+  name: string;
+  /** Built, not listening: the entry point or the test decides where it listens. */
+  server: Server;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Forgets cached department records, e.g. after a department corrects its data. */
+  clearCaches(): void;
+}
+
+export interface SubgraphDefinition<TContext extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: Resolvers<TContext>;
+  /** Builds a fresh context per request: DataLoaders must never outlive one request. */
+  context: (req: IncomingMessage) => TContext;
+  logger: Logger;
+  caches: { clear(): void; close(): void }[];
+}
+
+export function createSubgraphService<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>): SubgraphService {
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as Resolvers<unknown> }),
+    includeStacktraceInErrorResponses: false,
+    // The explorer belongs to the gateway; a subgraph is not browsed directly.
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    logger: definition.logger,
+  });
+  const server = createGraphQLHttpServer({
+    apollo,
+    context: async (req) => definition.context(req),
+    logger: definition.logger,
+    routes: { '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }) },
+  });
+  return {
+    name: definition.name,
+    server,
+    start: () => apollo.start(),
+    stop: async () => {
+      await apollo.stop();
+      for (const cache of definition.caches) cache.close();
+    },
+    clearCaches: () => {
+      for (const cache of definition.caches) cache.clear();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { setupServer } from 'msw/node';
+import { silentLogger } from '../../lib/logger';
+import { createDepartments, generateCounty, type County, type MockDepartment } from '../../mocks';
+import { BoundedCache } from '../../subgraphs/shared/cache';
+import { DepartmentHttp } from '../../subgraphs/shared/department-http';
+
+export const county: County = generateCounty();
+
+/**
+ * Intercepts one department system in-process (msw setupServer); a request nothing
+ * expects fails the test.
+ */
+export function interceptDepartment(pick: (d: ReturnType<typeof createDepartments>) => MockDepartment): {
+  department: MockDepartment;
+  server: ReturnType<typeof setupServer>;
+} {
+  const department = pick(createDepartments(county));
+  const server = setupServer(...department.handlers);
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    server.resetHandlers();
+    department.requests.length = 0;
+    Object.assign(department.faults, { latencyMs: 0, failureRate: 0, down: false });
+  });
+  afterAll(() => server.close());
+  return { department, server };
+}
+
+export function departmentHttp(department: MockDepartment, timeoutMs = 1000): DepartmentHttp {
+  return new DepartmentHttp({
+    department: { id: department.id, name: department.name },
+    baseUrl: department.baseUrl,
+    timeoutMs,
+    logger: silentLogger(),
+  });
+}
+
+export const freshCache = <V>(maxKeys = 1000) => new BoundedCache<V>({ ttlSeconds: 60, maxKeys });

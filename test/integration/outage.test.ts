@@ -1,0 +1,88 @@
+import { operation, startTestStack, type TestStack } from '../helpers/stack';
+
+const TIMEOUT_MS = 300;
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ timeoutMs: TIMEOUT_MS });
+});
+afterAll(() => stack.stop());
+beforeEach(() => {
+  stack.resetCounts();
+  for (const id of ['enterprise', 'land', 'construction'] as const) {
+    Object.assign(stack.departments[id].faults, { latencyMs: 0, failureRate: 0, down: false });
+  }
+});
+
+const unavailable = (department: string) =>
+  expect.objectContaining({ extensions: expect.objectContaining({ code: 'DEPARTMENT_UNAVAILABLE', department }) });
+
+describe('a department that fails takes down its own fields only', () => {
+  const project = () => stack.departments.county.projects.find((p) => p.stage === 'COMPLETION_ACCEPTANCE')!;
+
+  it('land down: the project, applicant and participants still come back; parcel is null with the error', async () => {
+    stack.departments.land.faults.down = true;
+    const { status, data, errors } = await stack.query(operation('JointReview'), { code: project().code });
+    expect(status).toBe(200);
+    expect(data.constructionProject).toMatchObject({ code: project().code, parcel: null, applicant: { uscc: project().applicantUscc } });
+    expect(data.constructionProject.participants).toHaveLength(project().participants.length);
+    expect(errors).toEqual([unavailable('land')]);
+    expect(errors![0]!.path).toEqual(['constructionProject', 'parcel']);
+  });
+
+  it('enterprise registry down: every enterprise is null, each with a path; land and construction data stay', async () => {
+    stack.departments.enterprise.faults.down = true;
+    const { data, errors } = await stack.query(operation('JointReview'), { code: project().code });
+    const p = data.constructionProject;
+    expect(p.applicant).toBeNull();
+    expect(p.participants.map((x: any) => x.enterprise)).toEqual(project().participants.map(() => null));
+    expect(p.parcel).toMatchObject({ unitNumber: project().parcelUnitNumber, rightHolder: null });
+    expect(p.constructionPermit).not.toBeNull();
+    expect(errors!.length).toBeGreaterThan(0);
+    expect(errors).toEqual(errors!.map(() => unavailable('enterprise')));
+    expect(errors!.map((e) => e.path)).toContainEqual(['constructionProject', 'applicant']);
+  });
+
+  it('construction down: the root field is null with the error; a sibling root field from another department is served', async () => {
+    stack.departments.construction.faults.down = true;
+    const holder = project().applicantUscc;
+    const { data, errors } = await stack.query(
+      `query($code: ID!, $uscc: ID!) { constructionProject(code: $code) { name } enterprise(uscc: $uscc) { uscc name } }`,
+      { code: project().code, uscc: holder },
+    );
+    expect(data).toEqual({ constructionProject: null, enterprise: { uscc: holder, name: expect.any(String) } });
+    expect(errors).toEqual([unavailable('construction')]);
+  });
+
+  it('a slow department times out after its deadline and names itself', async () => {
+    stack.departments.land.faults.latencyMs = TIMEOUT_MS * 4;
+    const started = Date.now();
+    const { data, errors } = await stack.query(operation('JointReview'), { code: project().code });
+    // Generous bound: the deadline plus slack, far below the department's 1.2 s.
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 3);
+    expect(data.constructionProject.parcel).toBeNull();
+    expect(errors).toEqual([unavailable('land')]);
+    expect(errors![0]!.extensions!.reason).toBe(`no answer within ${TIMEOUT_MS} ms`);
+  });
+
+  it('recovers as soon as the department is back, and nothing crashed meanwhile', async () => {
+    stack.departments.land.faults.down = true;
+    await stack.query(operation('JointReview'), { code: project().code });
+    stack.departments.land.faults.down = false;
+    const { data, errors } = await stack.query(operation('JointReview'), { code: project().code });
+    expect(errors).toBeUndefined();
+    expect(data.constructionProject.parcel.unitNumber).toBe(project().parcelUnitNumber);
+  });
+
+  it('a department answering garbage is DEPARTMENT_ERROR for its fields, not a crash', async () => {
+    const { http, HttpResponse } = await import('msw');
+    const land = stack.departments.land;
+    land.handlers.splice(1, 0, http.get(`${land.baseUrl}/bdc/query`, () => HttpResponse.text('<html>maintenance</html>')));
+    try {
+      const { data, errors } = await stack.query(operation('JointReview'), { code: project().code });
+      expect(data.constructionProject.parcel).toBeNull();
+      expect(errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'DEPARTMENT_ERROR', department: 'land' }) })]);
+    } finally {
+      land.handlers.splice(1, 1);
+    }
+  });
+});
