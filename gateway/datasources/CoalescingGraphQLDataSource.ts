@@ -9,9 +9,12 @@
  * aliased `_entities` fields, the subgraph resolves every reference of the wave in one
  * context, so the department gets one batch per plan level whatever the query's shape.
  *
- * Only `_entities` fetches are merged (each is a single root field whose list items
- * are nullable, so one fetch's entity errors cannot null another's data); anything else
- * goes out as it came. Generic: it knows nothing of the supergraph it serves.
+ * Only `_entities` fetches are merged: each is one root field whose items are nullable,
+ * so an entity's error nulls that entity alone. A subgraph that fails the whole field
+ * instead (a non-null `_entities` error nulls all `data`) would take the merged siblings
+ * with it, so an answer without data is retried fetch by fetch: failures stay as
+ * isolated as if nothing had been merged. Anything else goes out as it came. Generic:
+ * it knows nothing of the supergraph it serves.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
@@ -89,6 +92,10 @@ export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
         request: { ...first.request, query, variables, operationName: undefined },
         document,
       } as ProcessOptions);
+      if (response.data == null) {
+        for (const w of wave) super.process(w.options).then(w.resolve, w.reject);
+        return;
+      }
       wave.forEach((w, i) => w.resolve(splitResponse(response, i)));
     } catch (error) {
       for (const w of wave) w.reject(error);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
@@ -33,8 +33,9 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as Resolvers<unknown> }),
     includeStacktraceInErrorResponses: false,
-    // The explorer belongs to the gateway; a subgraph is not browsed directly.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // The explorer belongs to the gateway; a subgraph is not browsed directly. Traces go
+    // to Apollo's cloud only, which a government network neither reaches nor may use.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     logger: definition.logger,
   });
   const server = createGraphQLHttpServer({

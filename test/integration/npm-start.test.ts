@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { generateCounty } from '../../mocks';
+import { operation, postGraphQL } from '../helpers/stack';
+
+const ROOT = join(__dirname, '..', '..');
+const ZERO_PORTS = Object.fromEntries(
+  ['PORT', ...['ENTERPRISE', 'LAND', 'CONSTRUCTION'].flatMap((d) => [`${d}_SUBGRAPH_PORT`, `${d}_DEPARTMENT_PORT`])].map((v) => [v, '0']),
+);
+
+function startCommand(env: Record<string, string>): { child: ChildProcess; output: string[] } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => output.push(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
+  return { child, output };
+}
+
+async function waitForLine(output: string[], child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
+  for (;;) {
+    for (const line of output) {
+      const m = pattern.exec(line);
+      if (m) return m;
+    }
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${output.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('npm start (the embedded default)', () => {
+  it('brings the whole stack up over real HTTP, answers the joint-review query, and stops cleanly on SIGTERM', async () => {
+    const { child, output } = startCommand(ZERO_PORTS);
+    const [, url] = await waitForLine(output, child, /^ready\. GraphQL: (\S+)$/);
+    for (const part of ['department enterprise (mock)', 'department land (mock)', 'department construction (mock)', 'subgraph enterprise', 'subgraph land', 'subgraph construction', 'gateway']) {
+      expect(output.some((l) => l.includes(`✓ ${part}:`))).toBe(true);
+    }
+    const code = generateCounty().projects[0]!.code;
+    const { data, errors } = await postGraphQL(url!, operation('JointReview'), { code });
+    expect(errors).toBeUndefined();
+    expect(data.constructionProject.code).toBe(code);
+
+    child.kill('SIGTERM');
+    const [exitCode] = await once(child, 'exit');
+    expect(exitCode).toBe(0);
+    expect(output).toContain('stopped.');
+  });
+
+  it('names a port already in use and how to change it', async () => {
+    const blocker = require('node:net').createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = String(blocker.address().port);
+    try {
+      const { child, output } = startCommand({ ...ZERO_PORTS, LAND_SUBGRAPH_PORT: port });
+      const [exitCode] = await once(child, 'exit');
+      expect(exitCode).toBe(1);
+      expect(output.join('\n')).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use: stop what holds it or set LAND_SUBGRAPH_PORT`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses bad configuration before starting anything', async () => {
+    const { child, output } = startCommand({ ...ZERO_PORTS, LAND_DEPARTMENT_TIMEOUT_MS: 'soon' });
+    const [exitCode] = await once(child, 'exit');
+    expect(exitCode).toBe(1);
+    expect(output.join('\n')).toMatch(/LAND_DEPARTMENT_TIMEOUT_MS must be a number/);
+  });
+});
