@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateCounty } from '../../mocks';
@@ -51,9 +52,9 @@ describe('npm start (the embedded default)', () => {
   });
 
   it('names a port already in use and how to change it', async () => {
-    const blocker = require('node:net').createServer();
+    const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    const port = String(blocker.address().port);
+    const port = String((blocker.address() as AddressInfo).port);
     try {
       const { child, output } = startCommand({ ...ZERO_PORTS, LAND_SUBGRAPH_PORT: port });
       const [exitCode] = await once(child, 'exit');
