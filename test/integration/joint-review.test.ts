@@ -56,6 +56,38 @@ describe('the joint-review query (联审) in one request', () => {
     }
   });
 
+  it('agrees with the department data for every project code the list gives out', async () => {
+    const { county } = stack.departments;
+    const codes: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = await stack.query(`query($after: String) { constructionProjects(first: 100, after: $after) { nodes { code } pageInfo { hasNextPage endCursor } } }`, { after });
+      codes.push(...page.data.constructionProjects.nodes.map((n: { code: string }) => n.code));
+      after = page.data.constructionProjects.pageInfo.hasNextPage ? page.data.constructionProjects.pageInfo.endCursor : null;
+    } while (after);
+    expect(codes).toHaveLength(county.projects.length);
+    const names = new Map(county.enterprises.map((e) => [e.uscc, e.name]));
+    const mismatches: string[] = [];
+    for (let i = 0; i < codes.length; i += 10) {
+      await Promise.all(
+        codes.slice(i, i + 10).map(async (code) => {
+          const { data, errors } = await stack.query(operation('JointReview'), { code });
+          const project = county.projects.find((p) => p.code === code)!;
+          const p = data?.constructionProject;
+          const consistent =
+            !errors &&
+            p.applicant.uscc === project.applicantUscc &&
+            p.applicant.name === names.get(project.applicantUscc) &&
+            p.parcel.unitNumber === project.parcelUnitNumber &&
+            p.parcel.rightHolder.uscc === project.applicantUscc &&
+            p.participants.every((x: any, k: number) => x.enterprise.uscc === project.participants[k]!.uscc && x.enterprise.name === names.get(x.enterprise.uscc));
+          if (!consistent) mismatches.push(code);
+        }),
+      );
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it('asks each department once: one project, one enterprise batch, one parcel', async () => {
     const project = pick()[2]!;
     await stack.query(operation('JointReview'), { code: project.code });
