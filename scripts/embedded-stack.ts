@@ -13,7 +13,7 @@ import type { DepartmentId } from '../mocks';
 import { createConstructionSubgraph } from '../subgraphs/construction';
 import { createEnterpriseSubgraph } from '../subgraphs/enterprise';
 import { createLandSubgraph } from '../subgraphs/land';
-import type { DepartmentClientConfig } from '../subgraphs/shared/config';
+import type { DepartmentClientSettings, DepartmentConnection } from '../subgraphs/shared/config';
 import type { SubgraphService } from '../subgraphs/shared/subgraph-service';
 
 export const DEPARTMENT_IDS: readonly DepartmentId[] = ['enterprise', 'land', 'construction'];
@@ -23,8 +23,8 @@ export interface EmbeddedStackOptions {
   gatewayPort?: number;
   subgraphPorts?: Partial<Record<DepartmentId, number>>;
   departmentPorts?: Partial<Record<DepartmentId, number>>;
-  /** Client settings per department; `url` empty means "start the mock and use it". */
-  departmentClients: Record<DepartmentId, Omit<DepartmentClientConfig, 'url'> & { url?: string }>;
+  /** Client settings per department; no `connection` means "start the mock and use it". */
+  departmentClients: Record<DepartmentId, DepartmentClientSettings & { connection?: DepartmentConnection }>;
   faults?: Partial<Record<DepartmentId, DepartmentFaults>>;
   seed?: number;
   logger: Logger;
@@ -58,23 +58,26 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   try {
     const departments = createDepartments(generateCounty(options.seed), options.faults);
     const departmentUrls = {} as Record<DepartmentId, string>;
+    const connections = {} as Record<DepartmentId, DepartmentConnection>;
     for (const id of DEPARTMENT_IDS) {
-      const external = options.departmentClients[id].url;
+      const external = options.departmentClients[id].connection;
       if (external) {
-        departmentUrls[id] = external;
-        progress(`department ${id}: using ${external}`);
+        connections[id] = external;
+        departmentUrls[id] = external.url;
+        progress(`department ${id}: using ${external.url}`);
         continue;
       }
       const served = await serveDepartment(departments[id], options.departmentPorts?.[id] ?? 0, host);
       opened.push(served.close);
       departmentUrls[id] = served.url;
+      connections[id] = { url: served.url, publicKeyPem: departments[id].publicKeyPem };
       progress(`department ${id} (mock): ${served.url}`);
     }
 
     const subgraphs = {} as Record<DepartmentId, SubgraphService>;
     const subgraphUrls = {} as Record<DepartmentId, string>;
     for (const id of DEPARTMENT_IDS) {
-      const config = { ...options.departmentClients[id], url: departmentUrls[id] };
+      const config = { ...options.departmentClients[id], ...connections[id] };
       const subgraph = FACTORIES[id](config, options.logger.child({ subgraph: id }));
       await subgraph.start();
       opened.push(subgraph.stop);

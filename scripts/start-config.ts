@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DepartmentId } from '../mocks';
 import type { DepartmentFaults } from '../mocks';
-import { readDepartmentClientConfig } from '../subgraphs/shared/config';
+import { readDepartmentClientSettings, readDepartmentConnection } from '../subgraphs/shared/config';
 import type { EmbeddedStackOptions } from './embedded-stack';
 
 type Env = Record<string, string | undefined>;
@@ -51,9 +51,8 @@ export function readStartConfig(env: Env): StartConfig {
       down: false,
     };
     try {
-      // With no <P>_DEPARTMENT_URL the mock is started and its URL filled in later.
-      const { url, ...client } = readDepartmentClientConfig(env, P, env[`${P}_DEPARTMENT_URL`] ?? 'http://mock.invalid', d);
-      departmentClients[id] = { ...client, url: env[`${P}_DEPARTMENT_URL`] ? url : undefined };
+      // With no connection configured the mock is started and fills it in.
+      departmentClients[id] = { ...readDepartmentClientSettings(env, P, d), connection: readDepartmentConnection(env, P) };
     } catch (error) {
       problems.push((error as Error).message);
     }

@@ -18,11 +18,14 @@ const STAGE_NAMES: Record<ProjectStage, string> = {
   COMPLETION_ACCEPTANCE: '竣工验收',
 };
 
-type WireProject = Omit<ProjectRecord, 'stage'> & { stage: string };
-const toWire = (p: ProjectRecord): WireProject => ({ ...p, stage: STAGE_NAMES[p.stage] });
+const toWire = (p: ProjectRecord, issuer: string) => ({
+  ...p,
+  stage: STAGE_NAMES[p.stage],
+  constructionPermit: p.constructionPermit && { ...p.constructionPermit, issuingDepartment: issuer },
+});
 
 export function createConstructionSystem(county: County, faults: DepartmentFaults = noFaults()): MockDepartment {
-  const projects = county.projects.map(toWire);
+  const projects = county.projects.map((p) => toWire(p, county.departments.housingConstruction.name));
   const byCode = new Map(projects.map((p) => [p.code, p]));
   const byEnterprise = new Map<string, { code: string; role: string }[]>();
   const link = (uscc: string, code: string, role: string) => {
@@ -51,6 +54,7 @@ export function createConstructionSystem(county: County, faults: DepartmentFault
     baseUrl: base,
     faults,
     requests,
+    publicKeyPem: county.departments.housingConstruction.signingKey.publicKeyPem,
     handlers: [
       faultAndRecordHandler(base, faults, requests),
       http.get(`${base}/api/projects`, ({ request }) => {

@@ -19,6 +19,7 @@ export function createEnterpriseRegistry(county: County, faults: DepartmentFault
     baseUrl: base,
     faults,
     requests,
+    publicKeyPem: county.departments.marketRegulation.signingKey.publicKeyPem,
     handlers: [
       faultAndRecordHandler(base, faults, requests),
       http.get(`${base}/api/v1/enterprises/:uscc`, ({ params }) => {

@@ -22,6 +22,7 @@ export function createLandRegistry(county: County, faults: DepartmentFaults = la
     baseUrl: base,
     faults,
     requests,
+    publicKeyPem: county.departments.naturalResources.signingKey.publicKeyPem,
     handlers: [
       faultAndRecordHandler(base, faults, requests),
       http.get(`${base}/bdc/query`, ({ request }) => {
@@ -29,17 +30,19 @@ export function createLandRegistry(county: County, faults: DepartmentFaults = la
         if (!bdcdyh) return HttpResponse.json({ code: '1001', msg: '缺少参数 bdcdyh' });
         const parcel = byUnitNumber.get(bdcdyh);
         if (!parcel) return HttpResponse.json({ code: '1004', msg: '未找到不动产单元' });
-        return HttpResponse.json({ code: '0000', msg: 'success', data: toLegacyFormat(parcel) });
+        return HttpResponse.json({ code: '0000', msg: 'success', data: toLegacyFormat(parcel, county.departments.naturalResources) });
       }),
     ],
   };
 }
 
-const permit = (p: PlanningPermitRecord | null) => (p ? { zh: p.number, fzrq: p.issuedOn, dzzzbs: p.licenceId } : null);
+const permit = (p: PlanningPermitRecord | null) => (p ? { zh: p.number, fzrq: p.issuedOn, dzzzbs: p.licenceId, qm: p.licence.signature } : null);
 const yesNo = (b: boolean) => (b ? '是' : '否');
 
-function toLegacyFormat(p: ParcelRecord) {
+function toLegacyFormat(p: ParcelRecord, issuer: County['departments']['naturalResources']) {
   return {
+    fzjg: issuer.name,
+    fzjgdm: issuer.uscc,
     bdcdyh: p.unitNumber,
     zddm: p.unitNumber.slice(0, 19),
     xzqdm: p.townCode,
@@ -56,6 +59,7 @@ function toLegacyFormat(p: ParcelRecord) {
     qlrzjh: p.holderUscc,
     bdcqzh: p.certificateNumber,
     bdcqzdzzzbs: p.certificateLicenceId,
+    bdcqzqm: p.certificate.signature,
     sfdy: yesNo(p.mortgaged),
     sfcf: yesNo(p.seized),
     gyfs: p.supplyMethod,

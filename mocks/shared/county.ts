@@ -12,7 +12,9 @@ import {
   USCC_ALPHABET,
   usccCheckChar,
 } from '../../domain/identifiers';
+import type { LicenceContent } from '../../domain/licences';
 import { SeededRandom } from './random';
+import { signingKeyFor, signLicence, type SigningKey } from './signing';
 
 export const COUNTY_CODE = '522633';
 export const COUNTY_NAME = '从江县';
@@ -56,12 +58,21 @@ export interface EnterpriseRecord {
   abnormalRecords: { reason: string; listedOn: string; removedOn: string | null; authority: string }[];
   licenses: { name: string; number: string; issuedOn: string; validUntil: string | null; authority: string }[];
   businessLicenceId: string;
+  /** 营业执照: its number is the 统一社会信用代码. */
+  businessLicence: SignedLicence;
+}
+
+/** A licence as its issuing department keeps it: the signed facts and the signature. */
+export interface SignedLicence {
+  content: LicenceContent;
+  signature: string;
 }
 
 export interface PlanningPermitRecord {
   number: string;
   issuedOn: string;
   licenceId: string;
+  licence: SignedLicence;
 }
 
 export interface ParcelRecord {
@@ -79,6 +90,7 @@ export interface ParcelRecord {
   holderName: string;
   certificateNumber: string;
   certificateLicenceId: string;
+  certificate: SignedLicence;
   mortgaged: boolean;
   seized: boolean;
   supplyMethod: string;
@@ -128,6 +140,7 @@ export interface ProjectRecord {
     status: '有效' | '变更' | '注销';
     licenceId: string;
     caseNumber: string;
+    licence: SignedLicence;
   } | null;
   participants: { role: ParticipantRole; uscc: string; qualification: string }[];
   projectManager: { name: string; registrationNumber: string } | null;
@@ -137,6 +150,8 @@ export interface ProjectRecord {
 export interface GovernmentDepartment {
   uscc: string;
   name: string;
+  /** Signs the licences this department issues. */
+  signingKey: SigningKey;
 }
 
 export interface County {
@@ -156,8 +171,13 @@ export interface County {
     abnormalListedApplicantProject: string;
     expiredLandRightProject: string;
     permitExemptProject: string;
+    /** Its construction permit's validity was extended after signing: it must not verify. */
+    tamperedPermitProject: string;
   };
 }
+
+/** Filled in by the final signing pass, once every record is as it will stay. */
+const UNSIGNED: SignedLicence = { content: undefined as unknown as LicenceContent, signature: '' };
 
 // ---------------------------------------------------------------------------
 
@@ -253,9 +273,13 @@ export function generateCounty(seed: number = DEFAULT_SEED): County {
   }
 
   const departments = {
-    marketRegulation: { uscc: uscc('1', '1'), name: '从江县市场监督管理局' },
-    naturalResources: { uscc: uscc('1', '1'), name: '从江县自然资源局' },
-    housingConstruction: { uscc: uscc('1', '1'), name: '从江县住房和城乡建设局' },
+    marketRegulation: { uscc: uscc('1', '1'), name: '从江县市场监督管理局', signingKey: signingKeyFor(seed, 'enterprise') },
+    naturalResources: { uscc: uscc('1', '1'), name: '从江县自然资源局', signingKey: signingKeyFor(seed, 'land') },
+    housingConstruction: { uscc: uscc('1', '1'), name: '从江县住房和城乡建设局', signingKey: signingKeyFor(seed, 'construction') },
+  };
+  const signed = (issuer: GovernmentDepartment, content: Omit<LicenceContent, 'issuer'>): SignedLicence => {
+    const full = { ...content, issuer: issuer.uscc };
+    return { content: full, signature: signLicence(full, issuer.signingKey) };
   };
 
   let licenceSerial = 0;
@@ -327,8 +351,10 @@ export function generateCounty(seed: number = DEFAULT_SEED): County {
           ? [{ name: kind.qualification, number: `D${rnd.digits(9)}`, issuedOn: rnd.date(establishedOn, '2025-12-31'), validUntil: '2029-12-31', authority: '贵州省住房和城乡建设厅' }]
           : [],
         businessLicenceId: '',
+        businessLicence: UNSIGNED,
       };
       record.businessLicenceId = licenceId('0101', departments.marketRegulation.uscc, establishedOn);
+
       if (kindName === 'general' && rnd.chance(0.03)) {
         record.abnormalRecords.push({
           reason: rnd.pick(['未按照规定期限公示年度报告', '通过登记的住所或者经营场所无法联系']),
@@ -360,6 +386,7 @@ export function generateCounty(seed: number = DEFAULT_SEED): County {
     number: `${prefix}${COUNTY_CODE}${issuedOn.slice(0, 4)}${String(++permitSerial).padStart(5, '0')}号`,
     issuedOn,
     licenceId: licenceId(typeCode, departments.naturalResources.uscc, issuedOn),
+    licence: UNSIGNED,
   });
 
   function makeParcel(holder: EnterpriseRecord, town: Town, landUse: [string, string, number], withPermits: number): ParcelRecord {
@@ -393,6 +420,7 @@ export function generateCounty(seed: number = DEFAULT_SEED): County {
       holderName: holder.name,
       certificateNumber: `黔(${termStart.slice(0, 4)})从江县不动产权第${String(++certificateSerial).padStart(7, '0')}号`,
       certificateLicenceId: licenceId('0201', departments.naturalResources.uscc, termStart),
+      certificate: UNSIGNED,
       mortgaged: rnd.chance(0.2),
       seized: rnd.chance(0.02),
       supplyMethod: allocated ? '划拨' : rnd.pick(['挂牌出让', '拍卖出让', '招标出让']),
@@ -484,6 +512,7 @@ export function generateCounty(seed: number = DEFAULT_SEED): County {
             validUntil: `${Number(permitDate.slice(0, 4)) + 3}${permitDate.slice(4)}`,
             status: '有效',
             licenceId: licenceId('0301', departments.housingConstruction.uscc, permitDate),
+            licence: UNSIGNED,
             caseNumber: `GC${permitDate.replace(/-/g, '')}${rnd.digits(4)}`,
           }
         : null,
@@ -527,6 +556,43 @@ export function generateCounty(seed: number = DEFAULT_SEED): County {
   expiredParcel.termStart = '1986-03-01';
   expiredParcel.termEnd = '2026-03-01';
 
+  // The departments sign what they issued, as the records finally stand.
+  for (const e of enterprises) {
+    e.businessLicence = signed(departments.marketRegulation, {
+      type: 'BUSINESS_LICENCE', number: e.uscc, holder: e.uscc, subject: e.uscc, issuedOn: e.establishedOn, validUntil: e.businessTermTo,
+    });
+  }
+  for (const p of parcels) {
+    p.certificate = signed(departments.naturalResources, {
+      type: 'LAND_CERTIFICATE', number: p.certificateNumber, holder: p.holderUscc, subject: p.unitNumber, issuedOn: p.termStart, validUntil: p.termEnd,
+    });
+    const permits: [PlanningPermitRecord | null, LicenceContent['type']][] = [
+      [p.siteSelectionOpinion, 'SITE_SELECTION_OPINION'],
+      [p.landPlanningPermit, 'LAND_PLANNING_PERMIT'],
+      [p.engineeringPlanningPermit, 'ENGINEERING_PLANNING_PERMIT'],
+    ];
+    for (const [permit, type] of permits) {
+      if (permit) {
+        permit.licence = signed(departments.naturalResources, {
+          type, number: permit.number, holder: p.holderUscc, subject: p.unitNumber, issuedOn: permit.issuedOn, validUntil: null,
+        });
+      }
+    }
+  }
+  for (const p of projects) {
+    const permit = p.constructionPermit;
+    if (permit) {
+      permit.licence = signed(departments.housingConstruction, {
+        type: 'CONSTRUCTION_PERMIT', number: permit.number, holder: p.applicantUscc, subject: p.code, issuedOn: permit.issuedOn, validUntil: permit.validUntil,
+      });
+    }
+  }
+  // A forged extension: the record now says valid two years longer than what was signed.
+  const tampered = projects.find((p) => p.constructionPermit && p.stage === 'COMPLETION_ACCEPTANCE' && p !== revoked && p !== abnormal)!;
+  const forged = tampered.constructionPermit!;
+  forged.validUntil = `${Number(forged.validUntil.slice(0, 4)) + 2}${forged.validUntil.slice(4)}`;
+  forged.licence = { ...forged.licence, content: { ...forged.licence.content, validUntil: forged.validUntil } };
+
   return {
     seed,
     towns,
@@ -539,6 +605,7 @@ export function generateCounty(seed: number = DEFAULT_SEED): County {
       abnormalListedApplicantProject: abnormal.code,
       expiredLandRightProject: expired.code,
       permitExemptProject: projects.find((p) => !p.constructionPermitRequired)!.code,
+      tamperedPermitProject: tampered.code,
     },
   };
 }

@@ -27,6 +27,8 @@ export interface MockDepartment {
   faults: DepartmentFaults;
   /** Every request the system received, in order: tests count these. */
   requests: RecordedRequest[];
+  /** The key that checks the e-licences this system issues (SPKI PEM); empty if it issues none. */
+  publicKeyPem: string;
 }
 
 export const noFaults = (): DepartmentFaults => ({ latencyMs: 0, failureRate: 0, down: false });

@@ -40,7 +40,16 @@ interface WireProject {
   stage: string;
   constructionPermitRequired: boolean;
   drawingReview: { result: string; certificateNumber: string | null; reviewedOn: string | null; agency: string } | null;
-  constructionPermit: { number: string; issuedOn: string; validUntil: string; status: string; licenceId: string; caseNumber: string } | null;
+  constructionPermit: {
+    number: string;
+    issuedOn: string;
+    validUntil: string;
+    status: string;
+    licenceId: string;
+    caseNumber: string;
+    issuingDepartment: string;
+    licence: { content: { issuer: string }; signature: string };
+  } | null;
   participants: { role: string; uscc: string; qualification: string }[];
   projectManager: { name: string; registrationNumber: string } | null;
   completionFiling: { number: string; filedOn: string } | null;

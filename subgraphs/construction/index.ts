@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
+import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
 import { ConstructionClient, type Involvement, type Project } from './client';
@@ -16,11 +17,12 @@ export function createConstructionSubgraph(department: DepartmentClientConfig, l
   const cacheOptions = { ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys };
   const projects = new BoundedCache<Project>(cacheOptions);
   const involvements = new BoundedCache<Involvement[]>(cacheOptions);
+  const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<ConstructionContext>({
     name: 'construction',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: () => ({ projects: new ConstructionClient({ http, projects, involvements }) }),
+    context: () => ({ projects: new ConstructionClient({ http, projects, involvements }), licences }),
     logger,
     caches: [projects, involvements],
   });

@@ -1,11 +1,13 @@
 import { checkProjectCode, checkTownCode } from '../../domain/identifiers';
 import { badUserInput } from '../../lib/errors';
 import { requireValid } from '../shared/inputs';
+import { licenceView, type LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
 import type { ConstructionClient, InvolvementRole, Project, ProjectStage } from './client';
 
 export interface ConstructionContext {
   projects: ConstructionClient;
+  licences: LicenceVerifier;
 }
 
 const MAX_PAGE_SIZE = 100;
@@ -43,6 +45,20 @@ export const resolvers: Resolvers<ConstructionContext> = {
     applicant: (p: Project) => ({ uscc: p.applicantUscc }),
     parcel: (p: Project) => ({ unitNumber: p.parcelUnitNumber }),
     participants: (p: Project) => p.participants.map((x) => ({ role: x.role, qualification: x.qualification, enterprise: { uscc: x.uscc } })),
+    constructionPermit: (p: Project, _: unknown, ctx: ConstructionContext) => {
+      const permit = p.constructionPermit;
+      if (!permit) return null;
+      const content = {
+        type: 'CONSTRUCTION_PERMIT' as const,
+        number: permit.number,
+        holder: p.applicantUscc,
+        subject: p.code,
+        issuedOn: permit.issuedOn,
+        validUntil: permit.validUntil,
+        issuer: permit.licence.content.issuer,
+      };
+      return { ...permit, ...licenceView(content, permit.licence.signature, permit.issuingDepartment, ctx.licences) };
+    },
   },
   Enterprise: {
     projects: async (e: { uscc: string }, args: { role?: InvolvementRole | null }, ctx: ConstructionContext) => {

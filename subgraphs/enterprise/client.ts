@@ -37,6 +37,7 @@ interface RegistryEnterprise {
   licenses: { name: string; number: string; issuedOn: string; validUntil: string | null; authority: string }[];
   changes: { changedOn: string; item: string; before: string; after: string }[];
   businessLicenceId: string;
+  businessLicence: { content: { issuer: string }; signature: string };
 }
 
 export type Enterprise = Omit<RegistryEnterprise, 'status' | 'businessTermFrom' | 'businessTermTo' | 'industryCode' | 'industryName'> & {

@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
+import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
 import { EnterpriseRegistryClient, type Enterprise } from './client';
@@ -14,11 +15,12 @@ export const ENTERPRISE_REGISTRY: DepartmentRef = { id: 'enterprise', name: '市
 export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger): SubgraphService {
   const http = new DepartmentHttp({ department: ENTERPRISE_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
   const cache = new BoundedCache<Enterprise>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
+  const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<EnterpriseContext>({
     name: 'enterprise',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: () => ({ enterprises: new EnterpriseRegistryClient({ http, cache }) }),
+    context: () => ({ enterprises: new EnterpriseRegistryClient({ http, cache }), licences }),
     logger,
     caches: [cache],
   });

@@ -1,11 +1,13 @@
 import { checkUscc } from '../../domain/identifiers';
 import { requireValid } from '../shared/inputs';
+import { licenceView, type LicenceVerifier } from '../shared/licences';
 import { maskIdNumber, maskMobile } from '../shared/personal-data';
 import type { Resolvers } from '../shared/subgraph-service';
 import type { Enterprise, EnterpriseRegistryClient } from './client';
 
 export interface EnterpriseContext {
   enterprises: EnterpriseRegistryClient;
+  licences: LicenceVerifier;
 }
 
 export const resolvers: Resolvers<EnterpriseContext> = {
@@ -23,5 +25,23 @@ export const resolvers: Resolvers<EnterpriseContext> = {
       mobile: maskMobile(e.legalRepresentative.mobile),
     }),
     onAbnormalList: (e: Enterprise) => e.abnormalRecords.some((r) => r.removedOn === null),
+    // The facts shown are what gets verified: a record edited after signing fails.
+    businessLicence: (e: Enterprise, _: unknown, ctx: EnterpriseContext) => ({
+      licenceId: e.businessLicenceId,
+      ...licenceView(
+        {
+          type: 'BUSINESS_LICENCE',
+          number: e.uscc,
+          holder: e.uscc,
+          subject: e.uscc,
+          issuedOn: e.establishedOn,
+          validUntil: e.businessTerm.to,
+          issuer: e.businessLicence.content.issuer,
+        },
+        e.businessLicence.signature,
+        e.registrationAuthority,
+        ctx.licences,
+      ),
+    }),
   },
 };

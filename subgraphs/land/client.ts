@@ -10,8 +10,13 @@ interface LegacyPermit {
   zh: string;
   fzrq: string;
   dzzzbs: string;
+  /** 签名 */
+  qm: string;
 }
 interface LegacyParcel {
+  /** 发证机关 and its 统一社会信用代码 */
+  fzjg: string;
+  fzjgdm: string;
   bdcdyh: string;
   zddm: string;
   xzqdm: string;
@@ -27,6 +32,7 @@ interface LegacyParcel {
   qlrzjh: string;
   bdcqzh: string;
   bdcqzdzzzbs: string;
+  bdcqzqm: string;
   sfdy: string;
   sfcf: string;
   gyfs: string;
@@ -49,6 +55,13 @@ export interface PlanningPermit {
   number: string;
   issuedOn: string;
   licenceId: string;
+  signature: string;
+}
+
+/** Who issued the parcel's certificate and permits. */
+export interface Issuer {
+  name: string;
+  uscc: string;
 }
 
 export interface Parcel {
@@ -68,6 +81,7 @@ export interface Parcel {
     termEnd: string;
     certificateNumber: string;
     certificateLicenceId: string;
+    certificateSignature: string;
     holderName: string;
     holderUscc: string;
     mortgaged: boolean;
@@ -77,6 +91,7 @@ export interface Parcel {
   siteSelectionOpinion: PlanningPermit | null;
   landPlanningPermit: PlanningPermit | null;
   engineeringPlanningPermit: PlanningPermit | null;
+  issuer: Issuer;
 }
 
 export interface LandRegistry {
@@ -118,7 +133,7 @@ export class LandRegistryClient {
 }
 
 const permit = (p: LegacyPermit | null): PlanningPermit | null =>
-  p ? { number: p.zh, issuedOn: p.fzrq, licenceId: p.dzzzbs } : null;
+  p ? { number: p.zh, issuedOn: p.fzrq, licenceId: p.dzzzbs, signature: p.qm } : null;
 
 function toParcel(d: LegacyParcel, http: DepartmentHttp): Parcel {
   if (d.qlxz !== '出让' && d.qlxz !== '划拨') throw departmentError(http.department, `unknown right nature "${d.qlxz}"`);
@@ -139,6 +154,7 @@ function toParcel(d: LegacyParcel, http: DepartmentHttp): Parcel {
       termEnd: d.syqjssj,
       certificateNumber: d.bdcqzh,
       certificateLicenceId: d.bdcqzdzzzbs,
+      certificateSignature: d.bdcqzqm,
       holderName: d.qlr,
       holderUscc: d.qlrzjh,
       mortgaged: d.sfdy === '是',
@@ -150,5 +166,6 @@ function toParcel(d: LegacyParcel, http: DepartmentHttp): Parcel {
     siteSelectionOpinion: permit(d.xzyjs),
     landPlanningPermit: permit(d.ydghxkz),
     engineeringPlanningPermit: permit(d.gcghxkz),
+    issuer: { name: d.fzjg, uscc: d.fzjgdm },
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
+import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
 import { LandRegistryClient, type Parcel } from './client';
@@ -14,11 +15,12 @@ export const LAND_REGISTRY: DepartmentRef = { id: 'land', name: '自然资源局
 export function createLandSubgraph(department: DepartmentClientConfig, logger: Logger): SubgraphService {
   const http = new DepartmentHttp({ department: LAND_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
   const cache = new BoundedCache<Parcel>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
+  const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<LandContext>({
     name: 'land',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: () => ({ parcels: new LandRegistryClient({ http, cache, maxConcurrency: department.maxConcurrency }) }),
+    context: () => ({ parcels: new LandRegistryClient({ http, cache, maxConcurrency: department.maxConcurrency }), licences }),
     logger,
     caches: [cache],
   });

@@ -1,13 +1,22 @@
 import { z } from 'zod';
 
-export interface DepartmentClientConfig {
+/** How a subgraph reaches its department and checks what the department signs. */
+export interface DepartmentConnection {
   url: string;
+  /** The department's e-licence public key (SPKI PEM): checks the licences it issues. */
+  publicKeyPem: string;
+}
+
+/** How a subgraph's department client behaves. */
+export interface DepartmentClientSettings {
   timeoutMs: number;
   cacheTtlSeconds: number;
   cacheMaxKeys: number;
   /** Most requests in flight to the department at once (for systems without batch endpoints). */
   maxConcurrency: number;
 }
+
+export type DepartmentClientConfig = DepartmentConnection & DepartmentClientSettings;
 
 export interface DepartmentClientDefaults {
   timeoutMs: number;
@@ -19,28 +28,45 @@ type Env = Record<string, string | undefined>;
 const positiveInt = (name: string) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be greater than 0`);
 
-/**
- * Reads one department client's settings from `<PREFIX>_DEPARTMENT_*` variables, with
- * the cache settings shared by all: called once at start-up by an entry point.
- */
-export function readDepartmentClientConfig(env: Env, prefix: string, url: string | undefined, defaults: DepartmentClientDefaults): DepartmentClientConfig {
-  const urlVar = `${prefix}_DEPARTMENT_URL`;
-  const schema = z.object({
-    url: z.url({ error: `${urlVar} must be an http(s) URL` }),
-    timeoutMs: positiveInt(`${prefix}_DEPARTMENT_TIMEOUT_MS`).default(defaults.timeoutMs),
-    cacheTtlSeconds: positiveInt('DEPARTMENT_CACHE_TTL_SECONDS').default(60),
-    cacheMaxKeys: positiveInt('DEPARTMENT_CACHE_MAX_KEYS').default(20_000),
-    maxConcurrency: positiveInt(`${prefix}_DEPARTMENT_MAX_CONCURRENCY`).default(defaults.maxConcurrency ?? 8),
-  });
-  const parsed = schema.safeParse({
-    url: env[urlVar] ?? url,
-    timeoutMs: env[`${prefix}_DEPARTMENT_TIMEOUT_MS`],
-    cacheTtlSeconds: env.DEPARTMENT_CACHE_TTL_SECONDS,
-    cacheMaxKeys: env.DEPARTMENT_CACHE_MAX_KEYS,
-    maxConcurrency: env[`${prefix}_DEPARTMENT_MAX_CONCURRENCY`],
-  });
-  if (!parsed.success) {
-    throw new Error(`configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  }
+function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new Error(`configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   return parsed.data;
+}
+
+/** `<PREFIX>_DEPARTMENT_TIMEOUT_MS` and `_MAX_CONCURRENCY`, with the cache settings all share. */
+export function readDepartmentClientSettings(env: Env, prefix: string, defaults: DepartmentClientDefaults): DepartmentClientSettings {
+  return parseOrThrow(
+    z.object({
+      timeoutMs: positiveInt(`${prefix}_DEPARTMENT_TIMEOUT_MS`).default(defaults.timeoutMs),
+      cacheTtlSeconds: positiveInt('DEPARTMENT_CACHE_TTL_SECONDS').default(60),
+      cacheMaxKeys: positiveInt('DEPARTMENT_CACHE_MAX_KEYS').default(20_000),
+      maxConcurrency: positiveInt(`${prefix}_DEPARTMENT_MAX_CONCURRENCY`).default(defaults.maxConcurrency ?? 8),
+    }),
+    {
+      timeoutMs: env[`${prefix}_DEPARTMENT_TIMEOUT_MS`],
+      cacheTtlSeconds: env.DEPARTMENT_CACHE_TTL_SECONDS,
+      cacheMaxKeys: env.DEPARTMENT_CACHE_MAX_KEYS,
+      maxConcurrency: env[`${prefix}_DEPARTMENT_MAX_CONCURRENCY`],
+    },
+  );
+}
+
+/**
+ * `<PREFIX>_DEPARTMENT_URL` and `_PUBLIC_KEY`: a real department system. Neither set means
+ * "none configured" (the embedded default starts the mock); one without the other is an error.
+ */
+export function readDepartmentConnection(env: Env, prefix: string): DepartmentConnection | undefined {
+  const urlVar = `${prefix}_DEPARTMENT_URL`;
+  const keyVar = `${prefix}_DEPARTMENT_PUBLIC_KEY`;
+  if (!env[urlVar] && !env[keyVar]) return undefined;
+  return parseOrThrow(
+    z.object({
+      url: z.url({ error: `${urlVar} must be an http(s) URL` }),
+      publicKeyPem: z
+        .string({ error: `${keyVar} must be set with ${urlVar}: the department's e-licence public key (SPKI PEM, \\n for line breaks)` })
+        .refine((k) => k.includes('BEGIN PUBLIC KEY'), `${keyVar} must be a PEM public key ("-----BEGIN PUBLIC KEY-----" …)`),
+    }),
+    { url: env[urlVar], publicKeyPem: env[keyVar]?.replace(/\\n/g, '\n') },
+  );
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readGatewayConfig } from '../../gateway/config';
 import { readStartConfig } from '../../scripts/start-config';
-import { readDepartmentClientConfig } from '../../subgraphs/shared/config';
+import { readDepartmentClientSettings, readDepartmentConnection } from '../../subgraphs/shared/config';
 
 describe('gateway configuration', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-config-'));
@@ -31,9 +31,10 @@ describe('gateway configuration', () => {
 });
 
 describe('department client configuration', () => {
-  it('reads <PREFIX>_DEPARTMENT_* with defaults', () => {
-    expect(readDepartmentClientConfig({ LAND_DEPARTMENT_URL: 'http://land.example/', LAND_DEPARTMENT_TIMEOUT_MS: '900' }, 'LAND', undefined, { timeoutMs: 5000, maxConcurrency: 4 })).toEqual({
-      url: 'http://land.example/',
+  const PEM = '-----BEGIN PUBLIC KEY-----\\nMCowBQYDK2VwAyEA\\n-----END PUBLIC KEY-----';
+
+  it('reads <PREFIX>_DEPARTMENT_* settings with defaults', () => {
+    expect(readDepartmentClientSettings({ LAND_DEPARTMENT_TIMEOUT_MS: '900' }, 'LAND', { timeoutMs: 5000, maxConcurrency: 4 })).toEqual({
       timeoutMs: 900,
       cacheTtlSeconds: 60,
       cacheMaxKeys: 20000,
@@ -42,15 +43,25 @@ describe('department client configuration', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(() => readDepartmentClientConfig({ LAND_DEPARTMENT_TIMEOUT_MS: '-1' }, 'LAND', 'http://x', { timeoutMs: 1 })).toThrow(/LAND_DEPARTMENT_TIMEOUT_MS must be greater than 0/);
+    expect(() => readDepartmentClientSettings({ LAND_DEPARTMENT_TIMEOUT_MS: '-1' }, 'LAND', { timeoutMs: 1 })).toThrow(/LAND_DEPARTMENT_TIMEOUT_MS must be greater than 0/);
+  });
+
+  it('takes a real department as a URL and the public key its licences verify with', () => {
+    expect(readDepartmentConnection({}, 'LAND')).toBeUndefined();
+    expect(readDepartmentConnection({ LAND_DEPARTMENT_URL: 'http://land.example/', LAND_DEPARTMENT_PUBLIC_KEY: PEM }, 'LAND')).toEqual({
+      url: 'http://land.example/',
+      publicKeyPem: PEM.replace(/\\n/g, '\n'),
+    });
+    expect(() => readDepartmentConnection({ LAND_DEPARTMENT_URL: 'http://land.example/' }, 'LAND')).toThrow(/LAND_DEPARTMENT_PUBLIC_KEY must be set with LAND_DEPARTMENT_URL/);
   });
 });
 
 describe('npm start configuration', () => {
   it('starts every mock unless a department URL is given', () => {
-    const config = readStartConfig({ LAND_DEPARTMENT_URL: 'http://land.example' });
-    expect(config.departmentClients.land.url).toBe('http://land.example');
-    expect(config.departmentClients.enterprise.url).toBeUndefined();
+    const key = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----';
+    const config = readStartConfig({ LAND_DEPARTMENT_URL: 'http://land.example', LAND_DEPARTMENT_PUBLIC_KEY: key });
+    expect(config.departmentClients.land.connection?.url).toBe('http://land.example');
+    expect(config.departmentClients.enterprise.connection).toBeUndefined();
     expect(config.gatewayPort).toBe(4000);
     expect(config.faults.land.latencyMs).toBeGreaterThan(config.faults.enterprise.latencyMs);
   });
