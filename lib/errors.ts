@@ -11,6 +11,8 @@ export const ERROR_CODES = {
     'A department system did not answer in time or answered with an error. Its fields are null; the rest of the response is served. Retry later; `extensions.department` names it.',
   DEPARTMENT_ERROR:
     'A department system answered with something this gateway cannot read (a changed or broken interface). Report it to the department named in `extensions.department`.',
+  CONFLICT:
+    'The request conflicts with the current state: a decision the task’s status does not allow, corrections nobody asked for, an idempotency key reused for another application. Nothing was changed; the message says what the state is.',
   INTERNAL_SERVER_ERROR: 'A bug in this gateway or a subgraph. The request id in the logs finds it.',
 } as const;
 
@@ -35,4 +37,8 @@ export function departmentError(department: DepartmentRef, reason: string): Grap
   return new GraphQLError(`${department.name} answered something unexpected (${reason})`, {
     extensions: { code: 'DEPARTMENT_ERROR' satisfies ErrorCode, department: department.id, reason },
   });
+}
+
+export function conflict(message: string, reason: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'CONFLICT' satisfies ErrorCode, reason } });
 }

@@ -1,32 +1,32 @@
 /** The county's department systems, as the embedded default and the tests use them. */
+import { createApprovalSystem } from './approval/handlers';
 import { createConstructionSystem } from './construction/handlers';
 import { createEnterpriseRegistry } from './enterprise-registry/handlers';
 import { createLandRegistry, landFaultDefaults } from './land-registry/handlers';
 import { generateCounty, type County } from './shared/county';
 import { noFaults, type DepartmentFaults, type MockDepartment } from './shared/department';
 
-export type DepartmentId = 'enterprise' | 'land' | 'construction';
+export type DepartmentId = 'enterprise' | 'land' | 'construction' | 'approval';
 
 export interface MockDepartments {
   county: County;
   enterprise: MockDepartment;
   land: MockDepartment;
   construction: MockDepartment;
-}
-
-export function defaultFaults(): Record<DepartmentId, DepartmentFaults> {
-  return { enterprise: { ...noFaults(), latencyMs: 3 }, land: landFaultDefaults(), construction: { ...noFaults(), latencyMs: 3 } };
+  approval: MockDepartment;
 }
 
 export function createDepartments(
   county: County = generateCounty(),
   faults: Partial<Record<DepartmentId, DepartmentFaults>> = {},
+  options: { approvalClock?: () => Date } = {},
 ): MockDepartments {
   return {
     county,
     enterprise: createEnterpriseRegistry(county, faults.enterprise ?? noFaults()),
-    land: createLandRegistry(county, faults.land ?? noFaults()),
+    land: createLandRegistry(county, faults.land ?? landFaultDefaults()),
     construction: createConstructionSystem(county, faults.construction ?? noFaults()),
+    approval: createApprovalSystem(county, { faults: faults.approval ?? noFaults(), now: options.approvalClock }),
   };
 }
 

@@ -13,10 +13,11 @@ import type { DepartmentId } from '../mocks';
 import { createConstructionSubgraph } from '../subgraphs/construction';
 import { createEnterpriseSubgraph } from '../subgraphs/enterprise';
 import { createLandSubgraph } from '../subgraphs/land';
-import type { DepartmentClientSettings, DepartmentConnection } from '../subgraphs/shared/config';
+import type { DepartmentClientSettings, DepartmentConnection, LicenceIssuerConfig } from '../subgraphs/shared/config';
+import { createApprovalSubgraph } from '../subgraphs/approval';
 import type { SubgraphService } from '../subgraphs/shared/subgraph-service';
 
-export const DEPARTMENT_IDS: readonly DepartmentId[] = ['enterprise', 'land', 'construction'];
+export const DEPARTMENT_IDS: readonly DepartmentId[] = ['enterprise', 'land', 'construction', 'approval'];
 
 export interface EmbeddedStackOptions {
   host?: string;
@@ -26,6 +27,10 @@ export interface EmbeddedStackOptions {
   /** Client settings per department; no `connection` means "start the mock and use it". */
   departmentClients: Record<DepartmentId, DepartmentClientSettings & { connection?: DepartmentConnection }>;
   faults?: Partial<Record<DepartmentId, DepartmentFaults>>;
+  /** Whose e-licences `verifyLicense` accepts; unset: the mock departments'. */
+  licenceIssuers?: LicenceIssuerConfig[];
+  /** The approval system's and subgraph's clock (tests fix it). */
+  approvalClock?: () => Date;
   seed?: number;
   logger: Logger;
   /** Called as each part comes up, for a person watching `npm start`. */
@@ -56,7 +61,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     for (const close of opened.reverse()) await close().catch(() => {});
   };
   try {
-    const departments = createDepartments(generateCounty(options.seed), options.faults);
+    const departments = createDepartments(generateCounty(options.seed), options.faults, { approvalClock: options.approvalClock });
+    const licenceIssuers =
+      options.licenceIssuers ??
+      Object.values(departments.county.departments).map((d) => ({ uscc: d.uscc, name: d.name, publicKeyPem: d.signingKey.publicKeyPem }));
     const departmentUrls = {} as Record<DepartmentId, string>;
     const connections = {} as Record<DepartmentId, DepartmentConnection>;
     for (const id of DEPARTMENT_IDS) {
@@ -78,7 +86,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const subgraphUrls = {} as Record<DepartmentId, string>;
     for (const id of DEPARTMENT_IDS) {
       const config = { ...options.departmentClients[id], ...connections[id] };
-      const subgraph = FACTORIES[id](config, options.logger.child({ subgraph: id }));
+      const logger = options.logger.child({ subgraph: id });
+      const subgraph = id === 'approval' ? createApprovalSubgraph({ ...config, licenceIssuers }, logger, options.approvalClock) : FACTORIES[id](config, logger);
       await subgraph.start();
       opened.push(subgraph.stop);
       const listening: Listening = await listen(subgraph.server, options.subgraphPorts?.[id] ?? 0, host, `set ${id.toUpperCase()}_SUBGRAPH_PORT`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DepartmentId } from '../mocks';
 import type { DepartmentFaults } from '../mocks';
-import { readDepartmentClientSettings, readDepartmentConnection } from '../subgraphs/shared/config';
+import { readDepartmentClientSettings, readDepartmentConnection, readLicenceIssuers, type LicenceIssuerConfig } from '../subgraphs/shared/config';
 import type { EmbeddedStackOptions } from './embedded-stack';
 
 type Env = Record<string, string | undefined>;
@@ -13,6 +13,7 @@ export interface StartConfig {
   departmentPorts: Record<DepartmentId, number>;
   departmentClients: EmbeddedStackOptions['departmentClients'];
   faults: Record<DepartmentId, DepartmentFaults>;
+  licenceIssuers: LicenceIssuerConfig[] | undefined;
   seed: number;
   logLevel: string;
 }
@@ -22,6 +23,7 @@ const DEFAULTS: Record<DepartmentId, { subgraphPort: number; departmentPort: num
   // The legacy land system is slow and answers one parcel at a time.
   land: { subgraphPort: 4002, departmentPort: 4102, timeoutMs: 5000, latencyMs: 15, maxConcurrency: 4 },
   construction: { subgraphPort: 4003, departmentPort: 4103, timeoutMs: 3000, latencyMs: 3, maxConcurrency: 8 },
+  approval: { subgraphPort: 4004, departmentPort: 4104, timeoutMs: 3000, latencyMs: 3, maxConcurrency: 8 },
 };
 
 /** Every setting of `npm start`, read and checked once; see the README's configuration table. */
@@ -52,12 +54,22 @@ export function readStartConfig(env: Env): StartConfig {
     };
     try {
       // With no connection configured the mock is started and fills it in.
-      departmentClients[id] = { ...readDepartmentClientSettings(env, P, d), connection: readDepartmentConnection(env, P) };
+      departmentClients[id] = {
+        ...readDepartmentClientSettings(env, P, d),
+        connection: readDepartmentConnection(env, P, { issuesLicences: id !== 'approval' }),
+      };
     } catch (error) {
       problems.push((error as Error).message);
     }
   }
+  let licenceIssuers: LicenceIssuerConfig[] | undefined;
+  try {
+    licenceIssuers = readLicenceIssuers(env);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   const config: StartConfig = {
+    licenceIssuers,
     host: env.HOST || '127.0.0.1',
     gatewayPort: num('PORT', 4000, portSchema),
     subgraphPorts,

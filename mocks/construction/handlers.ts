@@ -66,7 +66,8 @@ export function createConstructionSystem(county: County, faults: DepartmentFault
         }
         const stage = q.get('stage');
         const town = q.get('townCode');
-        const matching = projects.filter((p) => (!stage || p.stage === stage) && (!town || p.townCode === town));
+        const prefix = q.get('regionPrefix') ?? '';
+        const matching = projects.filter((p) => (!stage || p.stage === stage) && (!town || p.townCode === town) && p.townCode.startsWith(prefix));
         return HttpResponse.json({ total: matching.length, data: matching.slice(offset, offset + limit) });
       }),
       http.get(`${base}/api/projects/:code`, ({ params }) => {

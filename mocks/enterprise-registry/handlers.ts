@@ -22,6 +22,17 @@ export function createEnterpriseRegistry(county: County, faults: DepartmentFault
     publicKeyPem: county.departments.marketRegulation.signingKey.publicKeyPem,
     handlers: [
       faultAndRecordHandler(base, faults, requests),
+      http.get(`${base}/api/v1/enterprises`, ({ request }) => {
+        const q = new URL(request.url).searchParams;
+        const prefix = q.get('regionPrefix') ?? '';
+        const offset = Number(q.get('offset') ?? 0);
+        const limit = Number(q.get('limit') ?? 20);
+        if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > 200) {
+          return HttpResponse.json({ error: 'offset must be >= 0 and limit 1–200' }, { status: 400 });
+        }
+        const matching = county.enterprises.filter((e) => e.regionCode.startsWith(prefix));
+        return HttpResponse.json({ total: matching.length, data: matching.slice(offset, offset + limit) });
+      }),
       http.get(`${base}/api/v1/enterprises/:uscc`, ({ params }) => {
         const record = byUscc.get(String(params.uscc));
         return record

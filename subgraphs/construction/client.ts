@@ -100,11 +100,12 @@ export class ConstructionClient {
     return (await this.byEnterprise.load(uscc)) ?? [];
   }
 
-  async page(filter: { offset: number; limit: number; stage?: ProjectStage; townCode?: string }): Promise<ProjectPage> {
+  async page(filter: { offset: number; limit: number; stage?: ProjectStage; townCode?: string; regionPrefix?: string }): Promise<ProjectPage> {
     const { http } = this.system;
     const query = new URLSearchParams({ offset: String(filter.offset), limit: String(filter.limit) });
     if (filter.stage) query.set('stage', STAGE_NAMES[filter.stage]);
     if (filter.townCode) query.set('townCode', filter.townCode);
+    if (filter.regionPrefix) query.set('regionPrefix', filter.regionPrefix);
     const answer = await http.get<{ total?: number; data?: WireProject[] }>(`/api/projects?${query}`);
     if (answer.status !== 200 || !Array.isArray(answer.body?.data) || typeof answer.body.total !== 'number') {
       throw departmentError(http.department, `project list answered HTTP ${answer.status}`);

@@ -1,4 +1,6 @@
-import { checkProjectCode, checkTownCode } from '../../domain/identifiers';
+import { checkProjectCode, checkRegionCode, checkTownCode } from '../../domain/identifiers';
+import { regionPrefix } from '../../domain/regions';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badUserInput } from '../../lib/errors';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
@@ -17,6 +19,7 @@ interface ListArgs {
   after?: string | null;
   stage?: ProjectStage | null;
   townCode?: string | null;
+  regionCode?: string | null;
 }
 
 export const resolvers: Resolvers<ConstructionContext> = {
@@ -28,10 +31,11 @@ export const resolvers: Resolvers<ConstructionContext> = {
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
         throw badUserInput(`argument "first" must be 1–${MAX_PAGE_SIZE}, got ${first}`, 'first');
       }
-      const offset = args.after ? decodeCursor(args.after) : 0;
+      const offset = decodeCursor(args.after);
       const townCode = args.townCode ?? undefined;
       if (townCode !== undefined) requireValid('townCode', townCode, checkTownCode);
-      const page = await ctx.projects.page({ offset, limit: first, stage: args.stage ?? undefined, townCode });
+      const region = args.regionCode ? regionPrefix(requireValid('regionCode', args.regionCode, checkRegionCode)) : undefined;
+      const page = await ctx.projects.page({ offset, limit: first, stage: args.stage ?? undefined, townCode, regionPrefix: region });
       const end = offset + page.projects.length;
       return {
         nodes: page.projects,
@@ -44,6 +48,7 @@ export const resolvers: Resolvers<ConstructionContext> = {
     __resolveReference: (ref: { code: string }, ctx: ConstructionContext) => ctx.projects.project(ref.code),
     applicant: (p: Project) => ({ uscc: p.applicantUscc }),
     parcel: (p: Project) => ({ unitNumber: p.parcelUnitNumber }),
+    region: (p: Project) => ({ code: p.townCode }),
     participants: (p: Project) => p.participants.map((x) => ({ role: x.role, qualification: x.qualification, enterprise: { uscc: x.uscc } })),
     constructionPermit: (p: Project, _: unknown, ctx: ConstructionContext) => {
       const permit = p.constructionPermit;
@@ -69,12 +74,3 @@ export const resolvers: Resolvers<ConstructionContext> = {
     },
   },
 };
-
-/** Cursors are opaque to callers; inside they are the offset of the next record. */
-const encodeCursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
-
-function decodeCursor(cursor: string): number {
-  const match = /^offset:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw badUserInput('argument "after" is not a cursor this API gave out; pass a pageInfo.endCursor', 'after');
-  return Number(match[1]);
-}

@@ -70,6 +70,23 @@ export class EnterpriseRegistryClient {
     return this.byUscc.load(uscc);
   }
 
+  /** A page of the registry's enterprises whose region code starts with `regionPrefix`. */
+  async page(filter: { regionPrefix: string; offset: number; limit: number }): Promise<{ total: number; enterprises: Enterprise[] }> {
+    const { http } = this.registry;
+    const query = new URLSearchParams({ regionPrefix: filter.regionPrefix, offset: String(filter.offset), limit: String(filter.limit) });
+    const answer = await http.get<{ total?: number; data?: RegistryEnterprise[] }>(`/api/v1/enterprises?${query}`);
+    if (answer.status !== 200 || !Array.isArray(answer.body?.data) || typeof answer.body.total !== 'number') {
+      throw departmentError(http.department, `enterprise list answered HTTP ${answer.status}`);
+    }
+    const enterprises = answer.body.data.map((record) => {
+      const enterprise = toEnterprise(record, http);
+      if (enterprise instanceof Error) throw enterprise;
+      this.byUscc.prime(enterprise.uscc, enterprise);
+      return enterprise;
+    });
+    return { total: answer.body.total, enterprises };
+  }
+
   private async fetchMany(codes: readonly string[]): Promise<(Enterprise | null | Error)[]> {
     const { http } = this.registry;
     const answer = await http.post<{ data?: RegistryEnterprise[] }>('/api/v1/enterprises/batch-query', { usccList: codes });

@@ -1,4 +1,7 @@
-import { checkUscc } from '../../domain/identifiers';
+import { checkRegionCode, checkUscc } from '../../domain/identifiers';
+import { regionPrefix } from '../../domain/regions';
+import { badUserInput } from '../../lib/errors';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import { maskIdNumber, maskMobile } from '../shared/personal-data';
@@ -14,6 +17,19 @@ export const resolvers: Resolvers<EnterpriseContext> = {
   Query: {
     enterprise: (_: unknown, args: { uscc: string }, ctx: EnterpriseContext) =>
       ctx.enterprises.enterprise(requireValid('uscc', args.uscc, checkUscc)),
+    enterprises: async (_: unknown, args: { regionCode: string; first?: number | null; after?: string | null }, ctx: EnterpriseContext) => {
+      const first = args.first ?? 20;
+      if (!Number.isInteger(first) || first < 1 || first > 100) throw badUserInput(`argument "first" must be 1–100, got ${first}`, 'first');
+      const region = requireValid('regionCode', args.regionCode, checkRegionCode);
+      const offset = decodeCursor(args.after);
+      const page = await ctx.enterprises.page({ regionPrefix: regionPrefix(region), offset, limit: first });
+      const end = offset + page.enterprises.length;
+      return {
+        nodes: page.enterprises,
+        totalCount: page.total,
+        pageInfo: { hasNextPage: end < page.total, endCursor: page.enterprises.length ? encodeCursor(end) : null },
+      };
+    },
   },
   Enterprise: {
     // References come from other subgraphs' records, not from a user: a registry
@@ -24,6 +40,7 @@ export const resolvers: Resolvers<EnterpriseContext> = {
       idNumber: maskIdNumber(e.legalRepresentative.idNumber),
       mobile: maskMobile(e.legalRepresentative.mobile),
     }),
+    region: (e: Enterprise) => ({ code: e.regionCode }),
     onAbnormalList: (e: Enterprise) => e.abnormalRecords.some((r) => r.removedOn === null),
     // The facts shown are what gets verified: a record edited after signing fails.
     businessLicence: (e: Enterprise, _: unknown, ctx: EnterpriseContext) => ({

@@ -33,6 +33,7 @@ export const resolvers: Resolvers<LandContext> = {
   },
   Parcel: {
     __resolveReference: (ref: { unitNumber: string }, ctx: LandContext) => ctx.parcels.parcel(ref.unitNumber),
+    region: (p: Parcel) => ({ code: p.townCode }),
     rightHolder: (p: Parcel) => (p.landUseRight.holderUscc ? { uscc: p.landUseRight.holderUscc } : null),
     // The parcel travels with its right so the certificate can name the parcel it is about.
     landUseRight: (p: Parcel) => ({ ...p.landUseRight, parcel: p }),

@@ -56,10 +56,13 @@ export function readDepartmentClientSettings(env: Env, prefix: string, defaults:
  * `<PREFIX>_DEPARTMENT_URL` and `_PUBLIC_KEY`: a real department system. Neither set means
  * "none configured" (the embedded default starts the mock); one without the other is an error.
  */
-export function readDepartmentConnection(env: Env, prefix: string): DepartmentConnection | undefined {
+export function readDepartmentConnection(env: Env, prefix: string, options: { issuesLicences: boolean } = { issuesLicences: true }): DepartmentConnection | undefined {
   const urlVar = `${prefix}_DEPARTMENT_URL`;
   const keyVar = `${prefix}_DEPARTMENT_PUBLIC_KEY`;
   if (!env[urlVar] && !env[keyVar]) return undefined;
+  if (!options.issuesLicences) {
+    return { ...parseOrThrow(z.object({ url: z.url({ error: `${urlVar} must be an http(s) URL` }) }), { url: env[urlVar] }), publicKeyPem: '' };
+  }
   return parseOrThrow(
     z.object({
       url: z.url({ error: `${urlVar} must be an http(s) URL` }),
@@ -69,4 +72,30 @@ export function readDepartmentConnection(env: Env, prefix: string): DepartmentCo
     }),
     { url: env[urlVar], publicKeyPem: env[keyVar]?.replace(/\\n/g, '\n') },
   );
+}
+
+export interface LicenceIssuerConfig {
+  uscc: string;
+  name: string;
+  publicKeyPem: string;
+}
+
+/**
+ * `LICENCE_ISSUERS`: the departments whose e-licences the service center verifies, as a
+ * JSON array of {"uscc", "name", "publicKey"}. Unset means: the embedded default's.
+ */
+export function readLicenceIssuers(env: Env): LicenceIssuerConfig[] | undefined {
+  const raw = env.LICENCE_ISSUERS;
+  if (!raw) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new Error('configuration: LICENCE_ISSUERS must be JSON: [{"uscc": …, "name": …, "publicKey": "-----BEGIN PUBLIC KEY-----…"}]');
+  }
+  const issuers = parseOrThrow(
+    z.array(z.object({ uscc: z.string().length(18, 'LICENCE_ISSUERS: each uscc must be 18 characters'), name: z.string().min(1), publicKey: z.string().includes('BEGIN PUBLIC KEY', { message: 'LICENCE_ISSUERS: each publicKey must be a PEM public key' }) })),
+    value,
+  );
+  return issuers.map((i) => ({ uscc: i.uscc, name: i.name, publicKeyPem: i.publicKey }));
 }

@@ -20,7 +20,7 @@ export interface TestStack extends EmbeddedStack {
 }
 
 /** The embedded stack on ephemeral ports, no artificial latency, silent logs. */
-export async function startTestStack(options: { timeoutMs?: number; landMaxConcurrency?: number } = {}): Promise<TestStack> {
+export async function startTestStack(options: { timeoutMs?: number; landMaxConcurrency?: number; approvalClock?: () => Date } = {}): Promise<TestStack> {
   const client = (maxConcurrency: number) => ({
     timeoutMs: options.timeoutMs ?? 2000,
     cacheTtlSeconds: 60,
@@ -28,11 +28,13 @@ export async function startTestStack(options: { timeoutMs?: number; landMaxConcu
     maxConcurrency,
   });
   const stack = await startEmbeddedStack({
-    departmentClients: { enterprise: client(8), land: client(options.landMaxConcurrency ?? 4), construction: client(8) },
+    departmentClients: { enterprise: client(8), land: client(options.landMaxConcurrency ?? 4), construction: client(8), approval: client(8) },
+    approvalClock: options.approvalClock,
     faults: {
       enterprise: { latencyMs: 0, failureRate: 0, down: false },
       land: { latencyMs: 0, failureRate: 0, down: false },
       construction: { latencyMs: 0, failureRate: 0, down: false },
+      approval: { latencyMs: 0, failureRate: 0, down: false },
     },
     logger: silentLogger(),
   });

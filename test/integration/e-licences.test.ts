@@ -42,4 +42,34 @@ describe('e-licences (电子证照) carry their department’s signature', () =>
     // The rest of the project's licences are genuine.
     expect(data.constructionProject.applicant.businessLicence.verified).toBe(true);
   });
+
+  describe('verifyLicense: a partner checks a printed copy', () => {
+    const VERIFY = `query($n: String!, $c: String!) { verifyLicense(number: $n, content: $c) { valid reason type typeName holder issuerName validUntil } }`;
+    const codeOf = async (code: string) => (await stack.query(LICENCES, { code })).data.constructionProject.constructionPermit;
+
+    it('accepts the code printed on a genuine licence', async () => {
+      const project = stack.departments.county.projects.find((p) => p.constructionPermit && p.code !== stack.departments.county.edgeCases.tamperedPermitProject)!;
+      const permit = await codeOf(project.code);
+      const { data, errors } = await stack.query(VERIFY, { n: permit.number, c: permit.paperCopyCode });
+      expect(errors).toBeUndefined();
+      expect(data.verifyLicense).toMatchObject({ valid: true, reason: null, type: 'CONSTRUCTION_PERMIT', typeName: '建筑工程施工许可证', holder: project.applicantUscc, issuerName: '从江县住房和城乡建设局' });
+    });
+
+    it('rejects the tampered permit, an edited copy and a mismatched number, saying why', async () => {
+      const tampered = await codeOf(stack.departments.county.edgeCases.tamperedPermitProject);
+      const forged = await stack.query(VERIFY, { n: tampered.number, c: tampered.paperCopyCode });
+      expect(forged.data.verifyLicense).toMatchObject({ valid: false, reason: expect.stringContaining('signature does not match') });
+
+      const genuine = await codeOf(stack.departments.county.projects.find((p) => p.constructionPermit && p.code !== stack.departments.county.edgeCases.tamperedPermitProject)!.code);
+      const edited = JSON.stringify({ ...JSON.parse(genuine.paperCopyCode), validUntil: '2099-12-31' });
+      expect((await stack.query(VERIFY, { n: genuine.number, c: edited })).data.verifyLicense.valid).toBe(false);
+      const otherNumber = await stack.query(VERIFY, { n: '522633202401010101', c: genuine.paperCopyCode });
+      expect(otherNumber.data.verifyLicense).toMatchObject({ valid: false, reason: expect.stringContaining('is not the one in its code') });
+    });
+
+    it('answers BAD_USER_INPUT when the content is not a licence code at all', async () => {
+      const { errors } = await stack.query(VERIFY, { n: '1', c: 'hello' });
+      expect(errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'content' });
+    });
+  });
 });

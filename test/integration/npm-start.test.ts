@@ -8,7 +8,7 @@ import { operation, postGraphQL } from '../helpers/stack';
 
 const ROOT = join(__dirname, '..', '..');
 const ZERO_PORTS = Object.fromEntries(
-  ['PORT', ...['ENTERPRISE', 'LAND', 'CONSTRUCTION'].flatMap((d) => [`${d}_SUBGRAPH_PORT`, `${d}_DEPARTMENT_PORT`])].map((v) => [v, '0']),
+  ['PORT', ...['ENTERPRISE', 'LAND', 'CONSTRUCTION', 'APPROVAL'].flatMap((d) => [`${d}_SUBGRAPH_PORT`, `${d}_DEPARTMENT_PORT`])].map((v) => [v, '0']),
 );
 
 function startCommand(env: Record<string, string>): { child: ChildProcess; output: string[] } {
@@ -37,7 +37,7 @@ describe('npm start (the embedded default)', () => {
   it('brings the whole stack up over real HTTP, answers the joint-review query, and stops cleanly on SIGTERM', async () => {
     const { child, output } = startCommand(ZERO_PORTS);
     const [, url] = await waitForLine(output, child, /^ready\. GraphQL: (\S+)$/);
-    for (const part of ['department enterprise (mock)', 'department land (mock)', 'department construction (mock)', 'subgraph enterprise', 'subgraph land', 'subgraph construction', 'gateway']) {
+    for (const part of ['department enterprise (mock)', 'department land (mock)', 'department construction (mock)', 'department approval (mock)', 'subgraph enterprise', 'subgraph land', 'subgraph construction', 'subgraph approval', 'gateway']) {
       expect(output.some((l) => l.includes(`✓ ${part}:`))).toBe(true);
     }
     const code = generateCounty().projects[0]!.code;

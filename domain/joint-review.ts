@@ -1,0 +1,72 @@
+/**
+ * 并联审批 parallel joint review: one application, one review task per department,
+ * all at once. The rules a task's status follows and how the application's joint
+ * status is derived from its tasks live here, once, for the approval system that
+ * enforces them and the subgraph that shows them.
+ */
+export type ReviewStatus = 'PENDING_ACCEPTANCE' | 'IN_REVIEW' | 'APPROVED' | 'CORRECTIONS_REQUESTED' | 'REJECTED';
+export type ReviewDecision = 'ACCEPT' | 'APPROVE' | 'REQUEST_CORRECTIONS' | 'REJECT';
+export type JointStatus = 'IN_REVIEW' | 'AWAITING_CORRECTIONS' | 'APPROVED' | 'REJECTED';
+
+export const REVIEW_STATUS_NAMES: Record<ReviewStatus, string> = {
+  PENDING_ACCEPTANCE: '待受理',
+  IN_REVIEW: '审查中',
+  APPROVED: '通过',
+  CORRECTIONS_REQUESTED: '退回补正',
+  REJECTED: '不予许可',
+};
+
+export const isFinal = (status: ReviewStatus) => status === 'APPROVED' || status === 'REJECTED';
+
+export interface DecisionInput {
+  decision: ReviewDecision;
+  opinion: string;
+  corrections: readonly string[];
+}
+
+export type DecisionOutcome = { ok: true; status: ReviewStatus } | { ok: false; reason: string };
+
+const NEXT: Record<ReviewStatus, Partial<Record<ReviewDecision, ReviewStatus>>> = {
+  PENDING_ACCEPTANCE: { ACCEPT: 'IN_REVIEW', REQUEST_CORRECTIONS: 'CORRECTIONS_REQUESTED', REJECT: 'REJECTED' },
+  IN_REVIEW: { APPROVE: 'APPROVED', REQUEST_CORRECTIONS: 'CORRECTIONS_REQUESTED', REJECT: 'REJECTED' },
+  CORRECTIONS_REQUESTED: {},
+  APPROVED: {},
+  REJECTED: {},
+};
+
+/** What a reviewer's decision does to a task in `status`, or why it is refused. */
+export function decide(status: ReviewStatus, input: DecisionInput): DecisionOutcome {
+  const next = NEXT[status][input.decision];
+  if (!next) {
+    const why =
+      status === 'CORRECTIONS_REQUESTED'
+        ? 'the task is waiting for the applicant’s corrections (退回补正)'
+        : isFinal(status)
+          ? `the task is already decided (${REVIEW_STATUS_NAMES[status]})`
+          : status === 'PENDING_ACCEPTANCE'
+            ? 'the task has not been accepted yet (待受理): ACCEPT it first'
+            : 'the task was already accepted (审查中)';
+    return { ok: false, reason: `${input.decision} refused: ${why}` };
+  }
+  if (input.decision === 'REQUEST_CORRECTIONS' && input.corrections.length === 0) {
+    return { ok: false, reason: 'REQUEST_CORRECTIONS needs the materials to correct (补正材料) in `corrections`' };
+  }
+  if (input.decision !== 'REQUEST_CORRECTIONS' && input.corrections.length > 0) {
+    return { ok: false, reason: `${input.decision} takes no corrections; use REQUEST_CORRECTIONS to ask for them` };
+  }
+  if ((input.decision === 'REJECT' || input.decision === 'REQUEST_CORRECTIONS') && !input.opinion.trim()) {
+    return { ok: false, reason: `${input.decision} needs an opinion stating the reason` };
+  }
+  return { ok: true, status: next };
+}
+
+/**
+ * The application's joint status, in this order: every task passed → 通过; any task
+ * returned for corrections → 待补正; any task refused → 不予许可; otherwise 审查中.
+ */
+export function jointStatusOf(statuses: readonly ReviewStatus[]): JointStatus {
+  if (statuses.length > 0 && statuses.every((s) => s === 'APPROVED')) return 'APPROVED';
+  if (statuses.includes('CORRECTIONS_REQUESTED')) return 'AWAITING_CORRECTIONS';
+  if (statuses.includes('REJECTED')) return 'REJECTED';
+  return 'IN_REVIEW';
+}

@@ -1,0 +1,268 @@
+/**
+ * 工程建设项目审批管理系统 / 一体化政务服务平台: the service center's own system. It
+ * keeps the catalogue and guides, the region table, the holiday calendar, its own
+ * project library (synced from 发改's coding platform), and the applications with one
+ * review task per department. Its state lives here; the subgraph in front is stateless.
+ */
+import { http, HttpResponse } from 'msw';
+import { decide, isFinal, jointStatusOf, type ReviewDecision, type ReviewStatus } from '../../domain/joint-review';
+import { isWithin } from '../../domain/regions';
+import { addWorkingDays } from '../../domain/working-days';
+import { COUNTY_CODE, COUNTY_NAME, PROJECT_STAGES, type County, type ProjectStage } from '../shared/county';
+import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
+import { SeededRandom } from '../shared/random';
+import { HOLIDAYS, MAKE_UP_WORKDAYS } from './calendar';
+import { CATALOG, STAGE_LANES } from './catalog';
+
+export const APPROVAL_URL = 'http://approval.department.test';
+const MAX_BATCH = 500;
+
+export interface TaskRecord {
+  id: string;
+  departmentCode: string;
+  department: string;
+  lead: boolean;
+  status: ReviewStatus;
+  reviewer: string | null;
+  opinion: string | null;
+  corrections: string[];
+  promisedDays: number;
+  receivedAt: string;
+  decidedAt: string | null;
+  deadline: string;
+  history: { at: string; event: string; by: string | null }[];
+}
+
+export interface ApplicationRecord {
+  id: string;
+  projectCode: string;
+  stage: ProjectStage;
+  applicantUscc: string;
+  regionCode: string;
+  submittedAt: string;
+  idempotencyKey: string;
+  tasks: TaskRecord[];
+}
+
+const calendar = { holidays: new Set(HOLIDAYS), makeUpWorkdays: new Set(MAKE_UP_WORKDAYS) };
+/** The calendar day in China Standard Time of an instant. */
+const cstDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+
+export interface ApprovalSystemOptions {
+  faults?: DepartmentFaults;
+  /** The system's clock: tests fix it to count working days across a holiday. */
+  now?: () => Date;
+}
+
+export function createApprovalSystem(county: County, options: ApprovalSystemOptions = {}): MockDepartment {
+  const faults = options.faults ?? noFaults();
+  const now = options.now ?? (() => new Date());
+  const projects = new Map(county.projects.map((p) => [p.code, p]));
+  const applications = new Map<string, ApplicationRecord>();
+  const tasks = new Map<string, { application: ApplicationRecord; task: TaskRecord }>();
+  const byKey = new Map<string, string>();
+  let serial = 0;
+
+  const regions = [
+    { code: '52', name: '贵州省', parentCode: null },
+    { code: '5226', name: '黔东南苗族侗族自治州', parentCode: '52' },
+    { code: '522631', name: '黎平县', parentCode: '5226' },
+    { code: '522632', name: '榕江县', parentCode: '5226' },
+    { code: COUNTY_CODE, name: COUNTY_NAME, parentCode: '5226' },
+    ...county.towns.flatMap((t) => [
+      { code: t.code, name: t.name, parentCode: COUNTY_CODE },
+      ...t.villages.map((v) => ({ code: v.code, name: v.name, parentCode: t.code })),
+    ]),
+  ];
+
+  function open(projectCode: string, stage: ProjectStage, key: string, at: Date): ApplicationRecord {
+    const project = projects.get(projectCode)!;
+    const submittedAt = at.toISOString();
+    const id = `SQ${cstDate(submittedAt).replace(/-/g, '')}${String(++serial).padStart(5, '0')}`;
+    const application: ApplicationRecord = {
+      id,
+      projectCode,
+      stage,
+      applicantUscc: project.applicantUscc,
+      regionCode: project.townCode,
+      submittedAt,
+      idempotencyKey: key,
+      // Every department of the stage at once: 并联审批.
+      tasks: STAGE_LANES[stage].map((lane, i) => ({
+        id: `${id}-${i + 1}`,
+        departmentCode: lane.departmentCode,
+        department: lane.department,
+        lead: lane.lead,
+        status: 'PENDING_ACCEPTANCE',
+        reviewer: null,
+        opinion: null,
+        corrections: [],
+        promisedDays: lane.promisedDays,
+        receivedAt: submittedAt,
+        decidedAt: null,
+        deadline: addWorkingDays(cstDate(submittedAt), lane.promisedDays, calendar),
+        history: [{ at: submittedAt, event: 'RECEIVED', by: null }],
+      })),
+    };
+    applications.set(id, application);
+    byKey.set(key, id);
+    for (const task of application.tasks) tasks.set(task.id, { application, task });
+    return application;
+  }
+
+  seedApplications();
+
+  const requests: RecordedRequest[] = [];
+  const base = APPROVAL_URL;
+  const conflict = (error: string, message: string) => HttpResponse.json({ error, message }, { status: 409 });
+  const badRequest = (message: string) => HttpResponse.json({ error: 'BAD_REQUEST', message }, { status: 400 });
+
+  return {
+    id: 'approval',
+    name: '政务服务中心 工程建设项目审批管理系统 (approval)',
+    baseUrl: base,
+    faults,
+    requests,
+    publicKeyPem: '',
+    handlers: [
+      faultAndRecordHandler(base, faults, requests),
+      http.get(`${base}/api/catalog/items`, () => HttpResponse.json({ data: CATALOG })),
+      http.get(`${base}/api/catalog/items/:code`, ({ params }) => {
+        const item = CATALOG.find((i) => i.code === params.code);
+        return item ? HttpResponse.json({ data: item }) : HttpResponse.json({ error: 'no such item' }, { status: 404 });
+      }),
+      http.get(`${base}/api/regions`, () => HttpResponse.json({ data: regions })),
+      http.get(`${base}/api/calendar`, () => HttpResponse.json({ data: { holidays: HOLIDAYS, makeUpWorkdays: MAKE_UP_WORKDAYS } })),
+
+      http.post(`${base}/api/applications`, async ({ request }) => {
+        const body = (await readJson(request)) as { projectCode?: unknown; stage?: unknown; idempotencyKey?: unknown } | undefined;
+        const { projectCode, stage, idempotencyKey } = body ?? {};
+        if (typeof projectCode !== 'string' || typeof idempotencyKey !== 'string' || !PROJECT_STAGES.includes(stage as ProjectStage)) {
+          return badRequest('body must be {"projectCode": string, "stage": one of the four stages, "idempotencyKey": string}');
+        }
+        const existingId = byKey.get(idempotencyKey);
+        if (existingId) {
+          const existing = applications.get(existingId)!;
+          if (existing.projectCode !== projectCode || existing.stage !== stage) {
+            return conflict('IDEMPOTENCY_KEY_REUSED', `idempotency key "${idempotencyKey}" was used for ${existing.projectCode} at ${existing.stage}; use a new key for a new application`);
+          }
+          return HttpResponse.json({ data: existing, created: false });
+        }
+        if (!projects.has(projectCode)) {
+          return HttpResponse.json({ error: 'PROJECT_NOT_REGISTERED', message: `project ${projectCode} is not in the approval system's project library` }, { status: 404 });
+        }
+        const openOne = [...applications.values()].find(
+          (a) => a.projectCode === projectCode && a.stage === stage && !a.tasks.every((t) => isFinal(t.status)),
+        );
+        if (openOne) return conflict('APPLICATION_OPEN', `project ${projectCode} already has application ${openOne.id} under review at this stage`);
+        return HttpResponse.json({ data: open(projectCode, stage as ProjectStage, idempotencyKey, now()), created: true }, { status: 201 });
+      }),
+
+      http.post(`${base}/api/applications/batch`, async ({ request }) => {
+        const ids = ((await readJson(request)) as { ids?: unknown } | undefined)?.ids;
+        if (!Array.isArray(ids) || ids.length > MAX_BATCH) return badRequest(`body must be {"ids": [string]} with at most ${MAX_BATCH}`);
+        return HttpResponse.json({ data: ids.flatMap((id) => applications.get(String(id)) ?? []) });
+      }),
+
+      http.post(`${base}/api/applications/by-project`, async ({ request }) => {
+        const codes = ((await readJson(request)) as { codes?: unknown } | undefined)?.codes;
+        if (!Array.isArray(codes) || codes.length > MAX_BATCH) return badRequest(`body must be {"codes": [string]} with at most ${MAX_BATCH}`);
+        const all = [...applications.values()];
+        return HttpResponse.json({ data: Object.fromEntries(codes.map((c) => [c, all.filter((a) => a.projectCode === c)])) });
+      }),
+
+      http.get(`${base}/api/applications`, ({ request }) => {
+        const q = new URL(request.url).searchParams;
+        const offset = Number(q.get('offset') ?? 0);
+        const limit = Number(q.get('limit') ?? 20);
+        if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > 200) {
+          return badRequest('offset must be >= 0 and limit 1–200');
+        }
+        const region = q.get('regionCode');
+        const status = q.get('jointStatus');
+        const stage = q.get('stage');
+        const matching = [...applications.values()].filter(
+          (a) =>
+            (!region || isWithin(a.regionCode, region)) &&
+            (!stage || a.stage === stage) &&
+            (!status || jointStatusOf(a.tasks.map((t) => t.status)) === status),
+        );
+        return HttpResponse.json({ total: matching.length, data: matching.slice(offset, offset + limit) });
+      }),
+
+      http.post(`${base}/api/tasks/:id/decision`, async ({ params, request }) => {
+        const found = tasks.get(String(params.id));
+        if (!found) return HttpResponse.json({ error: 'TASK_NOT_FOUND', message: `no review task ${params.id}` }, { status: 404 });
+        const body = (await readJson(request)) as { decision?: unknown; opinion?: unknown; corrections?: unknown; reviewer?: unknown } | undefined;
+        const corrections = body?.corrections ?? [];
+        if (typeof body?.decision !== 'string' || typeof body.opinion !== 'string' || !Array.isArray(corrections) || !corrections.every((c) => typeof c === 'string')) {
+          return badRequest('body must be {"decision": string, "opinion": string, "corrections": [string], "reviewer": string}');
+        }
+        const outcome = decide(found.task.status, { decision: body.decision as ReviewDecision, opinion: body.opinion, corrections });
+        if (!outcome.ok) return conflict('TRANSITION_REFUSED', outcome.reason);
+        // Validated in full above; only now is anything changed, all at once.
+        const at = now().toISOString();
+        const reviewer = typeof body.reviewer === 'string' ? body.reviewer : null;
+        Object.assign(found.task, {
+          status: outcome.status,
+          opinion: body.opinion,
+          corrections,
+          reviewer,
+          decidedAt: outcome.status === 'IN_REVIEW' ? null : at,
+        });
+        found.task.history.push({ at, event: body.decision, by: reviewer });
+        return HttpResponse.json({ data: found.application });
+      }),
+
+      http.post(`${base}/api/applications/:id/resubmission`, async ({ params, request }) => {
+        const application = applications.get(String(params.id));
+        if (!application) return HttpResponse.json({ error: 'APPLICATION_NOT_FOUND', message: `no application ${params.id}` }, { status: 404 });
+        const materials = ((await readJson(request)) as { materials?: unknown } | undefined)?.materials;
+        if (!Array.isArray(materials) || !materials.every((m) => typeof m === 'string')) return badRequest('body must be {"materials": [string]}');
+        const waiting = application.tasks.filter((t) => t.status === 'CORRECTIONS_REQUESTED');
+        if (waiting.length === 0) return conflict('NOTHING_TO_RESUBMIT', `no department asked application ${application.id} for corrections`);
+        const missing = [...new Set(waiting.flatMap((t) => t.corrections))].filter((c) => !materials.includes(c));
+        if (missing.length) return conflict('CORRECTIONS_MISSING', `still missing the corrections asked for: ${missing.join('、')}`);
+        // 补正期间不计入审批时限: the clock restarts from the day the corrections arrive.
+        const at = now().toISOString();
+        for (const task of waiting) {
+          Object.assign(task, {
+            status: 'IN_REVIEW',
+            receivedAt: at,
+            decidedAt: null,
+            corrections: [],
+            deadline: addWorkingDays(cstDate(at), task.promisedDays, calendar),
+          });
+          task.history.push({ at, event: `RESUBMITTED: ${materials.join('、')}`, by: null });
+        }
+        return HttpResponse.json({ data: application });
+      }),
+    ],
+  };
+
+  /** Applications already in the system: the dashboard has a joint status to show from the start. */
+  function seedApplications() {
+    const rnd = new SeededRandom(county.seed + 1);
+    const decisions: [ReviewStatus, string | null, string[]][] = [
+      ['PENDING_ACCEPTANCE', null, []],
+      ['IN_REVIEW', null, []],
+      ['APPROVED', '符合要求，同意。', []],
+      ['CORRECTIONS_REQUESTED', '材料不全，请补正。', ['建设工程设计方案（含总平面图）']],
+      ['REJECTED', '不符合规划条件，不予许可。', []],
+    ];
+    for (const project of county.projects.slice(0, 60)) {
+      const day = rnd.date('2026-08-03', '2026-10-30');
+      const application = open(project.code, project.stage, `seed-${project.code}`, new Date(`${day}T01:30:00Z`));
+      for (const task of application.tasks) {
+        const [status, opinion, corrections] = rnd.chance(0.1) ? decisions[4]! : rnd.pick(decisions.slice(0, 4));
+        Object.assign(task, {
+          status,
+          opinion,
+          corrections,
+          reviewer: status === 'PENDING_ACCEPTANCE' ? null : `${task.departmentCode}-reviewer-${rnd.int(1, 3)}`,
+          decidedAt: status === 'PENDING_ACCEPTANCE' || status === 'IN_REVIEW' ? null : `${day}T08:00:00.000Z`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import DataLoader from 'dataloader';
+import type { ReviewDecision, ReviewStatus } from '../../domain/joint-review';
+import { badUserInput, conflict, departmentError } from '../../lib/errors';
+import type { BoundedCache } from '../shared/cache';
+import type { DepartmentHttp } from '../shared/department-http';
+
+export type ProjectStage = 'PROJECT_LAND_PLANNING' | 'ENGINEERING_PERMIT' | 'CONSTRUCTION_PERMIT' | 'COMPLETION_ACCEPTANCE';
+
+/** The catalogue as the approval system sends it. */
+export interface Material {
+  id: string;
+  name: string;
+  necessity: 'REQUIRED' | 'OPTIONAL' | 'DEFERRABLE';
+  form: string;
+  counterHandling: string;
+  originals: number;
+  copies: number;
+  formats: string[];
+  source: 'APPLICANT' | 'DEPARTMENT' | 'OTHER';
+  sharedFrom: { department: string; documentType: string; field: string } | null;
+  prerequisite: boolean;
+}
+
+export interface ServiceCase {
+  code: string;
+  name: string;
+  when: Record<string, string>;
+  conditions: string[];
+  steps: string[];
+  promisedDays?: number;
+  notice?: string;
+  materials: Material[];
+}
+
+export interface ServiceItem {
+  code: string;
+  implementationCode: string;
+  name: string;
+  stage: ProjectStage | null;
+  promisedDays: number;
+  questions: { id: string; text: string; options: { value: string; label: string }[] }[];
+  cases: ServiceCase[];
+  [field: string]: unknown;
+}
+
+export interface RegionRecord {
+  code: string;
+  name: string;
+  parentCode: string | null;
+}
+
+export interface Task {
+  id: string;
+  departmentCode: string;
+  department: string;
+  lead: boolean;
+  status: ReviewStatus;
+  reviewer: string | null;
+  opinion: string | null;
+  corrections: string[];
+  promisedDays: number;
+  receivedAt: string;
+  decidedAt: string | null;
+  deadline: string;
+}
+
+export interface Application {
+  id: string;
+  projectCode: string;
+  stage: ProjectStage;
+  applicantUscc: string;
+  regionCode: string;
+  submittedAt: string;
+  tasks: Task[];
+}
+
+export interface ApprovalSystem {
+  http: DepartmentHttp;
+  /** The catalogue and the region table change rarely: one cached copy per process. */
+  reference: BoundedCache<ServiceItem[] | RegionRecord[]>;
+}
+
+const MAX_BATCH = 500;
+
+/**
+ * 政务服务中心 approval system, for one GraphQL request. Applications are never cached
+ * across requests: their state changes with every decision.
+ */
+export class ApprovalSystemClient {
+  private readonly byId: DataLoader<string, Application | null>;
+  private readonly byProject: DataLoader<string, Application[]>;
+  private readonly pendingReference = new Map<string, Promise<unknown[]>>();
+
+  constructor(private readonly system: ApprovalSystem) {
+    this.byId = new DataLoader((ids) => this.fetchApplications(ids), { maxBatchSize: MAX_BATCH });
+    this.byProject = new DataLoader((codes) => this.fetchByProject(codes), { maxBatchSize: MAX_BATCH });
+  }
+
+  async catalog(): Promise<ServiceItem[]> {
+    return (await this.reference('catalog', '/api/catalog/items')) as ServiceItem[];
+  }
+
+  async item(code: string): Promise<ServiceItem | null> {
+    return (await this.catalog()).find((i) => i.code === code) ?? null;
+  }
+
+  async regions(): Promise<RegionRecord[]> {
+    return (await this.reference('regions', '/api/regions')) as RegionRecord[];
+  }
+
+  application(id: string): Promise<Application | null> {
+    return this.byId.load(id);
+  }
+
+  applicationsOf(projectCode: string): Promise<Application[]> {
+    return this.byProject.load(projectCode);
+  }
+
+  async list(filter: { offset: number; limit: number; regionCode?: string; stage?: string; jointStatus?: string }) {
+    const query = new URLSearchParams({ offset: String(filter.offset), limit: String(filter.limit) });
+    for (const key of ['regionCode', 'stage', 'jointStatus'] as const) if (filter[key]) query.set(key, filter[key]!);
+    const { http } = this.system;
+    const answer = await http.get<{ total?: number; data?: Application[] }>(`/api/applications?${query}`);
+    if (answer.status !== 200 || !Array.isArray(answer.body?.data) || typeof answer.body.total !== 'number') {
+      throw departmentError(http.department, `application list answered HTTP ${answer.status}`);
+    }
+    for (const a of answer.body.data) this.byId.prime(a.id, a);
+    return { total: answer.body.total, applications: answer.body.data };
+  }
+
+  async submit(input: { projectCode: string; stage: ProjectStage; idempotencyKey: string }): Promise<Application> {
+    const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string }>('/api/applications', input);
+    if (answer.status === 404 && answer.body?.error === 'PROJECT_NOT_REGISTERED') {
+      throw badUserInput(`project ${input.projectCode} is not registered in the approval system (投资项目代码 unknown)`, 'input.project');
+    }
+    return this.written(answer);
+  }
+
+  async decide(taskId: string, decision: { decision: ReviewDecision; opinion: string; corrections: string[]; reviewer: string | null }): Promise<Application> {
+    const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string }>(
+      `/api/tasks/${encodeURIComponent(taskId)}/decision`,
+      decision,
+    );
+    if (answer.status === 404) throw badUserInput(`no review task ${taskId}`, 'taskId');
+    return this.written(answer);
+  }
+
+  async resubmit(applicationId: string, materials: string[]): Promise<Application> {
+    const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string }>(
+      `/api/applications/${encodeURIComponent(applicationId)}/resubmission`,
+      { materials },
+    );
+    if (answer.status === 404) throw badUserInput(`no application ${applicationId}`, 'applicationId');
+    return this.written(answer);
+  }
+
+  /** A write's answer: the application as it now stands, or the refusal as CONFLICT. */
+  private written(answer: { status: number; body?: { data?: Application; error?: string; message?: string } }): Application {
+    const { http } = this.system;
+    if (answer.status === 409) throw conflict(answer.body?.message ?? 'refused by the approval system', answer.body?.error ?? 'CONFLICT');
+    if ((answer.status !== 200 && answer.status !== 201) || !answer.body?.data) {
+      throw departmentError(http.department, `write answered HTTP ${answer.status}: ${answer.body?.message ?? answer.body?.error ?? ''}`);
+    }
+    this.byId.clear(answer.body.data.id).prime(answer.body.data.id, answer.body.data);
+    this.byProject.clear(answer.body.data.projectCode);
+    return answer.body.data;
+  }
+
+  private reference(key: string, path: string): Promise<unknown[]> {
+    const cached = this.system.reference.get(key);
+    if (cached) return Promise.resolve(cached);
+    let pending = this.pendingReference.get(key);
+    if (!pending) {
+      const { http } = this.system;
+      pending = http.get<{ data?: unknown[] }>(path).then((answer) => {
+        if (answer.status !== 200 || !Array.isArray(answer.body?.data)) {
+          throw departmentError(http.department, `${path} answered HTTP ${answer.status}`);
+        }
+        this.system.reference.set(key, answer.body.data as ServiceItem[]);
+        return answer.body.data;
+      });
+      this.pendingReference.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async fetchApplications(ids: readonly string[]): Promise<(Application | null)[]> {
+    const { http } = this.system;
+    const answer = await http.post<{ data?: Application[] }>('/api/applications/batch', { ids });
+    if (answer.status !== 200 || !Array.isArray(answer.body?.data)) throw departmentError(http.department, `batch answered HTTP ${answer.status}`);
+    const found = new Map(answer.body.data.map((a) => [a.id, a]));
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  private async fetchByProject(codes: readonly string[]): Promise<Application[][]> {
+    const { http } = this.system;
+    const answer = await http.post<{ data?: Record<string, Application[]> }>('/api/applications/by-project', { codes });
+    const data = answer.body?.data;
+    if (answer.status !== 200 || !data) throw departmentError(http.department, `by-project answered HTTP ${answer.status}`);
+    return codes.map((c) => (data[c] ?? []).slice().sort((a, b) => b.submittedAt.localeCompare(a.submittedAt)));
+  }
+}

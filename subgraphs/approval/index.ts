@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import type { DepartmentRef } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { BoundedCache } from '../shared/cache';
+import type { DepartmentClientSettings } from '../shared/config';
+import { DepartmentHttp } from '../shared/department-http';
+import { LicenceVerifier } from '../shared/licences';
+import { loadSchema } from '../shared/schema-file';
+import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
+import { todayInCounty } from '../shared/time';
+import { ApprovalSystemClient, type RegionRecord, type ServiceItem } from './client';
+import { resolvers, type ApprovalContext, type LicenceIssuer } from './resolvers';
+
+export const APPROVAL_SYSTEM: DepartmentRef = { id: 'approval', name: '政务服务中心 approval system' };
+
+export interface ApprovalSubgraphConfig extends DepartmentClientSettings {
+  url: string;
+  /** The departments whose e-licences `verifyLicense` accepts. */
+  licenceIssuers: { uscc: string; name: string; publicKeyPem: string }[];
+}
+
+export function createApprovalSubgraph(config: ApprovalSubgraphConfig, logger: Logger, clock: () => Date = () => new Date()): SubgraphService {
+  const http = new DepartmentHttp({ department: APPROVAL_SYSTEM, baseUrl: config.url, timeoutMs: config.timeoutMs, logger });
+  const reference = new BoundedCache<ServiceItem[] | RegionRecord[]>({ ttlSeconds: config.cacheTtlSeconds, maxKeys: 16 });
+  const issuers = new Map<string, LicenceIssuer>(
+    config.licenceIssuers.map((i) => [i.uscc, { uscc: i.uscc, name: i.name, verifier: new LicenceVerifier(i.publicKeyPem) }]),
+  );
+  return createSubgraphService<ApprovalContext>({
+    name: 'approval',
+    typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
+    resolvers,
+    context: () => ({ approval: new ApprovalSystemClient({ http, reference }), issuers, today: todayInCounty(clock()) }),
+    logger,
+    caches: [reference],
+  });
+}

@@ -1,0 +1,240 @@
+import { checkProjectCode, checkRegionCode, checkUscc } from '../../domain/identifiers';
+import { isFinal, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
+import { parseLicenceContent, LICENCE_TYPE_NAMES } from '../../domain/licences';
+import { regionLevel } from '../../domain/regions';
+import { badUserInput } from '../../lib/errors';
+import { requireValid } from '../shared/inputs';
+import type { LicenceVerifier } from '../shared/licences';
+import type { Resolvers } from '../shared/subgraph-service';
+import { evaluate, type ChecklistFacts, type Evaluation } from './checklist';
+import type { Application, ApprovalSystemClient, Material, ProjectStage, RegionRecord, ServiceItem, Task } from './client';
+import { selectCase, type CaseAnswer } from './guide';
+
+/** A licence issuer the service center trusts: its 统一社会信用代码, name and key. */
+export interface LicenceIssuer {
+  uscc: string;
+  name: string;
+  verifier: LicenceVerifier;
+}
+
+export interface ApprovalContext {
+  approval: ApprovalSystemClient;
+  issuers: Map<string, LicenceIssuer>;
+  /** Today in the county (YYYY-MM-DD), for `overdue`. */
+  today: string;
+}
+
+const MAX_PAGE_SIZE = 100;
+
+interface EntryRef {
+  id: string;
+  applicant?: ChecklistFacts['applicant'];
+  project?: ChecklistFacts['project'];
+}
+
+/** A checklist line's id carries what it was asked for, so the entity can be found again. */
+const encodeEntry = (parts: [string, string, string, string | null, string | null]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+function decodeEntry(id: string): [string, string, string, string | null, string | null] {
+  try {
+    const parts = JSON.parse(Buffer.from(id, 'base64url').toString('utf8'));
+    if (Array.isArray(parts) && parts.length === 5) return parts as [string, string, string, string | null, string | null];
+  } catch {
+    // fall through
+  }
+  throw badUserInput(`"${id}" is not a checklist entry id`, 'id');
+}
+
+const taskOverdue = (t: Task, today: string) => !isFinal(t.status) && t.status !== 'CORRECTIONS_REQUESTED' && today > t.deadline;
+
+async function requireItem(ctx: ApprovalContext, code: string): Promise<ServiceItem> {
+  const item = await ctx.approval.item(code);
+  if (!item) throw badUserInput(`argument "itemCode": no service item ${code} in the catalogue`, 'itemCode');
+  return item;
+}
+
+function caseView(item: ServiceItem, c: ServiceItem['cases'][number]) {
+  return { ...c, promisedDays: c.promisedDays ?? item.promisedDays, notice: c.notice ?? null };
+}
+
+function regionIndex(regions: RegionRecord[]) {
+  const byCode = new Map(regions.map((r) => [r.code, r]));
+  const children = new Map<string, RegionRecord[]>();
+  for (const r of regions) if (r.parentCode) children.set(r.parentCode, [...(children.get(r.parentCode) ?? []), r]);
+  return { byCode, children };
+}
+
+async function regionNode(ctx: ApprovalContext, code: string) {
+  const index = regionIndex(await ctx.approval.regions());
+  const record = index.byCode.get(code);
+  if (!record) return null;
+  return { ...record, level: regionLevel(code), index };
+}
+type RegionNode = NonNullable<Awaited<ReturnType<typeof regionNode>>>;
+
+const cursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
+function offsetOf(after: string | null | undefined): number {
+  if (!after) return 0;
+  const m = /^offset:(\d{1,9})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
+  if (!m) throw badUserInput('argument "after" is not a cursor this API gave out; pass a pageInfo.endCursor', 'after');
+  return Number(m[1]);
+}
+
+export const resolvers: Resolvers<ApprovalContext> = {
+  Query: {
+    serviceItems: async (_: unknown, args: { stage?: ProjectStage | null }, ctx: ApprovalContext) =>
+      (await ctx.approval.catalog()).filter((i) => !args.stage || i.stage === args.stage),
+    serviceItem: (_: unknown, args: { code: string }, ctx: ApprovalContext) => ctx.approval.item(args.code),
+    serviceGuide: async (_: unknown, args: { itemCode: string; answers: CaseAnswer[] }, ctx: ApprovalContext) => {
+      const item = await ctx.approval.item(args.itemCode);
+      if (!item) return null;
+      const chosen = selectCase(item, args.answers);
+      return {
+        item,
+        case: caseView(item, chosen),
+        answers: args.answers.map((a) => {
+          const q = item.questions.find((x) => x.id === a.question)!;
+          return { question: q.id, text: q.text, value: a.value, label: q.options.find((o) => o.value === a.value)!.label };
+        }),
+      };
+    },
+    materialChecklist: async (
+      _: unknown,
+      args: { itemCode: string; answers: CaseAnswer[]; applicant?: string | null; project?: string | null },
+      ctx: ApprovalContext,
+    ) => {
+      const applicant = args.applicant ? requireValid('applicant', args.applicant, checkUscc) : null;
+      const project = args.project ? requireValid('project', args.project, checkProjectCode) : null;
+      const item = await requireItem(ctx, args.itemCode);
+      const chosen = selectCase(item, args.answers);
+      return chosen.materials.map((material) => ({
+        id: encodeEntry([item.code, chosen.code, material.id, applicant, project]),
+        material,
+        applicant: applicant ? { uscc: applicant } : null,
+        project: project ? { code: project } : null,
+      }));
+    },
+    application: (_: unknown, args: { id: string }, ctx: ApprovalContext) => ctx.approval.application(args.id),
+    applications: async (
+      _: unknown,
+      args: { first?: number | null; after?: string | null; regionCode?: string | null; stage?: string | null; jointStatus?: string | null },
+      ctx: ApprovalContext,
+    ) => {
+      const first = args.first ?? 20;
+      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+        throw badUserInput(`argument "first" must be 1–${MAX_PAGE_SIZE}, got ${first}`, 'first');
+      }
+      if (args.regionCode) requireValid('regionCode', args.regionCode, checkRegionCode);
+      const offset = offsetOf(args.after);
+      const page = await ctx.approval.list({
+        offset,
+        limit: first,
+        regionCode: args.regionCode ?? undefined,
+        stage: args.stage ?? undefined,
+        jointStatus: args.jointStatus ?? undefined,
+      });
+      const end = offset + page.applications.length;
+      return {
+        nodes: page.applications,
+        totalCount: page.total,
+        pageInfo: { hasNextPage: end < page.total, endCursor: page.applications.length ? cursor(end) : null },
+      };
+    },
+    region: (_: unknown, args: { code: string }, ctx: ApprovalContext) => regionNode(ctx, requireValid('code', args.code, checkRegionCode)),
+    verifyLicense: (_: unknown, args: { number: string; content: string }, ctx: ApprovalContext) => {
+      let payload: Record<string, unknown>;
+      try {
+        payload = JSON.parse(args.content);
+      } catch {
+        throw badUserInput('argument "content" is not a licence code: pass the text of its QR code (paperCopyCode)', 'content');
+      }
+      const { signature, ...rest } = payload ?? {};
+      const content = parseLicenceContent(JSON.stringify(rest));
+      if ('error' in content) throw badUserInput(`argument "content": ${content.error}`, 'content');
+      const details = { ...content, typeName: LICENCE_TYPE_NAMES[content.type], issuerName: ctx.issuers.get(content.issuer)?.name ?? null };
+      const invalid = (reason: string) => ({ ...details, valid: false, reason });
+      if (content.number !== args.number) return invalid(`the number on the licence (${args.number}) is not the one in its code (${content.number})`);
+      const issuer = ctx.issuers.get(content.issuer);
+      if (!issuer) return invalid(`${content.issuer} is not a licence issuer this service center knows`);
+      if (typeof signature !== 'string' || !issuer.verifier.verify(content, signature)) {
+        return invalid(`the signature does not match: the content was changed or not issued by ${issuer.name}`);
+      }
+      return { ...details, valid: true, reason: null };
+    },
+  },
+
+  Mutation: {
+    submitApplication: async (_: unknown, args: { input: { project: string; stage: ProjectStage; idempotencyKey: string } }, ctx: ApprovalContext) => {
+      const { project, stage, idempotencyKey } = args.input;
+      requireValid('input.project', project, checkProjectCode);
+      if (!/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
+        throw badUserInput('argument "input.idempotencyKey" must be 8–128 characters of letters, digits, _ . : - (a UUID is a good choice)', 'input.idempotencyKey');
+      }
+      return ctx.approval.submit({ projectCode: project, stage, idempotencyKey });
+    },
+    recordReviewOpinion: (
+      _: unknown,
+      args: { taskId: string; decision: ReviewDecision; opinion: string; corrections?: string[] | null },
+      ctx: ApprovalContext,
+    ) =>
+      // Who the reviewer is comes with unified identity (issue 4); until then it is not recorded.
+      ctx.approval.decide(args.taskId, { decision: args.decision, opinion: args.opinion, corrections: args.corrections ?? [], reviewer: null }),
+    resubmitCorrections: (_: unknown, args: { applicationId: string; materials: string[] }, ctx: ApprovalContext) =>
+      ctx.approval.resubmit(args.applicationId, args.materials),
+  },
+
+  ChecklistEntry: {
+    __resolveReference: async (ref: EntryRef, ctx: ApprovalContext) => {
+      const [itemCode, caseCode, materialId, applicant, project] = decodeEntry(ref.id);
+      const item = await ctx.approval.item(itemCode);
+      const material = item?.cases.find((c) => c.code === caseCode)?.materials.find((m) => m.id === materialId);
+      if (!material) return null;
+      const facts: ChecklistFacts = { applicantUscc: applicant, projectCode: project, applicant: ref.applicant, project: ref.project };
+      return { id: ref.id, material, applicant: applicant ? { uscc: applicant } : null, project: project ? { code: project } : null, evaluation: evaluate(material, facts) };
+    },
+    status: (entry: { evaluation: Evaluation }) => entry.evaluation.status,
+    sharedFrom: (entry: { evaluation: Evaluation }) => entry.evaluation.sharedFrom,
+    reason: (entry: { evaluation: Evaluation }) => entry.evaluation.reason,
+  },
+
+  Material: {
+    required: (m: Material) => m.necessity === 'REQUIRED',
+  },
+
+  Application: {
+    __resolveReference: (ref: { id: string }, ctx: ApprovalContext) => ctx.approval.application(ref.id),
+    project: (a: Application) => ({ code: a.projectCode }),
+    applicant: (a: Application) => ({ uscc: a.applicantUscc }),
+    region: (a: Application) => ({ code: a.regionCode }),
+    jointStatus: (a: Application) => jointStatusOf(a.tasks.map((t) => t.status)),
+    deadline: (a: Application) => a.tasks.map((t) => t.deadline).sort().at(-1),
+    overdue: (a: Application, _: unknown, ctx: ApprovalContext) => a.tasks.some((t) => taskOverdue(t, ctx.today)),
+  },
+
+  ReviewTask: {
+    overdue: (t: Task, _: unknown, ctx: ApprovalContext) => taskOverdue(t, ctx.today),
+  },
+
+  ConstructionProject: {
+    applications: (p: { code: string }, _: unknown, ctx: ApprovalContext) => ctx.approval.applicationsOf(p.code),
+    jointStatus: async (p: { code: string }, _: unknown, ctx: ApprovalContext) => {
+      const [newest] = await ctx.approval.applicationsOf(p.code);
+      return newest ? jointStatusOf(newest.tasks.map((t) => t.status)) : null;
+    },
+  },
+
+  Region: {
+    __resolveReference: (ref: { code: string }, ctx: ApprovalContext) => regionNode(ctx, ref.code),
+    parent: (r: RegionNode) => {
+      const parent = r.parentCode ? r.index.byCode.get(r.parentCode) : undefined;
+      return parent ? { ...parent, level: regionLevel(parent.code), index: r.index } : null;
+    },
+    children: (r: RegionNode) => (r.index.children.get(r.code) ?? []).map((c) => ({ ...c, level: regionLevel(c.code), index: r.index })),
+    path: (r: RegionNode) => {
+      const path: RegionNode[] = [];
+      for (let node: RegionRecord | undefined = r; node; node = node.parentCode ? r.index.byCode.get(node.parentCode) : undefined) {
+        path.unshift({ ...node, level: regionLevel(node.code), index: r.index });
+      }
+      return path;
+    },
+  },
+};
