@@ -7,7 +7,9 @@ import { generateCounty } from '../mocks';
 const county = generateCounty(process.env.DATA_SEED ? Number(process.env.DATA_SEED) : undefined);
 const { projects, edgeCases, towns } = county;
 const byStage = (stage: string) => projects.find((p) => p.stage === stage)!;
-const row = (what: string, value: string) => console.log(`${what.padEnd(44)} ${value}`);
+// The first 60 projects already have an application in the approval system.
+const fresh = (stage: string) => projects.slice(60).find((p) => p.stage === stage && p.drawingReview?.result === '合格')!;
+const row = (what: string, value: string) => console.log(`${what.padEnd(52)} ${value}`);
 
 row('project at 立项用地规划许可', byStage('PROJECT_LAND_PLANNING').code);
 row('project at 工程建设许可', byStage('ENGINEERING_PERMIT').code);
@@ -17,6 +19,8 @@ row('project whose applicant is revoked (吊销)', edgeCases.revokedApplicantPro
 row('project whose applicant is on 经营异常名录', edgeCases.abnormalListedApplicantProject);
 row('project whose land-use right has expired', edgeCases.expiredLandRightProject);
 row('project exempt from a construction permit', edgeCases.permitExemptProject);
+row('project whose construction permit was tampered with', edgeCases.tamperedPermitProject);
+row('project ready for 施工许可, no application yet', `${fresh('CONSTRUCTION_PERMIT').code} (applicant ${fresh('CONSTRUCTION_PERMIT').applicantUscc})`);
 row('enterprise (a developer)', projects[0]!.applicantUscc);
 row('parcel', projects[0]!.parcelUnitNumber);
 row(`town ${towns[0]!.name}`, towns[0]!.code);

@@ -588,7 +588,8 @@ export function generateCounty(seed: number = DEFAULT_SEED): County {
     }
   }
   // A forged extension: the record now says valid two years longer than what was signed.
-  const tampered = projects.find((p) => p.constructionPermit && p.stage === 'COMPLETION_ACCEPTANCE' && p !== revoked && p !== abnormal)!;
+  // Not the first project of its stage: that one is the README's ordinary example.
+  const tampered = projects.filter((p) => p.constructionPermit && p.stage === 'COMPLETION_ACCEPTANCE' && p !== revoked && p !== abnormal)[3]!;
   const forged = tampered.constructionPermit!;
   forged.validUntil = `${Number(forged.validUntil.slice(0, 4)) + 2}${forged.validUntil.slice(4)}`;
   forged.licence = { ...forged.licence, content: { ...forged.licence.content, validUntil: forged.validUntil } };
