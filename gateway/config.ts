@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { AuditLogOptions } from './audit-log';
+import type { IdentityOptions, PartnerClient } from './plugins/identity';
 
 export interface GatewayConfig {
   port: number;
@@ -68,4 +70,68 @@ function parseFlags(argv: readonly string[]): Record<string, string> {
     flags[m[1]!] = value;
   }
   return flags;
+}
+
+export interface SecurityConfig {
+  production: boolean;
+  /** Unset outside production: the embedded default's development issuer is used. */
+  identity: IdentityOptions | undefined;
+  partners: PartnerClient[];
+  audit: AuditLogOptions;
+  corsOrigins: string[];
+  ratePerMinute: number;
+}
+
+/**
+ * Identity, partners, audit and CORS, shared by the gateway command and `npm start`.
+ * Production (NODE_ENV=production) refuses to start without a real identity provider.
+ */
+export function readSecurityConfig(env: Env): SecurityConfig {
+  const production = env.NODE_ENV === 'production';
+  const problems: string[] = [];
+  let identity: IdentityOptions | undefined;
+  if (env.AUTH_JWKS_URL || env.AUTH_JWKS_FILE) {
+    try {
+      const jwks = env.AUTH_JWKS_URL ? { url: new URL(env.AUTH_JWKS_URL).toString() } : { set: JSON.parse(readFileSync(env.AUTH_JWKS_FILE!, 'utf8')) as { keys: object[] } };
+      identity = { jwks, issuer: env.AUTH_ISSUER || undefined, audience: env.AUTH_AUDIENCE || undefined };
+    } catch (error) {
+      problems.push(`AUTH_JWKS_URL / AUTH_JWKS_FILE: ${(error as Error).message}`);
+    }
+    if (production && !env.AUTH_ISSUER) problems.push('AUTH_ISSUER must be set in production (the identity provider\'s issuer)');
+    if (env.AUTH_ISSUER === 'urn:congjiang:dev-identity' && production) problems.push('production never accepts development tokens: AUTH_ISSUER is the development issuer');
+  } else if (production) {
+    problems.push('production needs the identity provider: set AUTH_JWKS_URL (or AUTH_JWKS_FILE) and AUTH_ISSUER');
+  }
+  let partners: PartnerClient[] = [];
+  if (env.PARTNER_CLIENTS_FILE) {
+    try {
+      partners = JSON.parse(readFileSync(env.PARTNER_CLIENTS_FILE, 'utf8')) as PartnerClient[];
+      if (!Array.isArray(partners)) throw new Error('must be a JSON array of client records');
+    } catch (error) {
+      problems.push(`PARTNER_CLIENTS_FILE: ${(error as Error).message}`);
+    }
+  }
+  const number = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) problems.push(`${name}="${raw}" must be a number greater than 0`);
+    return value;
+  };
+  if (production && !env.AUDIT_DIR) problems.push('AUDIT_DIR must be set in production (where the audit trail is kept)');
+  const config: SecurityConfig = {
+    production,
+    identity,
+    partners,
+    audit: {
+      dir: resolve(env.AUDIT_DIR || 'audit'),
+      retentionDays: number('AUDIT_RETENTION_DAYS', 180),
+      maxBytes: number('AUDIT_MAX_BYTES', 50_000_000),
+      fsync: env.AUDIT_FSYNC === 'true',
+    },
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    ratePerMinute: number('RATE_LIMIT_PER_MINUTE', 600),
+  };
+  if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);
+  return config;
 }

@@ -1,10 +1,22 @@
-import type { Server } from 'node:http';
+import { randomUUID, type KeyObject } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { HttpError } from '../lib/errors';
 import { createGraphQLHttpServer, sendJson } from '../lib/graphql-http';
 import type { Logger } from '../lib/logger';
+import type { AuditLog } from './audit-log';
 import { CoalescingGraphQLDataSource } from './datasources/CoalescingGraphQLDataSource';
+import { auditPlugin } from './plugins/audit';
+import { authorizationPlugin } from './plugins/authorization';
+import type { GatewayContext } from './plugins/context';
+import { IDENTITY_HEADER, IdentitySigner } from './plugins/forward-identity';
+import { AuthenticationError, callerId, IdentityVerifier, type IdentityOptions } from './plugins/identity';
+import { DEFAULT_LIMITS, limitsPlugin, type OperationLimits } from './plugins/limits';
+import { maskingPlugin } from './plugins/masking';
+import { RateLimiter } from './plugins/rate-limit';
+import { prepareSupergraph } from './supergraph';
 
 export interface GatewayOptions {
   /** Any Federation 2 supergraph; the gateway knows nothing of our departments. */
@@ -13,6 +25,17 @@ export interface GatewayOptions {
   subgraphUrls?: Record<string, string>;
   logger: Logger;
   maxBodyBytes?: number;
+  /** Who may sign in: the identity provider's keys and the registered partner systems. */
+  identity?: IdentityOptions;
+  /** Signs the caller's identity for the subgraphs; without it none is forwarded. */
+  identitySigningKey?: KeyObject;
+  audit?: AuditLog;
+  limits?: Partial<OperationLimits>;
+  /** Requests a minute per user (partners have their own in their registration). */
+  ratePerMinute?: number;
+  corsOrigins?: string[];
+  /** Production: no introspection, no field suggestions in errors. */
+  production?: boolean;
 }
 
 export interface GatewayService {
@@ -22,26 +45,80 @@ export interface GatewayService {
   stop(): Promise<void>;
 }
 
+const PURPOSE = /^(case|item|project):[\w.:-]{1,64}$/;
+
 export function createGateway(options: GatewayOptions): GatewayService {
-  const { supergraphSdl, subgraphUrls = {}, logger } = options;
+  const { subgraphUrls = {}, logger } = options;
+  const { sdl, policies } = prepareSupergraph(options.supergraphSdl);
+  const identity = new IdentityVerifier(options.identity ?? {});
+  const signer = options.identitySigningKey && new IdentitySigner(options.identitySigningKey);
+  const rateLimiter = new RateLimiter();
+  const ratePerMinute = options.ratePerMinute ?? 600;
   let ready = false;
+
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: sdl,
     logger,
-    buildService: ({ name, url }) => new CoalescingGraphQLDataSource({ url: subgraphUrls[name] ?? url }),
+    buildService: ({ name, url }) =>
+      new CoalescingGraphQLDataSource({
+        url: subgraphUrls[name] ?? url,
+        willSendRequest: ({ request, context }) => {
+          const token = (context as Partial<GatewayContext>).identityToken;
+          if (token) request.http?.headers.set(IDENTITY_HEADER, token);
+        },
+      }),
   });
-  const apollo = new ApolloServer({
+  const plugins = [
+    // The landing page loads from a CDN, which county networks cannot reach.
+    ApolloServerPluginLandingPageDisabled(),
+    limitsPlugin({ ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits }),
+    // Order matters: refusals are nulled first, then masking, then the audit sees the final answer.
+    authorizationPlugin(policies),
+    maskingPlugin(policies),
+    ...(options.audit ? [auditPlugin(policies, options.audit)] : []),
+  ];
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    // The default landing page loads from a CDN; county networks are often offline.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    introspection: !options.production,
+    hideSchemaDetailsFromClientErrors: options.production ?? false,
+    plugins,
     logger,
   });
+
+  async function context(req: IncomingMessage): Promise<GatewayContext> {
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    let caller;
+    try {
+      caller = await identity.identify({ authorization: header('authorization'), apiKey: header('x-api-key') });
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw new HttpError(401, 'UNAUTHENTICATED', error.message, { 'www-authenticate': 'Bearer' });
+      throw error;
+    }
+    rateLimiter.take(caller.kind === 'anonymous' ? `anonymous:${req.socket.remoteAddress}` : callerId(caller), caller.kind === 'client' ? caller.ratePerMinute : ratePerMinute);
+    const purpose = header('x-purpose') ?? null;
+    if (purpose !== null && !PURPOSE.test(purpose)) {
+      throw new HttpError(400, 'BAD_REQUEST', 'X-Purpose must be case:<case number>, item:<item code> or project:<project code>');
+    }
+    if (caller.kind === 'client') {
+      if (!purpose) throw new HttpError(403, 'FORBIDDEN', 'partner systems must state a purpose in X-Purpose (case:…, item:… or project:…)');
+      const kind = purpose.split(':', 1)[0]!;
+      if (!caller.purposes.includes(kind)) throw new HttpError(403, 'FORBIDDEN', `client ${caller.subject} is not registered for purposes of kind "${kind}"`);
+    }
+    const requestId = /^[\w-]{8,64}$/.test(header('x-request-id') ?? '') ? header('x-request-id')! : randomUUID();
+    const identityToken = signer ? await signer.sign(caller, purpose, requestId) : '';
+    return { caller, purpose, requestId, identityToken };
+  }
+
   const server = createGraphQLHttpServer({
     apollo,
-    context: async () => ({}),
+    context,
     logger,
     maxBodyBytes: options.maxBodyBytes,
+    corsOrigins: options.corsOrigins,
     routes: {
       '/healthz': (_req, res) =>
         ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),
@@ -56,6 +133,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     stop: async () => {
       ready = false;
       await apollo.stop();
+      options.audit?.close();
     },
   };
 }

@@ -11,6 +11,10 @@ export const ERROR_CODES = {
     'A department system did not answer in time or answered with an error. Its fields are null; the rest of the response is served. Retry later; `extensions.department` names it.',
   DEPARTMENT_ERROR:
     'A department system answered with something this gateway cannot read (a changed or broken interface). Report it to the department named in `extensions.department`.',
+  UNAUTHENTICATED: 'No valid credential was presented (or a presented one is invalid or expired). Sign in, or send a registered API key.',
+  FORBIDDEN:
+    'The caller is known but may not read or do this: a missing scope, a record outside its jurisdiction, another department’s task, an unregistered operation. `path` names the field.',
+  TOO_MANY_REQUESTS: 'The caller’s rate limit is used up; `Retry-After` says when to try again.',
   CONFLICT:
     'The request conflicts with the current state: a decision the task’s status does not allow, corrections nobody asked for, an idempotency key reused for another application. Nothing was changed; the message says what the state is.',
   INTERNAL_SERVER_ERROR: 'A bug in this gateway or a subgraph. The request id in the logs finds it.',
@@ -41,4 +45,20 @@ export function departmentError(department: DepartmentRef, reason: string): Grap
 
 export function conflict(message: string, reason: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'CONFLICT' satisfies ErrorCode, reason } });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' satisfies ErrorCode } });
+}
+
+/** A request refused at the HTTP layer (before GraphQL): status, code and headers to send. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
 }

@@ -5,13 +5,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HttpError } from './errors';
 import type { Logger } from './logger';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
+  /** Builds the request's context before GraphQL runs; throwing HttpError answers at once (401, 429 …). */
   context: (req: IncomingMessage) => Promise<TContext>;
+  /** Origins allowed to call from a browser (CORS); none: no cross-origin access. */
+  corsOrigins?: readonly string[];
   logger: Logger;
   path?: string;
   /** Requests with a larger body are refused with 413 before they are parsed. */
@@ -21,9 +25,24 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 
 export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
   const { apollo, context, logger, path = '/graphql', maxBodyBytes = 1_000_000, routes = {} } = options;
+  const corsOrigins = new Set(options.corsOrigins ?? []);
 
   const server = createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?', 1)[0]!;
+    const origin = req.headers.origin;
+    if (origin && corsOrigins.has(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'origin');
+    }
+    if (req.method === 'OPTIONS' && pathname === path) {
+      if (!origin || !corsOrigins.has(origin)) return sendJson(res, 403, badRequest(`origin ${origin ?? '(none)'} is not allowed (CORS_ORIGINS)`));
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST',
+        'access-control-allow-headers': 'content-type, authorization, x-api-key, x-purpose, x-request-id, apollo-require-preflight',
+        'access-control-max-age': '600',
+      });
+      return res.end();
+    }
     const route = routes[pathname];
     const handled = route
       ? route(req, res)
@@ -63,9 +82,17 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
       }
     }
     const search = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
+    let contextValue: TContext;
+    try {
+      contextValue = await context(req);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+      return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: () => context(req),
+      context: async () => contextValue,
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;

@@ -5,7 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config';
+import { generateKeyPairSync } from 'node:crypto';
+import type { AuditLog } from '../gateway/audit-log';
+import type { IdentityOptions } from '../gateway/plugins/identity';
 import { createGateway } from '../gateway/server';
+import { GatewayIdentity } from '../subgraphs/shared/identity';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
 import { createDepartments, generateCounty, serveDepartment, type DepartmentFaults, type MockDepartments } from '../mocks';
@@ -32,6 +36,10 @@ export interface EmbeddedStackOptions {
   /** The approval system's and subgraph's clock (tests fix it). */
   approvalClock?: () => Date;
   seed?: number;
+  /** Who may sign in (identity provider keys, partner systems); passed to the gateway. */
+  identity?: IdentityOptions;
+  audit?: AuditLog;
+  corsOrigins?: string[];
   logger: Logger;
   /** Called as each part comes up, for a person watching `npm start`. */
   onProgress?: (message: string) => void;
@@ -82,12 +90,18 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       progress(`department ${id} (mock): ${served.url}`);
     }
 
+    // The gateway vouches for callers with a key made for this run; only its subgraphs get the public half.
+    const gatewayKeys = generateKeyPairSync('ed25519');
+    const gatewayIdentity = new GatewayIdentity(gatewayKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
     const subgraphs = {} as Record<DepartmentId, SubgraphService>;
     const subgraphUrls = {} as Record<DepartmentId, string>;
     for (const id of DEPARTMENT_IDS) {
       const config = { ...options.departmentClients[id], ...connections[id] };
       const logger = options.logger.child({ subgraph: id });
-      const subgraph = id === 'approval' ? createApprovalSubgraph({ ...config, licenceIssuers }, logger, options.approvalClock) : FACTORIES[id](config, logger);
+      const subgraph =
+        id === 'approval'
+          ? createApprovalSubgraph({ ...config, licenceIssuers }, logger, gatewayIdentity, options.approvalClock)
+          : FACTORIES[id](config, logger, gatewayIdentity);
       await subgraph.start();
       opened.push(subgraph.stop);
       const listening: Listening = await listen(subgraph.server, options.subgraphPorts?.[id] ?? 0, host, `set ${id.toUpperCase()}_SUBGRAPH_PORT`);
@@ -101,6 +115,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
       subgraphUrls,
       logger: options.logger.child({ component: 'gateway' }),
+      identity: options.identity,
+      identitySigningKey: gatewayKeys.privateKey,
+      audit: options.audit,
+      corsOrigins: options.corsOrigins,
     });
     await gateway.start();
     opened.push(gateway.stop);

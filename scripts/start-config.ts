@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readSecurityConfig, type SecurityConfig } from '../gateway/config';
 import type { DepartmentId } from '../mocks';
 import type { DepartmentFaults } from '../mocks';
 import { readDepartmentClientSettings, readDepartmentConnection, readLicenceIssuers, type LicenceIssuerConfig } from '../subgraphs/shared/config';
@@ -6,7 +7,7 @@ import type { EmbeddedStackOptions } from './embedded-stack';
 
 type Env = Record<string, string | undefined>;
 
-export interface StartConfig {
+export interface StartConfig extends SecurityConfig {
   host: string;
   gatewayPort: number;
   subgraphPorts: Record<DepartmentId, number>;
@@ -68,7 +69,14 @@ export function readStartConfig(env: Env): StartConfig {
   } catch (error) {
     problems.push((error as Error).message);
   }
+  let security: SecurityConfig | undefined;
+  try {
+    security = readSecurityConfig(env);
+  } catch (error) {
+    problems.push((error as Error).message.replace(/^configuration:\n\s*- /, '').replace(/\n\s*- /g, '\n  - '));
+  }
   const config: StartConfig = {
+    ...security!,
     licenceIssuers,
     host: env.HOST || '127.0.0.1',
     gatewayPort: num('PORT', 4000, portSchema),

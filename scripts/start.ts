@@ -2,7 +2,9 @@
  * `npm start`: the whole stack on the embedded default (mock departments over real
  * HTTP), until Ctrl-C or SIGTERM.
  */
+import { AuditLog } from '../gateway/audit-log';
 import { createLogger } from '../lib/logger';
+import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, devIssuer } from './dev-issuer';
 import { startEmbeddedStack } from './embedded-stack';
 import { readStartConfig } from './start-config';
 
@@ -10,7 +12,14 @@ async function main(): Promise<void> {
   const config = readStartConfig(process.env);
   const logger = createLogger(config.logLevel, 'county-gateway');
   console.log('starting the embedded stack (mock departments → subgraphs → gateway)…');
+  // A newcomer is not locked out: the embedded default signs tokens with a development key.
+  const issuer = config.identity ? undefined : await devIssuer();
+  const identity = config.identity ?? { jwks: { set: issuer!.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE };
+  const audit = new AuditLog(config.audit);
   const stack = await startEmbeddedStack({
+    identity: { ...identity, partners: config.partners },
+    audit,
+    corsOrigins: config.corsOrigins,
     host: config.host,
     gatewayPort: config.gatewayPort,
     subgraphPorts: config.subgraphPorts,
@@ -23,8 +32,13 @@ async function main(): Promise<void> {
   });
   const example = stack.departments.county.projects[0]!.code;
   console.log(`\nready. GraphQL: ${stack.gatewayUrl}`);
-  console.log(`try:  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\`);
-  console.log(`        -d '{"query":"{ constructionProject(code: \\"${example}\\") { name stage applicant { name } parcel { area } } }"}'`);
+  console.log(`audit trail: ${config.audit.dir}`);
+  if (issuer) {
+    const token = await issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') });
+    console.log(`development token (every scope, county-wide, 8 h; \`npm run token\` makes others):\n${token}`);
+    console.log(`try:  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);
+    console.log(`        -d '{"query":"{ constructionProject(code: \\"${example}\\") { name stage applicant { name } parcel { area } } }"}'`);
+  }
   console.log('Ctrl-C stops everything.');
 
   let stopping = false;

@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientSettings } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
+import type { GatewayIdentity } from '../shared/identity';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
@@ -19,7 +20,12 @@ export interface ApprovalSubgraphConfig extends DepartmentClientSettings {
   licenceIssuers: { uscc: string; name: string; publicKeyPem: string }[];
 }
 
-export function createApprovalSubgraph(config: ApprovalSubgraphConfig, logger: Logger, clock: () => Date = () => new Date()): SubgraphService {
+export function createApprovalSubgraph(
+  config: ApprovalSubgraphConfig,
+  logger: Logger,
+  identity: GatewayIdentity,
+  clock: () => Date = () => new Date(),
+): SubgraphService {
   const http = new DepartmentHttp({ department: APPROVAL_SYSTEM, baseUrl: config.url, timeoutMs: config.timeoutMs, logger });
   const reference = new BoundedCache<ServiceItem[] | RegionRecord[]>({ ttlSeconds: config.cacheTtlSeconds, maxKeys: 16 });
   const issuers = new Map<string, LicenceIssuer>(
@@ -29,7 +35,8 @@ export function createApprovalSubgraph(config: ApprovalSubgraphConfig, logger: L
     name: 'approval',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: () => ({ approval: new ApprovalSystemClient({ http, reference }), issuers, today: todayInCounty(clock()) }),
+    context: (_req, caller) => ({ caller, approval: new ApprovalSystemClient({ http, reference }), issuers, today: todayInCounty(clock()) }),
+    identity,
     logger,
     caches: [reference],
   });

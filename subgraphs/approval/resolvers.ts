@@ -2,7 +2,8 @@ import { checkProjectCode, checkRegionCode, checkUscc } from '../../domain/ident
 import { isFinal, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
 import { parseLicenceContent, LICENCE_TYPE_NAMES } from '../../domain/licences';
 import { regionLevel } from '../../domain/regions';
-import { badUserInput } from '../../lib/errors';
+import { badUserInput, forbidden } from '../../lib/errors';
+import { assertWithin, listScope, type TrustedCaller } from '../shared/identity';
 import { requireValid } from '../shared/inputs';
 import type { LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
@@ -18,6 +19,7 @@ export interface LicenceIssuer {
 }
 
 export interface ApprovalContext {
+  caller: TrustedCaller;
   approval: ApprovalSystemClient;
   issuers: Map<string, LicenceIssuer>;
   /** Today in the county (YYYY-MM-DD), for `overdue`. */
@@ -113,7 +115,11 @@ export const resolvers: Resolvers<ApprovalContext> = {
         project: project ? { code: project } : null,
       }));
     },
-    application: (_: unknown, args: { id: string }, ctx: ApprovalContext) => ctx.approval.application(args.id),
+    application: async (_: unknown, args: { id: string }, ctx: ApprovalContext) => {
+      const application = await ctx.approval.application(args.id);
+      if (application) assertWithin(ctx.caller, application.regionCode, `application ${args.id}`);
+      return application;
+    },
     applications: async (
       _: unknown,
       args: { first?: number | null; after?: string | null; regionCode?: string | null; stage?: string | null; jointStatus?: string | null },
@@ -123,12 +129,12 @@ export const resolvers: Resolvers<ApprovalContext> = {
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
         throw badUserInput(`argument "first" must be 1–${MAX_PAGE_SIZE}, got ${first}`, 'first');
       }
-      if (args.regionCode) requireValid('regionCode', args.regionCode, checkRegionCode);
+      const region = listScope(ctx.caller, args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
       const offset = offsetOf(args.after);
       const page = await ctx.approval.list({
         offset,
         limit: first,
-        regionCode: args.regionCode ?? undefined,
+        regionCode: region,
         stage: args.stage ?? undefined,
         jointStatus: args.jointStatus ?? undefined,
       });
@@ -171,13 +177,25 @@ export const resolvers: Resolvers<ApprovalContext> = {
       }
       return ctx.approval.submit({ projectCode: project, stage, idempotencyKey });
     },
-    recordReviewOpinion: (
+    recordReviewOpinion: async (
       _: unknown,
       args: { taskId: string; decision: ReviewDecision; opinion: string; corrections?: string[] | null },
       ctx: ApprovalContext,
-    ) =>
-      // Who the reviewer is comes with unified identity (issue 4); until then it is not recorded.
-      ctx.approval.decide(args.taskId, { decision: args.decision, opinion: args.opinion, corrections: args.corrections ?? [], reviewer: null }),
+    ) => {
+      // A task id is its application's id and a serial: find the task to know its department.
+      const application = await ctx.approval.application(args.taskId.replace(/-\d+$/, ''));
+      const task = application?.tasks.find((t) => t.id === args.taskId);
+      if (!task) throw badUserInput(`no review task ${args.taskId}`, 'taskId');
+      if (!ctx.caller.scopes.has(`approval:review:${task.departmentCode}`)) {
+        throw forbidden(`only ${task.department} reviewers (scope approval:review:${task.departmentCode}) may decide task ${task.id}`);
+      }
+      return ctx.approval.decide(args.taskId, {
+        decision: args.decision,
+        opinion: args.opinion,
+        corrections: args.corrections ?? [],
+        reviewer: ctx.caller.subject,
+      });
+    },
     resubmitCorrections: (_: unknown, args: { applicationId: string; materials: string[] }, ctx: ApprovalContext) =>
       ctx.approval.resubmit(args.applicationId, args.materials),
   },

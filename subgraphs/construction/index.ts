@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
+import type { GatewayIdentity } from '../shared/identity';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
@@ -12,7 +13,7 @@ import { resolvers, type ConstructionContext } from './resolvers';
 
 export const CONSTRUCTION_SYSTEM: DepartmentRef = { id: 'construction', name: '住建局 construction system' };
 
-export function createConstructionSubgraph(department: DepartmentClientConfig, logger: Logger): SubgraphService {
+export function createConstructionSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
   const http = new DepartmentHttp({ department: CONSTRUCTION_SYSTEM, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
   const cacheOptions = { ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys };
   const projects = new BoundedCache<Project>(cacheOptions);
@@ -22,7 +23,8 @@ export function createConstructionSubgraph(department: DepartmentClientConfig, l
     name: 'construction',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: () => ({ projects: new ConstructionClient({ http, projects, involvements }), licences }),
+    context: (_req, caller) => ({ caller, projects: new ConstructionClient({ http, projects, involvements }), licences }),
+    identity,
     logger,
     caches: [projects, involvements],
   });

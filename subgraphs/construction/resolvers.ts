@@ -1,13 +1,14 @@
 import { checkProjectCode, checkRegionCode, checkTownCode } from '../../domain/identifiers';
-import { regionPrefix } from '../../domain/regions';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badUserInput } from '../../lib/errors';
+import { assertWithin, listScope, type TrustedCaller } from '../shared/identity';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
 import type { ConstructionClient, InvolvementRole, Project, ProjectStage } from './client';
 
 export interface ConstructionContext {
+  caller: TrustedCaller;
   projects: ConstructionClient;
   licences: LicenceVerifier;
 }
@@ -24,8 +25,11 @@ interface ListArgs {
 
 export const resolvers: Resolvers<ConstructionContext> = {
   Query: {
-    constructionProject: (_: unknown, args: { code: string }, ctx: ConstructionContext) =>
-      ctx.projects.project(requireValid('code', args.code, checkProjectCode)),
+    constructionProject: async (_: unknown, args: { code: string }, ctx: ConstructionContext) => {
+      const project = await ctx.projects.project(requireValid('code', args.code, checkProjectCode));
+      if (project) assertWithin(ctx.caller, project.townCode, `project ${args.code}`);
+      return project;
+    },
     constructionProjects: async (_: unknown, args: ListArgs, ctx: ConstructionContext) => {
       const first = args.first ?? 20;
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
@@ -33,8 +37,8 @@ export const resolvers: Resolvers<ConstructionContext> = {
       }
       const offset = decodeCursor(args.after);
       const townCode = args.townCode ?? undefined;
-      if (townCode !== undefined) requireValid('townCode', townCode, checkTownCode);
-      const region = args.regionCode ? regionPrefix(requireValid('regionCode', args.regionCode, checkRegionCode)) : undefined;
+      if (townCode !== undefined) assertWithin(ctx.caller, requireValid('townCode', townCode, checkTownCode), `town ${townCode}`);
+      const region = listScope(ctx.caller, args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
       const page = await ctx.projects.page({ offset, limit: first, stage: args.stage ?? undefined, townCode, regionPrefix: region });
       const end = offset + page.projects.length;
       return {

@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
+import type { GatewayIdentity } from '../shared/identity';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
@@ -12,7 +13,7 @@ import { resolvers, type EnterpriseContext } from './resolvers';
 
 export const ENTERPRISE_REGISTRY: DepartmentRef = { id: 'enterprise', name: '市场监管局 enterprise registry' };
 
-export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger): SubgraphService {
+export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
   const http = new DepartmentHttp({ department: ENTERPRISE_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
   const cache = new BoundedCache<Enterprise>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
   const licences = new LicenceVerifier(department.publicKeyPem);
@@ -20,7 +21,8 @@ export function createEnterpriseSubgraph(department: DepartmentClientConfig, log
     name: 'enterprise',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: () => ({ enterprises: new EnterpriseRegistryClient({ http, cache }), licences }),
+    context: (_req, caller) => ({ caller, enterprises: new EnterpriseRegistryClient({ http, cache }), licences }),
+    identity,
     logger,
     caches: [cache],
   });

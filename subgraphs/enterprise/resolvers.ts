@@ -2,27 +2,31 @@ import { checkRegionCode, checkUscc } from '../../domain/identifiers';
 import { regionPrefix } from '../../domain/regions';
 import { badUserInput } from '../../lib/errors';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { assertWithin, listScope, type TrustedCaller } from '../shared/identity';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
-import { maskIdNumber, maskMobile } from '../shared/personal-data';
 import type { Resolvers } from '../shared/subgraph-service';
 import type { Enterprise, EnterpriseRegistryClient } from './client';
 
 export interface EnterpriseContext {
+  caller: TrustedCaller;
   enterprises: EnterpriseRegistryClient;
   licences: LicenceVerifier;
 }
 
 export const resolvers: Resolvers<EnterpriseContext> = {
   Query: {
-    enterprise: (_: unknown, args: { uscc: string }, ctx: EnterpriseContext) =>
-      ctx.enterprises.enterprise(requireValid('uscc', args.uscc, checkUscc)),
+    enterprise: async (_: unknown, args: { uscc: string }, ctx: EnterpriseContext) => {
+      const enterprise = await ctx.enterprises.enterprise(requireValid('uscc', args.uscc, checkUscc));
+      if (enterprise) assertWithin(ctx.caller, enterprise.regionCode, `enterprise ${args.uscc}`);
+      return enterprise;
+    },
     enterprises: async (_: unknown, args: { regionCode: string; first?: number | null; after?: string | null }, ctx: EnterpriseContext) => {
       const first = args.first ?? 20;
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badUserInput(`argument "first" must be 1–100, got ${first}`, 'first');
       const region = requireValid('regionCode', args.regionCode, checkRegionCode);
       const offset = decodeCursor(args.after);
-      const page = await ctx.enterprises.page({ regionPrefix: regionPrefix(region), offset, limit: first });
+      const page = await ctx.enterprises.page({ regionPrefix: listScope(ctx.caller, region) ?? regionPrefix(region), offset, limit: first });
       const end = offset + page.enterprises.length;
       return {
         nodes: page.enterprises,
@@ -35,11 +39,6 @@ export const resolvers: Resolvers<EnterpriseContext> = {
     // References come from other subgraphs' records, not from a user: a registry
     // record whose code fails the check is still found and reported, never dropped.
     __resolveReference: (ref: { uscc: string }, ctx: EnterpriseContext) => ctx.enterprises.enterprise(ref.uscc),
-    legalRepresentative: (e: Enterprise) => ({
-      ...e.legalRepresentative,
-      idNumber: maskIdNumber(e.legalRepresentative.idNumber),
-      mobile: maskMobile(e.legalRepresentative.mobile),
-    }),
     region: (e: Enterprise) => ({ code: e.regionCode }),
     onAbnormalList: (e: Enterprise) => e.abnormalRecords.some((r) => r.removedOn === null),
     // The facts shown are what gets verified: a record edited after signing fails.

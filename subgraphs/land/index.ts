@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
+import type { GatewayIdentity } from '../shared/identity';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
@@ -12,7 +13,7 @@ import { resolvers, type LandContext } from './resolvers';
 
 export const LAND_REGISTRY: DepartmentRef = { id: 'land', name: '自然资源局 land and planning system' };
 
-export function createLandSubgraph(department: DepartmentClientConfig, logger: Logger): SubgraphService {
+export function createLandSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
   const http = new DepartmentHttp({ department: LAND_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
   const cache = new BoundedCache<Parcel>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
   const licences = new LicenceVerifier(department.publicKeyPem);
@@ -20,7 +21,8 @@ export function createLandSubgraph(department: DepartmentClientConfig, logger: L
     name: 'land',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: () => ({ parcels: new LandRegistryClient({ http, cache, maxConcurrency: department.maxConcurrency }), licences }),
+    context: (_req, caller) => ({ caller, parcels: new LandRegistryClient({ http, cache, maxConcurrency: department.maxConcurrency }), licences }),
+    identity,
     logger,
     caches: [cache],
   });

@@ -1,5 +1,6 @@
 import { checkUnitNumber } from '../../domain/identifiers';
 import type { LicenceType } from '../../domain/licences';
+import { assertWithin, type TrustedCaller } from '../shared/identity';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import { todayInCounty } from '../shared/time';
@@ -7,6 +8,7 @@ import type { Resolvers } from '../shared/subgraph-service';
 import type { LandRegistryClient, Parcel, PlanningPermit } from './client';
 
 export interface LandContext {
+  caller: TrustedCaller;
   parcels: LandRegistryClient;
   licences: LicenceVerifier;
 }
@@ -28,8 +30,11 @@ function permitView(parcel: Parcel, permit: PlanningPermit | null, type: Licence
 
 export const resolvers: Resolvers<LandContext> = {
   Query: {
-    parcel: (_: unknown, args: { unitNumber: string }, ctx: LandContext) =>
-      ctx.parcels.parcel(requireValid('unitNumber', args.unitNumber, checkUnitNumber)),
+    parcel: async (_: unknown, args: { unitNumber: string }, ctx: LandContext) => {
+      const parcel = await ctx.parcels.parcel(requireValid('unitNumber', args.unitNumber, checkUnitNumber));
+      if (parcel) assertWithin(ctx.caller, parcel.townCode, `parcel ${args.unitNumber}`);
+      return parcel;
+    },
   },
   Parcel: {
     __resolveReference: (ref: { unitNumber: string }, ctx: LandContext) => ctx.parcels.parcel(ref.unitNumber),

@@ -8,6 +8,7 @@ export type Resolvers<TContext> = GraphQLResolverMap<TContext>;
 import type { DocumentNode } from 'graphql';
 import { createGraphQLHttpServer, sendJson } from '../../lib/graphql-http';
 import type { Logger } from '../../lib/logger';
+import type { GatewayIdentity, TrustedCaller } from './identity';
 
 export interface SubgraphService {
   name: string;
@@ -24,7 +25,9 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   typeDefs: DocumentNode;
   resolvers: Resolvers<TContext>;
   /** Builds a fresh context per request: DataLoaders must never outlive one request. */
-  context: (req: IncomingMessage) => TContext;
+  context: (req: IncomingMessage, caller: TrustedCaller) => TContext;
+  /** Checks the gateway's signature on the caller's identity. */
+  identity: GatewayIdentity;
   logger: Logger;
   caches: { clear(): void; close(): void }[];
 }
@@ -40,7 +43,7 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
   });
   const server = createGraphQLHttpServer({
     apollo,
-    context: async (req) => definition.context(req),
+    context: async (req) => definition.context(req, await definition.identity.verify(req)),
     logger: definition.logger,
     routes: { '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }) },
   });

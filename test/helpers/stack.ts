@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AuditLog } from '../../gateway/audit-log';
+import type { PartnerClient } from '../../gateway/plugins/identity';
 import { silentLogger } from '../../lib/logger';
+import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
+import { STAFF_SCOPES, testIssuer, type TestIssuer } from './identity';
 import type { DepartmentId } from '../../mocks';
 import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStack } from '../../scripts/embedded-stack';
 
@@ -12,7 +16,12 @@ export interface GraphQLResponse<T = any> {
 }
 
 export interface TestStack extends EmbeddedStack {
+  /** As county staff: every read and review scope, county-wide, no pii:read. */
   query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** With these headers instead (a token of `issuer`, an API key, none …). */
+  queryWith<T = any>(headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  issuer: TestIssuer;
+  staffToken: string;
   /** Requests each department system received since the last `resetCounts()`. */
   requests(id: DepartmentId): EmbeddedStack['departments']['enterprise']['requests'];
   /** Forget request logs and every subgraph cache, so counts start from cold. */
@@ -20,7 +29,16 @@ export interface TestStack extends EmbeddedStack {
 }
 
 /** The embedded stack on ephemeral ports, no artificial latency, silent logs. */
-export async function startTestStack(options: { timeoutMs?: number; landMaxConcurrency?: number; approvalClock?: () => Date } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  timeoutMs?: number;
+  landMaxConcurrency?: number;
+  approvalClock?: () => Date;
+  partners?: PartnerClient[];
+  audit?: AuditLog;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const issuer = await testIssuer();
   const client = (maxConcurrency: number) => ({
     timeoutMs: options.timeoutMs ?? 2000,
     cacheTtlSeconds: 60,
@@ -30,6 +48,8 @@ export async function startTestStack(options: { timeoutMs?: number; landMaxConcu
   const stack = await startEmbeddedStack({
     departmentClients: { enterprise: client(8), land: client(options.landMaxConcurrency ?? 4), construction: client(8), approval: client(8) },
     approvalClock: options.approvalClock,
+    identity: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE, partners: options.partners },
+    audit: options.audit,
     faults: {
       enterprise: { latencyMs: 0, failureRate: 0, down: false },
       land: { latencyMs: 0, failureRate: 0, down: false },
@@ -38,9 +58,13 @@ export async function startTestStack(options: { timeoutMs?: number; landMaxConcu
     },
     logger: silentLogger(),
   });
+  const staffToken = await issuer.token({ sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') });
   return {
     ...stack,
-    query: (query, variables) => postGraphQL(stack.gatewayUrl, query, variables),
+    issuer,
+    staffToken,
+    query: (query, variables) => postGraphQL(stack.gatewayUrl, query, variables, { authorization: `Bearer ${staffToken}` }),
+    queryWith: (headers, query, variables) => postGraphQL(stack.gatewayUrl, query, variables, headers),
     requests: (id) => stack.departments[id].requests,
     resetCounts: () => {
       for (const id of DEPARTMENT_IDS) {
@@ -51,10 +75,15 @@ export async function startTestStack(options: { timeoutMs?: number; landMaxConcu
   };
 }
 
-export async function postGraphQL<T = any>(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+export async function postGraphQL<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;

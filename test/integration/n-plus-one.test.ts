@@ -16,8 +16,8 @@ describe('no N+1: a dashboard page of 50 projects', () => {
     const nodes = data.constructionProjects.nodes as any[];
     expect(nodes).toHaveLength(50);
 
-    // 住建局: the page itself, nothing per project.
-    expect(stack.requests('construction')).toEqual([expect.objectContaining({ method: 'GET', path: '/api/projects', search: '?offset=0&limit=50' })]);
+    // 住建局: the page itself (scoped to the caller's county), nothing per project.
+    expect(stack.requests('construction')).toEqual([expect.objectContaining({ method: 'GET', path: '/api/projects', search: '?offset=0&limit=50&regionPrefix=522633' })]);
 
     // 市场监管局: applicants and participants are one plan level and one batch; the right
     // holders (the next level) are those applicants again, so the cache answers them.

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateCounty } from '../../mocks';
@@ -13,7 +15,7 @@ const ZERO_PORTS = Object.fromEntries(
 
 function startCommand(env: Record<string, string>): { child: ChildProcess; output: string[] } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, AUDIT_DIR: mkdtempSync(join(tmpdir(), 'audit-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -40,8 +42,10 @@ describe('npm start (the embedded default)', () => {
     for (const part of ['department enterprise (mock)', 'department land (mock)', 'department construction (mock)', 'department approval (mock)', 'subgraph enterprise', 'subgraph land', 'subgraph construction', 'subgraph approval', 'gateway']) {
       expect(output.some((l) => l.includes(`✓ ${part}:`))).toBe(true);
     }
+    // The development token is printed after the URLs, on a line of its own.
+    const [token] = await waitForLine(output, child, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
     const code = generateCounty().projects[0]!.code;
-    const { data, errors } = await postGraphQL(url!, operation('JointReview'), { code });
+    const { data, errors } = await postGraphQL(url!, operation('JointReview'), { code }, { authorization: `Bearer ${token!}` });
     expect(errors).toBeUndefined();
     expect(data.constructionProject.code).toBe(code);
 

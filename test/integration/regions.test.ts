@@ -38,7 +38,9 @@ describe('regions: 省—州—县—镇—村 as one tree, and lists by subtree
     expect(projects.data.constructionProjects.totalCount).toBe(county.projects.filter((p) => p.townCode === town.code).length);
     const all = await stack.query(`{ constructionProjects(regionCode: "5226") { totalCount } }`);
     expect(all.data.constructionProjects.totalCount).toBe(county.projects.length);
-    const elsewhere = await stack.query(`{ constructionProjects(regionCode: "522632") { totalCount } }`);
+    // A province caller may ask about another county (榕江县): none of ours are there.
+    const provincial = await stack.issuer.token({ sub: 'gz-1', region: '52', scope: 'construction:read' });
+    const elsewhere = await stack.queryWith({ authorization: `Bearer ${provincial}` }, `{ constructionProjects(regionCode: "522632") { totalCount } }`);
     expect(elsewhere.data.constructionProjects.totalCount).toBe(0);
 
     const enterprises = await stack.query(`query($r: String!) { enterprises(regionCode: $r, first: 5) { totalCount nodes { regionCode } } }`, { r: town.code });

@@ -1,0 +1,11 @@
+import type { Caller } from './identity';
+
+/** What every plugin knows about the request it serves. */
+export interface GatewayContext {
+  caller: Caller;
+  requestId: string;
+  /** `X-Purpose`: the case number, item code or project code the data is read for. */
+  purpose: string | null;
+  /** The caller as the gateway vouches for it to the subgraphs (signed). */
+  identityToken: string;
+}

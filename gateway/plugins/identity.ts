@@ -1,0 +1,114 @@
+/**
+ * Who is asking. End users bring a bearer JWT from the unified identity provider
+ * (统一身份认证), checked against its JWKS; partner systems bring an API key mapped to a
+ * registered client (keys are stored as SHA-256 hashes: they are random, not passwords).
+ * Anything presented and wrong is 401 at once: a bad credential is never downgraded to
+ * anonymous.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+
+export type Caller =
+  | { kind: 'anonymous'; scopes: ReadonlySet<string> }
+  | { kind: 'user'; subject: string; name: string | null; org: string | null; region: string; scopes: ReadonlySet<string> }
+  | {
+      kind: 'client';
+      subject: string;
+      name: string;
+      region: string;
+      scopes: ReadonlySet<string>;
+      purposes: readonly string[];
+      /** SHA-256 of each operation the client registered (trusted documents). */
+      operations: ReadonlySet<string>;
+      ratePerMinute: number;
+    };
+
+export const ANONYMOUS: Caller = { kind: 'anonymous', scopes: new Set() };
+
+/** A registered partner system. */
+export interface PartnerClient {
+  id: string;
+  name: string;
+  /** SHA-256 (hex) of its API key. */
+  keySha256: string;
+  scopes: string[];
+  /** Division code of its jurisdiction: 52 for the provincial platform, 522633 for a county bank branch … */
+  region: string;
+  purposes: string[];
+  operations: string[];
+  ratePerMinute: number;
+}
+
+export interface IdentityOptions {
+  /** Where user tokens' keys come from; none: users cannot sign in (partners still can). */
+  jwks?: { url: string } | { set: { keys: object[] } };
+  issuer?: string;
+  audience?: string;
+  partners?: PartnerClient[];
+}
+
+export class AuthenticationError extends Error {}
+
+export class IdentityVerifier {
+  private readonly keys: JWTVerifyGetKey | undefined;
+  private readonly partners: PartnerClient[];
+
+  constructor(private readonly options: IdentityOptions) {
+    const jwks = options.jwks;
+    this.keys = !jwks ? undefined : 'url' in jwks ? createRemoteJWKSet(new URL(jwks.url)) : createLocalJWKSet(jwks.set as never);
+    this.partners = options.partners ?? [];
+  }
+
+  async identify(headers: { authorization?: string; apiKey?: string }): Promise<Caller> {
+    if (headers.apiKey) return this.client(headers.apiKey);
+    if (!headers.authorization) return ANONYMOUS;
+    const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization);
+    if (!match) throw new AuthenticationError('Authorization must be "Bearer <token>"');
+    return this.user(match[1]!);
+  }
+
+  private async user(token: string): Promise<Caller> {
+    if (!this.keys) throw new AuthenticationError('this gateway accepts no user tokens (no identity provider is configured)');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, { issuer: this.options.issuer, audience: this.options.audience }));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new AuthenticationError(code === 'ERR_JWT_EXPIRED' ? 'the token has expired: sign in again' : `the token is not valid (${code ?? 'unreadable'})`);
+    }
+    const region = typeof payload.region === 'string' ? payload.region : '';
+    if (!/^(\d{2}|\d{4}|\d{6}|\d{12})$/.test(region)) throw new AuthenticationError('the token has no valid "region" claim (a division code)');
+    if (typeof payload.sub !== 'string' || !payload.sub) throw new AuthenticationError('the token has no "sub" claim');
+    return {
+      kind: 'user',
+      subject: payload.sub,
+      name: typeof payload.name === 'string' ? payload.name : null,
+      org: typeof payload.org === 'string' ? payload.org : null,
+      region,
+      scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : []),
+    };
+  }
+
+  private client(apiKey: string): Caller {
+    const hash = Buffer.from(sha256(apiKey), 'hex');
+    const client = this.partners.find((p) => {
+      const stored = Buffer.from(p.keySha256, 'hex');
+      return stored.length === hash.length && timingSafeEqual(stored, hash);
+    });
+    if (!client) throw new AuthenticationError('the API key is not registered');
+    return {
+      kind: 'client',
+      subject: client.id,
+      name: client.name,
+      region: client.region,
+      scopes: new Set(client.scopes),
+      purposes: client.purposes,
+      operations: new Set(client.operations),
+      ratePerMinute: client.ratePerMinute,
+    };
+  }
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export const callerId = (caller: Caller) => (caller.kind === 'anonymous' ? 'anonymous' : `${caller.kind}:${caller.subject}`);

@@ -1,0 +1,52 @@
+/**
+ * Personal data is masked by policy, in one place: every field the supergraph marks
+ * `@personalData(kind:)` is masked in the response unless the caller holds `pii:read`
+ * and states a purpose. What was shown unmasked is recorded for the audit trail.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { getOperationAST } from 'graphql';
+import { walkResponse } from '../response-walk';
+import type { SupergraphPolicies } from '../supergraph';
+import type { GatewayContext } from './context';
+
+export const PII_SCOPE = 'pii:read';
+
+const MASKS: Record<string, (value: string) => string> = {
+  ID_NUMBER: (v) => (v.length <= 10 ? '*'.repeat(v.length) : `${v.slice(0, 6)}${'*'.repeat(v.length - 10)}${v.slice(-4)}`),
+  MOBILE: (v) => (v.length <= 7 ? '*'.repeat(v.length) : `${v.slice(0, 3)}${'*'.repeat(v.length - 7)}${v.slice(-4)}`),
+};
+const maskAll = (v: string) => '*'.repeat(v.length);
+
+export function mask(kind: string, value: string): string {
+  return (MASKS[kind] ?? maskAll)(value);
+}
+
+export const mayReadPersonalData = (ctx: GatewayContext) => ctx.caller.scopes.has(PII_SCOPE) && ctx.purpose !== null;
+
+/** Fields shown unmasked in this response, `Type.field`, for the audit record. */
+export const unmaskedFields = new WeakMap<GatewayContext, Set<string>>();
+
+export function maskingPlugin(policies: SupergraphPolicies): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(ctx) {
+          if (policies.personalData.size === 0 || ctx.response.body.kind !== 'single') return;
+          const data = ctx.response.body.singleResult.data as Record<string, unknown> | null | undefined;
+          const operation = ctx.document && getOperationAST(ctx.document, ctx.operationName);
+          if (!data || !operation) return;
+          const entitled = mayReadPersonalData(ctx.contextValue);
+          const shown = new Set<string>();
+          walkResponse(ctx.schema, operation, data, (type, field, holder, key) => {
+            const kind = policies.personalData.get(`${type}.${field}`);
+            const value = holder[key];
+            if (!kind || typeof value !== 'string') return;
+            if (entitled) shown.add(`${type}.${field}`);
+            else holder[key] = mask(kind, value);
+          });
+          if (shown.size) unmaskedFields.set(ctx.contextValue, shown);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The development identity issuer for the embedded default: an Ed25519 key pair made on
+ * first use in `.dev-keys/` (git-ignored, never committed) and tokens signed with it.
+ * Production never accepts its tokens: see gateway/config.ts.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+
+export const DEV_ISSUER = 'urn:congjiang:dev-identity';
+export const AUDIENCE = 'county-gateway';
+export const DEV_KEYS_DIR = resolve(__dirname, '..', '.dev-keys');
+
+/** Every scope the embedded default knows: what a newcomer's development token carries. */
+export const ALL_SCOPES = [
+  'enterprise:read',
+  'land:read',
+  'construction:read',
+  'approval:read',
+  'approval:submit',
+  'pii:read',
+  ...['zrzy', 'zjj', 'zjj-xf', 'fgj', 'rfb', 'da'].map((d) => `approval:review:${d}`),
+];
+
+export interface DevIssuer {
+  jwks: { keys: JWK[] };
+  token(claims: { sub: string; name?: string; org?: string; region: string; scope: string; expiresIn?: string }): Promise<string>;
+}
+
+export async function devIssuer(dir = DEV_KEYS_DIR): Promise<DevIssuer> {
+  const privatePath = join(dir, 'issuer.private.jwk.json');
+  let privateJwk: JWK;
+  if (existsSync(privatePath)) {
+    privateJwk = JSON.parse(readFileSync(privatePath, 'utf8')) as JWK;
+  } else {
+    const { privateKey } = await generateKeyPair('EdDSA', { extractable: true });
+    privateJwk = { ...(await exportJWK(privateKey)), kid: `dev-${Date.now()}`, alg: 'EdDSA' };
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(privatePath, JSON.stringify(privateJwk), { mode: 0o600 });
+  }
+  return issuerFromJwk(privateJwk);
+}
+
+/** An issuer held in memory only: tests. */
+export async function ephemeralIssuer(): Promise<DevIssuer> {
+  const { privateKey } = await generateKeyPair('EdDSA', { extractable: true });
+  return issuerFromJwk({ ...(await exportJWK(privateKey)), kid: 'test', alg: 'EdDSA' });
+}
+
+async function issuerFromJwk(privateJwk: JWK): Promise<DevIssuer> {
+  const { d: _private, ...publicJwk } = privateJwk;
+  const key = await importJWK(privateJwk, 'EdDSA');
+  return {
+    jwks: { keys: [publicJwk] },
+    token: ({ sub, name, org, region, scope, expiresIn = '8h' }) =>
+      new SignJWT({ name, org, region, scope })
+        .setProtectedHeader({ alg: 'EdDSA', kid: privateJwk.kid })
+        .setSubject(sub)
+        .setIssuer(DEV_ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .sign(key),
+  };
+}
