@@ -103,9 +103,12 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     problems.push('production needs the identity provider: set AUTH_JWKS_URL (or AUTH_JWKS_FILE) and AUTH_ISSUER');
   }
   let partners: PartnerClient[] = [];
-  if (env.PARTNER_CLIENTS_FILE) {
+  // Outside production, partners registered with `npm run partner:register` are picked up by default.
+  const devPartners = resolve(__dirname, '..', '.dev-keys', 'partners.json');
+  const partnersFile = env.PARTNER_CLIENTS_FILE || (!production && existsSync(devPartners) ? devPartners : undefined);
+  if (partnersFile) {
     try {
-      partners = JSON.parse(readFileSync(env.PARTNER_CLIENTS_FILE, 'utf8')) as PartnerClient[];
+      partners = JSON.parse(readFileSync(partnersFile, 'utf8')) as PartnerClient[];
       if (!Array.isArray(partners)) throw new Error('must be a JSON array of client records');
     } catch (error) {
       problems.push(`PARTNER_CLIENTS_FILE: ${(error as Error).message}`);

@@ -91,7 +91,8 @@ export function authorize(
   const refusals: Refusal[] = [];
   const typeInfo = new TypeInfo(schema);
   const path: Segment[] = [];
-  const pushed = new Set<FieldNode>();
+  // One marker per entered (kept) field: leave gets an edited copy of the node, so identity cannot be used.
+  const entered: boolean[] = [];
   const trimmed = visit(
     inlined,
     visitWithTypeInfo(typeInfo, {
@@ -99,7 +100,10 @@ export function authorize(
         enter(node) {
           const parent = typeInfo.getParentType();
           const type = typeInfo.getType();
-          if (!parent || !type) return undefined;
+          if (!parent || !type) {
+            entered.push(false);
+            return undefined;
+          }
           const key = node.alias?.value ?? node.name.value;
           const rules = [policies.access.get(`${parent.name}.${node.name.value}`), policies.access.get(getNamedType(type).name)];
           const denial = rules.map((rule) => rule && deny(rule, caller)).find(Boolean);
@@ -108,11 +112,11 @@ export function authorize(
             return null;
           }
           path.push({ key, type });
-          pushed.add(node);
+          entered.push(true);
           return undefined;
         },
-        leave(node) {
-          if (pushed.delete(node)) path.pop();
+        leave() {
+          if (entered.pop()) path.pop();
           return undefined;
         },
       },
