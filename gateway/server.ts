@@ -81,6 +81,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
+    // Refuse giant documents while parsing, before any other work (graphql-js counts tokens).
+    parseOptions: { maxTokens: 5000 },
     hideSchemaDetailsFromClientErrors: options.production ?? false,
     plugins,
     logger,

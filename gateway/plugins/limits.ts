@@ -46,8 +46,14 @@ export function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<Gatewa
           if (caller.kind === 'client' && !caller.operations.has(sha256(ctx.source ?? ''))) {
             throw refuse(`this operation is not registered for client ${caller.subject}: register it (docs/partners.md) and send it as registered`, 'FORBIDDEN', 403);
           }
-          const operation = getOperationAST(ctx.document, ctx.operationName);
-          if (!operation) return;
+          const operation = getOperationAST(ctx.document, ctx.request.operationName);
+          if (!operation) {
+            throw refuse(
+              ctx.request.operationName
+                ? `the document has no operation named "${ctx.request.operationName}"`
+                : 'the document has several operations: say which one in operationName',
+            );
+          }
           const measured = measure(ctx.schema, operation, ctx.request.variables ?? {});
           if (measured.introspection && (limits.introspectionOff || caller.kind === 'client')) {
             throw refuse('introspection is not available to this caller', 'FORBIDDEN', 403);

@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { AuditLog } from '../../gateway/audit-log';
+import { sha256 } from '../../gateway/plugins/identity';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { operation, startTestStack, type TestStack } from '../helpers/stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({
+    audit: new AuditLog({ dir: mkdtempSync(join(tmpdir(), 'audit-')) }),
+    partners: [
+      {
+        id: 'tiny',
+        name: '限流测试客户端',
+        keySha256: sha256('key-tiny'),
+        scopes: [],
+        region: '522633',
+        purposes: ['item'],
+        operations: [sha256('{ serviceItems { code } }'), sha256('{ __schema { queryType { name } } }')],
+        ratePerMinute: 3,
+      },
+    ],
+  });
+});
+afterAll(() => stack.stop());
+
+const raw = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(stack.gatewayUrl, { method: 'POST', headers: { authorization: `Bearer ${stack.staffToken}`, ...headers }, body });
+
+describe('limits with clear errors', () => {
+  it('refuses an operation nested too deep', async () => {
+    let query = 'name';
+    for (let i = 0; i < 7; i++) query = `projects { applicant { ${query} } }`;
+    const deep = `{ enterprise(uscc: "91350100M000100Y43") { ${query} } }`;
+    const { status, errors } = await stack.query(deep);
+    expect(status).toBe(400);
+    expect(errors![0]!.message).toMatch(/16 levels deep; at most 12/);
+  });
+
+  it('refuses too many aliases', async () => {
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: serviceItems { code }`).join(' ');
+    const { errors } = await stack.query(`{ ${aliases} }`);
+    expect(errors![0]!.message).toMatch(/31 aliases; at most 30/);
+  });
+
+  it('prices list fields by the page they ask for', async () => {
+    const costly = `{ constructionProjects(first: 100) { nodes { participants { enterprise { projects { participants { enterprise { name } } } } } } } }`;
+    const { status, errors } = await stack.query(costly);
+    expect(status).toBe(400);
+    expect(errors![0]!.message).toMatch(/would cost about \d+ .*ask for smaller pages/);
+    // The dashboard's real page is well within the limit.
+    expect((await stack.query(operation('DashboardProjects'), { first: 100 })).errors).toBeUndefined();
+  });
+
+  it('refuses a document with too many tokens before parsing it all', async () => {
+    const huge = `{ ${'__typename '.repeat(20_000)} }`;
+    const response = await raw(JSON.stringify({ query: huge }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [expect.objectContaining({ message: expect.stringMatching(/contains more th\w+ 5000 tokens/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] });
+  });
+
+  it('limits each caller’s rate with 429 and Retry-After', async () => {
+    const headers = { 'x-api-key': 'key-tiny', 'x-purpose': 'item:000133001000', 'content-type': 'application/json' };
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const r = await fetch(stack.gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query: '{ serviceItems { code } }' }) });
+      statuses.push(r.status);
+      if (r.status === 429) retryAfter = r.headers.get('retry-after');
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});
+
+describe('introspection and CORS', () => {
+  it('is refused to partner systems even for a registered operation', async () => {
+    const other = await startTestStack({
+      partners: [{ id: 'p', name: 'p', keySha256: sha256('key-p'), scopes: [], region: '522633', purposes: ['item'], operations: [sha256('{ __schema { queryType { name } } }')], ratePerMinute: 100 }],
+    });
+    try {
+      const { status, errors } = await other.queryWith({ 'x-api-key': 'key-p', 'x-purpose': 'item:1' }, '{ __schema { queryType { name } } }');
+      expect(status).toBe(403);
+      expect(errors![0]!.message).toMatch(/introspection is not available/);
+      expect((await other.query('{ __schema { queryType { name } } }')).data.__schema.queryType.name).toBe('Query');
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('answers CORS preflight only for allowed origins', async () => {
+    const preflight = (origin: string) =>
+      fetch(stack.gatewayUrl, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+    expect((await preflight('https://evil.example')).status).toBe(403);
+  });
+});
+
+describe('fuzz: bad and hostile input never gets a 5xx, a hang or a crash', () => {
+  const cases: [string, () => Promise<Response>][] = [
+    ['malformed JSON', () => raw('{"query": "{ serviceItems { code } ')],
+    ['JSON that is not an object', () => raw('[1,2,3]')],
+    ['a number as query', () => raw(JSON.stringify({ query: 42 }))],
+    ['wrong content type', () => raw('query={ serviceItems { code } }', { 'content-type': 'application/x-www-form-urlencoded' })],
+    ['no body', () => raw('')],
+    ['binary garbage', () => raw(String.fromCharCode(...Array.from({ length: 200 }, (_, i) => (i * 37) % 256)))],
+    ['variables of the wrong type', () => raw(JSON.stringify({ query: operation('JointReview'), variables: { code: { nested: true } } }))],
+    ['variables that are not an object', () => raw(JSON.stringify({ query: operation('JointReview'), variables: 'code' }))],
+    ['an unknown operation name', () => raw(JSON.stringify({ query: operation('JointReview'), operationName: 'Nope', variables: { code: 'x' } }))],
+    ['deeply nested brackets', () => raw(JSON.stringify({ query: `{ ${'serviceItems { '.repeat(500)}code${' }'.repeat(500)} }` }))],
+    ['a huge body', () => raw(JSON.stringify({ query: '{ __typename }', x: 'y'.repeat(2_000_000) }))],
+    ['a garbage token', () => raw(JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'application/json', authorization: 'Bearer not.a.token' })],
+    ['a token in the wrong scheme', () => raw(JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'application/json', authorization: 'Basic dTpw' })],
+    ['a bad purpose header', () => raw(JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'application/json', 'x-purpose': 'because I want it' })],
+    ['a mutation over GET', () => fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('mutation { resubmitCorrections(applicationId: "x", materials: []) { id } }')}`, { headers: { 'apollo-require-preflight': '1' } })],
+  ];
+
+  it.each(cases)('%s → 4xx or a GraphQL error with a message', async (_name, send) => {
+    const response = await send();
+    expect(response.status).toBeLessThan(500);
+    const body = await response.json();
+    if (response.status >= 400) expect(body.errors?.[0]?.message).toEqual(expect.any(String));
+    else expect(body.errors?.[0]?.message ?? body.data).toBeDefined();
+  });
+
+  it('is still serving afterwards', async () => {
+    expect((await stack.query('{ serviceItems { code } }')).data.serviceItems.length).toBeGreaterThan(0);
+  });
+});
+
+describe('production mode', () => {
+  it('refuses to start without a configured identity provider', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'gateway', 'index.ts')], {
+      env: { ...process.env, NODE_ENV: 'production', AUTH_JWKS_URL: '', AUTH_JWKS_FILE: '', AUDIT_DIR: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/production needs the identity provider: set AUTH_JWKS_URL/);
+    expect(stderr).toMatch(/AUDIT_DIR must be set in production/);
+  });
+});
