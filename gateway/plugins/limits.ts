@@ -41,6 +41,11 @@ export function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<Gatewa
   return {
     async requestDidStart() {
       return {
+        // Field suggestions ("Did you mean …") map the schema for whoever guesses; partners get none.
+        async didEncounterErrors(ctx) {
+          if (ctx.contextValue.caller.kind !== 'client') return;
+          for (const error of ctx.errors) error.message = error.message.replace(/\s*Did you mean .*\?$/, '');
+        },
         async didResolveOperation(ctx) {
           const caller = ctx.contextValue.caller;
           if (caller.kind === 'client' && !caller.operations.has(sha256(ctx.source ?? ''))) {

@@ -22,6 +22,7 @@ beforeAll(async () => {
         operations: [sha256('{ serviceItems { code } }'), sha256('{ __schema { queryType { name } } }')],
         ratePerMinute: 3,
       },
+      { id: 'quiet', name: 'quiet', keySha256: sha256('key-quiet'), scopes: [], region: '522633', purposes: ['item'], operations: [], ratePerMinute: 100 },
     ],
   });
 });
@@ -89,6 +90,16 @@ describe('introspection and CORS', () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it('gives partner systems no field suggestions', async () => {
+    const headers = { 'x-api-key': 'key-quiet', 'x-purpose': 'item:1' };
+    const staff = await stack.query('{ serviceItem { cod } }');
+    expect(staff.errors![0]!.message).toMatch(/Did you mean/);
+    const partnerAnswer = await stack.queryWith(headers, '{ serviceItems { cod } }');
+    expect(partnerAnswer.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(partnerAnswer.errors![0]!.message).toMatch(/Cannot query field "cod"/);
+    expect(partnerAnswer.errors![0]!.message).not.toMatch(/Did you mean/);
   });
 
   it('answers CORS preflight only for allowed origins', async () => {
