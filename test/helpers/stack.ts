@@ -35,6 +35,7 @@ export interface TestStackOptions {
   approvalClock?: () => Date;
   partners?: PartnerClient[];
   audit?: AuditLog;
+  corsOrigins?: string[];
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -50,6 +51,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     approvalClock: options.approvalClock,
     identity: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE, partners: options.partners },
     audit: options.audit,
+    corsOrigins: options.corsOrigins,
     faults: {
       enterprise: { latencyMs: 0, failureRate: 0, down: false },
       land: { latencyMs: 0, failureRate: 0, down: false },

@@ -106,6 +106,18 @@ describe('introspection and CORS', () => {
     const preflight = (origin: string) =>
       fetch(stack.gatewayUrl, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
     expect((await preflight('https://evil.example')).status).toBe(403);
+    const allowed = await startTestStack({ corsOrigins: ['https://dashboard.congjiang.gov.cn'] });
+    try {
+      const ok = await fetch(allowed.gatewayUrl, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://dashboard.congjiang.gov.cn', 'access-control-request-method': 'POST' },
+      });
+      expect(ok.status).toBe(204);
+      expect(ok.headers.get('access-control-allow-origin')).toBe('https://dashboard.congjiang.gov.cn');
+      expect(ok.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    } finally {
+      await allowed.stop();
+    }
   });
 });
 
