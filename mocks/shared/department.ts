@@ -8,6 +8,8 @@ export interface DepartmentFaults {
   failureRate: number;
   /** Every request answered 503: the system is down. */
   down: boolean;
+  /** The next this-many requests are answered 503, then it recovers (deterministic failures for tests). */
+  failNext?: number;
 }
 
 export interface RecordedRequest {
@@ -29,6 +31,8 @@ export interface MockDepartment {
   requests: RecordedRequest[];
   /** The key that checks the e-licences this system issues (SPKI PEM); empty if it issues none. */
   publicKeyPem: string;
+  /** Requests being answered right now over HTTP, and the most there ever were at once. */
+  load?: { inFlight: number; peak: number };
 }
 
 export const noFaults = (): DepartmentFaults => ({ latencyMs: 0, failureRate: 0, down: false });
@@ -52,7 +56,9 @@ export function faultAndRecordHandler(baseUrl: string, faults: DepartmentFaults,
     requests.push({ method: request.method, path: url.pathname, search: url.search, body });
     // unref: a slow answer still pending must not keep a finished test run alive.
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs).unref());
-    if (faults.down || (faults.failureRate > 0 && Math.random() < faults.failureRate)) {
+    const failNow = (faults.failNext ?? 0) > 0;
+    if (failNow) faults.failNext! -= 1;
+    if (faults.down || failNow || (faults.failureRate > 0 && Math.random() < faults.failureRate)) {
       return HttpResponse.json({ error: 'service unavailable' }, { status: 503 });
     }
     return undefined;

@@ -10,7 +10,11 @@ export type ServedDepartment = Listening;
  * end to end with the same handlers tests intercept in-process.
  */
 export async function serveDepartment(department: MockDepartment, port = 0, host = '127.0.0.1'): Promise<ServedDepartment> {
+  const load = (department.load ??= { inFlight: 0, peak: 0 });
   const server = createServer((req, res) => {
+    load.inFlight++;
+    load.peak = Math.max(load.peak, load.inFlight);
+    res.once('close', () => load.inFlight--);
     void answer(department, req)
       .then(async (response) => {
         res.writeHead(response.status, Object.fromEntries(response.headers));

@@ -186,7 +186,7 @@ export class ApprovalSystemClient {
 
   private async fetchApplications(ids: readonly string[]): Promise<(Application | null)[]> {
     const { http } = this.system;
-    const answer = await http.post<{ data?: Application[] }>('/api/applications/batch', { ids });
+    const answer = await http.query<{ data?: Application[] }>('/api/applications/batch', { ids });
     if (answer.status !== 200 || !Array.isArray(answer.body?.data)) throw departmentError(http.department, `batch answered HTTP ${answer.status}`);
     const found = new Map(answer.body.data.map((a) => [a.id, a]));
     return ids.map((id) => found.get(id) ?? null);
@@ -194,7 +194,7 @@ export class ApprovalSystemClient {
 
   private async fetchByProject(codes: readonly string[]): Promise<Application[][]> {
     const { http } = this.system;
-    const answer = await http.post<{ data?: Record<string, Application[]> }>('/api/applications/by-project', { codes });
+    const answer = await http.query<{ data?: Record<string, Application[]> }>('/api/applications/by-project', { codes });
     const data = answer.body?.data;
     if (answer.status !== 200 || !data) throw departmentError(http.department, `by-project answered HTTP ${answer.status}`);
     return codes.map((c) => (data[c] ?? []).slice().sort((a, b) => b.submittedAt.localeCompare(a.submittedAt)));

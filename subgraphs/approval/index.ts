@@ -26,7 +26,7 @@ export function createApprovalSubgraph(
   identity: GatewayIdentity,
   clock: () => Date = () => new Date(),
 ): SubgraphService {
-  const http = new DepartmentHttp({ department: APPROVAL_SYSTEM, baseUrl: config.url, timeoutMs: config.timeoutMs, logger });
+  const http = new DepartmentHttp({ department: APPROVAL_SYSTEM, baseUrl: config.url, timeoutMs: config.timeoutMs, logger, resilience: config });
   const reference = new BoundedCache<ServiceItem[] | RegionRecord[]>({ ttlSeconds: config.cacheTtlSeconds, maxKeys: 16 });
   const issuers = new Map<string, LicenceIssuer>(
     config.licenceIssuers.map((i) => [i.uscc, { uscc: i.uscc, name: i.name, verifier: new LicenceVerifier(i.publicKeyPem) }]),

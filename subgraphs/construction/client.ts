@@ -123,7 +123,7 @@ export class ConstructionClient {
 
   private async fetchProjects(codes: readonly string[]): Promise<(Project | null | Error)[]> {
     const { http } = this.system;
-    const answer = await http.post<{ data?: WireProject[] }>('/api/projects/batch', { codes });
+    const answer = await http.query<{ data?: WireProject[] }>('/api/projects/batch', { codes });
     if (answer.status !== 200 || !Array.isArray(answer.body?.data)) {
       throw departmentError(http.department, `batch query answered HTTP ${answer.status}`);
     }
@@ -136,7 +136,7 @@ export class ConstructionClient {
 
   private async fetchInvolvements(usccList: readonly string[]): Promise<Involvement[][]> {
     const { http } = this.system;
-    const answer = await http.post<{ data?: Record<string, Involvement[]> }>('/api/projects/by-enterprise', { usccList });
+    const answer = await http.query<{ data?: Record<string, Involvement[]> }>('/api/projects/by-enterprise', { usccList });
     const data = answer.body?.data;
     if (answer.status !== 200 || !data || typeof data !== 'object') {
       throw departmentError(http.department, `projects-by-enterprise answered HTTP ${answer.status}`);

@@ -14,7 +14,7 @@ import { resolvers, type ConstructionContext } from './resolvers';
 export const CONSTRUCTION_SYSTEM: DepartmentRef = { id: 'construction', name: '住建局 construction system' };
 
 export function createConstructionSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
-  const http = new DepartmentHttp({ department: CONSTRUCTION_SYSTEM, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
+  const http = new DepartmentHttp({ department: CONSTRUCTION_SYSTEM, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
   const cacheOptions = { ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys };
   const projects = new BoundedCache<Project>(cacheOptions);
   const involvements = new BoundedCache<Involvement[]>(cacheOptions);

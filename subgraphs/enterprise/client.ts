@@ -89,7 +89,7 @@ export class EnterpriseRegistryClient {
 
   private async fetchMany(codes: readonly string[]): Promise<(Enterprise | null | Error)[]> {
     const { http } = this.registry;
-    const answer = await http.post<{ data?: RegistryEnterprise[] }>('/api/v1/enterprises/batch-query', { usccList: codes });
+    const answer = await http.query<{ data?: RegistryEnterprise[] }>('/api/v1/enterprises/batch-query', { usccList: codes });
     if (answer.status !== 200 || !Array.isArray(answer.body?.data)) {
       throw departmentError(http.department, `batch query answered HTTP ${answer.status}`);
     }

@@ -14,7 +14,7 @@ import { resolvers, type EnterpriseContext } from './resolvers';
 export const ENTERPRISE_REGISTRY: DepartmentRef = { id: 'enterprise', name: '市场监管局 enterprise registry' };
 
 export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
-  const http = new DepartmentHttp({ department: ENTERPRISE_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
+  const http = new DepartmentHttp({ department: ENTERPRISE_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
   const cache = new BoundedCache<Enterprise>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
   const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<EnterpriseContext>({

@@ -2,7 +2,6 @@ import type DataLoader from 'dataloader';
 import { departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import { createCachedLoader } from '../shared/cached-loader';
-import { mapWithConcurrency } from '../shared/concurrency';
 import type { DepartmentHttp } from '../shared/department-http';
 
 /** The land system's wire format: pinyin-initial names, HTTP 200 with its own result codes. */
@@ -95,16 +94,15 @@ export interface Parcel {
 }
 
 export interface LandRegistry {
+  /** Its bulkhead keeps the legacy system at a few requests at once (LAND_DEPARTMENT_MAX_CONCURRENCY). */
   http: DepartmentHttp;
   cache: BoundedCache<Parcel>;
-  /** The legacy system falls over beyond a few parallel requests. */
-  maxConcurrency: number;
 }
 
 /**
  * 自然资源局 land and planning, for one GraphQL request. The system has no batch
  * endpoint, so a batch becomes one request per distinct parcel, de-duplicated by the
- * DataLoader and never more than `maxConcurrency` at once.
+ * DataLoader; the department connection's bulkhead keeps them to a few at once.
  */
 export class LandRegistryClient {
   private readonly byUnitNumber: DataLoader<string, Parcel | null>;
@@ -112,7 +110,7 @@ export class LandRegistryClient {
   constructor(private readonly registry: LandRegistry) {
     this.byUnitNumber = createCachedLoader(
       registry.cache,
-      (unitNumbers) => mapWithConcurrency(unitNumbers, registry.maxConcurrency, (u) => this.fetchOne(u)),
+      (unitNumbers) => Promise.all(unitNumbers.map((u) => this.fetchOne(u).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
       { maxBatchSize: 1000 },
     );
   }

@@ -14,14 +14,20 @@ import { resolvers, type LandContext } from './resolvers';
 export const LAND_REGISTRY: DepartmentRef = { id: 'land', name: '自然资源局 land and planning system' };
 
 export function createLandSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
-  const http = new DepartmentHttp({ department: LAND_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger });
+  const http = new DepartmentHttp({
+    department: LAND_REGISTRY,
+    baseUrl: department.url,
+    timeoutMs: department.timeoutMs,
+    logger,
+    resilience: department,
+  });
   const cache = new BoundedCache<Parcel>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
   const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<LandContext>({
     name: 'land',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: (_req, caller) => ({ caller, parcels: new LandRegistryClient({ http, cache, maxConcurrency: department.maxConcurrency }), licences }),
+    context: (_req, caller) => ({ caller, parcels: new LandRegistryClient({ http, cache }), licences }),
     identity,
     logger,
     caches: [cache],

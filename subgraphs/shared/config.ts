@@ -12,8 +12,13 @@ export interface DepartmentClientSettings {
   timeoutMs: number;
   cacheTtlSeconds: number;
   cacheMaxKeys: number;
-  /** Most requests in flight to the department at once (for systems without batch endpoints). */
+  /** Most requests in flight to the department at once, from one subgraph process (bulkhead). */
   maxConcurrency: number;
+  /** Extra attempts for a failed read, within the timeout. */
+  retries: number;
+  /** Consecutive failures that open the circuit breaker, and how long it stays open. */
+  breakerFailures: number;
+  breakerOpenMs: number;
 }
 
 export type DepartmentClientConfig = DepartmentConnection & DepartmentClientSettings;
@@ -42,12 +47,18 @@ export function readDepartmentClientSettings(env: Env, prefix: string, defaults:
       cacheTtlSeconds: positiveInt('DEPARTMENT_CACHE_TTL_SECONDS').default(60),
       cacheMaxKeys: positiveInt('DEPARTMENT_CACHE_MAX_KEYS').default(20_000),
       maxConcurrency: positiveInt(`${prefix}_DEPARTMENT_MAX_CONCURRENCY`).default(defaults.maxConcurrency ?? 8),
+      retries: z.coerce.number({ error: 'DEPARTMENT_RETRIES must be a number' }).int().min(0, 'DEPARTMENT_RETRIES must be 0 or more').default(2),
+      breakerFailures: positiveInt('DEPARTMENT_BREAKER_FAILURES').default(5),
+      breakerOpenMs: positiveInt('DEPARTMENT_BREAKER_OPEN_MS').default(10_000),
     }),
     {
       timeoutMs: env[`${prefix}_DEPARTMENT_TIMEOUT_MS`],
       cacheTtlSeconds: env.DEPARTMENT_CACHE_TTL_SECONDS,
       cacheMaxKeys: env.DEPARTMENT_CACHE_MAX_KEYS,
       maxConcurrency: env[`${prefix}_DEPARTMENT_MAX_CONCURRENCY`],
+      retries: env.DEPARTMENT_RETRIES,
+      breakerFailures: env.DEPARTMENT_BREAKER_FAILURES,
+      breakerOpenMs: env.DEPARTMENT_BREAKER_OPEN_MS,
     },
   );
 }

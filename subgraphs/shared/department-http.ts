@@ -1,11 +1,28 @@
 import { departmentError, departmentUnavailable, type DepartmentRef } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import { CircuitBreaker, type BreakerState } from './breaker';
+
+export interface ResilienceOptions {
+  /** Extra attempts for an idempotent read that failed (network, timeout, 5xx). */
+  retries: number;
+  /** First backoff in ms; each retry doubles it, with full jitter. */
+  backoffMs: number;
+  /** Consecutive failures that open the breaker, and how long it stays open. */
+  breakerFailures: number;
+  breakerOpenMs: number;
+  /** Most requests in flight to the department at once, from this process (bulkhead). */
+  maxConcurrency: number;
+}
+
+export const DEFAULT_RESILIENCE: ResilienceOptions = { retries: 2, backoffMs: 50, breakerFailures: 5, breakerOpenMs: 10_000, maxConcurrency: 32 };
 
 export interface DepartmentHttpOptions {
   department: DepartmentRef;
   baseUrl: string;
+  /** The whole budget of one call, retries included. */
   timeoutMs: number;
   logger: Logger;
+  resilience?: Partial<ResilienceOptions>;
 }
 
 export interface DepartmentAnswer<T> {
@@ -13,62 +30,151 @@ export interface DepartmentAnswer<T> {
   body: T | undefined;
 }
 
+export interface DepartmentStats {
+  requests: number;
+  failures: number;
+  retries: number;
+  rejectedByBreaker: number;
+  inFlight: number;
+  peakInFlight: number;
+  breaker: BreakerState;
+}
+
+class Unavailable extends Error {}
+
 /**
- * The only way a subgraph talks to its department: JSON over HTTP with a deadline.
- * A department that is down, slow or answering 5xx becomes DEPARTMENT_UNAVAILABLE
- * naming it; 4xx answers go back to the typed client, which knows what 404 means there.
+ * The only way a subgraph talks to its department: JSON over HTTP, with a deadline, a
+ * circuit breaker, a bulkhead and retries for reads. A department that is down, slow or
+ * answering 5xx becomes DEPARTMENT_UNAVAILABLE naming it; 4xx answers go back to the
+ * typed client, which knows what 404 means there. Writes are never retried: a repeated
+ * write could apply twice.
  */
 export class DepartmentHttp {
   readonly department: DepartmentRef;
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
+  private readonly resilience: ResilienceOptions;
+  private readonly breaker: CircuitBreaker;
+  private readonly waiting: (() => void)[] = [];
+  /** Retry budget: retries may add at most a fifth to the load (a token per five requests). */
+  private retryTokens = 10;
+  private readonly counters = { requests: 0, failures: 0, retries: 0, rejectedByBreaker: 0, inFlight: 0, peakInFlight: 0 };
 
   constructor(options: DepartmentHttpOptions) {
     this.department = options.department;
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
     this.timeoutMs = options.timeoutMs;
     this.logger = options.logger;
+    this.resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
+    this.breaker = new CircuitBreaker({ failureThreshold: this.resilience.breakerFailures, openMs: this.resilience.breakerOpenMs });
   }
 
+  get stats(): DepartmentStats {
+    return { ...this.counters, breaker: this.breaker.state };
+  }
+
+  /** A read: retried on failure within the deadline. */
   get<T>(path: string): Promise<DepartmentAnswer<T>> {
-    return this.request<T>('GET', path);
+    return this.call<T>('GET', path, undefined, true);
   }
 
+  /** A read sent as POST (batch queries): retried like a GET. */
+  query<T>(path: string, body: unknown): Promise<DepartmentAnswer<T>> {
+    return this.call<T>('POST', path, body, true);
+  }
+
+  /** A write: never retried. */
   post<T>(path: string, body: unknown): Promise<DepartmentAnswer<T>> {
-    return this.request<T>('POST', path, body);
+    return this.call<T>('POST', path, body, false);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<DepartmentAnswer<T>> {
+  private async call<T>(method: string, path: string, body: unknown, idempotent: boolean): Promise<DepartmentAnswer<T>> {
+    const deadline = Date.now() + this.timeoutMs;
+    this.retryTokens = Math.min(10, this.retryTokens + 0.2);
+    for (let attempt = 0; ; attempt++) {
+      if (!this.breaker.allow()) {
+        this.counters.rejectedByBreaker++;
+        throw departmentUnavailable(this.department, 'circuit open after repeated failures; failing fast');
+      }
+      try {
+        const answer = await this.withBulkhead(deadline, () => this.attempt<T>(method, path, body, deadline));
+        this.breaker.success();
+        return answer;
+      } catch (error) {
+        if (!(error instanceof Unavailable)) throw error;
+        this.breaker.failure();
+        this.counters.failures++;
+        const backoff = Math.random() * this.resilience.backoffMs * 2 ** attempt;
+        const canRetry = idempotent && attempt < this.resilience.retries && this.retryTokens >= 1 && Date.now() + backoff < deadline;
+        this.logger.warn({ department: this.department.id, method, path: pathOnly(path), reason: error.message, attempt, retrying: canRetry }, 'department unavailable');
+        if (!canRetry) throw departmentUnavailable(this.department, error.message);
+        this.retryTokens -= 1;
+        this.counters.retries++;
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+      }
+    }
+  }
+
+  private async attempt<T>(method: string, path: string, body: unknown, deadline: number): Promise<DepartmentAnswer<T>> {
+    const budget = deadline - Date.now();
+    if (budget <= 0) throw new Unavailable(`no answer within ${this.timeoutMs} ms`);
     let response: Response;
+    this.counters.requests++;
     try {
       response = await fetch(this.baseUrl + path, {
         method,
         headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(budget),
       });
     } catch (error) {
-      const reason = isTimeout(error) ? `no answer within ${this.timeoutMs} ms` : `cannot connect: ${describe(error)}`;
-      this.logger.warn({ department: this.department.id, method, path: pathOnly(path), reason }, 'department unavailable');
-      throw departmentUnavailable(this.department, reason);
+      throw new Unavailable(isTimeout(error) ? `no answer within ${this.timeoutMs} ms` : `cannot connect: ${describe(error)}`);
     }
     if (response.status >= 500) {
       await response.text().catch(() => ''); // drain, so the connection can be reused
-      this.logger.warn({ department: this.department.id, method, path: pathOnly(path), status: response.status }, 'department error');
-      throw departmentUnavailable(this.department, `HTTP ${response.status}`);
+      throw new Unavailable(`HTTP ${response.status}`);
     }
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
-      throw departmentUnavailable(this.department, isTimeout(error) ? `no answer within ${this.timeoutMs} ms` : 'connection dropped');
+      throw new Unavailable(isTimeout(error) ? `no answer within ${this.timeoutMs} ms` : 'connection dropped');
     }
     if (!text) return { status: response.status, body: undefined };
     try {
       return { status: response.status, body: JSON.parse(text) as T };
     } catch {
       throw departmentError(this.department, `HTTP ${response.status} with a body that is not JSON`);
+    }
+  }
+
+  /** At most `maxConcurrency` requests in flight from this process; the rest wait their turn. */
+  private async withBulkhead<R>(deadline: number, run: () => Promise<R>): Promise<R> {
+    if (this.counters.inFlight < this.resilience.maxConcurrency) {
+      this.counters.inFlight++;
+      this.counters.peakInFlight = Math.max(this.counters.peakInFlight, this.counters.inFlight);
+    } else {
+      // A finishing request hands its slot straight to the next in line, so none can slip in between.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          const index = this.waiting.indexOf(go);
+          if (index >= 0) this.waiting.splice(index, 1);
+          reject(new Unavailable(`no answer within ${this.timeoutMs} ms (waiting for a free connection)`));
+        }, Math.max(0, deadline - Date.now()));
+        const go = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        this.waiting.push(go);
+      });
+    }
+    try {
+      return await run();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.counters.inFlight--;
     }
   }
 }

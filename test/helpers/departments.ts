@@ -2,7 +2,7 @@ import { setupServer } from 'msw/node';
 import { silentLogger } from '../../lib/logger';
 import { createDepartments, generateCounty, type County, type MockDepartment } from '../../mocks';
 import { BoundedCache } from '../../subgraphs/shared/cache';
-import { DepartmentHttp } from '../../subgraphs/shared/department-http';
+import { DepartmentHttp, type ResilienceOptions } from '../../subgraphs/shared/department-http';
 
 export const county: County = generateCounty();
 
@@ -26,12 +26,14 @@ export function interceptDepartment(pick: (d: ReturnType<typeof createDepartment
   return { department, server };
 }
 
-export function departmentHttp(department: MockDepartment, timeoutMs = 1000): DepartmentHttp {
+export function departmentHttp(department: MockDepartment, timeoutMs = 1000, resilience: Partial<ResilienceOptions> = {}): DepartmentHttp {
   return new DepartmentHttp({
     department: { id: department.id, name: department.name },
     baseUrl: department.baseUrl,
     timeoutMs,
     logger: silentLogger(),
+    // Deterministic request counts in client tests: no retries unless a test asks.
+    resilience: { retries: 0, ...resilience },
   });
 }
 

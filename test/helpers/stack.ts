@@ -36,6 +36,8 @@ export interface TestStackOptions {
   partners?: PartnerClient[];
   audit?: AuditLog;
   corsOrigins?: string[];
+  /** 0 (default here): a tripped breaker probes on the next request, so tests do not wait for it. */
+  breakerOpenMs?: number;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -45,6 +47,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     cacheTtlSeconds: 60,
     cacheMaxKeys: 10_000,
     maxConcurrency,
+    retries: 2,
+    breakerFailures: 5,
+    breakerOpenMs: options.breakerOpenMs ?? 0,
   });
   const stack = await startEmbeddedStack({
     departmentClients: { enterprise: client(8), land: client(options.landMaxConcurrency ?? 4), construction: client(8), approval: client(8) },

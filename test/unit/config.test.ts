@@ -39,6 +39,9 @@ describe('department client configuration', () => {
       cacheTtlSeconds: 60,
       cacheMaxKeys: 20000,
       maxConcurrency: 4,
+      retries: 2,
+      breakerFailures: 5,
+      breakerOpenMs: 10000,
     });
   });
 

@@ -5,7 +5,7 @@ import { county, departmentHttp, freshCache, interceptDepartment } from '../help
 
 const { department, server } = interceptDepartment((d) => d.land);
 const newClient = (maxConcurrency = 4) =>
-  new LandRegistryClient({ http: departmentHttp(department), cache: freshCache<Parcel>(), maxConcurrency });
+  new LandRegistryClient({ http: departmentHttp(department, 1000, { maxConcurrency }), cache: freshCache<Parcel>() });
 
 describe('LandRegistryClient (legacy system, no batch endpoint)', () => {
   it('asks once per distinct parcel, never twice for the same one', async () => {
