@@ -16,6 +16,7 @@ import { AuthenticationError, callerId, IdentityVerifier, type IdentityOptions }
 import { DEFAULT_LIMITS, limitsPlugin, type OperationLimits } from './plugins/limits';
 import { maskingPlugin } from './plugins/masking';
 import { RateLimiter } from './plugins/rate-limit';
+import { stalePlugin } from './plugins/stale';
 import { prepareSupergraph } from './supergraph';
 
 export interface GatewayOptions {
@@ -66,6 +67,11 @@ export function createGateway(options: GatewayOptions): GatewayService {
           const token = (context as Partial<GatewayContext>).identityToken;
           if (token) request.http?.headers.set(IDENTITY_HEADER, token);
         },
+        didReceiveResponse: async ({ response, context }) => {
+          const stale = response.extensions?.stale;
+          if (Array.isArray(stale)) (context as Partial<GatewayContext>).stale?.push(...stale);
+          return response;
+        },
       }),
   });
   const plugins = [
@@ -76,6 +82,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     authorizationPlugin(policies),
     maskingPlugin(policies),
     ...(options.audit ? [auditPlugin(policies, options.audit)] : []),
+    stalePlugin(),
   ];
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -112,7 +119,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     }
     const requestId = /^[\w-]{8,64}$/.test(header('x-request-id') ?? '') ? header('x-request-id')! : randomUUID();
     const identityToken = signer ? await signer.sign(caller, purpose, requestId) : '';
-    return { caller, purpose, requestId, identityToken };
+    return { caller, purpose, requestId, identityToken, stale: [] };
   }
 
   const server = createGraphQLHttpServer({

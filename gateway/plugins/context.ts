@@ -8,4 +8,6 @@ export interface GatewayContext {
   purpose: string | null;
   /** The caller as the gateway vouches for it to the subgraphs (signed). */
   identityToken: string;
+  /** What subgraphs served from stale cache (their `extensions.stale`), passed on to the caller. */
+  stale: { department: string; ageSeconds: number; records: number }[];
 }

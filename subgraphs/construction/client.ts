@@ -87,9 +87,9 @@ export class ConstructionClient {
   private readonly byCode: DataLoader<string, Project | null>;
   private readonly byEnterprise: DataLoader<string, Involvement[] | null>;
 
-  constructor(private readonly system: ConstructionSystem) {
-    this.byCode = createCachedLoader(system.projects, (codes) => this.fetchProjects(codes), { maxBatchSize: MAX_BATCH });
-    this.byEnterprise = createCachedLoader(system.involvements, (uscc) => this.fetchInvolvements(uscc), { maxBatchSize: MAX_BATCH });
+  constructor(private readonly system: ConstructionSystem, onStale?: (ageSeconds: number) => void) {
+    this.byCode = createCachedLoader(system.projects, (codes) => this.fetchProjects(codes), { maxBatchSize: MAX_BATCH, onStale });
+    this.byEnterprise = createCachedLoader(system.involvements, (uscc) => this.fetchInvolvements(uscc), { maxBatchSize: MAX_BATCH, onStale });
   }
 
   project(code: string): Promise<Project | null> {

@@ -7,6 +7,7 @@ import { DepartmentHttp } from '../shared/department-http';
 import type { GatewayIdentity } from '../shared/identity';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
+import { StaleReport } from '../shared/stale';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
 import { ConstructionClient, type Involvement, type Project } from './client';
 import { resolvers, type ConstructionContext } from './resolvers';
@@ -15,7 +16,7 @@ export const CONSTRUCTION_SYSTEM: DepartmentRef = { id: 'construction', name: 'ä
 
 export function createConstructionSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
   const http = new DepartmentHttp({ department: CONSTRUCTION_SYSTEM, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
-  const cacheOptions = { ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys };
+  const cacheOptions = { ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys };
   const projects = new BoundedCache<Project>(cacheOptions);
   const involvements = new BoundedCache<Involvement[]>(cacheOptions);
   const licences = new LicenceVerifier(department.publicKeyPem);
@@ -23,7 +24,10 @@ export function createConstructionSubgraph(department: DepartmentClientConfig, l
     name: 'construction',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: (_req, caller) => ({ caller, projects: new ConstructionClient({ http, projects, involvements }), licences }),
+    context: (_req, caller) => {
+      const stale = new StaleReport();
+      return { caller, stale, projects: new ConstructionClient({ http, projects, involvements }, (age) => stale.record(CONSTRUCTION_SYSTEM.id, age)), licences };
+    },
     identity,
     logger,
     caches: [projects, involvements],

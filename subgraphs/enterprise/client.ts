@@ -62,8 +62,8 @@ const MAX_BATCH = 500;
 export class EnterpriseRegistryClient {
   private readonly byUscc: DataLoader<string, Enterprise | null>;
 
-  constructor(private readonly registry: EnterpriseRegistry) {
-    this.byUscc = createCachedLoader(registry.cache, (codes) => this.fetchMany(codes), { maxBatchSize: MAX_BATCH });
+  constructor(private readonly registry: EnterpriseRegistry, onStale?: (ageSeconds: number) => void) {
+    this.byUscc = createCachedLoader(registry.cache, (codes) => this.fetchMany(codes), { maxBatchSize: MAX_BATCH, onStale });
   }
 
   enterprise(uscc: string): Promise<Enterprise | null> {

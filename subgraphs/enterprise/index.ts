@@ -7,6 +7,7 @@ import { DepartmentHttp } from '../shared/department-http';
 import type { GatewayIdentity } from '../shared/identity';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
+import { StaleReport } from '../shared/stale';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
 import { EnterpriseRegistryClient, type Enterprise } from './client';
 import { resolvers, type EnterpriseContext } from './resolvers';
@@ -15,13 +16,16 @@ export const ENTERPRISE_REGISTRY: DepartmentRef = { id: 'enterprise', name: '市
 
 export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
   const http = new DepartmentHttp({ department: ENTERPRISE_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
-  const cache = new BoundedCache<Enterprise>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
+  const cache = new BoundedCache<Enterprise>({ ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys });
   const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<EnterpriseContext>({
     name: 'enterprise',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: (_req, caller) => ({ caller, enterprises: new EnterpriseRegistryClient({ http, cache }), licences }),
+    context: (_req, caller) => {
+      const stale = new StaleReport();
+      return { caller, stale, enterprises: new EnterpriseRegistryClient({ http, cache }, (age) => stale.record(ENTERPRISE_REGISTRY.id, age)), licences };
+    },
     identity,
     logger,
     caches: [cache],

@@ -107,11 +107,11 @@ export interface LandRegistry {
 export class LandRegistryClient {
   private readonly byUnitNumber: DataLoader<string, Parcel | null>;
 
-  constructor(private readonly registry: LandRegistry) {
+  constructor(private readonly registry: LandRegistry, onStale?: (ageSeconds: number) => void) {
     this.byUnitNumber = createCachedLoader(
       registry.cache,
       (unitNumbers) => Promise.all(unitNumbers.map((u) => this.fetchOne(u).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
-      { maxBatchSize: 1000 },
+      { maxBatchSize: 1000, onStale },
     );
   }
 

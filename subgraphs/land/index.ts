@@ -7,6 +7,7 @@ import { DepartmentHttp } from '../shared/department-http';
 import type { GatewayIdentity } from '../shared/identity';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
+import { StaleReport } from '../shared/stale';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
 import { LandRegistryClient, type Parcel } from './client';
 import { resolvers, type LandContext } from './resolvers';
@@ -21,13 +22,16 @@ export function createLandSubgraph(department: DepartmentClientConfig, logger: L
     logger,
     resilience: department,
   });
-  const cache = new BoundedCache<Parcel>({ ttlSeconds: department.cacheTtlSeconds, maxKeys: department.cacheMaxKeys });
+  const cache = new BoundedCache<Parcel>({ ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys });
   const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<LandContext>({
     name: 'land',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: (_req, caller) => ({ caller, parcels: new LandRegistryClient({ http, cache }), licences }),
+    context: (_req, caller) => {
+      const stale = new StaleReport();
+      return { caller, stale, parcels: new LandRegistryClient({ http, cache }, (age) => stale.record(LAND_REGISTRY.id, age)), licences };
+    },
     identity,
     logger,
     caches: [cache],

@@ -11,6 +11,8 @@ export interface DepartmentConnection {
 export interface DepartmentClientSettings {
   timeoutMs: number;
   cacheTtlSeconds: number;
+  /** How long past its TTL a record is kept, to serve while the department is down. */
+  cacheMaxStaleSeconds: number;
   cacheMaxKeys: number;
   /** Most requests in flight to the department at once, from one subgraph process (bulkhead). */
   maxConcurrency: number;
@@ -45,6 +47,7 @@ export function readDepartmentClientSettings(env: Env, prefix: string, defaults:
     z.object({
       timeoutMs: positiveInt(`${prefix}_DEPARTMENT_TIMEOUT_MS`).default(defaults.timeoutMs),
       cacheTtlSeconds: positiveInt('DEPARTMENT_CACHE_TTL_SECONDS').default(60),
+      cacheMaxStaleSeconds: positiveInt('DEPARTMENT_CACHE_MAX_STALE_SECONDS').default(86_400),
       cacheMaxKeys: positiveInt('DEPARTMENT_CACHE_MAX_KEYS').default(20_000),
       maxConcurrency: positiveInt(`${prefix}_DEPARTMENT_MAX_CONCURRENCY`).default(defaults.maxConcurrency ?? 8),
       retries: z.coerce.number({ error: 'DEPARTMENT_RETRIES must be a number' }).int().min(0, 'DEPARTMENT_RETRIES must be 0 or more').default(2),
@@ -54,6 +57,7 @@ export function readDepartmentClientSettings(env: Env, prefix: string, defaults:
     {
       timeoutMs: env[`${prefix}_DEPARTMENT_TIMEOUT_MS`],
       cacheTtlSeconds: env.DEPARTMENT_CACHE_TTL_SECONDS,
+      cacheMaxStaleSeconds: env.DEPARTMENT_CACHE_MAX_STALE_SECONDS,
       cacheMaxKeys: env.DEPARTMENT_CACHE_MAX_KEYS,
       maxConcurrency: env[`${prefix}_DEPARTMENT_MAX_CONCURRENCY`],
       retries: env.DEPARTMENT_RETRIES,

@@ -9,6 +9,7 @@ import type { DocumentNode } from 'graphql';
 import { createGraphQLHttpServer, sendJson } from '../../lib/graphql-http';
 import type { Logger } from '../../lib/logger';
 import type { GatewayIdentity, TrustedCaller } from './identity';
+import type { StaleReport } from './stale';
 
 export interface SubgraphService {
   name: string;
@@ -38,7 +39,23 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
     includeStacktraceInErrorResponses: false,
     // The explorer belongs to the gateway; a subgraph is not browsed directly. Traces go
     // to Apollo's cloud only, which a government network neither reaches nor may use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        // Stale records served while a department was down are said so, for the gateway to pass on.
+        async requestDidStart() {
+          return {
+            async willSendResponse(ctx) {
+              const stale = (ctx.contextValue as { stale?: StaleReport }).stale?.entries;
+              if (!stale?.length || ctx.response.body.kind !== 'single') return;
+              const result = ctx.response.body.singleResult;
+              result.extensions = { ...result.extensions, stale };
+            },
+          };
+        },
+      },
+    ],
     logger: definition.logger,
   });
   const server = createGraphQLHttpServer({

@@ -36,6 +36,7 @@ export interface TestStackOptions {
   partners?: PartnerClient[];
   audit?: AuditLog;
   corsOrigins?: string[];
+  cacheTtlSeconds?: number;
   /** 0 (default here): a tripped breaker probes on the next request, so tests do not wait for it. */
   breakerOpenMs?: number;
 }
@@ -44,7 +45,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const issuer = await testIssuer();
   const client = (maxConcurrency: number) => ({
     timeoutMs: options.timeoutMs ?? 2000,
-    cacheTtlSeconds: 60,
+    cacheTtlSeconds: options.cacheTtlSeconds ?? 60,
+    cacheMaxStaleSeconds: 3600,
     cacheMaxKeys: 10_000,
     maxConcurrency,
     retries: 2,

@@ -64,3 +64,49 @@ describe('resilience per department', () => {
     expect(land.load!.peak).toBe(2);
   });
 });
+
+describe('stale-if-error', () => {
+  let short: TestStack;
+  beforeAll(async () => {
+    short = await startTestStack({ cacheTtlSeconds: 1 });
+  });
+  afterAll(() => short.stop());
+
+  const QUERY = `query($c: ID!) { constructionProject(code: $c) { code dataAsOf parcel { unitNumber area dataAsOf } applicant { name dataAsOf } } }`;
+
+  it('serves the last known record when the department is down, says so, and dates it', async () => {
+    const project = short.departments.county.projects[3]!;
+    const fresh = await short.query(QUERY, { c: project.code });
+    expect(fresh.errors).toBeUndefined();
+    expect(fresh.extensions?.stale).toBeUndefined();
+    const readAt = fresh.data.constructionProject.parcel.dataAsOf;
+    expect(Date.parse(readAt)).toBeGreaterThan(Date.now() - 10_000);
+
+    await new Promise((r) => setTimeout(r, 1100)); // past the 1 s TTL: the next read goes to the department
+    short.departments.land.faults.down = true;
+    try {
+      const stale = await short.query(QUERY, { c: project.code });
+      expect(stale.errors).toBeUndefined();
+      expect(stale.data.constructionProject.parcel).toMatchObject({ unitNumber: project.parcelUnitNumber, dataAsOf: readAt });
+      expect(stale.extensions?.stale).toEqual([{ department: 'land', ageSeconds: expect.any(Number), records: 1 }]);
+      expect((stale.extensions!.stale as any)[0].ageSeconds).toBeGreaterThanOrEqual(1);
+      // The other departments answered fresh.
+      expect(Date.parse(stale.data.constructionProject.dataAsOf)).toBeGreaterThan(Date.parse(readAt));
+    } finally {
+      short.departments.land.faults.down = false;
+    }
+  });
+
+  it('without a cached record, the field is null with DEPARTMENT_UNAVAILABLE as before', async () => {
+    const project = short.departments.county.projects[4]!;
+    short.departments.land.faults.down = true;
+    try {
+      const { data, errors, extensions } = await short.query(QUERY, { c: project.code });
+      expect(data.constructionProject.parcel).toBeNull();
+      expect(errors![0]!.extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', department: 'land' });
+      expect(extensions?.stale).toBeUndefined();
+    } finally {
+      short.departments.land.faults.down = false;
+    }
+  });
+});

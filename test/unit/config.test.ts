@@ -37,6 +37,7 @@ describe('department client configuration', () => {
     expect(readDepartmentClientSettings({ LAND_DEPARTMENT_TIMEOUT_MS: '900' }, 'LAND', { timeoutMs: 5000, maxConcurrency: 4 })).toEqual({
       timeoutMs: 900,
       cacheTtlSeconds: 60,
+      cacheMaxStaleSeconds: 86400,
       cacheMaxKeys: 20000,
       maxConcurrency: 4,
       retries: 2,
