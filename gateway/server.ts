@@ -51,6 +51,9 @@ const PURPOSE = /^(case|item|project):[\w.:-]{1,64}$/;
 export function createGateway(options: GatewayOptions): GatewayService {
   const { subgraphUrls = {}, logger } = options;
   const { sdl, policies } = prepareSupergraph(options.supergraphSdl);
+  const subgraphEndpoints = Object.fromEntries(
+    [...sdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map(([, name, url]) => [name!, subgraphUrls[name!] ?? url!]),
+  );
   const identity = new IdentityVerifier(options.identity ?? {});
   const signer = options.identitySigningKey && new IdentitySigner(options.identitySigningKey);
   const rateLimiter = new RateLimiter();
@@ -131,6 +134,11 @@ export function createGateway(options: GatewayOptions): GatewayService {
     routes: {
       '/healthz': (_req, res) =>
         ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),
+      '/readyz': async (_req, res) => {
+        const subgraphs = await readiness(subgraphEndpoints);
+        const allReady = ready && Object.values(subgraphs).every((s) => s.ready);
+        sendJson(res, allReady ? 200 : 503, { status: allReady ? 'ready' : ready ? 'degraded' : 'starting', supergraphLoaded: ready, subgraphs });
+      },
     },
   });
   return {
@@ -145,4 +153,24 @@ export function createGateway(options: GatewayOptions): GatewayService {
       options.audit?.close();
     },
   };
+}
+
+/**
+ * Each subgraph's own /readyz (next to its GraphQL path): ready, and what it says of its
+ * department. A subgraph without /readyz (another county's) counts as ready if it answers.
+ */
+async function readiness(endpoints: Record<string, string>): Promise<Record<string, { ready: boolean; url: string; detail: unknown }>> {
+  const entries = await Promise.all(
+    Object.entries(endpoints).map(async ([name, url]) => {
+      const readyz = new URL('/readyz', url).toString();
+      try {
+        const response = await fetch(readyz, { signal: AbortSignal.timeout(2000) });
+        const detail = await response.json().catch(() => null);
+        return [name, { ready: response.status < 500, url, detail }] as const;
+      } catch (error) {
+        return [name, { ready: false, url, detail: { reason: `cannot reach the subgraph: ${(error as Error).message}` } }] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
 }

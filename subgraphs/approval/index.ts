@@ -38,6 +38,7 @@ export function createApprovalSubgraph(
     context: (_req, caller) => ({ caller, approval: new ApprovalSystemClient({ http, reference }), issuers, today: todayInCounty(clock()) }),
     identity,
     logger,
+    department: http,
     caches: [reference],
   });
 }

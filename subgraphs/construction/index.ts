@@ -30,6 +30,7 @@ export function createConstructionSubgraph(department: DepartmentClientConfig, l
     },
     identity,
     logger,
+    department: http,
     caches: [projects, involvements],
   });
 }

@@ -28,6 +28,7 @@ export function createEnterpriseSubgraph(department: DepartmentClientConfig, log
     },
     identity,
     logger,
+    department: http,
     caches: [cache],
   });
 }

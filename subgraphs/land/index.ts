@@ -34,6 +34,7 @@ export function createLandSubgraph(department: DepartmentClientConfig, logger: L
     },
     identity,
     logger,
+    department: http,
     caches: [cache],
   });
 }

@@ -74,6 +74,20 @@ export class DepartmentHttp {
     return { ...this.counters, breaker: this.breaker.state };
   }
 
+  /**
+   * Whether the department answers at all (any status below 500 within a second), without
+   * retries and past the breaker: readiness must see the department, not our view of it.
+   */
+  async probe(): Promise<{ reachable: boolean; reason: string | null }> {
+    try {
+      const response = await fetch(`${this.baseUrl}/`, { signal: AbortSignal.timeout(Math.min(1000, this.timeoutMs)) });
+      await response.text().catch(() => '');
+      return response.status < 500 ? { reachable: true, reason: null } : { reachable: false, reason: `HTTP ${response.status}` };
+    } catch (error) {
+      return { reachable: false, reason: isTimeout(error) ? 'no answer within 1 s' : `cannot connect: ${describe(error)}` };
+    }
+  }
+
   /** A read: retried on failure within the deadline. */
   get<T>(path: string): Promise<DepartmentAnswer<T>> {
     return this.call<T>('GET', path, undefined, true);

@@ -9,6 +9,7 @@ import type { DocumentNode } from 'graphql';
 import { createGraphQLHttpServer, sendJson } from '../../lib/graphql-http';
 import type { Logger } from '../../lib/logger';
 import type { GatewayIdentity, TrustedCaller } from './identity';
+import type { DepartmentHttp } from './department-http';
 import type { StaleReport } from './stale';
 
 export interface SubgraphService {
@@ -31,6 +32,8 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   identity: GatewayIdentity;
   logger: Logger;
   caches: { clear(): void; close(): void }[];
+  /** The subgraph's door to its department: /readyz reports it. */
+  department: DepartmentHttp;
 }
 
 export function createSubgraphService<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>): SubgraphService {
@@ -62,7 +65,19 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
     apollo,
     context: async (req) => definition.context(req, await definition.identity.verify(req)),
     logger: definition.logger,
-    routes: { '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }) },
+    routes: {
+      '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
+      // Ready means the department answers; the breaker state says how this subgraph sees it.
+      '/readyz': async (_req, res) => {
+        const probe = await definition.department.probe();
+        const { breaker, ...counters } = definition.department.stats;
+        sendJson(res, probe.reachable ? 200 : 503, {
+          status: probe.reachable ? 'ready' : 'department unavailable',
+          subgraph: definition.name,
+          department: { id: definition.department.department.id, name: definition.department.department.name, ...probe, breaker: breaker.state, ...counters },
+        });
+      },
+    },
   });
   return {
     name: definition.name,

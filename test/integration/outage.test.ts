@@ -86,3 +86,30 @@ describe('a department that fails takes down its own fields only', () => {
     }
   });
 });
+
+describe('/readyz shows which department is at fault', () => {
+  const readyz = async (url: string) => {
+    const response = await fetch(url.replace('/graphql', '/readyz'));
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it('is ready when every department answers', async () => {
+    const { status, body } = await readyz(stack.gatewayUrl);
+    expect(status).toBe(200);
+    expect(body.status).toBe('ready');
+    expect(Object.keys(body.subgraphs).sort()).toEqual(['approval', 'construction', 'enterprise', 'land']);
+    expect(body.subgraphs.land.detail.department).toMatchObject({ id: 'land', reachable: true, breaker: 'closed' });
+  });
+
+  it('reports a department that is down, on the gateway and on its subgraph', async () => {
+    stack.departments.land.faults.down = true;
+    const gateway = await readyz(stack.gatewayUrl);
+    expect(gateway.status).toBe(503);
+    expect(gateway.body.status).toBe('degraded');
+    expect(gateway.body.subgraphs.land).toMatchObject({ ready: false, detail: { department: { id: 'land', reachable: false, reason: 'HTTP 503' } } });
+    expect(gateway.body.subgraphs.enterprise.ready).toBe(true);
+    const subgraph = await readyz(stack.subgraphUrls.land);
+    expect(subgraph.status).toBe(503);
+    expect(subgraph.body).toMatchObject({ status: 'department unavailable', subgraph: 'land' });
+  });
+});
