@@ -15,6 +15,7 @@ import { IDENTITY_HEADER, IdentitySigner } from './plugins/forward-identity';
 import { AuthenticationError, callerId, IdentityVerifier, type IdentityOptions } from './plugins/identity';
 import { DEFAULT_LIMITS, limitsPlugin, type OperationLimits } from './plugins/limits';
 import { maskingPlugin } from './plugins/masking';
+import { GatewayMetrics } from './plugins/metrics';
 import { RateLimiter } from './plugins/rate-limit';
 import { stalePlugin } from './plugins/stale';
 import { prepareSupergraph } from './supergraph';
@@ -59,12 +60,13 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const rateLimiter = new RateLimiter();
   const ratePerMinute = options.ratePerMinute ?? 600;
   let ready = false;
+  const metrics = new GatewayMetrics();
 
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
     logger,
-    buildService: ({ name, url }) =>
-      new CoalescingGraphQLDataSource({
+    buildService: ({ name, url }) => {
+      const source = new CoalescingGraphQLDataSource({
         url: subgraphUrls[name] ?? url,
         willSendRequest: ({ request, context }) => {
           const token = (context as Partial<GatewayContext>).identityToken;
@@ -75,7 +77,10 @@ export function createGateway(options: GatewayOptions): GatewayService {
           if (Array.isArray(stale)) (context as Partial<GatewayContext>).stale?.push(...stale);
           return response;
         },
-      }),
+      });
+      source.onFetched = (seconds) => metrics.subgraphFetch(name, seconds);
+      return source;
+    },
   });
   const plugins = [
     // The landing page loads from a CDN, which county networks cannot reach.
@@ -86,6 +91,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     maskingPlugin(policies),
     ...(options.audit ? [auditPlugin(policies, options.audit)] : []),
     stalePlugin(),
+    metrics.plugin(),
   ];
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -134,6 +140,10 @@ export function createGateway(options: GatewayOptions): GatewayService {
     routes: {
       '/healthz': (_req, res) =>
         ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),
+      '/metrics': async (_req, res) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
       '/readyz': async (_req, res) => {
         const subgraphs = await readiness(subgraphEndpoints);
         const allReady = ready && Object.values(subgraphs).every((s) => s.ready);

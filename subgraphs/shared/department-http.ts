@@ -1,6 +1,7 @@
 import { departmentError, departmentUnavailable, type DepartmentRef } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { CircuitBreaker, type BreakerState } from './breaker';
+import type { DepartmentObserver } from './metrics';
 
 export interface ResilienceOptions {
   /** Extra attempts for an idempotent read that failed (network, timeout, 5xx). */
@@ -23,6 +24,7 @@ export interface DepartmentHttpOptions {
   timeoutMs: number;
   logger: Logger;
   resilience?: Partial<ResilienceOptions>;
+  observer?: DepartmentObserver;
 }
 
 export interface DepartmentAnswer<T> {
@@ -54,6 +56,7 @@ export class DepartmentHttp {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
+  observer: DepartmentObserver | undefined;
   private readonly resilience: ResilienceOptions;
   private readonly breaker: CircuitBreaker;
   private readonly waiting: (() => void)[] = [];
@@ -66,6 +69,7 @@ export class DepartmentHttp {
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
     this.timeoutMs = options.timeoutMs;
     this.logger = options.logger;
+    this.observer = options.observer;
     this.resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
     this.breaker = new CircuitBreaker({ failureThreshold: this.resilience.breakerFailures, openMs: this.resilience.breakerOpenMs });
   }
@@ -135,6 +139,9 @@ export class DepartmentHttp {
     if (budget <= 0) throw new Unavailable(`no answer within ${this.timeoutMs} ms`);
     let response: Response;
     this.counters.requests++;
+    const started = performance.now();
+    const endpoint = endpointOf(path);
+    const observe = (status: string) => this.observer?.request(endpoint, status, (performance.now() - started) / 1000);
     try {
       response = await fetch(this.baseUrl + path, {
         method,
@@ -143,8 +150,10 @@ export class DepartmentHttp {
         signal: AbortSignal.timeout(budget),
       });
     } catch (error) {
+      observe(isTimeout(error) ? 'timeout' : 'error');
       throw new Unavailable(isTimeout(error) ? `no answer within ${this.timeoutMs} ms` : `cannot connect: ${describe(error)}`);
     }
+    observe(String(response.status));
     if (response.status >= 500) {
       await response.text().catch(() => ''); // drain, so the connection can be reused
       throw new Unavailable(`HTTP ${response.status}`);
@@ -206,3 +215,10 @@ function describe(error: unknown): string {
 
 /** Paths can carry identifiers; logs keep only the route part. */
 const pathOnly = (path: string) => path.split('?', 1)[0]!;
+
+/** The route, identifiers replaced, for metric labels that stay few. */
+const endpointOf = (path: string) =>
+  pathOnly(path)
+    .split('/')
+    .map((segment) => (/\d{4}/.test(segment) || segment.length > 24 ? ':id' : segment))
+    .join('/');

@@ -10,6 +10,7 @@ import { createGraphQLHttpServer, sendJson } from '../../lib/graphql-http';
 import type { Logger } from '../../lib/logger';
 import type { GatewayIdentity, TrustedCaller } from './identity';
 import type { DepartmentHttp } from './department-http';
+import { createSubgraphMetrics } from './metrics';
 import type { StaleReport } from './stale';
 
 export interface SubgraphService {
@@ -31,12 +32,14 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   /** Checks the gateway's signature on the caller's identity. */
   identity: GatewayIdentity;
   logger: Logger;
-  caches: { clear(): void; close(): void }[];
+  caches: { clear(): void; close(): void; hits: number; misses: number; staleServes: number }[];
   /** The subgraph's door to its department: /readyz reports it. */
   department: DepartmentHttp;
 }
 
 export function createSubgraphService<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>): SubgraphService {
+  const metrics = createSubgraphMetrics(definition.department.department.id, () => definition.caches, () => definition.department);
+  definition.department.observer = metrics.observer;
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as Resolvers<unknown> }),
     includeStacktraceInErrorResponses: false,
@@ -67,6 +70,10 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
     logger: definition.logger,
     routes: {
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
+      '/metrics': async (_req, res) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
       // Ready means the department answers; the breaker state says how this subgraph sees it.
       '/readyz': async (_req, res) => {
         const probe = await definition.department.probe();

@@ -113,3 +113,35 @@ describe('/readyz shows which department is at fault', () => {
     expect(subgraph.body).toMatchObject({ status: 'department unavailable', subgraph: 'land' });
   });
 });
+
+describe('/metrics shows which department is the problem', () => {
+  const scrape = async (url: string) => (await fetch(url.replace('/graphql', '/metrics'))).text();
+  const value = (text: string, series: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(series));
+    return line ? Number(line.slice(series.length).trim()) : 0;
+  };
+
+  it('counts department requests by status, gateway outcomes and error codes, and shows an open breaker', async () => {
+    const project = stack.departments.county.projects[9]!;
+    const before = await scrape(stack.subgraphUrls.land);
+    const ok = value(before, 'department_requests_total{department="land",endpoint="/bdc/query",status="200"}');
+    await stack.query(operation('JointReview'), { code: project.code });
+    const after = await scrape(stack.subgraphUrls.land);
+    expect(value(after, 'department_requests_total{department="land",endpoint="/bdc/query",status="200"}')).toBe(ok + 1);
+    expect(after).toMatch(/department_request_duration_seconds_count\{department="land",endpoint="\/bdc\/query"\} \d+/);
+    expect(value(after, 'department_breaker_state{department="land"}')).toBe(0);
+
+    stack.departments.land.faults.down = true;
+    const gatewayBefore = await scrape(stack.gatewayUrl);
+    for (const p of stack.departments.county.projects.slice(10, 12)) await stack.query(operation('JointReview'), { code: p.code });
+    const down = await scrape(stack.subgraphUrls.land);
+    expect(value(down, 'department_requests_total{department="land",endpoint="/bdc/query",status="503"}')).toBeGreaterThanOrEqual(5);
+    expect(value(down, 'department_breaker_state{department="land"}')).toBeGreaterThan(0);
+    const gatewayAfter = await scrape(stack.gatewayUrl);
+    const unavailable = 'gateway_errors_total{code="DEPARTMENT_UNAVAILABLE"}';
+    expect(value(gatewayAfter, unavailable)).toBe(value(gatewayBefore, unavailable) + 2);
+    const partial = 'gateway_requests_total{operation="JointReview",outcome="partial"}';
+    expect(value(gatewayAfter, partial)).toBe(value(gatewayBefore, partial) + 2);
+    expect(gatewayAfter).toMatch(/gateway_subgraph_fetch_duration_seconds_count\{subgraph="land"\} \d+/);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The gateway's Prometheus metrics: requests by operation and outcome, their latency,
+ * errors by code, and how long each subgraph takes to answer a fetch.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { GatewayContext } from './context';
+
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({ name: 'gateway_requests_total', help: 'GraphQL requests by operation and outcome', labelNames: ['operation', 'outcome'], registers: [this.registry] });
+  private readonly latency = new Histogram({ name: 'gateway_request_duration_seconds', help: 'GraphQL request latency', labelNames: ['operation'], buckets: BUCKETS, registers: [this.registry] });
+  private readonly errors = new Counter({ name: 'gateway_errors_total', help: 'Errors in responses by extensions.code', labelNames: ['code'], registers: [this.registry] });
+  private readonly fetches = new Histogram({ name: 'gateway_subgraph_fetch_duration_seconds', help: 'Subgraph fetch latency', labelNames: ['subgraph'], buckets: BUCKETS, registers: [this.registry] });
+
+  subgraphFetch(subgraph: string, seconds: number): void {
+    this.fetches.observe({ subgraph }, seconds);
+  }
+
+  plugin(): ApolloServerPlugin<GatewayContext> {
+    const { requests, latency, errors: errorCount } = this;
+    return {
+      async requestDidStart() {
+        const started = performance.now();
+        return {
+          async willSendResponse(ctx) {
+            // Operation names come from clients: only well-formed ones become labels.
+            const operation = ctx.operationName && /^\w{1,64}$/.test(ctx.operationName) ? ctx.operationName : 'anonymous';
+            const result = ctx.response.body.kind === 'single' ? ctx.response.body.singleResult : undefined;
+            const errors = result?.errors ?? [];
+            const outcome = errors.length === 0 ? 'ok' : result?.data ? 'partial' : 'error';
+            requests.inc({ operation, outcome });
+            latency.observe({ operation }, (performance.now() - started) / 1000);
+            for (const error of errors) errorCount.inc({ code: String(error.extensions?.code ?? 'UNKNOWN') });
+          },
+        };
+      },
+    };
+  }
+}
