@@ -1,9 +1,10 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { HttpError } from '../lib/errors';
+import { currentRequestId } from '../lib/request-scope';
 import { createGraphQLHttpServer, sendJson } from '../lib/graphql-http';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit-log';
@@ -71,6 +72,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
         willSendRequest: ({ request, context }) => {
           const token = (context as Partial<GatewayContext>).identityToken;
           if (token) request.http?.headers.set(IDENTITY_HEADER, token);
+          const requestId = (context as Partial<GatewayContext>).requestId;
+          if (requestId) request.http?.headers.set('x-request-id', requestId);
         },
         didReceiveResponse: async ({ response, context }) => {
           const stale = response.extensions?.stale;
@@ -92,6 +95,21 @@ export function createGateway(options: GatewayOptions): GatewayService {
     ...(options.audit ? [auditPlugin(policies, options.audit)] : []),
     stalePlugin(),
     metrics.plugin(),
+    {
+      // One line per request, by request id: who, which operation, how it ended. No data, no personal data.
+      async requestDidStart() {
+        const started = performance.now();
+        return {
+          async willSendResponse(ctx) {
+            const errors = ctx.response.body.kind === 'single' ? (ctx.response.body.singleResult.errors ?? []) : [];
+            logger.info(
+              { requestId: ctx.contextValue.requestId, caller: callerId(ctx.contextValue.caller), operation: ctx.operationName, errors: errors.map((e) => e.extensions?.code), ms: Math.round(performance.now() - started) },
+              'request',
+            );
+          },
+        };
+      },
+    } satisfies ApolloServerPlugin<GatewayContext>,
   ];
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -126,7 +144,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
       const kind = purpose.split(':', 1)[0]!;
       if (!caller.purposes.includes(kind)) throw new HttpError(403, 'FORBIDDEN', `client ${caller.subject} is not registered for purposes of kind "${kind}"`);
     }
-    const requestId = /^[\w-]{8,64}$/.test(header('x-request-id') ?? '') ? header('x-request-id')! : randomUUID();
+    const requestId = currentRequestId() ?? randomUUID();
     const identityToken = signer ? await signer.sign(caller, purpose, requestId) : '';
     return { caller, purpose, requestId, identityToken, stale: [] };
   }

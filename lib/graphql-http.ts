@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { HttpError } from './errors';
+import { requestIdFrom, withRequestId } from './request-scope';
 import type { Logger } from './logger';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -44,10 +45,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
       return res.end();
     }
     const route = routes[pathname];
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
     const handled = route
       ? route(req, res)
       : pathname === path
-        ? handleGraphQL(req, res)
+        ? withRequestId(requestId, () => handleGraphQL(req, res))
         : sendJson(res, 404, { errors: [{ message: `nothing at ${pathname}; GraphQL is at ${path}`, extensions: { code: 'BAD_REQUEST' } }] });
     void Promise.resolve(handled).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error answering a request');

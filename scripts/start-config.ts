@@ -51,7 +51,7 @@ export function readStartConfig(env: Env): StartConfig {
     faults[id] = {
       latencyMs: num(`MOCK_${P}_LATENCY_MS`, d.latencyMs, z.number().min(0, 'must be 0 or more')),
       failureRate: num(`MOCK_${P}_FAILURE_RATE`, 0, z.number().min(0, 'must be 0–1').max(1, 'must be 0–1')),
-      down: false,
+      down: env[`MOCK_${P}_DOWN`] === 'true',
     };
     try {
       // With no connection configured the mock is started and fills it in.

@@ -17,6 +17,8 @@ export interface RecordedRequest {
   path: string;
   search: string;
   body: unknown;
+  /** The `x-request-id` the caller passed on, if any. */
+  requestId: string | null;
 }
 
 /** A department system as msw handlers: served in-process (setupServer) or over HTTP (serve.ts). */
@@ -53,7 +55,7 @@ export function faultAndRecordHandler(baseUrl: string, faults: DepartmentFaults,
         body = text;
       }
     }
-    requests.push({ method: request.method, path: url.pathname, search: url.search, body });
+    requests.push({ method: request.method, path: url.pathname, search: url.search, body, requestId: request.headers.get('x-request-id') });
     // unref: a slow answer still pending must not keep a finished test run alive.
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs).unref());
     const failNow = (faults.failNext ?? 0) > 0;

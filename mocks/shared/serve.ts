@@ -7,11 +7,20 @@ export type ServedDepartment = Listening;
 
 /**
  * Serves a department's msw handlers over real HTTP, so the running stack talks HTTP
- * end to end with the same handlers tests intercept in-process.
+ * end to end with the same handlers tests intercept in-process. `/__admin/faults`
+ * (GET to read, PUT a JSON patch to change) injects latency, an error rate or an outage
+ * at run time, for tests, the benchmark and a person trying the dashboard.
  */
 export async function serveDepartment(department: MockDepartment, port = 0, host = '127.0.0.1'): Promise<ServedDepartment> {
   const load = (department.load ??= { inFlight: 0, peak: 0 });
   const server = createServer((req, res) => {
+    if (req.url === '/__admin/faults') {
+      void adminFaults(department, req).then(([status, body]) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
+      return;
+    }
     load.inFlight++;
     load.peak = Math.max(load.peak, load.inFlight);
     res.once('close', () => load.inFlight--);
@@ -44,4 +53,26 @@ async function answer(department: MockDepartment, req: IncomingMessage): Promise
   });
   const response = await getResponse(department.handlers, request);
   return response ?? Response.json({ error: `no such endpoint: ${req.method} ${req.url}` }, { status: 404 });
+}
+
+async function adminFaults(department: MockDepartment, req: IncomingMessage): Promise<[number, unknown]> {
+  if (req.method === 'GET') return [200, department.faults];
+  if (req.method !== 'PUT') return [405, { error: 'GET or PUT' }];
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let patch: Record<string, unknown>;
+  try {
+    patch = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return [400, { error: 'body must be JSON: {"latencyMs"?: number, "failureRate"?: 0–1, "down"?: boolean, "failNext"?: number}' }];
+  }
+  const { latencyMs, failureRate, down, failNext } = patch;
+  const valid =
+    (latencyMs === undefined || (typeof latencyMs === 'number' && latencyMs >= 0)) &&
+    (failureRate === undefined || (typeof failureRate === 'number' && failureRate >= 0 && failureRate <= 1)) &&
+    (down === undefined || typeof down === 'boolean') &&
+    (failNext === undefined || (typeof failNext === 'number' && Number.isInteger(failNext) && failNext >= 0));
+  if (!valid) return [400, { error: 'latencyMs ≥ 0, failureRate 0–1, down true/false, failNext a whole number' }];
+  Object.assign(department.faults, Object.fromEntries(Object.entries({ latencyMs, failureRate, down, failNext }).filter(([, v]) => v !== undefined)));
+  return [200, department.faults];
 }

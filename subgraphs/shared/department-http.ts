@@ -1,5 +1,6 @@
 import { departmentError, departmentUnavailable, type DepartmentRef } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import { currentRequestId } from '../../lib/request-scope';
 import { CircuitBreaker, type BreakerState } from './breaker';
 import type { DepartmentObserver } from './metrics';
 
@@ -125,7 +126,10 @@ export class DepartmentHttp {
         this.counters.failures++;
         const backoff = Math.random() * this.resilience.backoffMs * 2 ** attempt;
         const canRetry = idempotent && attempt < this.resilience.retries && this.retryTokens >= 1 && Date.now() + backoff < deadline;
-        this.logger.warn({ department: this.department.id, method, path: pathOnly(path), reason: error.message, attempt, retrying: canRetry }, 'department unavailable');
+        this.logger.warn(
+          { requestId: currentRequestId(), department: this.department.id, method, path: pathOnly(path), reason: error.message, attempt, retrying: canRetry },
+          'department unavailable',
+        );
         if (!canRetry) throw departmentUnavailable(this.department, error.message);
         this.retryTokens -= 1;
         this.counters.retries++;
@@ -145,7 +149,11 @@ export class DepartmentHttp {
     try {
       response = await fetch(this.baseUrl + path, {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(currentRequestId() ? { 'x-request-id': currentRequestId()! } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(budget),
       });

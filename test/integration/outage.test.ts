@@ -145,3 +145,37 @@ describe('/metrics shows which department is the problem', () => {
     expect(gatewayAfter).toMatch(/gateway_subgraph_fetch_duration_seconds_count\{subgraph="land"\} \d+/);
   });
 });
+
+describe('fault injection at run time', () => {
+  it('takes a mock department down and up through its admin endpoint, refusing nonsense', async () => {
+    const admin = `${stack.departmentUrls.construction}/__admin/faults`;
+    const project = stack.departments.county.projects[20]!;
+    const put = (body: unknown) => fetch(admin, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await put({ down: 'yes' })).status).toBe(400);
+    expect(await (await put({ down: true })).json()).toMatchObject({ down: true });
+    const down = await stack.query(`query($c: ID!) { constructionProject(code: $c) { code } }`, { c: project.code });
+    expect(down.errors![0]!.extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', department: 'construction' });
+    await put({ down: false });
+    stack.resetCounts();
+    const up = await stack.query(`query($c: ID!) { constructionProject(code: $c) { code } }`, { c: project.code });
+    expect(up.data.constructionProject.code).toBe(project.code);
+    expect(await (await fetch(admin)).json()).toMatchObject({ down: false, latencyMs: 0 });
+  });
+});
+
+describe('request ids', () => {
+  it('carries the caller’s request id from the gateway through the subgraphs to every department call', async () => {
+    const project = stack.departments.county.projects[21]!;
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.staffToken}`, 'x-request-id': 'trace-0123456789' },
+      body: JSON.stringify({ query: operation('JointReview'), variables: { code: project.code } }),
+    });
+    expect(response.headers.get('x-request-id')).toBe('trace-0123456789');
+    await response.json();
+    for (const id of ['enterprise', 'land', 'construction'] as const) {
+      const calls = stack.requests(id).filter((r) => r.requestId === 'trace-0123456789');
+      expect(calls.length).toBeGreaterThan(0);
+    }
+  });
+});
