@@ -4,6 +4,7 @@ import { parseLicenceContent, LICENCE_TYPE_NAMES } from '../../domain/licences';
 import { regionLevel } from '../../domain/regions';
 import { badUserInput, forbidden } from '../../lib/errors';
 import { assertWithin, listScope, type TrustedCaller } from '../shared/identity';
+import { connectionOf, pageOf } from '../shared/cursor';
 import { requireValid } from '../shared/inputs';
 import type { LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
@@ -26,7 +27,6 @@ export interface ApprovalContext {
   today: string;
 }
 
-const MAX_PAGE_SIZE = 100;
 
 interface EntryRef {
   id: string;
@@ -73,13 +73,6 @@ async function regionNode(ctx: ApprovalContext, code: string) {
 }
 type RegionNode = NonNullable<Awaited<ReturnType<typeof regionNode>>>;
 
-const cursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
-function offsetOf(after: string | null | undefined): number {
-  if (!after) return 0;
-  const m = /^offset:(\d{1,9})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
-  if (!m) throw badUserInput('argument "after" is not a cursor this API gave out; pass a pageInfo.endCursor', 'after');
-  return Number(m[1]);
-}
 
 export const resolvers: Resolvers<ApprovalContext> = {
   Query: {
@@ -125,25 +118,16 @@ export const resolvers: Resolvers<ApprovalContext> = {
       args: { first?: number | null; after?: string | null; regionCode?: string | null; stage?: string | null; jointStatus?: string | null },
       ctx: ApprovalContext,
     ) => {
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-        throw badUserInput(`argument "first" must be 1–${MAX_PAGE_SIZE}, got ${first}`, 'first');
-      }
+      const { offset, limit } = pageOf(args);
       const region = listScope(ctx.caller, args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
-      const offset = offsetOf(args.after);
       const page = await ctx.approval.list({
         offset,
-        limit: first,
+        limit,
         regionCode: region,
         stage: args.stage ?? undefined,
         jointStatus: args.jointStatus ?? undefined,
       });
-      const end = offset + page.applications.length;
-      return {
-        nodes: page.applications,
-        totalCount: page.total,
-        pageInfo: { hasNextPage: end < page.total, endCursor: page.applications.length ? cursor(end) : null },
-      };
+      return connectionOf(page.applications, page.total, offset);
     },
     region: (_: unknown, args: { code: string }, ctx: ApprovalContext) => regionNode(ctx, requireValid('code', args.code, checkRegionCode)),
     verifyLicense: (_: unknown, args: { number: string; content: string }, ctx: ApprovalContext) => {

@@ -1,6 +1,5 @@
 import { checkProjectCode, checkRegionCode, checkTownCode } from '../../domain/identifiers';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { badUserInput } from '../../lib/errors';
+import { connectionOf, pageOf } from '../shared/cursor';
 import { assertWithin, listScope, type TrustedCaller } from '../shared/identity';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
@@ -12,8 +11,6 @@ export interface ConstructionContext {
   projects: ConstructionClient;
   licences: LicenceVerifier;
 }
-
-const MAX_PAGE_SIZE = 100;
 
 interface ListArgs {
   first?: number | null;
@@ -31,21 +28,12 @@ export const resolvers: Resolvers<ConstructionContext> = {
       return project;
     },
     constructionProjects: async (_: unknown, args: ListArgs, ctx: ConstructionContext) => {
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-        throw badUserInput(`argument "first" must be 1–${MAX_PAGE_SIZE}, got ${first}`, 'first');
-      }
-      const offset = decodeCursor(args.after);
+      const { offset, limit } = pageOf(args);
       const townCode = args.townCode ?? undefined;
       if (townCode !== undefined) assertWithin(ctx.caller, requireValid('townCode', townCode, checkTownCode), `town ${townCode}`);
       const region = listScope(ctx.caller, args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
-      const page = await ctx.projects.page({ offset, limit: first, stage: args.stage ?? undefined, townCode, regionPrefix: region });
-      const end = offset + page.projects.length;
-      return {
-        nodes: page.projects,
-        totalCount: page.total,
-        pageInfo: { hasNextPage: end < page.total, endCursor: page.projects.length ? encodeCursor(end) : null },
-      };
+      const page = await ctx.projects.page({ offset, limit, stage: args.stage ?? undefined, townCode, regionPrefix: region });
+      return connectionOf(page.projects, page.total, offset);
     },
   },
   ConstructionProject: {

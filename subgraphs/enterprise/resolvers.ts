@@ -1,7 +1,6 @@
 import { checkRegionCode, checkUscc } from '../../domain/identifiers';
 import { regionPrefix } from '../../domain/regions';
-import { badUserInput } from '../../lib/errors';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { connectionOf, pageOf } from '../shared/cursor';
 import { assertWithin, listScope, type TrustedCaller } from '../shared/identity';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
@@ -22,17 +21,10 @@ export const resolvers: Resolvers<EnterpriseContext> = {
       return enterprise;
     },
     enterprises: async (_: unknown, args: { regionCode: string; first?: number | null; after?: string | null }, ctx: EnterpriseContext) => {
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > 100) throw badUserInput(`argument "first" must be 1–100, got ${first}`, 'first');
+      const { offset, limit } = pageOf(args);
       const region = requireValid('regionCode', args.regionCode, checkRegionCode);
-      const offset = decodeCursor(args.after);
-      const page = await ctx.enterprises.page({ regionPrefix: listScope(ctx.caller, region) ?? regionPrefix(region), offset, limit: first });
-      const end = offset + page.enterprises.length;
-      return {
-        nodes: page.enterprises,
-        totalCount: page.total,
-        pageInfo: { hasNextPage: end < page.total, endCursor: page.enterprises.length ? encodeCursor(end) : null },
-      };
+      const page = await ctx.enterprises.page({ regionPrefix: listScope(ctx.caller, region) ?? regionPrefix(region), offset, limit });
+      return connectionOf(page.enterprises, page.total, offset);
     },
   },
   Enterprise: {
