@@ -167,3 +167,28 @@ describe('production mode', () => {
     expect(stderr).toMatch(/AUDIT_DIR must be set in production/);
   });
 });
+
+describe('automatic persisted queries for front ends', () => {
+  it('registers a query by its hash and runs it by hash afterwards', async () => {
+    const query = '{ serviceItems(stage: COMPLETION_ACCEPTANCE) { code } }';
+    const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
+    const byHashFirst = await raw(JSON.stringify({ extensions }));
+    expect((await byHashFirst.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const register = await raw(JSON.stringify({ query, extensions }));
+    expect((await register.json()).data.serviceItems.length).toBeGreaterThan(0);
+    const byHash = await raw(JSON.stringify({ extensions }));
+    expect((await byHash.json()).data.serviceItems.length).toBeGreaterThan(0);
+  });
+
+  it('does not let a partner run an unregistered operation through a persisted hash', async () => {
+    const query = '{ serviceItems { name } }';
+    const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
+    await raw(JSON.stringify({ query, extensions })); // staff registers it with the cache
+    const partnerTry = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'key-quiet', 'x-purpose': 'item:1' },
+      body: JSON.stringify({ extensions }),
+    });
+    expect(partnerTry.status).toBe(403);
+  });
+});
