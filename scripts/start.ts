@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   if (issuer) {
     const token = await issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') });
     console.log(`development token (every scope, county-wide, 8 h; \`npm run token\` makes others):\n${token}`);
-    console.log(`try:  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);
+    console.log(`try:  TOKEN=<the token above>`);
+    console.log(`      curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);
     console.log(`        -d '{"query":"{ constructionProject(code: \\"${example}\\") { name stage applicant { name } parcel { area } } }"}'`);
   }
   console.log('Ctrl-C stops everything.');
