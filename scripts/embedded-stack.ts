@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { AuditLog } from '../gateway/audit-log';
 import type { IdentityOptions } from '../gateway/plugins/identity';
 import { createGateway } from '../gateway/server';
@@ -40,12 +40,17 @@ export interface EmbeddedStackOptions {
   identity?: IdentityOptions;
   audit?: AuditLog;
   corsOrigins?: string[];
+  /** The key pair the gateway signs callers' identity with (default: one made for this run). */
+  gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
+  /** false: departments and subgraphs only (the benchmark puts other gateways in front). */
+  withGateway?: boolean;
   logger: Logger;
   /** Called as each part comes up, for a person watching `npm start`. */
   onProgress?: (message: string) => void;
 }
 
 export interface EmbeddedStack {
+  /** Empty when started without the gateway. */
   gatewayUrl: string;
   subgraphUrls: Record<DepartmentId, string>;
   departmentUrls: Record<DepartmentId, string>;
@@ -91,7 +96,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     }
 
     // The gateway vouches for callers with a key made for this run; only its subgraphs get the public half.
-    const gatewayKeys = generateKeyPairSync('ed25519');
+    const gatewayKeys = options.gatewayKeys ?? generateKeyPairSync('ed25519');
     const gatewayIdentity = new GatewayIdentity(gatewayKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
     const subgraphs = {} as Record<DepartmentId, SubgraphService>;
     const subgraphUrls = {} as Record<DepartmentId, string>;
@@ -111,6 +116,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       progress(`subgraph ${id}: ${subgraphUrls[id]}`);
     }
 
+    if (options.withGateway === false) return { gatewayUrl: '', subgraphUrls, departmentUrls, departments, subgraphs, stop };
     const gateway = createGateway({
       supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
       subgraphUrls,

@@ -1,0 +1,10 @@
+// autocannon ships no types; this is the part the benchmark uses.
+declare module 'autocannon' {
+  interface Result {
+    requests: { total: number; average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+  }
+  function autocannon(options: Record<string, unknown>): Promise<Result>;
+  export default autocannon;
+}
