@@ -25,12 +25,15 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const LATENCY_MS = Number(process.env.BENCH_DEPARTMENT_LATENCY_MS ?? 0);
 /** Pin gateways to one core (taskset) for the per-core figure, when taskset exists. */
 const PIN = process.env.BENCH_PIN !== 'false';
+/** BENCH_PROFILE=<dir>: gateways write V8 CPU profiles there (open in Chrome DevTools or speedscope). */
+const PROFILE = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
 const operation = (name: string) => readFileSync(join(ROOT, 'docs', 'operations', `${name}.graphql`), 'utf8');
 
 function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; line: Record<string, any> }> {
   const command = PIN ? 'taskset' : process.execPath;
-  const argv = PIN ? ['-c', '0', process.execPath, '--import', 'tsx', ...args] : ['--import', 'tsx', ...args];
+  const node = [...PROFILE, '--import', 'tsx', ...args];
+  const argv = PIN ? ['-c', '0', process.execPath, ...node] : node;
   const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
@@ -176,6 +179,7 @@ async function main() {
     console.log(`\n${table}`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
   }
 }
 

@@ -145,7 +145,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
       if (!caller.purposes.includes(kind)) throw new HttpError(403, 'FORBIDDEN', `client ${caller.subject} is not registered for purposes of kind "${kind}"`);
     }
     const requestId = currentRequestId() ?? randomUUID();
-    const identityToken = signer ? await signer.sign(caller, purpose, requestId) : '';
+    const identityToken = signer ? await signer.sign(caller, purpose) : '';
     return { caller, purpose, requestId, identityToken, stale: [] };
   }
 

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getOperationAST, isObjectType, Kind, TypeInfo, getNamedType, visit, visitWithTypeInfo, type DocumentNode, type FieldNode } from 'graphql';
+import { BoundedMap } from '../../lib/bounded-map';
 import type { AuditLog } from '../audit-log';
 import { walkResponse } from '../response-walk';
 import type { SupergraphPolicies } from '../supergraph';
@@ -18,12 +19,18 @@ import { unmaskedFields } from './masking';
 const AUDIT_KEY = '__auditKey_';
 
 export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): ApolloServerPlugin<GatewayContext> {
+  // Keyed by the (possibly trimmed) operation's hash: the same operation gets the same keys added.
+  const withKeysByHash = new BoundedMap<string, DocumentNode>(2000);
   return {
     async requestDidStart() {
       let injected = false;
       return {
         async didResolveOperation(ctx) {
-          const withKeys = injectEntityKeys(ctx.schema, policies, ctx.document);
+          let withKeys = withKeysByHash.get(ctx.queryHash);
+          if (!withKeys) {
+            withKeys = injectEntityKeys(ctx.schema, policies, ctx.document);
+            withKeysByHash.set(ctx.queryHash, withKeys);
+          }
           if (withKeys !== ctx.document) {
             injected = true;
             const writable = ctx as { document: DocumentNode; queryHash: string };

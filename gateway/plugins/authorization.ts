@@ -23,6 +23,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { BoundedMap } from '../../lib/bounded-map';
 import type { AccessRule, SupergraphPolicies } from '../supergraph';
 import type { GatewayContext } from './context';
 import type { Caller } from './identity';
@@ -42,14 +43,22 @@ interface Refusal {
 const MAX_REFUSAL_ERRORS = 50;
 
 export function authorizationPlugin(policies: SupergraphPolicies): ApolloServerPlugin<GatewayContext> {
+  // The same operation from callers with the same scopes is cut the same way: walk it once.
+  const decided = new BoundedMap<string, ReturnType<typeof authorize>>(2000);
   return {
     async requestDidStart() {
       let refusals: Refusal[] = [];
       return {
         async didResolveOperation(ctx) {
-          const result = authorize(ctx.schema, policies, ctx.document, ctx.operationName, ctx.contextValue.caller);
+          const caller = ctx.contextValue.caller;
+          const key = `${ctx.queryHash}|${ctx.operationName ?? ''}|${caller.kind}|${[...caller.scopes].sort().join(' ')}`;
+          let result = decided.get(key);
+          if (!result) {
+            result = authorize(ctx.schema, policies, ctx.document, ctx.operationName, caller);
+            decided.set(key, result);
+          }
           refusals = result.refusals;
-          if (result.document !== ctx.document) {
+          if (result.refusals.length > 0) {
             // Apollo Server hands these to the gateway's executor after this hook; the plan
             // cache is keyed by the hash, so a trimmed operation must not reuse the full one's plan.
             const writable = ctx as { document: DocumentNode; queryHash: string };

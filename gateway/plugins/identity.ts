@@ -7,6 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { BoundedMap } from '../../lib/bounded-map';
 
 export type Caller =
   | { kind: 'anonymous'; scopes: ReadonlySet<string> }
@@ -52,6 +53,7 @@ export class AuthenticationError extends Error {}
 export class IdentityVerifier {
   private readonly keys: JWTVerifyGetKey | undefined;
   private readonly partners: PartnerClient[];
+  private readonly verified = new BoundedMap<string, { caller: Caller; expiresAt: number }>(10_000);
 
   constructor(private readonly options: IdentityOptions) {
     const jwks = options.jwks;
@@ -69,6 +71,9 @@ export class IdentityVerifier {
 
   private async user(token: string): Promise<Caller> {
     if (!this.keys) throw new AuthenticationError('this gateway accepts no user tokens (no identity provider is configured)');
+    // A token verified once is the same token until it expires: skip the signature check then.
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.caller;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.keys, { issuer: this.options.issuer, audience: this.options.audience }));
@@ -79,7 +84,7 @@ export class IdentityVerifier {
     const region = typeof payload.region === 'string' ? payload.region : '';
     if (!/^(\d{2}|\d{4}|\d{6}|\d{12})$/.test(region)) throw new AuthenticationError('the token has no valid "region" claim (a division code)');
     if (typeof payload.sub !== 'string' || !payload.sub) throw new AuthenticationError('the token has no "sub" claim');
-    return {
+    const caller: Caller = {
       kind: 'user',
       subject: payload.sub,
       name: typeof payload.name === 'string' ? payload.name : null,
@@ -87,6 +92,8 @@ export class IdentityVerifier {
       region,
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : []),
     };
+    if (typeof payload.exp === 'number') this.verified.set(token, { caller, expiresAt: payload.exp * 1000 });
+    return caller;
   }
 
   private client(apiKey: string): Caller {
