@@ -23,7 +23,7 @@ async function main() {
     withGateway: false,
     logger: silentLogger(),
   });
-  process.stdout.write(`${JSON.stringify({ subgraphUrls: stack.subgraphUrls })}\n`);
+  process.stdout.write(`${JSON.stringify({ subgraphUrls: stack.subgraphUrls, departmentUrls: stack.departmentUrls })}\n`);
   process.once('SIGTERM', () => void stack.stop().then(() => process.exit(0)));
 }
 

@@ -9,11 +9,18 @@ export type ServedDepartment = Listening;
  * Serves a department's msw handlers over real HTTP, so the running stack talks HTTP
  * end to end with the same handlers tests intercept in-process. `/__admin/faults`
  * (GET to read, PUT a JSON patch to change) injects latency, an error rate or an outage
- * at run time, for tests, the benchmark and a person trying the dashboard.
+ * at run time, for tests, the benchmark and a person trying the dashboard;
+ * `/__admin/requests` counts the requests the system has answered (the benchmark's
+ * department requests per gateway request).
  */
 export async function serveDepartment(department: MockDepartment, port = 0, host = '127.0.0.1'): Promise<ServedDepartment> {
   const load = (department.load ??= { inFlight: 0, peak: 0 });
   const server = createServer((req, res) => {
+    if (req.url === '/__admin/requests') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ total: department.requests.length }));
+      return;
+    }
     if (req.url === '/__admin/faults') {
       void adminFaults(department, req).then(([status, body]) => {
         res.writeHead(status, { 'content-type': 'application/json' });
