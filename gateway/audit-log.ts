@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { chinaDate } from '../domain/time';
 
 export interface AuditLogOptions {
   dir: string;
@@ -23,7 +24,6 @@ export interface AuditLogOptions {
 export const GENESIS = '0'.repeat(64);
 const FILE = /^audit-(\d{4}-\d{2}-\d{2})-(\d{3})\.jsonl$/;
 
-const cstDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 export const recordHash = (record: Record<string, unknown>) => createHash('sha256').update(JSON.stringify(record)).digest('hex');
 
 export class AuditLog {
@@ -72,7 +72,7 @@ export class AuditLog {
   }
 
   private rotateIfNeeded(bytes: number): void {
-    const day = cstDay(this.now());
+    const day = chinaDate(this.now());
     if (this.fd !== null && day === this.day && this.size + bytes <= this.maxBytes) return;
     this.close();
     const today = auditFiles(this.options.dir).filter((f) => f.startsWith(`audit-${day}-`));

@@ -7,6 +7,7 @@
 import { http, HttpResponse } from 'msw';
 import { decide, isFinal, jointStatusOf, type ReviewDecision, type ReviewStatus } from '../../domain/joint-review';
 import { isWithin } from '../../domain/regions';
+import { chinaDate } from '../../domain/time';
 import { addWorkingDays } from '../../domain/working-days';
 import { COUNTY_CODE, COUNTY_NAME, PROJECT_STAGES, type County, type ProjectStage } from '../shared/county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
@@ -45,8 +46,6 @@ export interface ApplicationRecord {
 }
 
 const calendar = { holidays: new Set(HOLIDAYS), makeUpWorkdays: new Set(MAKE_UP_WORKDAYS) };
-/** The calendar day in China Standard Time of an instant. */
-const cstDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 
 export interface ApprovalSystemOptions {
   faults?: DepartmentFaults;
@@ -78,7 +77,7 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
   function open(projectCode: string, stage: ProjectStage, key: string, at: Date): ApplicationRecord {
     const project = projects.get(projectCode)!;
     const submittedAt = at.toISOString();
-    const id = `SQ${cstDate(submittedAt).replace(/-/g, '')}${String(++serial).padStart(5, '0')}`;
+    const id = `SQ${chinaDate(submittedAt).replace(/-/g, '')}${String(++serial).padStart(5, '0')}`;
     const application: ApplicationRecord = {
       id,
       projectCode,
@@ -100,7 +99,7 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         promisedDays: lane.promisedDays,
         receivedAt: submittedAt,
         decidedAt: null,
-        deadline: addWorkingDays(cstDate(submittedAt), lane.promisedDays, calendar),
+        deadline: addWorkingDays(chinaDate(submittedAt), lane.promisedDays, calendar),
         history: [{ at: submittedAt, event: 'RECEIVED', by: null }],
       })),
     };
@@ -231,7 +230,7 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
             receivedAt: at,
             decidedAt: null,
             corrections: [],
-            deadline: addWorkingDays(cstDate(at), task.promisedDays, calendar),
+            deadline: addWorkingDays(chinaDate(at), task.promisedDays, calendar),
           });
           task.history.push({ at, event: `RESUBMITTED: ${materials.join('、')}`, by: null });
         }

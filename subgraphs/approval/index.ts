@@ -8,7 +8,7 @@ import type { GatewayIdentity } from '../shared/identity';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
-import { todayInCounty } from '../shared/time';
+import { chinaDate } from '../../domain/time';
 import { ApprovalSystemClient, type RegionRecord, type ServiceItem } from './client';
 import { resolvers, type ApprovalContext, type LicenceIssuer } from './resolvers';
 
@@ -35,7 +35,7 @@ export function createApprovalSubgraph(
     name: 'approval',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: (_req, caller) => ({ caller, approval: new ApprovalSystemClient({ http, reference }), issuers, today: todayInCounty(clock()) }),
+    context: (_req, caller) => ({ caller, approval: new ApprovalSystemClient({ http, reference }), issuers, today: chinaDate(clock()) }),
     identity,
     logger,
     department: http,

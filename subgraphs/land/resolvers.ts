@@ -3,7 +3,7 @@ import type { LicenceType } from '../../domain/licences';
 import { assertWithin, type TrustedCaller } from '../shared/identity';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
-import { todayInCounty } from '../shared/time';
+import { chinaDate } from '../../domain/time';
 import type { Resolvers } from '../shared/subgraph-service';
 import type { LandRegistryClient, Parcel, PlanningPermit } from './client';
 
@@ -48,7 +48,7 @@ export const resolvers: Resolvers<LandContext> = {
       permitView(p, p.engineeringPlanningPermit, 'ENGINEERING_PLANNING_PERMIT', ctx),
   },
   LandUseRight: {
-    expired: (right: Parcel['landUseRight']) => right.termEnd < todayInCounty(),
+    expired: (right: Parcel['landUseRight']) => right.termEnd < chinaDate(),
     certificate: (right: Parcel['landUseRight'] & { parcel: Parcel }, _: unknown, ctx: LandContext) => {
       const content = {
         type: 'LAND_CERTIFICATE' as const,
