@@ -1,30 +1,21 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { AuditLog, auditFiles, readRecords, verifyChain } from '../../gateway/audit-log';
 import { generateCounty } from '../../mocks';
+import { startCommand, TOKEN_LINE, ZERO_PORTS } from '../helpers/npm-start';
 import { operation, postGraphQL } from '../helpers/stack';
 
 const ROOT = join(__dirname, '..', '..');
-const ZERO_PORTS = Object.fromEntries(
-  ['PORT', ...['ENTERPRISE', 'LAND', 'CONSTRUCTION', 'APPROVAL'].flatMap((d) => [`${d}_SUBGRAPH_PORT`, `${d}_DEPARTMENT_PORT`])].map((v) => [v, '0']),
-);
 
-/** `npm start` in a child process with its own audit directory; resolves once it serves. */
+/** `npm start` with its own audit directory; resolves once it serves. */
 async function startStack(auditDir: string): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
-    env: { ...process.env, ...ZERO_PORTS, AUDIT_DIR: auditDir, MOCK_LAND_LATENCY_MS: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let url = '';
-  for await (const line of createInterface({ input: child.stdout! })) {
-    url = /^ready\. GraphQL: (\S+)$/.exec(line)?.[1] ?? url;
-    if (/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/.test(line)) return { child, url, token: line };
-  }
-  throw new Error('npm start ended before it was ready');
+  const { child, waitForLine } = startCommand({ ...ZERO_PORTS, AUDIT_DIR: auditDir, MOCK_LAND_LATENCY_MS: '0' });
+  const [, url] = await waitForLine(/^ready\. GraphQL: (\S+)$/);
+  const [token] = await waitForLine(TOKEN_LINE);
+  return { child, url: url!, token: token! };
 }
 
 async function sendRequests(url: string, token: string, n: number) {

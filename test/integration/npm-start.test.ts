@@ -1,49 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { generateCounty } from '../../mocks';
+import { startCommand, TOKEN_LINE, ZERO_PORTS } from '../helpers/npm-start';
 import { operation, postGraphQL } from '../helpers/stack';
-
-const ROOT = join(__dirname, '..', '..');
-const ZERO_PORTS = Object.fromEntries(
-  ['PORT', ...['ENTERPRISE', 'LAND', 'CONSTRUCTION', 'APPROVAL'].flatMap((d) => [`${d}_SUBGRAPH_PORT`, `${d}_DEPARTMENT_PORT`])].map((v) => [v, '0']),
-);
-
-function startCommand(env: Record<string, string>): { child: ChildProcess; output: string[] } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
-    env: { ...process.env, AUDIT_DIR: mkdtempSync(join(tmpdir(), 'audit-')), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => output.push(l));
-  createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
-  return { child, output };
-}
-
-async function waitForLine(output: string[], child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
-  for (;;) {
-    for (const line of output) {
-      const m = pattern.exec(line);
-      if (m) return m;
-    }
-    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${output.join('\n')}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('npm start (the embedded default)', () => {
   it('brings the whole stack up over real HTTP, answers the joint-review query, and stops cleanly on SIGTERM', async () => {
-    const { child, output } = startCommand(ZERO_PORTS);
-    const [, url] = await waitForLine(output, child, /^ready\. GraphQL: (\S+)$/);
+    const { child, output, waitForLine } = startCommand(ZERO_PORTS);
+    const [, url] = await waitForLine(/^ready\. GraphQL: (\S+)$/);
     for (const part of ['department enterprise (mock)', 'department land (mock)', 'department construction (mock)', 'department approval (mock)', 'subgraph enterprise', 'subgraph land', 'subgraph construction', 'subgraph approval', 'gateway']) {
       expect(output.some((l) => l.includes(`✓ ${part}:`))).toBe(true);
     }
     // The development token is printed after the URLs, on a line of its own.
-    const [token] = await waitForLine(output, child, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+    const [token] = await waitForLine(TOKEN_LINE);
     const code = generateCounty().projects[0]!.code;
     const { data, errors } = await postGraphQL(url!, operation('JointReview'), { code }, { authorization: `Bearer ${token!}` });
     expect(errors).toBeUndefined();

@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Every port `npm start` opens, set to 0: each run gets free ones. */
+export const ZERO_PORTS = Object.fromEntries(
+  ['PORT', ...['ENTERPRISE', 'LAND', 'CONSTRUCTION', 'APPROVAL'].flatMap((d) => [`${d}_SUBGRAPH_PORT`, `${d}_DEPARTMENT_PORT`])].map((v) => [v, '0']),
+);
+
+export interface StartedCommand {
+  child: ChildProcess;
+  /** Everything it printed so far, stdout and stderr, line by line. */
+  output: string[];
+  /** Resolves with the first printed line matching `pattern`; rejects if the process ends first. */
+  waitForLine(pattern: RegExp): Promise<RegExpMatchArray>;
+}
+
+/** `npm start` (scripts/start.ts) as a child process, with its own audit directory unless given one. */
+export function startCommand(env: Record<string, string>): StartedCommand {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
+    env: { ...process.env, AUDIT_DIR: mkdtempSync(join(tmpdir(), 'audit-')), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => output.push(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
+  const waitForLine = async (pattern: RegExp): Promise<RegExpMatchArray> => {
+    for (;;) {
+      for (const line of output) {
+        const m = pattern.exec(line);
+        if (m) return m;
+      }
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${output.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { child, output, waitForLine };
+}
+
+/** The development token npm start prints on a line of its own. */
+export const TOKEN_LINE = /^(eyJ[\w-]+\.[\w-]+\.[\w-]+)$/;
