@@ -52,10 +52,9 @@ const PURPOSE = /^(case|item|project):[\w.:-]{1,64}$/;
 
 export function createGateway(options: GatewayOptions): GatewayService {
   const { subgraphUrls = {}, logger } = options;
-  const { sdl, policies } = prepareSupergraph(options.supergraphSdl);
-  const subgraphEndpoints = Object.fromEntries(
-    [...sdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map(([, name, url]) => [name!, subgraphUrls[name!] ?? url!]),
-  );
+  const supergraph = prepareSupergraph(options.supergraphSdl);
+  const { sdl, policies } = supergraph;
+  const subgraphEndpoints = Object.fromEntries(Object.entries(supergraph.subgraphUrls).map(([name, url]) => [name, subgraphUrls[name] ?? url]));
   const identity = new IdentityVerifier(options.identity ?? {});
   const signer = options.identitySigningKey && new IdentitySigner(options.identitySigningKey);
   const rateLimiter = new RateLimiter();

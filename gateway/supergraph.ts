@@ -36,6 +36,8 @@ export interface PreparedSupergraph {
   /** What @apollo/gateway serves. */
   sdl: string;
   policies: SupergraphPolicies;
+  /** Subgraph name → the URL the supergraph gives it (`@join__graph`). */
+  subgraphUrls: Record<string, string>;
 }
 
 const ENFORCED = new Map([
@@ -58,6 +60,17 @@ export function prepareSupergraph(supergraphSdl: string): PreparedSupergraph {
       if (url.includes('/personal-data/')) names.personalData = importedName(link, '@personalData') ?? alias ?? 'personalData';
     }
   }
+  const subgraphUrls: Record<string, string> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== 'join__Graph') continue;
+    for (const value of definition.values ?? []) {
+      const graph = value.directives?.find((d) => d.name.value === 'join__graph');
+      const name = graph && stringArg(graph, 'name');
+      const url = graph && stringArg(graph, 'url');
+      if (name && url) subgraphUrls[name] = url;
+    }
+  }
+
   const policies: SupergraphPolicies = { access: new Map(), personalData: new Map(), entityKeys: new Map() };
   const readRule = (directives: readonly ConstDirectiveNode[] | undefined): AccessRule | undefined => {
     let rule: AccessRule | undefined;
@@ -94,7 +107,7 @@ export function prepareSupergraph(supergraphSdl: string): PreparedSupergraph {
       return { ...node, arguments: node.arguments?.filter((a) => a.name.value !== 'for') };
     },
   }) as DocumentNode;
-  return { sdl: print(served), policies };
+  return { sdl: print(served), policies, subgraphUrls };
 }
 
 /** Scope alternatives of two rules that both apply: every pairing of their alternatives. */
