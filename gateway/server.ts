@@ -5,7 +5,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { HttpError } from '../lib/errors';
 import { currentRequestId } from '../lib/request-scope';
-import { createGraphQLHttpServer, sendJson } from '../lib/graphql-http';
+import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-http';
+import { staticSite, type StaticSiteOptions } from '../lib/static-files';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit-log';
 import { CoalescingGraphQLDataSource } from './datasources/CoalescingGraphQLDataSource';
@@ -39,6 +40,10 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** Production: no introspection, no field suggestions in errors. */
   production?: boolean;
+  /** Built web pages served by the gateway itself (the dashboard …), each under its prefix. */
+  sites?: StaticSiteOptions[];
+  /** What a browser's plain GET of /graphql answers (the explorer); none: Apollo's 400. */
+  landingPage?: Route;
 }
 
 export interface GatewayService {
@@ -154,7 +159,9 @@ export function createGateway(options: GatewayOptions): GatewayService {
     logger,
     maxBodyBytes: options.maxBodyBytes,
     corsOrigins: options.corsOrigins,
+    landingPage: options.landingPage,
     routes: {
+      ...Object.fromEntries((options.sites ?? []).map((site) => [`${site.prefix}/*`, staticSite(site)])),
       '/healthz': (_req, res) =>
         ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),
       '/metrics': async (_req, res) => {

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   TOO_MANY_REQUESTS: 'The caller’s rate limit is used up; `Retry-After` says when to try again.',
   CONFLICT:
     'The request conflicts with the current state: a decision the task’s status does not allow, corrections nobody asked for, an idempotency key reused for another application. Nothing was changed; the message says what the state is.',
+  NOT_BUILT: 'A web page of the gateway (explorer, dashboard) was never built in this installation. Run `npm run build:web` (npm install does it) and reload.',
   INTERNAL_SERVER_ERROR: 'A bug in this gateway or a subgraph. The request id in the logs finds it.',
 } as const;
 

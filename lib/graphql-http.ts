@@ -21,12 +21,26 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   path?: string;
   /** Requests with a larger body are refused with 413 before they are parsed. */
   maxBodyBytes?: number;
+  /** Exact paths (`/healthz`), or a folder and everything under it (`/dashboard/*`). */
   routes?: Record<string, Route>;
+  /** Answers a browser's plain GET of `path` (Accept: text/html, no query): the explorer. */
+  landingPage?: Route;
 }
 
 export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
-  const { apollo, context, logger, path = '/graphql', maxBodyBytes = 1_000_000, routes = {} } = options;
+  const { apollo, context, logger, path = '/graphql', maxBodyBytes = 1_000_000, routes = {}, landingPage } = options;
   const corsOrigins = new Set(options.corsOrigins ?? []);
+  const folders = Object.entries(routes)
+    .filter(([key]) => key.endsWith('/*'))
+    .map(([key, route]) => [key.slice(0, -2), route] as const);
+  const routeFor = (pathname: string): Route | undefined =>
+    routes[pathname] ?? folders.find(([folder]) => pathname === folder || pathname.startsWith(`${folder}/`))?.[1];
+  const wantsLandingPage = (req: IncomingMessage, pathname: string) =>
+    landingPage !== undefined &&
+    pathname === path &&
+    req.method === 'GET' &&
+    (req.headers.accept ?? '').includes('text/html') &&
+    !/[?&](query|extensions)=/.test(req.url ?? '');
 
   const server = createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?', 1)[0]!;
@@ -44,7 +58,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
       });
       return res.end();
     }
-    const route = routes[pathname];
+    const route = wantsLandingPage(req, pathname) ? landingPage : routeFor(pathname);
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     const handled = route
