@@ -9,7 +9,7 @@ import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-ht
 import { staticSite, type StaticSiteOptions } from '../lib/static-files';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit-log';
-import { CoalescingGraphQLDataSource } from './datasources/CoalescingGraphQLDataSource';
+import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './datasources/CoalescingGraphQLDataSource';
 import { auditPlugin } from './plugins/audit';
 import { authorizationPlugin } from './plugins/authorization';
 import type { GatewayContext } from './plugins/context';
@@ -66,6 +66,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const ratePerMinute = options.ratePerMinute ?? 600;
   let ready = false;
   const metrics = new GatewayMetrics();
+  const connections = subgraphConnectionPool();
 
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
@@ -73,6 +74,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     buildService: ({ name, url }) => {
       const source = new CoalescingGraphQLDataSource({
         url: subgraphUrls[name] ?? url,
+        connections,
         willSendRequest: ({ request, context }) => {
           const token = (context as Partial<GatewayContext>).identityToken;
           if (token) request.http?.headers.set(IDENTITY_HEADER, token);
@@ -184,6 +186,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     stop: async () => {
       ready = false;
       await apollo.stop();
+      await connections.close();
       options.audit?.close();
     },
   };
