@@ -10,7 +10,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { getOperationAST, isObjectType, Kind, TypeInfo, getNamedType, visit, visitWithTypeInfo, type DocumentNode, type FieldNode } from 'graphql';
 import { BoundedMap } from '../../lib/bounded-map';
 import type { AuditLog } from '../audit-log';
-import { walkResponse } from '../response-walk';
+import { responseWalker } from '../response-walk';
 import type { SupergraphPolicies } from '../supergraph';
 import type { GatewayContext } from './context';
 import { callerId } from './identity';
@@ -21,7 +21,15 @@ const AUDIT_KEY = '__auditKey_';
 export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): ApolloServerPlugin<GatewayContext> {
   // Keyed by the (possibly trimmed) operation's hash: the same operation gets the same keys added.
   const withKeysByHash = new BoundedMap<string, DocumentNode>(2000);
+  let walk: ReturnType<typeof responseWalker> | undefined;
   return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate: ({ apiSchema }) => {
+          walk = responseWalker(apiSchema, (type, field) => policies.entityKeys.get(type)?.[0] === field);
+        },
+      };
+    },
     async requestDidStart() {
       let injected = false;
       return {
@@ -43,8 +51,8 @@ export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): Apollo
           const result = ctx.response.body.singleResult;
           const operation = ctx.document && getOperationAST(ctx.document, ctx.operationName);
           const entities: Record<string, Set<string>> = {};
-          if (result.data && operation) {
-            walkResponse(ctx.schema, operation, result.data as Record<string, unknown>, (type, field, holder, key) => {
+          if (result.data && operation && walk) {
+            walk(operation, result.data as Record<string, unknown>, (type, field, holder, key) => {
               const keys = policies.entityKeys.get(type);
               if (keys?.length === 1 && field === keys[0] && holder[key] != null) (entities[type] ??= new Set()).add(String(holder[key]));
               if (injected && key.startsWith(AUDIT_KEY)) delete holder[key];

@@ -5,7 +5,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getOperationAST } from 'graphql';
-import { walkResponse } from '../response-walk';
+import { responseWalker } from '../response-walk';
 import type { SupergraphPolicies } from '../supergraph';
 import type { GatewayContext } from './context';
 
@@ -27,17 +27,25 @@ export const mayReadPersonalData = (ctx: GatewayContext) => ctx.caller.scopes.ha
 export const unmaskedFields = new WeakMap<GatewayContext, Set<string>>();
 
 export function maskingPlugin(policies: SupergraphPolicies): ApolloServerPlugin<GatewayContext> {
+  let walk: ReturnType<typeof responseWalker> | undefined;
   return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate: ({ apiSchema }) => {
+          walk = responseWalker(apiSchema, (type, field) => policies.personalData.has(`${type}.${field}`));
+        },
+      };
+    },
     async requestDidStart() {
       return {
         async willSendResponse(ctx) {
           if (policies.personalData.size === 0 || ctx.response.body.kind !== 'single') return;
           const data = ctx.response.body.singleResult.data as Record<string, unknown> | null | undefined;
           const operation = ctx.document && getOperationAST(ctx.document, ctx.operationName);
-          if (!data || !operation) return;
+          if (!data || !operation || !walk) return;
           const entitled = mayReadPersonalData(ctx.contextValue);
           const shown = new Set<string>();
-          walkResponse(ctx.schema, operation, data, (type, field, holder, key) => {
+          walk(operation, data, (type, field, holder, key) => {
             const kind = policies.personalData.get(`${type}.${field}`);
             const value = holder[key];
             if (!kind || typeof value !== 'string') return;
