@@ -1,10 +1,9 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { HttpError } from '../lib/errors';
-import { currentRequestId } from '../lib/request-scope';
 import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-http';
 import { staticSite, type StaticSiteOptions } from '../lib/static-files';
 import type { Logger } from '../lib/logger';
@@ -128,7 +127,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     logger,
   });
 
-  async function context(req: IncomingMessage): Promise<GatewayContext> {
+  async function context(req: IncomingMessage, requestId: string): Promise<GatewayContext> {
     const header = (name: string) => {
       const value = req.headers[name];
       return typeof value === 'string' ? value : undefined;
@@ -150,7 +149,6 @@ export function createGateway(options: GatewayOptions): GatewayService {
       const kind = purpose.split(':', 1)[0]!;
       if (!caller.purposes.includes(kind)) throw new HttpError(403, 'FORBIDDEN', `client ${caller.subject} is not registered for purposes of kind "${kind}"`);
     }
-    const requestId = currentRequestId() ?? randomUUID();
     const identityToken = signer ? await signer.sign(caller, purpose) : '';
     return { caller, purpose, requestId, identityToken, stale: [] };
   }

@@ -14,7 +14,14 @@ export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promis
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** Builds the request's context before GraphQL runs; throwing HttpError answers at once (401, 429 …). */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  context: (req: IncomingMessage, requestId: string) => Promise<TContext>;
+  /**
+   * Makes the request id reachable from anywhere the request's work goes
+   * (`currentRequestId()`: resolvers, DataLoader batches, department calls). It costs
+   * every promise of the process a hook (AsyncLocalStorage on Node 20), so only servers
+   * whose deep code needs it turn it on; the gateway passes the id in its context.
+   */
+  requestScope?: boolean;
   /** Origins allowed to call from a browser (CORS); none: no cross-origin access. */
   corsOrigins?: readonly string[];
   logger: Logger;
@@ -28,7 +35,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 }
 
 export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
-  const { apollo, context, logger, path = '/graphql', maxBodyBytes = 1_000_000, routes = {}, landingPage } = options;
+  const { apollo, context, logger, path = '/graphql', maxBodyBytes = 1_000_000, routes = {}, landingPage, requestScope = false } = options;
   const corsOrigins = new Set(options.corsOrigins ?? []);
   const folders = Object.entries(routes)
     .filter(([key]) => key.endsWith('/*'))
@@ -64,7 +71,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     const handled = route
       ? route(req, res)
       : pathname === path
-        ? withRequestId(requestId, () => handleGraphQL(req, res))
+        ? requestScope
+          ? withRequestId(requestId, () => handleGraphQL(req, res, requestId))
+          : handleGraphQL(req, res, requestId)
         : sendJson(res, 404, { errors: [{ message: `nothing at ${pathname}; GraphQL is at ${path}`, extensions: { code: 'BAD_REQUEST' } }] });
     void Promise.resolve(handled).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error answering a request');
@@ -76,7 +85,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
   server.keepAliveTimeout = 65_000;
   return server;
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -101,7 +110,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     const search = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
     let contextValue: TContext;
     try {
-      contextValue = await context(req);
+      contextValue = await context(req, requestId);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);

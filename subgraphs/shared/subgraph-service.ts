@@ -67,6 +67,8 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
   const server = createGraphQLHttpServer({
     apollo,
     context: async (req) => definition.context(req, await definition.identity.verify(req)),
+    // Department calls deep in the resolvers carry the caller's request id on.
+    requestScope: true,
     logger: definition.logger,
     routes: {
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
