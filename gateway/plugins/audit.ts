@@ -20,7 +20,7 @@ const AUDIT_KEY = '__auditKey_';
 
 export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): ApolloServerPlugin<GatewayContext> {
   // Keyed by the (possibly trimmed) operation's hash: the same operation gets the same keys added.
-  const withKeysByHash = new BoundedMap<string, DocumentNode>(2000);
+  const withKeysByHash = new BoundedMap<string, { document: DocumentNode; queryHash: string }>(2000);
   let walk: ReturnType<typeof responseWalker> | undefined;
   return {
     async serverWillStart() {
@@ -32,18 +32,24 @@ export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): Apollo
     },
     async requestDidStart() {
       let injected = false;
+      // The hash of the text the caller sent (sha256, as Apollo computes it), before any rewrite.
+      let documentHash = '';
       return {
+        async didResolveSource(ctx) {
+          documentHash = ctx.queryHash;
+        },
         async didResolveOperation(ctx) {
           let withKeys = withKeysByHash.get(ctx.queryHash);
           if (!withKeys) {
-            withKeys = injectEntityKeys(ctx.schema, policies, ctx.document);
+            const document = injectEntityKeys(ctx.schema, policies, ctx.document);
+            withKeys = { document, queryHash: document === ctx.document ? ctx.queryHash : createHash('sha256').update(`${ctx.queryHash}:audit-keys`).digest('hex') };
             withKeysByHash.set(ctx.queryHash, withKeys);
           }
-          if (withKeys !== ctx.document) {
+          if (withKeys.document !== ctx.document) {
             injected = true;
             const writable = ctx as { document: DocumentNode; queryHash: string };
-            writable.document = withKeys;
-            writable.queryHash = createHash('sha256').update(`${ctx.queryHash}:audit-keys`).digest('hex');
+            writable.document = withKeys.document;
+            writable.queryHash = withKeys.queryHash;
           }
         },
         async willSendResponse(ctx) {
@@ -69,7 +75,7 @@ export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): Apollo
             org: caller.kind === 'user' ? caller.org : null,
             purpose,
             operationName: ctx.operationName,
-            documentHash: createHash('sha256').update(ctx.source ?? '').digest('hex'),
+            documentHash,
             entities: Object.fromEntries(Object.entries(entities).map(([type, keys]) => [type, [...keys].sort()])),
             unmasked,
             outcome: result.errors?.length ? (result.data ? 'partial' : 'error') : 'ok',
