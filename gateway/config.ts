@@ -108,10 +108,9 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   const partnersFile = env.PARTNER_CLIENTS_FILE || (!production && existsSync(devPartners) ? devPartners : undefined);
   if (partnersFile) {
     try {
-      partners = JSON.parse(readFileSync(partnersFile, 'utf8')) as PartnerClient[];
-      if (!Array.isArray(partners)) throw new Error('must be a JSON array of client records');
+      partners = parsePartnerClients(JSON.parse(readFileSync(partnersFile, 'utf8')));
     } catch (error) {
-      problems.push(`PARTNER_CLIENTS_FILE: ${(error as Error).message}`);
+      problems.push(`PARTNER_CLIENTS_FILE (${partnersFile}): ${(error as Error).message}`);
     }
   }
   const number = (name: string, fallback: number) => {
@@ -137,4 +136,28 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   };
   if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** A registered partner system as PARTNER_CLIENTS_FILE holds it (`npm run partner:register` writes it). */
+export const partnerClientSchema = z.object({
+  id: z.string().regex(/^[\w.-]{1,64}$/, 'id must be 1–64 letters, digits, _ . or -'),
+  name: z.string().min(1, 'name must not be empty'),
+  keySha256: z.string().regex(SHA256_HEX, 'keySha256 must be the hex SHA-256 of the API key'),
+  region: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{12})$/, 'region must be a division code of 2, 4, 6 or 12 digits (52 the province, 522633 the county)'),
+  scopes: z.array(z.string().min(1)),
+  purposes: z.array(z.enum(['case', 'item', 'project'], { error: 'purposes must be case, item or project' })).min(1, 'purposes must name at least one kind'),
+  operations: z.array(z.string().regex(SHA256_HEX, 'operations must be hex SHA-256 hashes of the registered operation texts')),
+  ratePerMinute: z.number({ error: 'ratePerMinute must be a number' }).int('ratePerMinute must be a whole number').positive('ratePerMinute must be greater than 0'),
+});
+
+/** Checks a partner file's records; throws naming each bad record and field. */
+export function parsePartnerClients(value: unknown): PartnerClient[] {
+  const parsed = z.array(partnerClientSchema, { error: 'must be a JSON array of client records' }).safeParse(value);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => (i.path.length ? `record ${i.path.map(String).join(', ')}: ${i.message}` : i.message)).join('; '));
+  const ids = parsed.data.map((c) => c.id);
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (repeated) throw new Error(`client id "${repeated}" is registered twice`);
+  return parsed.data;
 }

@@ -31,8 +31,14 @@ async function main(): Promise<void> {
     onProgress: (message) => console.log(`  ✓ ${message}`),
   });
   const example = stack.departments.county.projects[0]!.code;
+  // Listening on every address (HOST=0.0.0.0) is not an address a browser can open; this machine's is.
+  const origin = stack.gatewayUrl.replace(/\/graphql$/, '').replace('//0.0.0.0:', '//127.0.0.1:');
   console.log(`\nready. GraphQL: ${stack.gatewayUrl}`);
-  console.log(`audit trail: ${config.audit.dir}`);
+  console.log(`  explorer (browser):  ${origin}/graphql`);
+  console.log(`  dashboard (browser): ${origin}/dashboard`);
+  console.log(`  health, metrics:     ${origin}/readyz  ${origin}/metrics`);
+  console.log(`  audit trail:         ${config.audit.dir}`);
+  console.log(`  partner systems:     ${config.partners.length} registered (npm run partner:register; docs/partners.md)`);
   if (issuer) {
     const token = await issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') });
     console.log(`development token (every scope, county-wide, 8 h; \`npm run token\` makes others):\n${token}`);

@@ -11,6 +11,11 @@ describe('npm start (the embedded default)', () => {
     for (const part of ['department enterprise (mock)', 'department land (mock)', 'department construction (mock)', 'department approval (mock)', 'subgraph enterprise', 'subgraph land', 'subgraph construction', 'subgraph approval', 'gateway']) {
       expect(output.some((l) => l.includes(`✓ ${part}:`))).toBe(true);
     }
+    // One summary a person can follow: where to point a browser, where the audit trail goes.
+    const origin = url!.replace(/\/graphql$/, '');
+    await waitForLine(/partner systems:/);
+    expect(output).toEqual(expect.arrayContaining([`  explorer (browser):  ${origin}/graphql`, `  dashboard (browser): ${origin}/dashboard`]));
+    expect(output.some((l) => /^ {2}audit trail: {9}\S+/.test(l))).toBe(true);
     // The development token is printed after the URLs, on a line of its own.
     const [token] = await waitForLine(TOKEN_LINE);
     const code = generateCounty().projects[0]!.code;
@@ -24,15 +29,18 @@ describe('npm start (the embedded default)', () => {
     expect(output).toContain('stopped.');
   });
 
-  it('names a port already in use and how to change it', async () => {
+  // The gateway's port comes last: everything started before it must be stopped again.
+  it.each(['PORT', 'LAND_SUBGRAPH_PORT', 'ENTERPRISE_DEPARTMENT_PORT'])('names a port already in use and the variable that moves it: %s', async (variable) => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = String((blocker.address() as AddressInfo).port);
     try {
-      const { child, output } = startCommand({ ...ZERO_PORTS, LAND_SUBGRAPH_PORT: port });
-      const [exitCode] = await once(child, 'exit');
+      const { child, output } = startCommand({ ...ZERO_PORTS, [variable]: port });
+      // 'close', not 'exit': every line it printed has been read by then.
+      const [exitCode] = await once(child, 'close');
       expect(exitCode).toBe(1);
-      expect(output.join('\n')).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use: stop what holds it or set LAND_SUBGRAPH_PORT`));
+      expect(output.join('\n')).toMatch(new RegExp(`could not start: port ${port} on 127\\.0\\.0\\.1 is already in use: stop what holds it or set ${variable}$`, 'm'));
+      expect(output.some((l) => l.startsWith('ready.'))).toBe(false);
     } finally {
       blocker.close();
     }

@@ -1,0 +1,86 @@
+/**
+ * What a partner system needs to call the county gateway: typed operations from GraphQL
+ * Code Generator, sent as the exact text that was registered (the persisted-documents
+ * manifest), with the API key and a stated purpose. Refusals of the whole request (401,
+ * 403, 429 …) become a `GatewayRefusal`; a refused or failed field comes back as `null`
+ * with an error at its path, and the rest of the answer is still there.
+ */
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+
+/** X-Purpose: why the data is needed, of a kind the partner is registered for. */
+export type Purpose = `case:${string}` | `item:${string}` | `project:${string}`;
+
+/** A generated document: result and variable types, and the hash of its text in the manifest. */
+export type RegisteredOperation<TResult, TVariables> = DocumentTypeDecoration<TResult, TVariables> & {
+  __meta__?: Record<string, unknown>;
+};
+
+export interface FieldError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; department?: string; reason?: string; [key: string]: unknown };
+}
+
+/** A department whose last known records were served because it did not answer. */
+export interface StaleNotice {
+  department: string;
+  ageSeconds: number;
+  records: number;
+}
+
+export interface OperationResult<TResult> {
+  data: TResult | null;
+  /** Fields that came back null and why: FORBIDDEN, BAD_USER_INPUT, DEPARTMENT_UNAVAILABLE … */
+  errors: FieldError[];
+  stale: StaleNotice[];
+}
+
+/** The gateway refused the whole request. */
+export class GatewayRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** From Retry-After on 429: wait this long before the next request. */
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(message);
+    this.name = 'GatewayRefusal';
+  }
+}
+
+export interface CountyGatewayClientOptions {
+  /** The gateway's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  url: string;
+  apiKey: string;
+  /** generated/persisted-documents.json: hash → the text that was registered. */
+  manifest: Readonly<Record<string, string>>;
+}
+
+export class CountyGatewayClient {
+  constructor(private readonly options: CountyGatewayClientOptions) {}
+
+  async execute<TResult, TVariables>(operation: RegisteredOperation<TResult, TVariables>, variables: TVariables, purpose: Purpose): Promise<OperationResult<TResult>> {
+    const hash = operation.__meta__?.hash;
+    const query = typeof hash === 'string' ? this.options.manifest[hash] : undefined;
+    // Any other text, even reformatted, is an unregistered operation to the gateway.
+    if (!query) throw new Error(`operation ${String(hash)} is not in the persisted-documents manifest: run npm run example:partner:codegen`);
+    const response = await fetch(this.options.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': this.options.apiKey, 'x-purpose': purpose },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json().catch(() => null)) as { data?: TResult | null; errors?: FieldError[]; extensions?: { stale?: StaleNotice[] } } | null;
+    if (!response.ok || !body) {
+      const first = body?.errors?.[0];
+      const retryAfter = response.headers.get('retry-after');
+      throw new GatewayRefusal(response.status, first?.extensions?.code ?? 'UNKNOWN', first?.message ?? `HTTP ${response.status}`, retryAfter === null ? null : Number(retryAfter));
+    }
+    return { data: body.data ?? null, errors: body.errors ?? [], stale: body.extensions?.stale ?? [] };
+  }
+}
+
+/** The error for the field at `path`, if it was nulled. */
+export function errorAt(result: OperationResult<unknown>, ...path: (string | number)[]): FieldError | undefined {
+  return result.errors.find((e) => e.path?.length === path.length && e.path.every((p, i) => p === path[i]));
+}

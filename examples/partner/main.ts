@@ -1,0 +1,172 @@
+/**
+ * `npm run example:partner`: two partner systems integrate with the county gateway, end to
+ * end, on a fresh clone. It starts the embedded stack on ephemeral ports, registers a bank
+ * and the provincial platform the way `npm run partner:register` does (a new API key, only
+ * its SHA-256 kept, the persisted-documents manifest as trusted documents), then calls the
+ * gateway over HTTP with each key and a purpose, the way docs/partners.md describes.
+ * It exits 0 when every step behaved as documented, 1 otherwise.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditLog, readRecords } from '../../gateway/audit-log';
+import { silentLogger } from '../../lib/logger';
+import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStackOptions } from '../../scripts/embedded-stack';
+import { registerPartner } from '../../scripts/partner-register';
+import { readDepartmentClientSettings } from '../../subgraphs/shared/config';
+import { CountyGatewayClient, errorAt, GatewayRefusal, type RegisteredOperation } from './client';
+import {
+  BankEnterpriseCheckDocument,
+  ProjectStage,
+  ProvinceJointReviewDocument,
+  ProvinceSubmitApplicationDocument,
+  type JointStatus,
+  type RegistrationStatus,
+  type ReviewStatus,
+} from './generated/graphql';
+import persistedDocuments from './generated/persisted-documents.json';
+
+const MANIFEST: Readonly<Record<string, string>> = persistedDocuments;
+
+// From the seeded county (DATA_SEED 522633, the default), as in the README.
+const LOAN_PROJECT = '2110-522633-35-02-862638';
+const LOAN_APPLICANT = '91522633MAPP50ECX8';
+const ONLINE_APPLICATION_PROJECT = '2110-522633-35-03-141247';
+const PROVINCIAL_CASE = 'case:GZ2026112900017';
+
+// Typed by the generated enums: a status the schema adds without a label here fails typecheck.
+const REGISTRATION: Record<RegistrationStatus, string> = {
+  SUBSISTING: '存续 subsisting',
+  IN_BUSINESS: '在业 in business',
+  REVOKED: '吊销 licence revoked',
+  DEREGISTERED: '注销 deregistered',
+  MOVED_OUT: '迁出 moved out',
+};
+const JOINT: Record<JointStatus, string> = {
+  IN_REVIEW: '审查中 in review',
+  AWAITING_CORRECTIONS: '待补正 awaiting corrections',
+  APPROVED: '通过 approved',
+  REJECTED: '不予许可 rejected',
+};
+const REVIEW: Record<ReviewStatus, string> = {
+  PENDING_ACCEPTANCE: '待受理',
+  IN_REVIEW: '审查中',
+  APPROVED: '通过',
+  CORRECTIONS_REQUESTED: '退回补正',
+  REJECTED: '不予许可',
+};
+
+/** The registered text of a generated document. */
+const textOf = (operation: RegisteredOperation<unknown, never>) => MANIFEST[String(operation.__meta__?.hash)]!;
+
+export async function runPartnerExample(print: (line: string) => void = console.log): Promise<void> {
+  const bank = registerPartner({
+    id: 'bank-cjrcb',
+    name: '从江农商银行 信贷系统',
+    region: '522633',
+    scopes: ['enterprise:read'],
+    purposes: ['project'],
+    operations: [textOf(BankEnterpriseCheckDocument)],
+    ratePerMinute: 60,
+  });
+  // No land:read yet: the provincial platform's request for it is still with 自然资源局.
+  const province = registerPartner({
+    id: 'gz-zwfw',
+    name: '贵州省政务服务平台',
+    region: '52',
+    scopes: ['enterprise:read', 'construction:read', 'approval:read', 'approval:submit'],
+    purposes: ['case', 'project'],
+    operations: [textOf(ProvinceJointReviewDocument), textOf(ProvinceSubmitApplicationDocument)],
+    ratePerMinute: 120,
+  });
+  for (const { client } of [bank, province]) {
+    print(`registered ${client.id} (${client.name}): region ${client.region}, scopes ${client.scopes.join(' ')}, purposes ${client.purposes.join(', ')}, ${client.operations.length} operation(s), ${client.ratePerMinute}/min`);
+  }
+
+  const auditDir = mkdtempSync(join(tmpdir(), 'partner-example-audit-'));
+  // The mock departments with the default client settings, whatever this shell's environment says.
+  const departmentClients = {} as EmbeddedStackOptions['departmentClients'];
+  for (const id of DEPARTMENT_IDS) departmentClients[id] = readDepartmentClientSettings({}, id.toUpperCase(), { timeoutMs: 3000 });
+  const stack = await startEmbeddedStack({
+    departmentClients,
+    identity: { partners: [bank.client, province.client] },
+    audit: new AuditLog({ dir: auditDir }),
+    logger: silentLogger(),
+  });
+  try {
+    print(`gateway on ${stack.gatewayUrl} (embedded stack, ephemeral ports)`);
+    const asBank = new CountyGatewayClient({ url: stack.gatewayUrl, apiKey: bank.apiKey, manifest: MANIFEST });
+    const asProvince = new CountyGatewayClient({ url: stack.gatewayUrl, apiKey: province.apiKey, manifest: MANIFEST });
+
+    print(`\n[1] ${bank.client.id}: BankEnterpriseCheck, X-Purpose project:${LOAN_PROJECT}`);
+    const check = await asBank.execute(BankEnterpriseCheckDocument, { uscc: LOAN_APPLICANT }, `project:${LOAN_PROJECT}`);
+    const enterprise = check.data?.enterprise;
+    if (!enterprise) throw new Error(`the bank got no enterprise: ${JSON.stringify(check.errors)}`);
+    print(`    ${enterprise.name} (${enterprise.uscc}): ${REGISTRATION[enterprise.status]}; 经营异常名录 ${enterprise.onAbnormalList ? 'listed' : 'not listed'}`);
+    print(`    business licence ${enterprise.businessLicence.number}: signature ${enterprise.businessLicence.verified ? 'verifies' : 'DOES NOT verify'}`);
+    print(`    legal representative ${enterprise.legalRepresentative.name}, ID number ${enterprise.legalRepresentative.idNumber} (masked: the bank has no pii:read)`);
+    print(`    read from 市场监管局 at ${enterprise.dataAsOf ?? 'unknown'}${check.stale.length ? `, served stale: ${JSON.stringify(check.stale)}` : ''}`);
+
+    print(`\n[2] ${province.client.id}: ProvinceSubmitApplication, X-Purpose project:${ONLINE_APPLICATION_PROJECT}`);
+    const input = { project: ONLINE_APPLICATION_PROJECT, stage: ProjectStage.ConstructionPermit, idempotencyKey: randomUUID() };
+    const submitted = await asProvince.execute(ProvinceSubmitApplicationDocument, { input }, `project:${ONLINE_APPLICATION_PROJECT}`);
+    const application = submitted.data?.submitApplication;
+    if (!application) throw new Error(`the application was not submitted: ${JSON.stringify(submitted.errors)}`);
+    print(`    application ${application.id} at ${application.stage}: ${JOINT[application.jointStatus]}, ${application.tasks.length} review tasks`);
+    for (const task of application.tasks) print(`      ${task.department}${task.lead ? ' (牵头 lead)' : ''}: ${REVIEW[task.status]}, due ${task.deadline}`);
+    // The answer may be lost on the way back: the same key makes the retry safe.
+    const retried = await asProvince.execute(ProvinceSubmitApplicationDocument, { input }, `project:${ONLINE_APPLICATION_PROJECT}`);
+    if (retried.data?.submitApplication.id !== application.id) throw new Error(`a retry with the same idempotency key made another application: ${JSON.stringify(retried)}`);
+    print(`    retried with the same idempotency key: the same application ${application.id}, not a second one`);
+
+    print(`\n[3] ${province.client.id}: ProvinceJointReview, X-Purpose ${PROVINCIAL_CASE}`);
+    const review = await asProvince.execute(ProvinceJointReviewDocument, { code: ONLINE_APPLICATION_PROJECT }, PROVINCIAL_CASE);
+    const project = review.data?.constructionProject;
+    if (!project) throw new Error(`the provincial platform got no project: ${JSON.stringify(review.errors)}`);
+    print(`    ${project.name} (${project.code}), stage ${project.stage}: ${project.jointStatus ? JOINT[project.jointStatus] : 'no application'}`);
+    print(`    applicant ${project.applicant ? `${project.applicant.name}: ${REGISTRATION[project.applicant.status]}` : 'not available'}`);
+    const parcelError = errorAt(review, 'constructionProject', 'parcel');
+    if (project.parcel) print(`    parcel ${project.parcel.unitNumber}: ${project.parcel.landUse}`);
+    else if (parcelError?.extensions?.code === 'FORBIDDEN') print(`    parcel: not shown, FORBIDDEN (${parcelError.message}); the rest of the answer is served`);
+    else throw new Error(`expected the parcel to be FORBIDDEN without land:read, got ${JSON.stringify(review)}`);
+    for (const a of project.applications) print(`    application ${a.id} (${a.stage}): ${JOINT[a.jointStatus]}, due ${a.deadline}${a.overdue ? ', OVERDUE' : ''}`);
+
+    print('\n[4] refusals a partner system handles');
+    const refusal = async (what: string, call: () => Promise<unknown>, code: string) => {
+      try {
+        await call();
+      } catch (error) {
+        if (error instanceof GatewayRefusal && error.code === code) {
+          print(`    ${what}: HTTP ${error.status} ${error.code}: ${error.message}`);
+          return;
+        }
+        throw error;
+      }
+      throw new Error(`${what}: expected ${code}, the gateway answered`);
+    };
+    await refusal('a purpose that is not an identifier', () => asBank.execute(BankEnterpriseCheckDocument, { uscc: LOAN_APPLICANT }, 'project:loan 2026/11'), 'BAD_REQUEST');
+    await refusal('a kind of purpose the bank is not registered for', () => asBank.execute(BankEnterpriseCheckDocument, { uscc: LOAN_APPLICANT }, PROVINCIAL_CASE), 'FORBIDDEN');
+    await refusal("the bank runs the province's operation", () => asBank.execute(ProvinceJointReviewDocument, { code: LOAN_PROJECT }, `project:${LOAN_PROJECT}`), 'FORBIDDEN');
+
+    print('\naudit trail (what the county can answer: who looked, at what, why)');
+    for (const record of readRecords(auditDir)) {
+      const entities = Object.entries(record.entities as Record<string, string[]>).map(([type, keys]) => `${type} ${keys.join(' ')}`);
+      print(`    ${record.subject} ${record.purpose} ${record.operationName}: ${entities.join('; ') || '(no entities)'} [${record.outcome}]`);
+    }
+    print('\ndone: every step behaved as docs/partners.md says.');
+  } finally {
+    await stack.stop();
+    rmSync(auditDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  runPartnerExample().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`partner example failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parsePartnerClients, readSecurityConfig } from '../../gateway/config';
+import { sha256 } from '../../gateway/plugins/identity';
+import { readOperationTexts, registerPartner, type PartnerRegistration } from '../../scripts/partner-register';
+
+const ROOT = join(__dirname, '..', '..');
+const OPERATION = 'query BankEnterpriseCheck($uscc: ID!) { enterprise(uscc: $uscc) { name status } }';
+const bank: PartnerRegistration = {
+  id: 'bank-cjrcb',
+  name: '从江农商银行',
+  region: '522633',
+  scopes: ['enterprise:read'],
+  purposes: ['project'],
+  operations: [OPERATION],
+  ratePerMinute: 60,
+};
+
+describe('registering a partner system', () => {
+  it('keeps only the SHA-256 of its new API key and of each operation text', () => {
+    const { client, apiKey } = registerPartner(bank);
+    expect(apiKey).toMatch(/^cjk_[\w-]{32}$/);
+    expect(client).toEqual({ ...bank, keySha256: sha256(apiKey), operations: [sha256(OPERATION)] });
+    expect(JSON.stringify(client)).not.toContain(apiKey);
+    expect(registerPartner(bank).apiKey).not.toBe(apiKey);
+  });
+
+  it('names every problem at once', () => {
+    const attempt = () => registerPartner({ ...bank, region: '5226', scopes: ['enterprise:write'], purposes: ['loan'], operations: [], ratePerMinute: 0 });
+    expect(attempt).toThrow(/unknown scope\(s\) enterprise:write/);
+    expect(attempt).toThrow(/no operations/);
+    expect(attempt).toThrow(/purposes must be case, item or project/);
+    expect(attempt).toThrow(/ratePerMinute must be greater than 0/);
+    expect(() => registerPartner({ ...bank, region: '52263' })).toThrow(/region must be a division code/);
+  });
+
+  it('reads a .graphql file as written and a persisted-documents manifest entry by entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'partner-ops-'));
+    const file = join(dir, 'Check.graphql');
+    writeFileSync(file, `# a comment is part of the text\n${OPERATION}\n`);
+    const manifest = join(dir, 'persisted-documents.json');
+    writeFileSync(manifest, JSON.stringify({ [`sha256:${sha256(OPERATION)}`]: OPERATION }));
+    expect(readOperationTexts([file, manifest])).toEqual([`# a comment is part of the text\n${OPERATION}\n`, OPERATION]);
+
+    writeFileSync(manifest, JSON.stringify({ [`sha256:${sha256(OPERATION)}`]: `${OPERATION} ` }));
+    expect(() => readOperationTexts([manifest])).toThrow(/does not match its text/);
+  });
+
+  it('refuses a partner file with a bad record when the gateway starts, naming the record', () => {
+    const good = registerPartner(bank).client;
+    expect(parsePartnerClients([good])).toEqual([good]);
+    expect(() => parsePartnerClients([good, { ...good, ratePerMinute: '60' }])).toThrow(/record 1, ratePerMinute: ratePerMinute must be a number/);
+    expect(() => parsePartnerClients([good, good])).toThrow(/client id "bank-cjrcb" is registered twice/);
+    expect(() => parsePartnerClients({ clients: [] })).toThrow(/must be a JSON array/);
+    const dir = mkdtempSync(join(tmpdir(), 'partners-'));
+    writeFileSync(join(dir, 'partners.json'), JSON.stringify([{ ...good, keySha256: 'plain-text-key' }]));
+    expect(() => readSecurityConfig({ PARTNER_CLIENTS_FILE: join(dir, 'partners.json') })).toThrow(/PARTNER_CLIENTS_FILE .*record 0, keySha256: keySha256 must be the hex SHA-256/);
+  });
+
+  it('npm run partner:register writes a record the gateway loads and prints the key once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'partners-'));
+    const file = join(dir, 'partners.json');
+    const manifest = join(dir, 'persisted-documents.json');
+    const texts = [OPERATION, 'query ProvinceJointReview($code: ID!) { constructionProject(code: $code) { name } }'];
+    writeFileSync(manifest, JSON.stringify(Object.fromEntries(texts.map((t) => [`sha256:${sha256(t)}`, t]))));
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'partner-register.ts'), ...args], { env: { ...process.env, PARTNER_CLIENTS_FILE: file }, encoding: 'utf8' });
+    const registered = run('--id', 'gz-zwfw', '--name', '贵州省政务服务平台', '--region', '52', '--scopes', 'construction:read approval:read', '--purposes', 'case,project', '--rate', '120', '--operations', manifest);
+    expect(registered.status).toBe(0);
+    const apiKey = /API key \(shown once; send it as X-Api-Key\): (cjk_\S+)/.exec(registered.stdout)![1]!;
+    const [record] = readSecurityConfig({ PARTNER_CLIENTS_FILE: file }).partners;
+    expect(record).toMatchObject({ id: 'gz-zwfw', region: '52', scopes: ['construction:read', 'approval:read'], purposes: ['case', 'project'], ratePerMinute: 120, keySha256: sha256(apiKey) });
+    expect(record!.operations).toEqual(texts.map(sha256));
+    expect(readFileSync(file, 'utf8')).not.toContain(apiKey);
+
+    const refused = run('--id', 'x', '--name', 'x', '--region', '52', '--scopes', 'land:read', '--purposes', 'case');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/missing --operations/);
+  });
+});
