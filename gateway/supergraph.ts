@@ -36,6 +36,9 @@ export interface SupergraphPolicies {
   entityKeys: Map<string, string[]>;
 }
 
+/** The rules of the supergraph a request's schema came from (see live-supergraph.ts). */
+export type PoliciesOf = (schema: GraphQLSchema) => SupergraphPolicies;
+
 export interface PreparedSupergraph {
   /** What @apollo/gateway serves. */
   sdl: string;

@@ -11,21 +11,24 @@ import { getOperationAST, isObjectType, Kind, TypeInfo, getNamedType, visit, vis
 import { BoundedMap } from '../../lib/bounded-map';
 import type { AuditLog } from '../audit-log';
 import { walkResponse } from '../response-walk';
-import type { SupergraphPolicies } from '../supergraph';
+import type { PoliciesOf, SupergraphPolicies } from '../supergraph';
 import type { GatewayContext } from './context';
 import { callerId } from './identity';
 import { unmaskedFields } from './masking';
 
 const AUDIT_KEY = '__auditKey_';
 
-export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): ApolloServerPlugin<GatewayContext> {
-  // Keyed by the (possibly trimmed) operation's hash: the same operation gets the same keys added.
-  const withKeysByHash = new BoundedMap<string, DocumentNode>(2000);
+export function auditPlugin(policiesFor: PoliciesOf, log: AuditLog): ApolloServerPlugin<GatewayContext> {
+  // Keyed by the (possibly trimmed) operation's hash: the same operation gets the same keys added, per set of rules.
+  const withKeysUnder = new WeakMap<SupergraphPolicies, BoundedMap<string, DocumentNode>>();
   return {
     async requestDidStart() {
       let injected = false;
       return {
         async didResolveOperation(ctx) {
+          const policies = policiesFor(ctx.schema);
+          let withKeysByHash = withKeysUnder.get(policies);
+          if (!withKeysByHash) withKeysUnder.set(policies, (withKeysByHash = new BoundedMap(2000)));
           let withKeys = withKeysByHash.get(ctx.queryHash);
           if (!withKeys) {
             withKeys = injectEntityKeys(ctx.schema, policies, ctx.document);
@@ -40,6 +43,7 @@ export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): Apollo
         },
         async willSendResponse(ctx) {
           if (ctx.response.body.kind !== 'single') return;
+          const policies = policiesFor(ctx.schema);
           const result = ctx.response.body.singleResult;
           const operation = ctx.document && getOperationAST(ctx.document, ctx.operationName);
           const entities: Record<string, Set<string>> = {};

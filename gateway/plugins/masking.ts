@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getOperationAST } from 'graphql';
 import { walkResponse } from '../response-walk';
-import type { SupergraphPolicies } from '../supergraph';
+import type { PoliciesOf } from '../supergraph';
 import type { GatewayContext } from './context';
 
 export const PII_SCOPE = 'pii:read';
@@ -26,11 +26,12 @@ export const mayReadPersonalData = (ctx: GatewayContext) => ctx.caller.scopes.ha
 /** Fields shown unmasked in this response, `Type.field`, for the audit record. */
 export const unmaskedFields = new WeakMap<GatewayContext, Set<string>>();
 
-export function maskingPlugin(policies: SupergraphPolicies): ApolloServerPlugin<GatewayContext> {
+export function maskingPlugin(policiesFor: PoliciesOf): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse(ctx) {
+          const policies = policiesFor(ctx.schema);
           if (policies.personalData.size === 0 || ctx.response.body.kind !== 'single') return;
           const data = ctx.response.body.singleResult.data as Record<string, unknown> | null | undefined;
           const operation = ctx.document && getOperationAST(ctx.document, ctx.operationName);
