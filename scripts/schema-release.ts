@@ -2,8 +2,8 @@
  * `npm run schema:release [-- --version X.Y.Z]`: records the current schemas as released
  * (schema/released/: the supergraph, each subgraph's SDL, release.json with version and
  * date) and moves CHANGELOG.md's "Unreleased" under the new version with the changes
- * found. The first run records the baseline. Refused while `schema:check` fails, and
- * when nothing changed. Without --version: major for a breaking change, minor for
+ * found. The first run records the baseline. Refused while `schema:check` fails, while a
+ * known operation does not validate, and when nothing changed. Without --version: major for a breaking change, minor for
  * anything else clients can see, patch for descriptions and subgraph-only changes.
  */
 import { createHash } from 'node:crypto';
@@ -78,6 +78,10 @@ export function cutRelease(root: string, requestedVersion: string | undefined, d
   const { release: previous, result } = checkRepository(root);
   const report = formatReport(result, previous);
   if (!result.ok) throw new Error(`${report}\n\nnot released: fix what schema:check reports first`);
+  // Acknowledged breaks may land one commit at a time; a release must not leave this repository's operations behind.
+  if (result.brokenOperations.length) {
+    throw new Error(`not released: update these operations to the schema first:\n${result.brokenOperations.map((b) => `  ${b.id}: ${b.errors.join('; ')}`).join('\n')}`);
+  }
   const anything = result.supergraph.length > 0 || result.subgraphs.some((s) => s.status !== 'unchanged');
   if (!anything) throw new Error(`nothing changed since ${previous.version}: nothing to release`);
   const version = requestedVersion ?? nextVersion(previous.version, result);
