@@ -43,9 +43,11 @@ export function readAcknowledgements(changelog: string): ChangelogReading {
     const m = BREAKING_LINE.exec(text);
     if (!m) continue;
     const [, rest = ''] = m;
-    const coordinate = /^`?([^\s`]+)`?/.exec(rest)?.[1];
+    const written = /^`?([^\s`]+)`?/.exec(rest);
+    // `Query.foo: why` — the colon is punctuation; `Query.foo(arg:)` keeps its own.
+    const coordinate = written ? written[1]!.replace(/:$/, '') : undefined;
     const reason = rest
-      .replace(/^`?[^\s`]+`?/, '')
+      .slice(written?.[0].length ?? 0)
       .replace(/^[\s—–:-]+/, '')
       .trim();
     if (!coordinate) problems.push(`schema/CHANGELOG.md line ${line}: a BREAKING line must start with the coordinate (Type.field, Type.field(arg:), Enum.VALUE)`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema } from 'graphql';
 import { checkSchemas, formatReport, readCurrentSchemas, readReleasedSchemas, ROOT, type CheckResult, type SchemaSet } from '../../../scripts/schema-check';
+import { readAcknowledgements } from '../../../scripts/schema-changelog';
 import { diffSchemas } from '../../../scripts/schema-diff';
 import { graphqlLiterals, parseOperations, readOperationFiles, type OperationFile } from '../../../scripts/schema-operations';
 import { addField, removeEnumValue, removeField, removeFieldDirective, setArgument, variant } from './fixtures';
@@ -139,6 +140,32 @@ describe('schema:check against the released schemas', () => {
     const result = check({ ...readCurrentSchemas(ROOT), supergraph: 'type Query { a: Int }' });
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([expect.stringContaining('the current supergraph is not a supergraph this gateway can serve')]);
+  });
+});
+
+describe('acknowledgements in schema/CHANGELOG.md', () => {
+  it('reads the coordinate however it is punctuated, only under Unreleased', () => {
+    const text = [
+      '# Schema changelog',
+      '- BREAKING: Query.outside — not in a section',
+      '## Unreleased',
+      '- BREAKING: Query.a — dash',
+      '* BREAKING: `Query.b(first:)` — backticks',
+      '- BREAKING: Query.c: colon after the coordinate',
+      '- BREAKING: Enum.VALUE - hyphen',
+      '- nothing breaking here',
+      '## 1.0.0 — 2025-01-01',
+      '- BREAKING: Query.released — an older release',
+    ].join('\n');
+    const { acknowledgements, problems } = readAcknowledgements(text);
+    expect(problems).toEqual([]);
+    expect(acknowledgements.map((a) => [a.coordinate, a.reason, a.line])).toEqual([
+      ['Query.a', 'dash', 4],
+      ['Query.b(first:)', 'backticks', 5],
+      ['Query.c', 'colon after the coordinate', 6],
+      ['Enum.VALUE', 'hyphen', 7],
+    ]);
+    expect(readAcknowledgements('# no sections').problems).toEqual([expect.stringContaining('has no "## Unreleased" section')]);
   });
 });
 
