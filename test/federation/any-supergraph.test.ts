@@ -16,7 +16,8 @@ describe('the gateway command serves any Federation 2 supergraph', () => {
   let url: string;
   const logged: { msg?: string; url?: string }[] = [];
   const until = async (condition: () => boolean, what: string) => {
-    for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
+    const deadline = Date.now() + 25_000;
+    while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (!condition()) throw new Error(`gave up waiting: ${what}`);
   };
 

@@ -47,7 +47,8 @@ function composeWith(extra: { name: string; url: string; sdl: string }): string 
 
 /** Waits for something the gateway does on its own (a file event, a poll); fails with `what` if it never happens. */
 async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
+  const deadline = Date.now() + 25_000;
+  while (Date.now() < deadline) {
     if (await condition()) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -129,8 +130,10 @@ describe('hot supergraph reload', () => {
     ]);
   });
 
+  // Each reload checks and builds a supergraph twice (here, then in @apollo/gateway): CPU-heavy on a shared machine.
   it('answers every request while the supergraph is replaced under it', async () => {
     const code = stack.departments.county.projects[0]!.code;
+    const acrossSubgraphs = 'query Project($code: ID!) { constructionProject(code: $code) { code name applicant { name } parcel { unitNumber } } }';
     const responses: GraphQLResponse[] = [];
     let running = true;
     let inFlight = 0;
@@ -138,7 +141,7 @@ describe('hot supergraph reload', () => {
       while (running) {
         inFlight++;
         try {
-          responses.push(await stack.query(operation('JointReview'), { code }));
+          responses.push(await stack.query(acrossSubgraphs, { code }));
         } finally {
           inFlight--;
         }
@@ -147,12 +150,12 @@ describe('hot supergraph reload', () => {
     const clients = Array.from({ length: 4 }, client);
     const inFlightAtReload: number[] = [];
     try {
-      for (let i = 0; i < 6; i++) {
-        await until(() => responses.length >= (i + 1) * 5, 'requests to complete between reloads');
+      for (let i = 0; i < 4; i++) {
+        await until(() => responses.length >= (i + 1) * 4, 'requests to complete between reloads');
         inFlightAtReload.push(inFlight);
         expect(stack.gateway!.reloadSupergraph(i % 2 === 0 ? original : withNotice).status).toBe('reloaded');
       }
-      await until(() => responses.length >= 35, 'requests after the last reload');
+      await until(() => responses.length >= 20, 'requests after the last reload');
     } finally {
       running = false;
       await Promise.all(clients);
@@ -160,5 +163,5 @@ describe('hot supergraph reload', () => {
     expect(inFlightAtReload.every((n) => n > 0)).toBe(true);
     expect(responses.filter((r) => r.status !== 200 || r.errors || !r.data?.constructionProject)).toEqual([]);
     expect((await served()).id).toBe(sha256(withNotice));
-  });
+  }, 90_000);
 });

@@ -25,7 +25,8 @@ async function loadGateway(live: LiveSupergraph) {
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
+  const deadline = Date.now() + 25_000;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   if (!condition()) throw new Error(`gave up waiting: ${what}`);
 }
 

@@ -6,6 +6,9 @@ import { checkRepository, ROOT } from '../../../scripts/schema-check';
 import { cutRelease } from '../../../scripts/schema-release';
 import { removeField, variant } from './fixtures';
 
+// Each command is a fresh tsx process that builds two supergraphs: give them room on a shared machine.
+const COMMANDS_TIMEOUT_MS = 90_000;
+
 /** Runs one of the package's scripts the way `npm run` does, in-repo or on a copy (`--root`). */
 function run(script: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -36,7 +39,7 @@ describe('npm run schema:check', () => {
     const { status, stdout } = run('schema-check.ts');
     expect(stdout).toContain('schema check passed');
     expect(status).toBe(0);
-  });
+  }, COMMANDS_TIMEOUT_MS);
 
   it('exits 1 on an unacknowledged breaking change, saying how to acknowledge it, and 0 once acknowledged', () => {
     const root = copyRepository();
@@ -51,7 +54,7 @@ describe('npm run schema:check', () => {
     const passed = run('schema-check.ts', '--root', root);
     expect(passed.stdout).toContain('schema check passed (1 breaking change(s) acknowledged)');
     expect(passed.status).toBe(0);
-  });
+  }, COMMANDS_TIMEOUT_MS);
 });
 
 describe('npm run schema:release', () => {
@@ -102,7 +105,7 @@ describe('npm run schema:docs', () => {
     const { status, stdout } = run('schema-docs.ts', '--check');
     expect(stdout).toContain('docs/schema/README.md is up to date');
     expect(status).toBe(0);
-  });
+  }, COMMANDS_TIMEOUT_MS);
 
   it('--check fails once the supergraph changes, until the reference is written again', () => {
     const root = copyRepository();
@@ -114,5 +117,5 @@ describe('npm run schema:docs', () => {
     expect(run('schema-docs.ts', '--root', root).status).toBe(0);
     expect(readFileSync(join(root, 'docs', 'schema', 'README.md'), 'utf8')).not.toContain('`abnormalRecords`');
     expect(run('schema-docs.ts', '--check', '--root', root).status).toBe(0);
-  });
+  }, COMMANDS_TIMEOUT_MS);
 });
