@@ -8,6 +8,8 @@ export interface GatewayConfig {
   port: number;
   host: string;
   supergraphPath: string;
+  /** How often the supergraph file is re-read besides watching it (ms); 0: watch only. */
+  supergraphPollMs: number;
   /** Subgraph name → URL, replacing the URL written in the supergraph. */
   subgraphUrls: Record<string, string>;
   logLevel: string;
@@ -39,6 +41,11 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     port: port('PORT (or --port)').default(4000),
     host: z.string().min(1).default('127.0.0.1'),
     supergraphPath: z.string().default(DEFAULT_SUPERGRAPH),
+    supergraphPollMs: z.coerce
+      .number({ error: 'SUPERGRAPH_POLL_MS must be a number of milliseconds' })
+      .int('SUPERGRAPH_POLL_MS must be a whole number of milliseconds')
+      .refine((ms) => ms === 0 || ms >= 100, 'SUPERGRAPH_POLL_MS must be 0 (watch only) or at least 100')
+      .default(2000),
     subgraphUrls: z.record(z.string(), z.url({ error: 'SUBGRAPH_<NAME>_URL must be an http(s) URL' })),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
     maxBodyBytes: z.coerce.number().int().positive('MAX_BODY_BYTES must be greater than 0').default(1_000_000),
@@ -47,6 +54,7 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     port: flags.port ?? env.PORT,
     host: flags.host ?? env.HOST,
     supergraphPath: flags.supergraph ?? env.SUPERGRAPH_PATH,
+    supergraphPollMs: env.SUPERGRAPH_POLL_MS || undefined,
     subgraphUrls,
     logLevel: env.LOG_LEVEL,
     maxBodyBytes: env.MAX_BODY_BYTES,

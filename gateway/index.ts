@@ -1,6 +1,7 @@
 /**
  * Entry point: `npm run gateway -- --supergraph <file> --port <n>` serves any
- * Federation 2 supergraph, its subgraph URLs taken from the file unless overridden.
+ * Federation 2 supergraph, its subgraph URLs taken from the file unless overridden,
+ * and each valid new version of the file without a restart.
  */
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   const signingKey = process.env.INTERNAL_IDENTITY_PRIVATE_KEY;
   const gateway = createGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+    supergraphFile: { path: config.supergraphPath, pollMs: config.supergraphPollMs },
     subgraphUrls: config.subgraphUrls,
     logger,
     maxBodyBytes: config.maxBodyBytes,

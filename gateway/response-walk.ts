@@ -41,7 +41,9 @@ interface Branches {
  * lookups a row instead of a visit to every field of every row. Fragments on abstract
  * types are matched by `__typename` when the response has it.
  */
-export function responseWalker(schema: GraphQLSchema, wanted: FieldFilter) {
+export type ResponseWalker = (operation: OperationDefinitionNode, data: Record<string, unknown>, visitor: FieldVisitor) => void;
+
+export function responseWalker(schema: GraphQLSchema, wanted: FieldFilter): ResponseWalker {
   const compiled = new WeakMap<OperationDefinitionNode, Branches | null>();
   return (operation: OperationDefinitionNode, data: Record<string, unknown>, visitor: FieldVisitor): void => {
     let branches = compiled.get(operation);

@@ -19,11 +19,13 @@ import { maskingPlugin } from './plugins/masking';
 import { GatewayMetrics } from './plugins/metrics';
 import { RateLimiter } from './plugins/rate-limit';
 import { stalePlugin } from './plugins/stale';
-import { prepareSupergraph } from './supergraph';
+import { LiveSupergraph, type ReloadOutcome, type SupergraphFile } from './live-supergraph';
 
 export interface GatewayOptions {
   /** Any Federation 2 supergraph; the gateway knows nothing of our departments. */
   supergraphSdl: string;
+  /** The file `supergraphSdl` was read from: each valid new version of it is served without a restart. */
+  supergraphFile?: SupergraphFile;
   /** Subgraph name → URL, over the URLs written in the supergraph. */
   subgraphUrls?: Record<string, string>;
   logger: Logger;
@@ -50,15 +52,16 @@ export interface GatewayService {
   server: Server;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Serves this supergraph from now on if it is valid whole; otherwise keeps the current one. */
+  reloadSupergraph(supergraphSdl: string): ReloadOutcome;
 }
 
 const PURPOSE = /^(case|item|project):[\w.:-]{1,64}$/;
 
 export function createGateway(options: GatewayOptions): GatewayService {
   const { subgraphUrls = {}, logger } = options;
-  const supergraph = prepareSupergraph(options.supergraphSdl);
-  const { sdl, policies } = supergraph;
-  const subgraphEndpoints = Object.fromEntries(Object.entries(supergraph.subgraphUrls).map(([name, url]) => [name, subgraphUrls[name] ?? url]));
+  const supergraph = new LiveSupergraph(options.supergraphSdl, logger, options.supergraphFile);
+  const subgraphEndpoints = () => Object.fromEntries(Object.entries(supergraph.current.subgraphUrls).map(([name, url]) => [name, subgraphUrls[name] ?? url]));
   const identity = new IdentityVerifier(options.identity ?? {});
   const signer = options.identitySigningKey && new IdentitySigner(options.identitySigningKey);
   const rateLimiter = new RateLimiter();
@@ -68,7 +71,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const connections = subgraphConnectionPool();
 
   const gateway = new ApolloGateway({
-    supergraphSdl: sdl,
+    supergraphSdl: supergraph.hook,
     logger,
     buildService: ({ name, url }) => {
       const source = new CoalescingGraphQLDataSource({
@@ -90,14 +93,15 @@ export function createGateway(options: GatewayOptions): GatewayService {
       return source;
     },
   });
+  supergraph.attach(gateway);
   const plugins = [
     // The landing page loads from a CDN, which county networks cannot reach.
     ApolloServerPluginLandingPageDisabled(),
     limitsPlugin({ ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits }),
     // Order matters: refusals are nulled first, then masking, then the audit sees the final answer.
-    authorizationPlugin(policies),
-    maskingPlugin(policies),
-    ...(options.audit ? [auditPlugin(policies, options.audit)] : []),
+    authorizationPlugin(supergraph.policiesFor),
+    maskingPlugin(supergraph.policiesFor),
+    ...(options.audit ? [auditPlugin(supergraph.policiesFor, options.audit)] : []),
     stalePlugin(),
     metrics.plugin(),
     {
@@ -169,9 +173,9 @@ export function createGateway(options: GatewayOptions): GatewayService {
         res.end(await metrics.registry.metrics());
       },
       '/readyz': async (_req, res) => {
-        const subgraphs = await readiness(subgraphEndpoints);
+        const subgraphs = await readiness(subgraphEndpoints());
         const allReady = ready && Object.values(subgraphs).every((s) => s.ready);
-        sendJson(res, allReady ? 200 : 503, { status: allReady ? 'ready' : ready ? 'degraded' : 'starting', supergraphLoaded: ready, subgraphs });
+        sendJson(res, allReady ? 200 : 503, { status: allReady ? 'ready' : ready ? 'degraded' : 'starting', supergraphLoaded: ready, supergraph: supergraph.describe(), subgraphs });
       },
     },
   });
@@ -187,6 +191,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
       await connections.close();
       options.audit?.close();
     },
+    reloadSupergraph: (sdl) => supergraph.reload(sdl),
   };
 }
 

@@ -6,14 +6,18 @@
  * supergraph with those two links marked as understood; any other security feature it
  * cannot enforce (such as `@policy`) is still refused by @apollo/gateway.
  */
+import { createHash } from 'node:crypto';
+import { Supergraph } from '@apollo/federation-internals';
 import {
   Kind,
   parse,
+  validateSchema,
   print,
   visit,
   type ConstDirectiveNode,
   type ConstValueNode,
   type DocumentNode,
+  type GraphQLSchema,
 } from 'graphql';
 
 /** `@requiresScopes(scopes: [[a, b], [c]])`: a AND b, OR c. */
@@ -32,12 +36,47 @@ export interface SupergraphPolicies {
   entityKeys: Map<string, string[]>;
 }
 
+/** The rules of the supergraph a request's schema came from (see live-supergraph.ts). */
+export type PoliciesOf = (schema: GraphQLSchema) => SupergraphPolicies;
+
 export interface PreparedSupergraph {
   /** What @apollo/gateway serves. */
   sdl: string;
   policies: SupergraphPolicies;
   /** Subgraph name → the URL the supergraph gives it (`@join__graph`). */
   subgraphUrls: Record<string, string>;
+}
+
+export interface LoadedSupergraph extends PreparedSupergraph {
+  /** SHA-256 of the supergraph text as given: what /readyz shows and reloads compare. */
+  id: string;
+  /** What clients see: no join__ or link__ types, nothing @inaccessible. */
+  apiSchema: GraphQLSchema;
+  /** @apollo/federation-internals' reading of it (the query planner is built from this). */
+  supergraph: Supergraph;
+}
+
+/**
+ * Reads a supergraph the way @apollo/gateway will, so a bad one is refused here, whole,
+ * with a message that says which step failed, instead of half-way through a reload.
+ */
+export function loadSupergraph(supergraphSdl: string): LoadedSupergraph {
+  let prepared: PreparedSupergraph;
+  try {
+    prepared = prepareSupergraph(supergraphSdl);
+  } catch (error) {
+    throw new Error(`not a GraphQL schema document: ${(error as Error).message}`);
+  }
+  let supergraph: Supergraph;
+  try {
+    supergraph = Supergraph.build(prepared.sdl, { validateSupergraph: true });
+  } catch (error) {
+    throw new Error(`not a supergraph this gateway can serve: ${(error as Error).message}`);
+  }
+  const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
+  const problems = validateSchema(apiSchema);
+  if (problems.length) throw new Error(`its API schema is invalid: ${problems.map((p) => p.message).join('; ')}`);
+  return { ...prepared, id: createHash('sha256').update(supergraphSdl).digest('hex'), apiSchema, supergraph };
 }
 
 const ENFORCED = new Map([

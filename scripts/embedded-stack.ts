@@ -8,7 +8,8 @@ import { DEFAULT_SUPERGRAPH } from '../gateway/config';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { AuditLog } from '../gateway/audit-log';
 import type { IdentityOptions } from '../gateway/plugins/identity';
-import { createGateway } from '../gateway/server';
+import type { SupergraphFile } from '../gateway/live-supergraph';
+import { createGateway, type GatewayService } from '../gateway/server';
 import { GatewayIdentity } from '../subgraphs/shared/identity';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
@@ -44,6 +45,8 @@ export interface EmbeddedStackOptions {
   gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
   /** false: departments and subgraphs only (the benchmark puts other gateways in front). */
   withGateway?: boolean;
+  /** Serve this supergraph file, and each new version of it, instead of schema/supergraph.graphql. */
+  supergraphFile?: SupergraphFile;
   logger: Logger;
   /** Called as each part comes up, for a person watching `npm start`. */
   onProgress?: (message: string) => void;
@@ -52,6 +55,8 @@ export interface EmbeddedStackOptions {
 export interface EmbeddedStack {
   /** Empty when started without the gateway. */
   gatewayUrl: string;
+  /** The gateway itself (to reload its supergraph); undefined when started without it. */
+  gateway: GatewayService | undefined;
   subgraphUrls: Record<DepartmentId, string>;
   departmentUrls: Record<DepartmentId, string>;
   /** The mock systems (their data, faults and request logs). */
@@ -116,9 +121,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       progress(`subgraph ${id}: ${subgraphUrls[id]}`);
     }
 
-    if (options.withGateway === false) return { gatewayUrl: '', subgraphUrls, departmentUrls, departments, subgraphs, stop };
+    if (options.withGateway === false) return { gatewayUrl: '', gateway: undefined, subgraphUrls, departmentUrls, departments, subgraphs, stop };
     const gateway = createGateway({
-      supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
+      supergraphSdl: readFileSync(options.supergraphFile?.path ?? DEFAULT_SUPERGRAPH, 'utf8'),
+      supergraphFile: options.supergraphFile,
       subgraphUrls,
       logger: options.logger.child({ component: 'gateway' }),
       identity: options.identity,
@@ -133,7 +139,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const gatewayUrl = `${listening.url}/graphql`;
     progress(`gateway: ${gatewayUrl}`);
 
-    return { gatewayUrl, subgraphUrls, departmentUrls, departments, subgraphs, stop };
+    return { gatewayUrl, gateway, subgraphUrls, departmentUrls, departments, subgraphs, stop };
   } catch (error) {
     await stop();
     throw error;

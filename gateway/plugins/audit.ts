@@ -7,29 +7,31 @@
  */
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST, isObjectType, Kind, TypeInfo, getNamedType, visit, visitWithTypeInfo, type DocumentNode, type FieldNode } from 'graphql';
+import { getOperationAST, isObjectType, Kind, TypeInfo, getNamedType, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
 import { BoundedMap } from '../../lib/bounded-map';
 import type { AuditLog } from '../audit-log';
-import { responseWalker } from '../response-walk';
-import type { SupergraphPolicies } from '../supergraph';
+import { responseWalker, type ResponseWalker } from '../response-walk';
+import type { PoliciesOf, SupergraphPolicies } from '../supergraph';
 import type { GatewayContext } from './context';
 import { callerId } from './identity';
 import { unmaskedFields } from './masking';
 
 const AUDIT_KEY = '__auditKey_';
 
-export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): ApolloServerPlugin<GatewayContext> {
-  // Keyed by the (possibly trimmed) operation's hash: the same operation gets the same keys added.
-  const withKeysByHash = new BoundedMap<string, { document: DocumentNode; queryHash: string }>(2000);
-  let walk: ReturnType<typeof responseWalker> | undefined;
+export function auditPlugin(policiesFor: PoliciesOf, log: AuditLog): ApolloServerPlugin<GatewayContext> {
+  // Keyed by the (possibly trimmed) operation's hash: the same operation gets the same keys added, per set of rules.
+  const withKeysUnder = new WeakMap<SupergraphPolicies, BoundedMap<string, { document: DocumentNode; queryHash: string }>>();
+  // One walker per schema: a reloaded supergraph brings its own rules.
+  const walkers = new WeakMap<GraphQLSchema, ResponseWalker>();
+  const walkerFor = (schema: GraphQLSchema) => {
+    let walk = walkers.get(schema);
+    if (!walk) {
+      const { entityKeys } = policiesFor(schema);
+      walkers.set(schema, (walk = responseWalker(schema, (type, field) => entityKeys.get(type)?.[0] === field)));
+    }
+    return walk;
+  };
   return {
-    async serverWillStart() {
-      return {
-        schemaDidLoadOrUpdate: ({ apiSchema }) => {
-          walk = responseWalker(apiSchema, (type, field) => policies.entityKeys.get(type)?.[0] === field);
-        },
-      };
-    },
     async requestDidStart() {
       let injected = false;
       // The hash of the text the caller sent (sha256, as Apollo computes it), before any rewrite.
@@ -39,6 +41,9 @@ export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): Apollo
           documentHash = ctx.queryHash;
         },
         async didResolveOperation(ctx) {
+          const policies = policiesFor(ctx.schema);
+          let withKeysByHash = withKeysUnder.get(policies);
+          if (!withKeysByHash) withKeysUnder.set(policies, (withKeysByHash = new BoundedMap(2000)));
           let withKeys = withKeysByHash.get(ctx.queryHash);
           if (!withKeys) {
             const document = injectEntityKeys(ctx.schema, policies, ctx.document);
@@ -54,11 +59,12 @@ export function auditPlugin(policies: SupergraphPolicies, log: AuditLog): Apollo
         },
         async willSendResponse(ctx) {
           if (ctx.response.body.kind !== 'single') return;
+          const policies = policiesFor(ctx.schema);
           const result = ctx.response.body.singleResult;
           const operation = ctx.document && getOperationAST(ctx.document, ctx.operationName);
           const entities: Record<string, Set<string>> = {};
-          if (result.data && operation && walk) {
-            walk(operation, result.data as Record<string, unknown>, (type, field, holder, key) => {
+          if (result.data && operation) {
+            walkerFor(ctx.schema)(operation, result.data as Record<string, unknown>, (type, field, holder, key) => {
               const keys = policies.entityKeys.get(type);
               if (keys?.length === 1 && field === keys[0] && holder[key] != null) (entities[type] ??= new Set()).add(String(holder[key]));
               if (injected && key.startsWith(AUDIT_KEY)) delete holder[key];

@@ -24,7 +24,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { BoundedMap } from '../../lib/bounded-map';
-import type { AccessRule, SupergraphPolicies } from '../supergraph';
+import type { AccessRule, PoliciesOf, SupergraphPolicies } from '../supergraph';
 import type { GatewayContext } from './context';
 import type { Caller } from './identity';
 
@@ -42,15 +42,18 @@ interface Refusal {
 /** The most errors one response carries for refusals; more are summarised in one. */
 const MAX_REFUSAL_ERRORS = 50;
 
-export function authorizationPlugin(policies: SupergraphPolicies): ApolloServerPlugin<GatewayContext> {
-  // The same operation from callers with the same scopes is cut the same way: walk it once.
-  const decided = new BoundedMap<string, ReturnType<typeof authorize>>(2000);
+export function authorizationPlugin(policiesFor: PoliciesOf): ApolloServerPlugin<GatewayContext> {
+  // The same operation from callers with the same scopes is cut the same way under the same rules: walk it once.
+  const decidedUnder = new WeakMap<SupergraphPolicies, BoundedMap<string, ReturnType<typeof authorize>>>();
   return {
     async requestDidStart() {
       let refusals: Refusal[] = [];
       return {
         async didResolveOperation(ctx) {
           const caller = ctx.contextValue.caller;
+          const policies = policiesFor(ctx.schema);
+          let decided = decidedUnder.get(policies);
+          if (!decided) decidedUnder.set(policies, (decided = new BoundedMap(2000)));
           const key = `${ctx.queryHash}|${ctx.operationName ?? ''}|${caller.kind}|${[...caller.scopes].sort().join(' ')}`;
           let result = decided.get(key);
           if (!result) {

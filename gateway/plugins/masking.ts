@@ -4,9 +4,9 @@
  * and states a purpose. What was shown unmasked is recorded for the audit trail.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST } from 'graphql';
-import { responseWalker } from '../response-walk';
-import type { SupergraphPolicies } from '../supergraph';
+import { getOperationAST, type GraphQLSchema } from 'graphql';
+import { responseWalker, type ResponseWalker } from '../response-walk';
+import type { PoliciesOf } from '../supergraph';
 import type { GatewayContext } from './context';
 
 export const PII_SCOPE = 'pii:read';
@@ -26,26 +26,29 @@ export const mayReadPersonalData = (ctx: GatewayContext) => ctx.caller.scopes.ha
 /** Fields shown unmasked in this response, `Type.field`, for the audit record. */
 export const unmaskedFields = new WeakMap<GatewayContext, Set<string>>();
 
-export function maskingPlugin(policies: SupergraphPolicies): ApolloServerPlugin<GatewayContext> {
-  let walk: ReturnType<typeof responseWalker> | undefined;
+export function maskingPlugin(policiesFor: PoliciesOf): ApolloServerPlugin<GatewayContext> {
+  // One walker per schema: a reloaded supergraph brings its own rules.
+  const walkers = new WeakMap<GraphQLSchema, ResponseWalker>();
+  const walkerFor = (schema: GraphQLSchema) => {
+    let walk = walkers.get(schema);
+    if (!walk) {
+      const { personalData } = policiesFor(schema);
+      walkers.set(schema, (walk = responseWalker(schema, (type, field) => personalData.has(`${type}.${field}`))));
+    }
+    return walk;
+  };
   return {
-    async serverWillStart() {
-      return {
-        schemaDidLoadOrUpdate: ({ apiSchema }) => {
-          walk = responseWalker(apiSchema, (type, field) => policies.personalData.has(`${type}.${field}`));
-        },
-      };
-    },
     async requestDidStart() {
       return {
         async willSendResponse(ctx) {
+          const policies = policiesFor(ctx.schema);
           if (policies.personalData.size === 0 || ctx.response.body.kind !== 'single') return;
           const data = ctx.response.body.singleResult.data as Record<string, unknown> | null | undefined;
           const operation = ctx.document && getOperationAST(ctx.document, ctx.operationName);
-          if (!data || !operation || !walk) return;
+          if (!data || !operation) return;
           const entitled = mayReadPersonalData(ctx.contextValue);
           const shown = new Set<string>();
-          walk(operation, data, (type, field, holder, key) => {
+          walkerFor(ctx.schema)(operation, data, (type, field, holder, key) => {
             const kind = policies.personalData.get(`${type}.${field}`);
             const value = holder[key];
             if (!kind || typeof value !== 'string') return;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { postGraphQL } from '../helpers/stack';
@@ -13,22 +14,23 @@ describe('the gateway command serves any Federation 2 supergraph', () => {
   let fixture: FederationFixture;
   let child: ChildProcess;
   let url: string;
+  const logged: { msg?: string; url?: string }[] = [];
+  const until = async (condition: () => boolean, what: string) => {
+    const deadline = Date.now() + 25_000;
+    while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (!condition()) throw new Error(`gave up waiting: ${what}`);
+  };
 
   beforeAll(async () => {
     fixture = await startFederationFixture({ startGateway: false });
     child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'gateway', 'index.ts'), '--supergraph', fixture.supergraphPath, '--port', '0'], {
-      env: { ...process.env, LOG_LEVEL: 'info' },
+      env: { ...process.env, LOG_LEVEL: 'info', SUPERGRAPH_POLL_MS: '100' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    createInterface({ input: child.stdout! }).on('line', (line) => logged.push(JSON.parse(line) as { msg?: string; url?: string }));
     // Ready means: the JSON log line "gateway ready", carrying the URL it listens on.
-    const lines = createInterface({ input: child.stdout! });
-    for await (const line of lines) {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === 'gateway ready') {
-        url = entry.url!;
-        break;
-      }
-    }
+    await until(() => logged.some((l) => l.msg === 'gateway ready'), 'the gateway to start');
+    url = logged.find((l) => l.msg === 'gateway ready')!.url!;
   });
 
   afterAll(async () => {
@@ -44,6 +46,25 @@ describe('the gateway command serves any Federation 2 supergraph', () => {
     const { data, errors } = await postGraphQL(url, `{ topProducts(first: 1) { name shippingEstimate reviews { author { name } } } }`);
     expect(errors).toBeUndefined();
     expect(data).toEqual({ topProducts: [{ name: 'Table', shippingEstimate: 50, reviews: [{ author: { name: 'Ada' } }] }] });
+  });
+
+  it('serves a new version of the supergraph file without a restart, and refuses a broken one', async () => {
+    const replace = (text: string) => {
+      writeFileSync(`${fixture.supergraphPath}.next`, text);
+      renameSync(`${fixture.supergraphPath}.next`, fixture.supergraphPath);
+    };
+    const inStock = '{ topProducts(first: 1) { name inStock } }';
+    expect((await postGraphQL(url, inStock)).data).toEqual({ topProducts: [{ name: 'Table', inStock: true }] });
+
+    replace('schema {');
+    await until(() => logged.some((l) => l.msg === 'supergraph refused; still serving the previous one'), 'the broken file to be refused');
+    expect((await postGraphQL(url, inStock)).data).toEqual({ topProducts: [{ name: 'Table', inStock: true }] });
+
+    // The same shop without Product.inStock: served as soon as the file is replaced.
+    replace(fixture.supergraphSdl.replace(/^\s*inStock: .*\n/m, ''));
+    await until(() => logged.some((l) => l.msg === 'supergraph reloaded'), 'the new file to be served');
+    expect((await postGraphQL(url, inStock)).errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect((await postGraphQL(url, '{ topProducts(first: 1) { name } }')).data).toEqual({ topProducts: [{ name: 'Table' }] });
   });
 
   it('shuts down cleanly on SIGTERM', async () => {

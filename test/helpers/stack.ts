@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditLog } from '../../gateway/audit-log';
 import type { PartnerClient } from '../../gateway/plugins/identity';
-import { silentLogger } from '../../lib/logger';
+import type { SupergraphFile } from '../../gateway/live-supergraph';
+import { silentLogger, type Logger } from '../../lib/logger';
 import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
 import { STAFF_SCOPES, testIssuer, type TestIssuer } from './identity';
 import type { DepartmentId } from '../../mocks';
@@ -39,6 +40,10 @@ export interface TestStackOptions {
   cacheTtlSeconds?: number;
   /** 0 (default here): a tripped breaker probes on the next request, so tests do not wait for it. */
   breakerOpenMs?: number;
+  /** Serve this supergraph file (and each new version of it) instead of schema/supergraph.graphql. */
+  supergraphFile?: SupergraphFile;
+  /** Default: silent. */
+  logger?: Logger;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -59,13 +64,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     identity: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE, partners: options.partners },
     audit: options.audit,
     corsOrigins: options.corsOrigins,
+    supergraphFile: options.supergraphFile,
     faults: {
       enterprise: { latencyMs: 0, failureRate: 0, down: false },
       land: { latencyMs: 0, failureRate: 0, down: false },
       construction: { latencyMs: 0, failureRate: 0, down: false },
       approval: { latencyMs: 0, failureRate: 0, down: false },
     },
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
   });
   const staffToken = await issuer.token({ sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') });
   return {

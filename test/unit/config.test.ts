@@ -15,6 +15,14 @@ describe('gateway configuration', () => {
     expect(config).toMatchObject({ port: 4500, host: '127.0.0.1', supergraphPath: supergraph, subgraphUrls: { land: 'http://10.0.0.1/graphql' } });
   });
 
+  it('re-reads the supergraph every 2 s by default, or as SUPERGRAPH_POLL_MS says', () => {
+    expect(readGatewayConfig(['--supergraph', supergraph], {}).supergraphPollMs).toBe(2000);
+    expect(readGatewayConfig(['--supergraph', supergraph], { SUPERGRAPH_POLL_MS: '0' }).supergraphPollMs).toBe(0);
+    expect(readGatewayConfig(['--supergraph', supergraph], { SUPERGRAPH_POLL_MS: '500' }).supergraphPollMs).toBe(500);
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { SUPERGRAPH_POLL_MS: '10' })).toThrow(/SUPERGRAPH_POLL_MS must be 0 \(watch only\) or at least 100/);
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { SUPERGRAPH_POLL_MS: 'often' })).toThrow(/SUPERGRAPH_POLL_MS must be a number/);
+  });
+
   it('names every bad setting', () => {
     expect(() => readGatewayConfig([], { PORT: 'abc', SUBGRAPH_LAND_URL: 'not a url', LOG_LEVEL: 'loud' })).toThrow(
       /PORT \(or --port\) must be a port number.*SUBGRAPH_<NAME>_URL must be an http\(s\) URL.*LOG_LEVEL must be one of/,
