@@ -9,6 +9,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { AuditLog } from '../gateway/audit-log';
 import type { IdentityOptions } from '../gateway/plugins/identity';
 import { createGateway } from '../gateway/server';
+import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
 import { GatewayIdentity } from '../subgraphs/shared/identity';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
@@ -42,6 +43,8 @@ export interface EmbeddedStackOptions {
   corsOrigins?: string[];
   /** The key pair the gateway signs callers' identity with (default: one made for this run). */
   gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
+  /** 联审工作台 at /dashboard/ (built files; `developmentToken` signs its browser in). false: off. */
+  dashboard?: false | DashboardOptions;
   /** false: departments and subgraphs only (the benchmark puts other gateways in front). */
   withGateway?: boolean;
   logger: Logger;
@@ -52,6 +55,8 @@ export interface EmbeddedStackOptions {
 export interface EmbeddedStack {
   /** Empty when started without the gateway. */
   gatewayUrl: string;
+  /** The dashboard's address; empty when it is off or there is no gateway. */
+  dashboardUrl: string;
   subgraphUrls: Record<DepartmentId, string>;
   departmentUrls: Record<DepartmentId, string>;
   /** The mock systems (their data, faults and request logs). */
@@ -116,7 +121,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       progress(`subgraph ${id}: ${subgraphUrls[id]}`);
     }
 
-    if (options.withGateway === false) return { gatewayUrl: '', subgraphUrls, departmentUrls, departments, subgraphs, stop };
+    if (options.withGateway === false) return { gatewayUrl: '', dashboardUrl: '', subgraphUrls, departmentUrls, departments, subgraphs, stop };
     const gateway = createGateway({
       supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
       subgraphUrls,
@@ -125,6 +130,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       identitySigningKey: gatewayKeys.privateKey,
       audit: options.audit,
       corsOrigins: options.corsOrigins,
+      sites: options.dashboard === false ? [] : [dashboardSite(options.dashboard ?? {})],
+      routes: options.dashboard === false ? {} : dashboardRoutes(options.dashboard ?? {}),
     });
     await gateway.start();
     opened.push(gateway.stop);
@@ -132,8 +139,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     opened.push(listening.close);
     const gatewayUrl = `${listening.url}/graphql`;
     progress(`gateway: ${gatewayUrl}`);
+    const dashboardUrl = options.dashboard === false ? '' : `${listening.url}${DASHBOARD_PREFIX}/`;
 
-    return { gatewayUrl, subgraphUrls, departmentUrls, departments, subgraphs, stop };
+    return { gatewayUrl, dashboardUrl, subgraphUrls, departmentUrls, departments, subgraphs, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -39,7 +39,11 @@ export interface TestStackOptions {
   cacheTtlSeconds?: number;
   /** 0 (default here): a tripped breaker probes on the next request, so tests do not wait for it. */
   breakerOpenMs?: number;
+  /** Where the dashboard's built files are (default dist/web/dashboard). */
+  dashboardRoot?: string;
 }
+
+const STAFF_CLAIMS = { sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') };
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const issuer = await testIssuer();
@@ -59,6 +63,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     identity: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE, partners: options.partners },
     audit: options.audit,
     corsOrigins: options.corsOrigins,
+    // The dashboard signs its browser in as the staff member `query` uses, as `npm start` does with its development user.
+    dashboard: { root: options.dashboardRoot, developmentToken: () => issuer.token(STAFF_CLAIMS) },
     faults: {
       enterprise: { latencyMs: 0, failureRate: 0, down: false },
       land: { latencyMs: 0, failureRate: 0, down: false },
@@ -67,7 +73,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     logger: silentLogger(),
   });
-  const staffToken = await issuer.token({ sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') });
+  const staffToken = await issuer.token(STAFF_CLAIMS);
   return {
     ...stack,
     issuer,
