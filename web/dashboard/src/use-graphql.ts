@@ -19,26 +19,26 @@ export function useSession(): Session {
 export type Loaded<T> = { state: 'loading' } | { state: 'done'; result: GraphQLResult<T> } | { state: 'failed'; message: string };
 
 /**
- * One GraphQL request per change of `variables` (compared as JSON); an answer to an older
- * request that arrives late is dropped.
+ * One GraphQL request per change of `variables` (compared as JSON); `null` sends none.
+ * What an earlier set of variables loaded is never shown for the current one, and an
+ * answer that arrives after the variables changed is dropped.
  */
 export function useGraphQL<T>(query: string, variables: Record<string, unknown> | null): Loaded<T> {
   const session = useSession();
-  const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const key = variables === null ? null : JSON.stringify(variables);
+  const [answer, setAnswer] = useState<{ key: string; loaded: Loaded<T> } | null>(null);
   useEffect(() => {
     if (key === null) return;
     const controller = new AbortController();
-    setLoaded({ state: 'loading' });
     graphqlRequest<T>(session.endpoint, session.token, query, JSON.parse(key) as Record<string, unknown>, controller.signal).then(
-      (result) => setLoaded({ state: 'done', result }),
+      (result) => setAnswer({ key, loaded: { state: 'done', result } }),
       (error: unknown) => {
         if (controller.signal.aborted) return;
         if (error instanceof SignInRequired) return session.signOut(error.message);
-        setLoaded({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
+        setAnswer({ key, loaded: { state: 'failed', message: error instanceof Error ? error.message : String(error) } });
       },
     );
     return () => controller.abort();
   }, [session, query, key]);
-  return loaded;
+  return answer !== null && answer.key === key ? answer.loaded : { state: 'loading' };
 }
