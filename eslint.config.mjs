@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', 'bench/results/', '.scratch/', 'examples/partner/generated/'] },
+  { ignores: ['node_modules/', 'coverage/', 'bench/results/', '.scratch/', 'examples/partner/generated/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { AuditLogOptions } from './audit-log';
@@ -14,6 +14,8 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string>;
   logLevel: string;
   maxBodyBytes: number;
+  /** A built web app to serve under /dashboard/ (GATEWAY_DASHBOARD_DIR); unset: none. */
+  dashboardDir: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -60,9 +62,13 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     maxBodyBytes: env.MAX_BODY_BYTES,
   });
   if (!parsed.success) throw new Error(`gateway configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  const config = { ...parsed.data, supergraphPath: resolve(parsed.data.supergraphPath) };
+  const dashboardDir = env.GATEWAY_DASHBOARD_DIR ? resolve(env.GATEWAY_DASHBOARD_DIR) : undefined;
+  const config = { ...parsed.data, supergraphPath: resolve(parsed.data.supergraphPath), dashboardDir };
   if (!existsSync(config.supergraphPath)) {
     throw new Error(`gateway configuration: no supergraph at ${config.supergraphPath} (set --supergraph or SUPERGRAPH_PATH; \`npm run compose\` writes ours)`);
+  }
+  if (dashboardDir && !(existsSync(dashboardDir) && statSync(dashboardDir).isDirectory())) {
+    throw new Error(`gateway configuration: GATEWAY_DASHBOARD_DIR=${dashboardDir} is not a folder (point it at a built web app, e.g. dist/web/dashboard after \`npm run build:web\`)`);
   }
   return config;
 }

@@ -28,10 +28,15 @@ async function main(): Promise<void> {
     corsOrigins: security.corsOrigins,
     ratePerMinute: security.ratePerMinute,
     production: security.production,
+    // Off unless configured: the gateway serves any supergraph, the dashboard is one county's product.
+    sites: config.dashboardDir ? [{ root: config.dashboardDir, prefix: '/dashboard', spaFallback: true }] : [],
   });
   await gateway.start();
   const listening = await listen(gateway.server, config.port, config.host, 'set PORT or --port');
-  logger.info({ url: `${listening.url}/graphql`, supergraph: config.supergraphPath }, 'gateway ready');
+  logger.info(
+    { url: `${listening.url}/graphql`, supergraph: config.supergraphPath, ...(config.dashboardDir && { dashboard: `${listening.url}/dashboard/` }) },
+    'gateway ready',
+  );
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await listening.close();

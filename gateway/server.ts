@@ -43,6 +43,8 @@ export interface GatewayOptions {
   production?: boolean;
   /** Built web pages served by the gateway itself (the dashboard …), each under its prefix. */
   sites?: StaticSiteOptions[];
+  /** More routes from whoever embeds the gateway (exact paths win over a site's folder). */
+  routes?: Record<string, Route>;
   /** What a browser's plain GET of /graphql answers (the explorer); none: Apollo's 400. */
   landingPage?: Route;
 }
@@ -166,6 +168,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     landingPage: options.landingPage,
     routes: {
       ...Object.fromEntries((options.sites ?? []).map((site) => [`${site.prefix}/*`, staticSite(site)])),
+      ...options.routes,
       '/healthz': (_req, res) =>
         ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),
       '/metrics': async (_req, res) => {

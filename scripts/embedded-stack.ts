@@ -10,6 +10,7 @@ import type { AuditLog } from '../gateway/audit-log';
 import type { IdentityOptions } from '../gateway/plugins/identity';
 import type { SupergraphFile } from '../gateway/live-supergraph';
 import { createGateway, type GatewayService } from '../gateway/server';
+import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
 import { GatewayIdentity } from '../subgraphs/shared/identity';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
@@ -43,6 +44,8 @@ export interface EmbeddedStackOptions {
   corsOrigins?: string[];
   /** The key pair the gateway signs callers' identity with (default: one made for this run). */
   gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
+  /** 联审工作台 at /dashboard/ (built files; `developmentToken` signs its browser in). false: off. */
+  dashboard?: false | DashboardOptions;
   /** false: departments and subgraphs only (the benchmark puts other gateways in front). */
   withGateway?: boolean;
   /** Serve this supergraph file, and each new version of it, instead of schema/supergraph.graphql. */
@@ -57,6 +60,8 @@ export interface EmbeddedStack {
   gatewayUrl: string;
   /** The gateway itself (to reload its supergraph); undefined when started without it. */
   gateway: GatewayService | undefined;
+  /** The dashboard's address; empty when it is off or there is no gateway. */
+  dashboardUrl: string;
   subgraphUrls: Record<DepartmentId, string>;
   departmentUrls: Record<DepartmentId, string>;
   /** The mock systems (their data, faults and request logs). */
@@ -121,7 +126,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       progress(`subgraph ${id}: ${subgraphUrls[id]}`);
     }
 
-    if (options.withGateway === false) return { gatewayUrl: '', gateway: undefined, subgraphUrls, departmentUrls, departments, subgraphs, stop };
+    if (options.withGateway === false) return { gatewayUrl: '', gateway: undefined, dashboardUrl: '', subgraphUrls, departmentUrls, departments, subgraphs, stop };
     const gateway = createGateway({
       supergraphSdl: readFileSync(options.supergraphFile?.path ?? DEFAULT_SUPERGRAPH, 'utf8'),
       supergraphFile: options.supergraphFile,
@@ -131,6 +136,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       identitySigningKey: gatewayKeys.privateKey,
       audit: options.audit,
       corsOrigins: options.corsOrigins,
+      sites: options.dashboard === false ? [] : [dashboardSite(options.dashboard ?? {})],
+      routes: options.dashboard === false ? {} : dashboardRoutes(options.dashboard ?? {}),
     });
     await gateway.start();
     opened.push(gateway.stop);
@@ -138,8 +145,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     opened.push(listening.close);
     const gatewayUrl = `${listening.url}/graphql`;
     progress(`gateway: ${gatewayUrl}`);
+    const dashboardUrl = options.dashboard === false ? '' : `${listening.url}${DASHBOARD_PREFIX}/`;
 
-    return { gatewayUrl, gateway, subgraphUrls, departmentUrls, departments, subgraphs, stop };
+    return { gatewayUrl, gateway, dashboardUrl, subgraphUrls, departmentUrls, departments, subgraphs, stop };
   } catch (error) {
     await stop();
     throw error;

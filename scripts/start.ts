@@ -4,6 +4,7 @@
  */
 import { AuditLog } from '../gateway/audit-log';
 import { createLogger } from '../lib/logger';
+import { dashboardBuilt } from './dashboard';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, devIssuer } from './dev-issuer';
 import { startEmbeddedStack } from './embedded-stack';
 import { readStartConfig } from './start-config';
@@ -16,10 +17,13 @@ async function main(): Promise<void> {
   const issuer = config.identity ? undefined : await devIssuer();
   const identity = config.identity ?? { jwks: { set: issuer!.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE };
   const audit = new AuditLog(config.audit);
+  const developmentToken = issuer && (() => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }));
   const stack = await startEmbeddedStack({
     identity: { ...identity, partners: config.partners },
     audit,
     corsOrigins: config.corsOrigins,
+    // Signed in as the development user, like the token printed below; never with a real identity provider.
+    dashboard: { developmentToken },
     host: config.host,
     gatewayPort: config.gatewayPort,
     subgraphPorts: config.subgraphPorts,
@@ -35,12 +39,13 @@ async function main(): Promise<void> {
   const origin = stack.gatewayUrl.replace(/\/graphql$/, '').replace('//0.0.0.0:', '//127.0.0.1:');
   console.log(`\nready. GraphQL: ${stack.gatewayUrl}`);
   console.log(`  explorer (browser):  ${origin}/graphql`);
-  console.log(`  dashboard (browser): ${origin}/dashboard`);
+  console.log(`  dashboard (browser): ${origin}/dashboard/  (联审工作台)`);
+  if (!dashboardBuilt()) console.log('    (not built yet: run `npm run build:web` — npm install does it — and reload; until then the page answers 503 NOT_BUILT)');
   console.log(`  health, metrics:     ${origin}/readyz  ${origin}/metrics`);
   console.log(`  audit trail:         ${config.audit.dir}`);
   console.log(`  partner systems:     ${config.partners.length} registered (npm run partner:register; docs/partners.md)`);
-  if (issuer) {
-    const token = await issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') });
+  if (developmentToken) {
+    const token = await developmentToken();
     console.log(`development token (every scope, county-wide, 8 h; \`npm run token\` makes others):\n${token}`);
     console.log(`try:  TOKEN=<the token above>`);
     console.log(`      curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);

@@ -130,7 +130,8 @@ export async function runPartnerExample(print: (line: string) => void = console.
     if (project.parcel) print(`    parcel ${project.parcel.unitNumber}: ${project.parcel.landUse}`);
     else if (parcelError?.extensions?.code === 'FORBIDDEN') print(`    parcel: not shown, FORBIDDEN (${parcelError.message}); the rest of the answer is served`);
     else throw new Error(`expected the parcel to be FORBIDDEN without land:read, got ${JSON.stringify(review)}`);
-    for (const a of project.applications) print(`    application ${a.id} (${a.stage}): ${JOINT[a.jointStatus]}, due ${a.deadline}${a.overdue ? ', OVERDUE' : ''}`);
+    if (!project.applications) print(`    applications: not available (${errorAt(review, 'constructionProject', 'applications')?.message ?? 'the approval system did not answer'})`);
+    for (const a of project.applications ?? []) print(`    application ${a.id} (${a.stage}): ${JOINT[a.jointStatus]}, due ${a.deadline}${a.overdue ? ', OVERDUE' : ''}`);
 
     print('\n[4] refusals a partner system handles');
     const refusal = async (what: string, call: () => Promise<unknown>, code: string) => {

@@ -110,9 +110,12 @@ export class ConstructionClient {
     if (answer.status !== 200 || !Array.isArray(answer.body?.data) || typeof answer.body.total !== 'number') {
       throw departmentError(http.department, `project list answered HTTP ${answer.status}`);
     }
+    const dataAsOf = new Date().toISOString();
     const projects = answer.body.data.map((wire) => {
       const project = toProject(wire, http);
       if (project instanceof Error) throw project;
+      // Dated like a record read on its own, so a page opened from the list still says when it was read.
+      Object.assign(project, { dataAsOf });
       // Entity fetches later in this request find the page's projects without asking again.
       this.byCode.prime(project.code, project);
       this.system.projects.set(project.code, project);

@@ -78,9 +78,11 @@ export class EnterpriseRegistryClient {
     if (answer.status !== 200 || !Array.isArray(answer.body?.data) || typeof answer.body.total !== 'number') {
       throw departmentError(http.department, `enterprise list answered HTTP ${answer.status}`);
     }
+    const dataAsOf = new Date().toISOString();
     const enterprises = answer.body.data.map((record) => {
       const enterprise = toEnterprise(record, http);
       if (enterprise instanceof Error) throw enterprise;
+      Object.assign(enterprise, { dataAsOf });
       this.byUscc.prime(enterprise.uscc, enterprise);
       return enterprise;
     });

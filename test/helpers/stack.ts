@@ -44,7 +44,11 @@ export interface TestStackOptions {
   supergraphFile?: SupergraphFile;
   /** Default: silent. */
   logger?: Logger;
+  /** Where the dashboard's built files are (default dist/web/dashboard). */
+  dashboardRoot?: string;
 }
+
+const STAFF_CLAIMS = { sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') };
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const issuer = await testIssuer();
@@ -65,6 +69,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     audit: options.audit,
     corsOrigins: options.corsOrigins,
     supergraphFile: options.supergraphFile,
+    // The dashboard signs its browser in as the staff member `query` uses, as `npm start` does with its development user.
+    dashboard: { root: options.dashboardRoot, developmentToken: () => issuer.token(STAFF_CLAIMS) },
     faults: {
       enterprise: { latencyMs: 0, failureRate: 0, down: false },
       land: { latencyMs: 0, failureRate: 0, down: false },
@@ -73,7 +79,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     logger: options.logger ?? silentLogger(),
   });
-  const staffToken = await issuer.token({ sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') });
+  const staffToken = await issuer.token(STAFF_CLAIMS);
   return {
     ...stack,
     issuer,

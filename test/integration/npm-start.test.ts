@@ -14,7 +14,7 @@ describe('npm start (the embedded default)', () => {
     // One summary a person can follow: where to point a browser, where the audit trail goes.
     const origin = url!.replace(/\/graphql$/, '');
     await waitForLine(/partner systems:/);
-    expect(output).toEqual(expect.arrayContaining([`  explorer (browser):  ${origin}/graphql`, `  dashboard (browser): ${origin}/dashboard`]));
+    expect(output).toEqual(expect.arrayContaining([`  explorer (browser):  ${origin}/graphql`, `  dashboard (browser): ${origin}/dashboard/  (联审工作台)`]));
     expect(output.some((l) => /^ {2}audit trail: {9}\S+/.test(l))).toBe(true);
     // The development token is printed after the URLs, on a line of its own.
     const [token] = await waitForLine(TOKEN_LINE);

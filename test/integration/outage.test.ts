@@ -53,6 +53,32 @@ describe('a department that fails takes down its own fields only', () => {
     expect(errors).toEqual([unavailable('construction')]);
   });
 
+  it('approval system down: the project is served; its applications, joint status and region are null with the error', async () => {
+    stack.departments.approval.faults.down = true;
+    try {
+      const { data, errors } = await stack.query(operation('JointReviewWithApplications'), { code: project().code });
+      expect(data.constructionProject).toMatchObject({ code: project().code, applications: null, jointStatus: null, region: null, applicant: { uscc: project().applicantUscc } });
+      expect(data.constructionProject.parcel.unitNumber).toBe(project().parcelUnitNumber);
+      expect(errors!.length).toBeGreaterThan(0);
+      expect(errors).toEqual(errors!.map(() => unavailable('approval')));
+      expect(errors!.map((e) => e.path)).toContainEqual(['constructionProject', 'applications']);
+    } finally {
+      stack.departments.approval.faults.down = false;
+    }
+  });
+
+  it('construction down: the approval system’s applications are still listed, each project null with the error', async () => {
+    stack.departments.construction.faults.down = true;
+    const { data, errors } = await stack.query(
+      `query { applications(first: 3, jointStatus: IN_REVIEW) { totalCount nodes { id jointStatus project { code name } } } }`,
+    );
+    expect(data.applications.nodes).toHaveLength(3);
+    expect(data.applications.nodes.map((a: any) => a.project)).toEqual([null, null, null]);
+    expect(data.applications.nodes.every((a: any) => a.jointStatus === 'IN_REVIEW')).toBe(true);
+    expect(errors!.length).toBeGreaterThan(0);
+    expect(errors).toEqual(errors!.map(() => unavailable('construction')));
+  });
+
   it('a slow department times out after its deadline and names itself', async () => {
     stack.departments.land.faults.latencyMs = TIMEOUT_MS * 4;
     const started = Date.now();

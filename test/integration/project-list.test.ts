@@ -31,6 +31,17 @@ describe('constructionProjects: the dashboard list', () => {
     expect(seen).toEqual(expected);
   });
 
+  it('dates the projects it lists, and a project opened from the list afterwards', async () => {
+    stack.resetCounts();
+    const before = Date.now();
+    const { data } = await stack.query(`{ constructionProjects(first: 2) { nodes { code dataAsOf } } }`);
+    const [first] = data.constructionProjects.nodes;
+    expect(Date.parse(first.dataAsOf)).toBeGreaterThanOrEqual(before - 1000);
+    const opened = await stack.query(`query($c: ID!) { constructionProject(code: $c) { dataAsOf } }`, { c: first.code });
+    expect(opened.data.constructionProject.dataAsOf).toBe(first.dataAsOf);
+    expect(stack.requests('construction').map((r) => r.path)).toEqual(['/api/projects']);
+  });
+
   it('filters by town', async () => {
     const town = stack.departments.county.towns[3]!;
     const expected = stack.departments.county.projects.filter((p) => p.townCode === town.code);

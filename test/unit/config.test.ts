@@ -36,6 +36,15 @@ describe('gateway configuration', () => {
   it('refuses unknown flags with the usage', () => {
     expect(() => readGatewayConfig(['--prot', '1'], {})).toThrow(/unknown argument "--prot".*usage/);
   });
+
+  it('serves no dashboard unless GATEWAY_DASHBOARD_DIR names a folder', () => {
+    expect(readGatewayConfig(['--supergraph', supergraph], {}).dashboardDir).toBeUndefined();
+    expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_DASHBOARD_DIR: dir }).dashboardDir).toBe(dir);
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_DASHBOARD_DIR: join(dir, 'not-built') })).toThrow(
+      /GATEWAY_DASHBOARD_DIR=.*not-built is not a folder.*npm run build:web/,
+    );
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_DASHBOARD_DIR: supergraph })).toThrow(/is not a folder/);
+  });
 });
 
 describe('department client configuration', () => {

@@ -78,7 +78,7 @@ export type ProvinceJointReviewQueryVariables = Exact<{
 }>;
 
 
-export type ProvinceJointReviewQuery = { constructionProject: { code: string, name: string, stage: ProjectStage, jointStatus: JointStatus | null, dataAsOf: string | null, applicant: { uscc: string, name: string, status: RegistrationStatus } | null, parcel: { unitNumber: string, landUse: string } | null, applications: Array<{ id: string, stage: ProjectStage, jointStatus: JointStatus, deadline: string, overdue: boolean, tasks: Array<{ department: string, status: ReviewStatus, deadline: string }> }> } | null };
+export type ProvinceJointReviewQuery = { constructionProject: { code: string, name: string, stage: ProjectStage, jointStatus: JointStatus | null, dataAsOf: string | null, applicant: { uscc: string, name: string, status: RegistrationStatus } | null, parcel: { unitNumber: string, landUse: string } | null, applications: Array<{ id: string, stage: ProjectStage, jointStatus: JointStatus, deadline: string, overdue: boolean, tasks: Array<{ department: string, status: ReviewStatus, deadline: string }> }> | null } | null };
 
 export type ProvinceSubmitApplicationMutationVariables = Exact<{
   input: SubmitApplicationInput;

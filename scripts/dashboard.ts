@@ -1,0 +1,57 @@
+/**
+ * 联审工作台 (web/dashboard, built into dist/web/dashboard) as the embedded default serves
+ * it: the built files under /dashboard/, and `config.json`, which tells the page where
+ * GraphQL is and — for the development issuer only — hands it a token, so a newcomer's
+ * browser is signed in without copying one. Production has no development issuer, so no
+ * token is ever served there; a real deployment signs reviewers in through the county's
+ * SSO, a login flow not built yet (the page asks for a pasted token meanwhile).
+ */
+import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { join, resolve } from 'node:path';
+import { sendJson, type Route } from '../lib/graphql-http';
+import type { StaticSiteOptions } from '../lib/static-files';
+
+export const DASHBOARD_PREFIX = '/dashboard';
+export const DEFAULT_DASHBOARD_ROOT = resolve(__dirname, '..', 'dist', 'web', 'dashboard');
+
+export interface DashboardOptions {
+  /** The built dashboard; default dist/web/dashboard. */
+  root?: string;
+  /** Mints the token `config.json` hands to a browser on this machine; development issuer only. */
+  developmentToken?: () => Promise<string>;
+}
+
+/** What the dashboard reads from `config.json` (web/dashboard/src/session.ts). */
+export interface DashboardConfig {
+  endpoint: string;
+  developmentToken: string | null;
+}
+
+export function dashboardSite(options: DashboardOptions): StaticSiteOptions {
+  return {
+    root: options.root ?? DEFAULT_DASHBOARD_ROOT,
+    prefix: DASHBOARD_PREFIX,
+    spaFallback: true,
+    missingHint: 'run `npm run build:web` (npm install does it), then reload',
+  };
+}
+
+export function dashboardRoutes(options: DashboardOptions, endpoint = '/graphql'): Record<string, Route> {
+  return {
+    [`${DASHBOARD_PREFIX}/config.json`]: async (req, res) => {
+      // HOST=0.0.0.0 exposes the gateway; a token with every scope stays with browsers on this machine.
+      const token = options.developmentToken && fromThisMachine(req) ? await options.developmentToken() : null;
+      const config: DashboardConfig = { endpoint, developmentToken: token };
+      res.setHeader('cache-control', 'no-store');
+      sendJson(res, 200, config);
+    },
+  };
+}
+
+export const dashboardBuilt = (root = DEFAULT_DASHBOARD_ROOT): boolean => existsSync(join(root, 'index.html'));
+
+function fromThisMachine(req: IncomingMessage): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}

@@ -1,0 +1,45 @@
+import type { ResponseError, StaleReport } from './departments';
+
+export interface GraphQLResult<T> {
+  data: T | null;
+  errors: ResponseError[];
+  stale: StaleReport[];
+}
+
+/** The gateway refused the credential itself (401): the reviewer must sign in again. */
+export class SignInRequired extends Error {}
+
+/** The request as a whole failed: the gateway is unreachable or refused it (4xx/5xx without data). */
+export class RequestFailed extends Error {}
+
+export async function graphqlRequest<T>(
+  endpoint: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<GraphQLResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+      signal,
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new RequestFailed('无法连接数据网关，请检查网络后重试。');
+  }
+  const body = (await response.json().catch(() => null)) as {
+    data?: T | null;
+    errors?: ResponseError[];
+    extensions?: { stale?: StaleReport[] };
+  } | null;
+  if (response.status === 401) throw new SignInRequired(body?.errors?.[0]?.message ?? '令牌无效或已过期');
+  if (!body || (body.data === undefined && !response.ok)) {
+    const message = body?.errors?.[0]?.message ?? `HTTP ${response.status}`;
+    throw new RequestFailed(`数据网关拒绝了请求：${message}`);
+  }
+  return { data: body.data ?? null, errors: body.errors ?? [], stale: body.extensions?.stale ?? [] };
+}
