@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { HttpError } from '../lib/errors';
 import { currentRequestId } from '../lib/request-scope';
 import { createGraphQLHttpServer, sendJson } from '../lib/graphql-http';
+import { injectTraceHeaders } from '../lib/tracing';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit-log';
 import { CoalescingGraphQLDataSource } from './datasources/CoalescingGraphQLDataSource';
@@ -73,6 +74,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
           if (token) request.http?.headers.set(IDENTITY_HEADER, token);
           const requestId = (context as Partial<GatewayContext>).requestId;
           if (requestId) request.http?.headers.set('x-request-id', requestId);
+          // Runs inside the gateway.fetch span: the subgraph continues the trace from there.
+          injectTraceHeaders(request.http?.headers);
         },
         didReceiveResponse: async ({ response, context }) => {
           const stale = response.extensions?.stale;
@@ -154,6 +157,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     logger,
     maxBodyBytes: options.maxBodyBytes,
     corsOrigins: options.corsOrigins,
+    tracedAs: 'gateway',
     routes: {
       '/healthz': (_req, res) =>
         ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),

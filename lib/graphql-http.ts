@@ -8,6 +8,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { HttpError } from './errors';
 import { requestIdFrom, withRequestId } from './request-scope';
 import type { Logger } from './logger';
+import { traceServerRequest, tracerFor, type Component } from './tracing';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -22,10 +23,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Requests with a larger body are refused with 413 before they are parsed. */
   maxBodyBytes?: number;
   routes?: Record<string, Route>;
+  /** Whose server spans GraphQL requests are, while tracing runs. */
+  tracedAs?: Component;
 }
 
 export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
-  const { apollo, context, logger, path = '/graphql', maxBodyBytes = 1_000_000, routes = {} } = options;
+  const { apollo, context, logger, path = '/graphql', maxBodyBytes = 1_000_000, routes = {}, tracedAs } = options;
   const corsOrigins = new Set(options.corsOrigins ?? []);
 
   const server = createServer((req, res) => {
@@ -47,10 +50,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     const route = routes[pathname];
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
+    const tracer = tracedAs && tracerFor(tracedAs);
     const handled = route
       ? route(req, res)
       : pathname === path
-        ? withRequestId(requestId, () => handleGraphQL(req, res))
+        ? withRequestId(requestId, () => (tracer ? traceServerRequest(tracer, req, res, path, requestId, () => handleGraphQL(req, res)) : handleGraphQL(req, res)))
         : sendJson(res, 404, { errors: [{ message: `nothing at ${pathname}; GraphQL is at ${path}`, extensions: { code: 'BAD_REQUEST' } }] });
     void Promise.resolve(handled).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error answering a request');
