@@ -59,8 +59,10 @@ export function readTracingConfig(env: Env): TracingConfig | undefined {
   if (requested.includes('none') && requested.length > 1) problems.push('OTEL_TRACES_EXPORTER: "none" cannot be combined with other exporters');
   const endpointSet = Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const exporterNames = requested.length ? requested.filter((n) => n !== 'none') : endpointSet ? ['otlp'] : [];
-  if (problems.length) throw new TracingConfigError(problems);
-  if (exporterNames.length === 0) return undefined;
+  if (exporterNames.length === 0) {
+    if (problems.length) throw new TracingConfigError(problems);
+    return undefined;
+  }
 
   const exporters: TraceExporterConfig[] = [];
   for (const name of new Set(exporterNames)) {
