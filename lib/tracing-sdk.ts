@@ -40,17 +40,10 @@ export interface TracingRuntime {
 
 export function createTracingRuntime(config: TracingConfig, options: StartTracingOptions): TracingRuntime {
   const { logger } = options;
-  // The SDK reports export failures through diag; without a logger they vanish.
-  diag.setLogger(
-    {
-      error: (message, ...args) => logger.warn({ args }, `tracing: ${message}`),
-      warn: (message, ...args) => logger.warn({ args }, `tracing: ${message}`),
-      info: () => {},
-      debug: () => {},
-      verbose: () => {},
-    },
-    DiagLogLevel.WARN,
-  );
+  // The SDK reports failed exports through diag as errors; without a logger they vanish.
+  // Its warnings are about its own internals (and @apollo/gateway's usage metrics): left out.
+  const ignore = () => {};
+  diag.setLogger({ error: (message) => logger.warn(`tracing: ${readable(message)}`), warn: ignore, info: ignore, debug: ignore, verbose: ignore }, DiagLogLevel.ERROR);
 
   const processors: SpanProcessor[] = options.exporter ? [new SimpleSpanProcessor(options.exporter)] : config.exporters.map(processorFor);
   const sampler = samplerFor(config.sampler);
@@ -123,4 +116,15 @@ function processorFor(exporter: TraceExporterConfig): SpanProcessor {
 function samplerFor({ name, ratio }: TracingConfig['sampler']): Sampler {
   const root = name.endsWith('always_off') ? new AlwaysOffSampler() : name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(ratio) : new AlwaysOnSampler();
   return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
+}
+
+/** The SDK's error handler hands errors over as JSON with their stack; the message is what a person needs. */
+function readable(message: string): string {
+  try {
+    const parsed = JSON.parse(message) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: already a sentence
+  }
+  return message;
 }
