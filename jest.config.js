@@ -7,7 +7,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
   // msw 2 pulls in ESM-only packages (.mjs); jest on Node 20 cannot require them untransformed.
-  transformIgnorePatterns: ['/node_modules/(?!(until-async|rettime|@open-draft|headers-polyfill|tough-cookie)/).+\\.c?js$'],
+  // The OTLP exporters load node:http with import(), which jest's sandbox refuses; transformed, it becomes require().
+  // Their otlp-exporter-base is nested under each exporter, hence the look-ahead over the whole path.
+  transformIgnorePatterns: ['^(?!.*/@opentelemetry/otlp-exporter-base/).*/node_modules/(?!(until-async|rettime|@open-draft|headers-polyfill|tough-cookie)/).+\\.c?js$'],
   // Integration tests start whole stacks; give them room without hiding a hang.
   testTimeout: 30000,
   maxWorkers: 2,

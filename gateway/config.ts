@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { readTracingConfig, TracingConfigError, type TracingConfig } from '../lib/tracing-config';
 import type { AuditLogOptions } from './audit-log';
 import type { IdentityOptions, PartnerClient } from './plugins/identity';
 
@@ -16,6 +17,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** A built web app to serve under /dashboard/ (GATEWAY_DASHBOARD_DIR); unset: none. */
   dashboardDir: string | undefined;
+  /** Unset: tracing off (no OTEL_TRACES_EXPORTER or OTLP endpoint, or OTEL_SDK_DISABLED=true). */
+  tracing: TracingConfig | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -61,9 +64,17 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     logLevel: env.LOG_LEVEL,
     maxBodyBytes: env.MAX_BODY_BYTES,
   });
-  if (!parsed.success) throw new Error(`gateway configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => i.message);
+  let tracing: TracingConfig | undefined;
+  try {
+    tracing = readTracingConfig(env);
+  } catch (error) {
+    if (!(error instanceof TracingConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (!parsed.success || problems.length) throw new Error(`gateway configuration: ${problems.join('; ')}`);
   const dashboardDir = env.GATEWAY_DASHBOARD_DIR ? resolve(env.GATEWAY_DASHBOARD_DIR) : undefined;
-  const config = { ...parsed.data, supergraphPath: resolve(parsed.data.supergraphPath), dashboardDir };
+  const config = { ...parsed.data, supergraphPath: resolve(parsed.data.supergraphPath), dashboardDir, tracing };
   if (!existsSync(config.supergraphPath)) {
     throw new Error(`gateway configuration: no supergraph at ${config.supergraphPath} (set --supergraph or SUPERGRAPH_PATH; \`npm run compose\` writes ours)`);
   }

@@ -7,6 +7,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { listen } from '../lib/listen';
 import { createLogger } from '../lib/logger';
+import { startTracing } from '../lib/tracing';
 import { AuditLog } from './audit-log';
 import { readGatewayConfig, readSecurityConfig } from './config';
 import { createGateway } from './server';
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
   const config = readGatewayConfig(process.argv.slice(2), process.env);
   const security = readSecurityConfig(process.env);
   const logger = createLogger(config.logLevel, 'gateway');
+  // Before the gateway is built, so its first request is traced.
+  const tracing = config.tracing && (await startTracing(config.tracing, { logger }));
   const signingKey = process.env.INTERNAL_IDENTITY_PRIVATE_KEY;
   const gateway = createGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await listening.close();
     await gateway.stop();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

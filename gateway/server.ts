@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { HttpError } from '../lib/errors';
 import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-http';
 import { staticSite, type StaticSiteOptions } from '../lib/static-files';
+import { injectTraceHeaders } from '../lib/tracing';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit-log';
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './datasources/CoalescingGraphQLDataSource';
@@ -84,6 +85,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
           if (token) request.http?.headers.set(IDENTITY_HEADER, token);
           const requestId = (context as Partial<GatewayContext>).requestId;
           if (requestId) request.http?.headers.set('x-request-id', requestId);
+          // Runs inside the gateway.fetch span: the subgraph continues the trace from there.
+          injectTraceHeaders(request.http?.headers);
         },
         didReceiveResponse: async ({ response, context }) => {
           const stale = response.extensions?.stale;
@@ -166,6 +169,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     maxBodyBytes: options.maxBodyBytes,
     corsOrigins: options.corsOrigins,
     landingPage: options.landingPage,
+    tracedAs: 'gateway',
     routes: {
       ...Object.fromEntries((options.sites ?? []).map((site) => [`${site.prefix}/*`, staticSite(site)])),
       ...options.routes,

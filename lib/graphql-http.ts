@@ -8,6 +8,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { HttpError } from './errors';
 import { requestIdFrom, withRequestId } from './request-scope';
 import type { Logger } from './logger';
+import { traceServerRequest, tracerFor, type Component } from './tracing';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -32,10 +33,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   routes?: Record<string, Route>;
   /** Answers a browser's plain GET of `path` (Accept: text/html, no query): the explorer. */
   landingPage?: Route;
+  /** Whose server spans GraphQL requests are, while tracing runs. */
+  tracedAs?: Component;
 }
 
 export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
-  const { apollo, context, logger, path = '/graphql', maxBodyBytes = 1_000_000, routes = {}, landingPage, requestScope = false } = options;
+  const { apollo, context, logger, path = '/graphql', maxBodyBytes = 1_000_000, routes = {}, landingPage, requestScope = false, tracedAs } = options;
   const corsOrigins = new Set(options.corsOrigins ?? []);
   const folders = Object.entries(routes)
     .filter(([key]) => key.endsWith('/*'))
@@ -68,12 +71,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     const route = wantsLandingPage(req, pathname) ? landingPage : routeFor(pathname);
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
+    const tracer = tracedAs && tracerFor(tracedAs);
+    const scoped = <T>(id: string, run: () => T): T => (requestScope ? withRequestId(id, run) : run());
     const handled = route
       ? route(req, res)
       : pathname === path
-        ? requestScope
-          ? withRequestId(requestId, () => handleGraphQL(req, res, requestId))
-          : handleGraphQL(req, res, requestId)
+        ? scoped(requestId, () => (tracer ? traceServerRequest(tracer, req, res, path, requestId, () => handleGraphQL(req, res, requestId)) : handleGraphQL(req, res, requestId)))
         : sendJson(res, 404, { errors: [{ message: `nothing at ${pathname}; GraphQL is at ${path}`, extensions: { code: 'BAD_REQUEST' } }] });
     void Promise.resolve(handled).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error answering a request');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readSecurityConfig, type SecurityConfig } from '../gateway/config';
+import { readTracingConfig, TracingConfigError, type TracingConfig } from '../lib/tracing-config';
 import type { DepartmentId } from '../mocks';
 import type { DepartmentFaults } from '../mocks';
 import { readDepartmentClientSettings, readDepartmentConnection, readLicenceIssuers, type LicenceIssuerConfig } from '../subgraphs/shared/config';
@@ -17,6 +18,8 @@ export interface StartConfig extends SecurityConfig {
   licenceIssuers: LicenceIssuerConfig[] | undefined;
   seed: number;
   logLevel: string;
+  /** Unset: tracing off. */
+  tracing: TracingConfig | undefined;
 }
 
 const DEFAULTS: Record<DepartmentId, { subgraphPort: number; departmentPort: number; timeoutMs: number; latencyMs: number; maxConcurrency: number }> = {
@@ -69,6 +72,13 @@ export function readStartConfig(env: Env): StartConfig {
   } catch (error) {
     problems.push((error as Error).message);
   }
+  let tracing: TracingConfig | undefined;
+  try {
+    tracing = readTracingConfig(env);
+  } catch (error) {
+    if (!(error instanceof TracingConfigError)) throw error;
+    problems.push(...error.problems);
+  }
   let security: SecurityConfig | undefined;
   try {
     security = readSecurityConfig(env);
@@ -86,6 +96,7 @@ export function readStartConfig(env: Env): StartConfig {
     faults,
     seed: num('DATA_SEED', 522633, z.number().int('must be a whole number')),
     logLevel: env.LOG_LEVEL || 'warn',
+    tracing,
   };
   if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);
   return config;

@@ -5,6 +5,8 @@
 import { AuditLog } from '../gateway/audit-log';
 import { createLogger } from '../lib/logger';
 import { dashboardBuilt } from './dashboard';
+import { startTracing } from '../lib/tracing';
+import { describeTracing } from '../lib/tracing-config';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, devIssuer } from './dev-issuer';
 import { startEmbeddedStack } from './embedded-stack';
 import { readStartConfig } from './start-config';
@@ -13,6 +15,8 @@ async function main(): Promise<void> {
   const config = readStartConfig(process.env);
   const logger = createLogger(config.logLevel, 'county-gateway');
   console.log('starting the embedded stack (mock departments → subgraphs → gateway)…');
+  const tracing = config.tracing && (await startTracing(config.tracing, { logger }));
+  if (config.tracing) console.log(`  ✓ tracing: ${describeTracing(config.tracing)}`);
   // A newcomer is not locked out: the embedded default signs tokens with a development key.
   const issuer = config.identity ? undefined : await devIssuer();
   const identity = config.identity ?? { jwks: { set: issuer!.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE };
@@ -59,6 +63,8 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     await stack.stop();
+    // The last spans (this shutdown's included) go out before the process ends.
+    await tracing?.shutdown();
     console.log('stopped.');
     process.exit(0);
   };

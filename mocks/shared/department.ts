@@ -19,6 +19,8 @@ export interface RecordedRequest {
   body: unknown;
   /** The `x-request-id` the caller passed on, if any. */
   requestId: string | null;
+  /** The W3C `traceparent` the caller passed on, if any (the mocks make no spans). */
+  traceparent: string | null;
 }
 
 /** A department system as msw handlers: served in-process (setupServer) or over HTTP (serve.ts). */
@@ -55,7 +57,7 @@ export function faultAndRecordHandler(baseUrl: string, faults: DepartmentFaults,
         body = text;
       }
     }
-    requests.push({ method: request.method, path: url.pathname, search: url.search, body, requestId: request.headers.get('x-request-id') });
+    requests.push({ method: request.method, path: url.pathname, search: url.search, body, requestId: request.headers.get('x-request-id'), traceparent: request.headers.get('traceparent') });
     // unref: a slow answer still pending must not keep a finished test run alive.
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs).unref());
     const failNow = (faults.failNext ?? 0) > 0;

@@ -1,4 +1,6 @@
+import { trace, type Span } from '@opentelemetry/api';
 import DataLoader from 'dataloader';
+import { tracingActive } from '../../lib/tracing';
 import type { BoundedCache } from './cache';
 
 export interface CachedLoaderOptions {
@@ -15,6 +17,11 @@ export interface CachedLoaderOptions {
  * A failed key is answered with its last known value when the cache still has one
  * (stale-if-error), and `onStale` is told. Fresh records get `dataAsOf`, the time they
  * were read. Unknown keys are not cached, so a record registered a moment ago is found at once.
+ *
+ * While tracing runs, each batch adds a `department cache` event to the active span (the
+ * subgraph's request span): keys answered from the cache, keys asked of the department,
+ * and keys answered stale because it failed. A cache hit makes no department call, so
+ * there is no call span to carry it.
  */
 export function createCachedLoader<V>(
   cache: BoundedCache<V>,
@@ -36,13 +43,22 @@ export function createCachedLoader<V>(
         if (cached === undefined) missing.push(i);
         else results[i] = cached;
       });
-      if (missing.length === 0) return results;
+      const span = tracingActive() ? trace.getActiveSpan() : undefined;
+      if (missing.length === 0) {
+        if (span) reportCache(span, keys.length, 0, 0);
+        return results;
+      }
+      let stale = 0;
       let fetched: (V | null | Error)[];
       try {
         fetched = await fetchMany(missing.map((i) => keys[i]!));
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
-        for (const i of missing) results[i] = staleOrError(keys[i]!, failure);
+        for (const i of missing) {
+          results[i] = staleOrError(keys[i]!, failure);
+          if (results[i] !== failure) stale++;
+        }
+        if (span) reportCache(span, keys.length - missing.length, missing.length, stale);
         return results;
       }
       const dataAsOf = new Date().toISOString();
@@ -51,6 +67,7 @@ export function createCachedLoader<V>(
         const key = keys[keyIndex]!;
         if (value instanceof Error) {
           results[keyIndex] = staleOrError(key, value);
+          if (results[keyIndex] !== value) stale++;
           return;
         }
         if (value !== null) {
@@ -59,8 +76,13 @@ export function createCachedLoader<V>(
         }
         results[keyIndex] = value;
       });
+      if (span) reportCache(span, keys.length - missing.length, missing.length, stale);
       return results;
     },
     { maxBatchSize: options.maxBatchSize },
   );
+}
+
+function reportCache(span: Span, hits: number, misses: number, staleServed: number): void {
+  span.addEvent('department cache', { 'county.cache.hits': hits, 'county.cache.misses': misses, 'county.cache.stale_served': staleServed });
 }

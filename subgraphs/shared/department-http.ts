@@ -1,6 +1,8 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { departmentError, departmentUnavailable, type DepartmentRef } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { currentRequestId } from '../../lib/request-scope';
+import { tracerFor, type Component } from '../../lib/tracing';
 import { CircuitBreaker, type BreakerState } from './breaker';
 import type { DepartmentObserver } from './metrics';
 
@@ -58,9 +60,13 @@ export class DepartmentHttp {
   private readonly timeoutMs: number;
   private readonly logger: Logger;
   observer: DepartmentObserver | undefined;
+  /** Whose client spans the calls are (the subgraph's), while tracing runs. */
+  tracedAs: Component | undefined;
   private readonly resilience: ResilienceOptions;
   private readonly breaker: CircuitBreaker;
   private readonly waiting: (() => void)[] = [];
+  /** The department's host and port, for its client spans. */
+  private readonly server: { 'server.address': string; 'server.port': number };
   /** Retry budget: retries may add at most a fifth to the load (a token per five requests). */
   private retryTokens = 10;
   private readonly counters = { requests: 0, failures: 0, retries: 0, rejectedByBreaker: 0, inFlight: 0, peakInFlight: 0 };
@@ -73,6 +79,8 @@ export class DepartmentHttp {
     this.observer = options.observer;
     this.resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
     this.breaker = new CircuitBreaker({ failureThreshold: this.resilience.breakerFailures, openMs: this.resilience.breakerOpenMs });
+    const url = new URL(this.baseUrl);
+    this.server = { 'server.address': url.hostname, 'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
   }
 
   get stats(): DepartmentStats {
@@ -108,16 +116,39 @@ export class DepartmentHttp {
     return this.call<T>('POST', path, body, false);
   }
 
-  private async call<T>(method: string, path: string, body: unknown, idempotent: boolean): Promise<DepartmentAnswer<T>> {
+  private call<T>(method: string, path: string, body: unknown, idempotent: boolean): Promise<DepartmentAnswer<T>> {
+    const tracer = this.tracedAs && tracerFor(this.tracedAs);
+    if (!tracer) return this.attempts<T>(method, path, body, idempotent, undefined);
+    // One span per call, retries included: the caller waited for all of them. Identifiers stay out, as in the logs.
+    const endpoint = endpointOf(path);
+    const attributes = { 'county.department': this.department.id, 'county.department.endpoint': endpoint, 'http.request.method': method, ...this.server };
+    return tracer.startActiveSpan(`${method} ${endpoint}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      try {
+        return await this.attempts<T>(method, path, body, idempotent, span);
+      } catch (error) {
+        const reason = (error as { extensions?: { reason?: unknown } }).extensions?.reason;
+        span.setStatus({ code: SpanStatusCode.ERROR, message: typeof reason === 'string' ? reason : String(error) });
+        span.setAttribute('error.type', (error as { extensions?: { code?: string } }).extensions?.code ?? 'Error');
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async attempts<T>(method: string, path: string, body: unknown, idempotent: boolean, span: Span | undefined): Promise<DepartmentAnswer<T>> {
     const deadline = Date.now() + this.timeoutMs;
     this.retryTokens = Math.min(10, this.retryTokens + 0.2);
     for (let attempt = 0; ; attempt++) {
-      if (!this.breaker.allow()) {
+      const allowed = this.breaker.allow();
+      if (attempt === 0) span?.setAttribute('county.department.breaker', allowed ? this.breaker.state.state : 'open');
+      if (!allowed) {
         this.counters.rejectedByBreaker++;
         throw departmentUnavailable(this.department, 'circuit open after repeated failures; failing fast');
       }
+      if (attempt > 0) span?.setAttribute('http.request.resend_count', attempt);
       try {
-        const answer = await this.withBulkhead(deadline, () => this.attempt<T>(method, path, body, deadline));
+        const answer = await this.withBulkhead(deadline, () => this.attempt<T>(method, path, body, deadline, span));
         this.breaker.success();
         return answer;
       } catch (error) {
@@ -130,6 +161,7 @@ export class DepartmentHttp {
           { requestId: currentRequestId(), department: this.department.id, method, path: pathOnly(path), reason: error.message, attempt, retrying: canRetry },
           'department unavailable',
         );
+        span?.addEvent('attempt failed', { 'county.department.attempt': attempt, 'county.department.reason': error.message, 'county.department.retrying': canRetry });
         if (!canRetry) throw departmentUnavailable(this.department, error.message);
         this.retryTokens -= 1;
         this.counters.retries++;
@@ -138,7 +170,7 @@ export class DepartmentHttp {
     }
   }
 
-  private async attempt<T>(method: string, path: string, body: unknown, deadline: number): Promise<DepartmentAnswer<T>> {
+  private async attempt<T>(method: string, path: string, body: unknown, deadline: number, span: Span | undefined): Promise<DepartmentAnswer<T>> {
     const budget = deadline - Date.now();
     if (budget <= 0) throw new Unavailable(`no answer within ${this.timeoutMs} ms`);
     let response: Response;
@@ -146,14 +178,17 @@ export class DepartmentHttp {
     const started = performance.now();
     const endpoint = endpointOf(path);
     const observe = (status: string) => this.observer?.request(endpoint, status, (performance.now() - started) / 1000);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(currentRequestId() ? { 'x-request-id': currentRequestId()! } : {}),
+    };
+    // The department sees the call's span as its parent.
+    if (span) propagation.inject(trace.setSpan(context.active(), span), headers);
     try {
       response = await fetch(this.baseUrl + path, {
         method,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(currentRequestId() ? { 'x-request-id': currentRequestId()! } : {}),
-        },
+        headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(budget),
       });
@@ -162,6 +197,7 @@ export class DepartmentHttp {
       throw new Unavailable(isTimeout(error) ? `no answer within ${this.timeoutMs} ms` : `cannot connect: ${describe(error)}`);
     }
     observe(String(response.status));
+    span?.setAttribute('http.response.status_code', response.status);
     if (response.status >= 500) {
       await response.text().catch(() => ''); // drain, so the connection can be reused
       throw new Unavailable(`HTTP ${response.status}`);

@@ -40,6 +40,7 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
 export function createSubgraphService<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>): SubgraphService {
   const metrics = createSubgraphMetrics(definition.department.department.id, () => definition.caches, () => definition.department);
   definition.department.observer = metrics.observer;
+  definition.department.tracedAs = `subgraph:${definition.name}`;
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as Resolvers<unknown> }),
     includeStacktraceInErrorResponses: false,
@@ -70,6 +71,7 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
     // Department calls deep in the resolvers carry the caller's request id on.
     requestScope: true,
     logger: definition.logger,
+    tracedAs: `subgraph:${definition.name}`,
     routes: {
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
       '/metrics': async (_req, res) => {

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { generateCounty } from '../../mocks';
 import { startCommand, TOKEN_LINE, ZERO_PORTS } from '../helpers/npm-start';
@@ -51,5 +52,46 @@ describe('npm start (the embedded default)', () => {
     const [exitCode] = await once(child, 'exit');
     expect(exitCode).toBe(1);
     expect(output.join('\n')).toMatch(/LAND_DEPARTMENT_TIMEOUT_MS must be a number/);
+  });
+
+  it('exports its traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and flushes them on SIGTERM', async () => {
+    // A stand-in collector: keeps every OTLP/HTTP JSON export.
+    const received: { path: string; type: string | undefined; body: any }[] = [];
+    const collector = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ path: req.url!, type: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    try {
+      const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+      const { child, output, waitForLine } = startCommand({ ...ZERO_PORTS, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+      await waitForLine(new RegExp(`✓ tracing: spans sent to ${endpoint}/v1/traces \\(OTLP http/json\\)`));
+      const [, url] = await waitForLine(/^ready\. GraphQL: (\S+)$/);
+      const [token] = await waitForLine(TOKEN_LINE);
+      const { errors } = await postGraphQL(url!, operation('JointReview'), { code: generateCounty().projects[0]!.code }, { authorization: `Bearer ${token!}` });
+      expect(errors).toBeUndefined();
+      child.kill('SIGTERM');
+      const [exitCode] = await once(child, 'exit');
+      expect(exitCode).toBe(0);
+      expect(output).toContain('stopped.');
+
+      expect(received.length).toBeGreaterThan(0);
+      expect(received.every((r) => r.path === '/v1/traces' && r.type === 'application/json')).toBe(true);
+      const spans = received.flatMap((r) =>
+        r.body.resourceSpans.flatMap((rs: any) => {
+          const serviceName = rs.resource.attributes.find((a: any) => a.key === 'service.name').value.stringValue;
+          return rs.scopeSpans.flatMap((ss: any) => ss.spans.map((s: any) => ({ serviceName, name: s.name, traceId: s.traceId })));
+        }),
+      );
+      const request = spans.find((s) => s.serviceName === 'county-gateway' && s.name === 'gateway.request')!;
+      const services = new Set(spans.filter((s) => s.traceId === request.traceId).map((s) => s.serviceName));
+      expect(services).toEqual(new Set(['county-gateway', 'subgraph-construction', 'subgraph-enterprise', 'subgraph-land']));
+    } finally {
+      collector.close();
+    }
   });
 });

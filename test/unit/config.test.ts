@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readGatewayConfig } from '../../gateway/config';
+import { readTracingConfig } from '../../lib/tracing-config';
 import { readStartConfig } from '../../scripts/start-config';
 import { readDepartmentClientSettings, readDepartmentConnection } from '../../subgraphs/shared/config';
 
@@ -89,5 +90,101 @@ describe('npm start configuration', () => {
 
   it('lists every problem at once', () => {
     expect(() => readStartConfig({ PORT: '70000', MOCK_LAND_FAILURE_RATE: '2' })).toThrow(/MOCK_LAND_FAILURE_RATE="2": must be 0–1[\s\S]*PORT="70000": must be 0–65535/);
+  });
+});
+
+describe('tracing configuration (OTEL_*)', () => {
+  it('is on with an OTLP endpoint: http/protobuf to <endpoint>/v1/traces, parent-based sampling, W3C trace context only', () => {
+    expect(readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toEqual({
+      exporters: [{ kind: 'otlp', url: 'http://collector:4318/v1/traces', protocol: 'http/protobuf', headers: {}, timeoutMillis: 10000, compression: 'none' }],
+      serviceName: undefined,
+      resourceAttributes: {},
+      sampler: { name: 'parentbased_always_on', ratio: 1 },
+      propagators: ['tracecontext'],
+    });
+  });
+
+  it('takes the traces-specific variables over the general ones, the traces endpoint as written', () => {
+    const config = readTracingConfig({
+      OTEL_TRACES_EXPORTER: 'otlp,console',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/otlp/spans',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Basic%20abc,x-tenant=congjiang',
+      OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2500',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
+      OTEL_SERVICE_NAME: 'congjiang-gateway',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod,service.namespace=guizhou',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_PROPAGATORS: 'tracecontext,baggage',
+    });
+    expect(config).toEqual({
+      exporters: [
+        { kind: 'otlp', url: 'https://traces.example/otlp/spans', protocol: 'http/json', headers: { authorization: 'Basic abc', 'x-tenant': 'congjiang' }, timeoutMillis: 2500, compression: 'gzip' },
+        { kind: 'console' },
+      ],
+      serviceName: 'congjiang-gateway',
+      resourceAttributes: { 'deployment.environment': 'prod', 'service.namespace': 'guizhou' },
+      sampler: { name: 'parentbased_traceidratio', ratio: 0.25 },
+      propagators: ['tracecontext', 'baggage'],
+    });
+  });
+
+  it('OTEL_TRACES_EXPORTER=otlp alone sends to the local collector, as the specification says', () => {
+    expect(readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp' })?.exporters).toEqual([expect.objectContaining({ url: 'http://localhost:4318/v1/traces' })]);
+  });
+
+  it('names every bad variable at once, and never echoes a header value', () => {
+    let message = '';
+    try {
+      readTracingConfig({
+        OTEL_TRACES_EXPORTER: 'otlp,zipkin',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/OTEL_TRACES_EXPORTER: "zipkin" is not supported; use otlp/);
+
+    try {
+      readTracingConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key-secret-value',
+        OTEL_EXPORTER_OTLP_TIMEOUT: 'soon',
+        OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd',
+        OTEL_TRACES_SAMPLER: 'sometimes',
+        OTEL_PROPAGATORS: 'b3',
+        OTEL_SDK_DISABLED: 'yes',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const problem of [
+      /OTEL_SDK_DISABLED="yes" must be true or false/,
+      /OTEL_EXPORTER_OTLP_ENDPOINT="ftp:\/\/collector" must be an http\(s\) URL/,
+      /OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported; use http\/protobuf/,
+      /OTEL_EXPORTER_OTLP_HEADERS: entry 1 must be key=value/,
+      /OTEL_EXPORTER_OTLP_TIMEOUT="soon" must be a whole number of milliseconds/,
+      /OTEL_EXPORTER_OTLP_COMPRESSION="zstd" must be gzip or none/,
+      /OTEL_TRACES_SAMPLER="sometimes" must be one of/,
+      /OTEL_PROPAGATORS: "b3" is not supported/,
+    ]) {
+      expect(message).toMatch(problem);
+    }
+    expect(message).not.toContain('api-key-secret-value');
+  });
+
+  it('refuses a sampler ratio outside 0–1', () => {
+    expect(() => readTracingConfig({ OTEL_TRACES_EXPORTER: 'console', OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '5' })).toThrow(/OTEL_TRACES_SAMPLER_ARG="5" must be a ratio from 0 to 1/);
+  });
+
+  it('stops the gateway command and npm start with the variable named', () => {
+    expect(() => readGatewayConfig([], { OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow(/gateway configuration: .*OTEL_TRACES_EXPORTER: "jaeger" is not supported/);
+    expect(() => readStartConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'nowhere' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT="nowhere" must be an http\(s\) URL/);
+    expect(readStartConfig({}).tracing).toBeUndefined();
+    expect(readGatewayConfig([], { OTEL_TRACES_EXPORTER: 'console' }).tracing?.exporters).toEqual([{ kind: 'console' }]);
   });
 });
