@@ -11,6 +11,8 @@ const released = readReleasedSchemas(ROOT);
 const operations = readOperationFiles(ROOT);
 const changelog = readFileSync(join(ROOT, 'schema', 'CHANGELOG.md'), 'utf8');
 const op = (name: string) => `docs/operations/${name}.graphql#${name}`;
+/** The dashboard's operations are known operations too (web/dashboard/src/operations). */
+const dashboard = (name: string) => `web/dashboard/src/operations/${name}.graphql#${name}`;
 
 function check(current: SchemaSet, extra: { changelog?: string; operations?: OperationFile[] } = {}): CheckResult {
   return checkSchemas({ released: released.schemas, current, operations: extra.operations ?? operations, changelog: extra.changelog ?? changelog });
@@ -36,8 +38,8 @@ describe('schema:check against the released schemas', () => {
     expect(breaking(result).map((c) => [c.kind, c.coordinate])).toEqual([['FIELD_REMOVED', 'Enterprise.abnormalRecords']]);
     const [change] = result.unacknowledged;
     expect(change!.from).toEqual(['enterprise']);
-    expect(change!.operations.sort()).toEqual([op('EnterpriseProfile'), op('JointReview')]);
-    expect(result.brokenOperations.map((b) => b.id).sort()).toEqual([op('EnterpriseProfile'), op('JointReview')]);
+    expect(change!.operations.sort()).toEqual([op('EnterpriseProfile'), op('JointReview'), dashboard('DashboardProject')]);
+    expect(result.brokenOperations.map((b) => b.id).sort()).toEqual([op('EnterpriseProfile'), op('JointReview'), dashboard('DashboardProject')]);
     expect(result.subgraphs.find((s) => s.name === 'enterprise')).toMatchObject({ status: 'changed', changes: [expect.objectContaining({ coordinate: 'Enterprise.abnormalRecords', level: 'breaking' })] });
     // The message says exactly how to acknowledge it.
     expect(formatReport(result, released.release)).toContain('- BREAKING: Enterprise.abnormalRecords — <why');
@@ -54,7 +56,7 @@ describe('schema:check against the released schemas', () => {
     const byCoordinate = Object.fromEntries(breaking(result).map((c) => [c.coordinate, c]));
     expect(Object.keys(byCoordinate).sort()).toEqual(['Query.constructionProjects(first:)', 'Query.parcel(purpose:)']);
     expect(byCoordinate['Query.constructionProjects(first:)']!.kind).toBe('ARG_CHANGED_KIND');
-    expect(byCoordinate['Query.constructionProjects(first:)']!.operations).toEqual([op('DashboardProjects')]);
+    expect(byCoordinate['Query.constructionProjects(first:)']!.operations).toEqual([op('DashboardProjects'), dashboard('DashboardProjectList')]);
     expect(byCoordinate['Query.parcel(purpose:)']!.kind).toBe('REQUIRED_ARG_ADDED');
     // JointReview reaches parcels through ConstructionProject.parcel, not Query.parcel: untouched.
     expect(byCoordinate['Query.parcel(purpose:)']!.operations).toEqual([op('Parcel')]);
@@ -97,6 +99,7 @@ describe('schema:check against the released schemas', () => {
     expect(result.brokenOperations.map((b) => [b.id, b.explainedBy])).toEqual([
       [op('EnterpriseProfile'), ['Enterprise.abnormalRecords']],
       [op('JointReview'), ['Enterprise.abnormalRecords']],
+      [dashboard('DashboardProject'), ['Enterprise.abnormalRecords']],
     ]);
     expect(formatReport(result, released.release)).toContain('schema check passed (2 breaking change(s) acknowledged)');
   });

@@ -57,6 +57,12 @@ describe('npm run schema:check', () => {
   }, COMMANDS_TIMEOUT_MS);
 });
 
+/** The release the repository stands on, and the versions after it. */
+const released = (JSON.parse(readFileSync(join(ROOT, 'schema', 'released', 'release.json'), 'utf8')) as { version: string }).version;
+const [major, minor] = released.split('.').map(Number) as [number, number];
+const nextMajor = `${major + 1}.0.0`;
+const nextMinor = `${major}.${minor + 1}.0`;
+
 describe('npm run schema:release', () => {
   it('records the current schemas as the next major version after an acknowledged break, and the changelog with it', () => {
     const root = copyRepository();
@@ -74,28 +80,28 @@ describe('npm run schema:release', () => {
       writeFileSync(path, readFileSync(path, 'utf8').replace(/abnormalRecords \{[^}]*\}/, ''));
     }
     const { release } = cutRelease(root, undefined, '2025-03-03');
-    expect(release).toMatchObject({ version: '2.0.0', date: '2025-03-03', subgraphs: ['enterprise', 'land', 'construction', 'approval'] });
+    expect(release).toMatchObject({ version: nextMajor, date: '2025-03-03', subgraphs: ['enterprise', 'land', 'construction', 'approval'] });
     expect(readFileSync(join(root, 'schema', 'released', 'supergraph.graphql'), 'utf8')).toBe(changed.supergraph);
     expect(readFileSync(join(root, 'schema', 'released', 'subgraphs', 'enterprise.graphql'), 'utf8')).toBe(changed.subgraphs.enterprise);
 
     const changelog = readFileSync(changelogPath, 'utf8');
-    const unreleased = changelog.slice(changelog.indexOf('\n## Unreleased\n'), changelog.indexOf('## 2.0.0'));
+    const unreleased = changelog.slice(changelog.indexOf('\n## Unreleased\n'), changelog.indexOf(`## ${nextMajor}`));
     expect(unreleased.trim()).toBe('## Unreleased\n\n(nothing yet)');
-    const section = changelog.slice(changelog.indexOf('## 2.0.0 — 2025-03-03'), changelog.indexOf('## 1.0.0'));
+    const section = changelog.slice(changelog.indexOf(`## ${nextMajor} — 2025-03-03`), changelog.indexOf(`## ${released}`));
     expect(section).toContain(acknowledgement);
     expect(section).toContain('Breaking:\n- Enterprise.abnormalRecords: Enterprise.abnormalRecords was removed.');
 
     // The release is the new baseline: nothing left to report, nothing to release.
     const { result } = checkRepository(root);
     expect(result).toMatchObject({ ok: true, supergraph: [] });
-    expect(() => cutRelease(root, undefined, '2025-03-04')).toThrow(/nothing changed since 2\.0\.0/);
+    expect(() => cutRelease(root, undefined, '2025-03-04')).toThrow(`nothing changed since ${nextMajor}`);
   });
 
   it('takes a minor version for an addition, and refuses a version that is not newer', () => {
     const root = copyRepository();
     writeSchemas(root, variant({ land: (sdl) => sdl.replace('type Query {', 'type Query {\n  """宗地数 Parcels in a town."""\n  parcelCount(townCode: String!): Int! @requiresScopes(scopes: [["land:read"]])') }));
-    expect(() => cutRelease(root, '1.0.0', '2025-03-03')).toThrow(/must be newer than the released 1\.0\.0/);
-    expect(cutRelease(root, undefined, '2025-03-03').release.version).toBe('1.1.0');
+    expect(() => cutRelease(root, released, '2025-03-03')).toThrow(`must be newer than the released ${released}`);
+    expect(cutRelease(root, undefined, '2025-03-03').release.version).toBe(nextMinor);
     expect(readFileSync(join(root, 'schema', 'CHANGELOG.md'), 'utf8')).toContain('Safe:\n- Query.parcelCount: Query.parcelCount was added.');
   });
 });
