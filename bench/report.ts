@@ -119,5 +119,5 @@ const LEGEND = [
   'dashboard page repeated with the subgraphs\' department caches warm. p50 over direct: p50 minus the floor\'s p50 for the same workload',
   'and latency. Gateway CPU: the gateway\'s processes (all workers) from /proc, divided by the requests answered; backend CPU: the process',
   'holding the departments\' mocks and the subgraphs, likewise (the only CPU figure for the floor). dept req/req: requests the departments',
-  'answered per request. Peak RSS: the largest resident size each gateway process reached since it started, added up over its workers.',
+  'answered per request. Peak RSS: the largest resident size each gateway process reached since it started, added up over its processes.',
 ];
