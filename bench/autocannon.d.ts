@@ -4,6 +4,8 @@ declare module 'autocannon' {
     requests: { total: number; average: number };
     latency: { p50: number; p99: number };
     non2xx: number;
+    errors: number;
+    timeouts: number;
   }
   function autocannon(options: Record<string, unknown>): Promise<Result>;
   export default autocannon;

@@ -1,15 +1,17 @@
 /**
  * The baseline: a plain @apollo/gateway in @apollo/server's standalone server, nothing
  * added. It forwards one fixed identity token (signed by the benchmark) so our subgraphs
- * accept its fetches; everything else is stock.
+ * accept its fetches; everything else is stock. BENCH_WORKERS=N serves the port from N
+ * node:cluster workers, as our gateway's `--workers N` does, for the whole-machine figure.
  */
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { prepareSupergraph } from '../gateway/supergraph';
 
-async function main() {
+async function serve(port: number) {
   const urls = JSON.parse(process.env.BENCH_SUBGRAPH_URLS!) as Record<string, string>;
   const token = process.env.BENCH_IDENTITY_TOKEN!;
   // Only to let @apollo/gateway load a supergraph with @authenticated: it enforces nothing.
@@ -25,8 +27,31 @@ async function main() {
       }),
   });
   const server = new ApolloServer({ gateway });
-  const { url } = await startStandaloneServer(server, { listen: { port: Number(process.env.PORT ?? 0), host: '127.0.0.1' } });
-  process.stdout.write(`${JSON.stringify({ url })}\n`);
+  return startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
+}
+
+async function main() {
+  const workers = Number(process.env.BENCH_WORKERS ?? 1);
+  if (workers > 1 && cluster.isPrimary) {
+    let listening = 0;
+    for (let i = 0; i < workers; i++) {
+      cluster.fork().once('listening', ({ port }) => {
+        if (++listening === workers) process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}/`, workers })}\n`);
+      });
+    }
+    cluster.on('exit', (_worker, code) => {
+      console.error(`plain gateway worker exited with ${code}`);
+      process.exit(1);
+    });
+    process.once('SIGTERM', () => {
+      cluster.removeAllListeners('exit');
+      const running = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+      void Promise.all(running.map((w) => new Promise((done) => w!.once('exit', done).process.kill('SIGTERM')))).then(() => process.exit(0));
+    });
+    return;
+  }
+  const { url } = await serve(Number(process.env.PORT ?? 0));
+  if (cluster.isPrimary) process.stdout.write(`${JSON.stringify({ url })}\n`);
 }
 
 void main();

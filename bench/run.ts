@@ -1,228 +1,389 @@
 /**
- * `npm run bench`: this gateway with every feature on, side by side with a plain
- * @apollo/gateway, on the same supergraph and the same subgraphs, in one run.
+ * `npm run bench`: in one run, on the same supergraph and the same subgraphs,
+ *   (a) this gateway with every feature on, (b) a plain @apollo/gateway, (c) Hive Gateway,
+ *   (d) the construction subgraph called directly for the part it serves alone (the floor),
+ * for the joint review of one project, the 50-project dashboard page and the same page
+ * with warm caches, at each department latency (BENCH_DEPARTMENT_LATENCY_MS, "0,20"),
+ * with each gateway on one pinned core and then with one worker per core.
  *
- * Each gateway runs in its own process; the departments and subgraphs in another; the
- * load (autocannon) from this one. Every request is distinct (its variables rotate and
- * it carries its own x-request-id), so no gateway can win by de-duplicating identical
- * requests. Gateway CPU per request is the gateway process's CPU time (from /proc)
- * divided by the requests it answered. Bounded: BENCH_SECONDS per workload (default 10).
+ * The departments and subgraphs run in backend processes, each gateway in its own
+ * process (tree), the load (autocannon) in this one. CPU and memory come from /proc.
+ * Bounded: BENCH_SECONDS per row after BENCH_WARMUP_SECONDS; the plan and its estimated
+ * time are printed first. See README "Benchmark" for every knob.
  */
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
-import { generateCounty } from '../mocks';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../scripts/dev-issuer';
+import { readBenchConfig, type BenchConfig, type Mode } from './config';
+import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
+import { cpuMs, jsonLine, peakRssMb, processTree, startProcess, stopProcess, type Started } from './processes';
+import { modeTitle, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
+import { benchWorkloads, type BackendKind, type Workload } from './workloads';
 
 const ROOT = join(__dirname, '..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-const LATENCY_MS = Number(process.env.BENCH_DEPARTMENT_LATENCY_MS ?? 0);
-/** Pin gateways to one core (taskset) for the per-core figure, when taskset exists. */
-const PIN = process.env.BENCH_PIN !== 'false';
-/** BENCH_PROFILE=<dir>: gateways write V8 CPU profiles there (open in Chrome DevTools or speedscope). */
-const PROFILE = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+const START_TIMEOUT_MS = 180_000;
 
-const operation = (name: string) => readFileSync(join(ROOT, 'docs', 'operations', `${name}.graphql`), 'utf8');
-
-function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; line: Record<string, any> }> {
-  const command = PIN ? 'taskset' : process.execPath;
-  const node = [...PROFILE, '--import', 'tsx', ...args];
-  const argv = PIN ? ['-c', '0', process.execPath, ...node] : node;
-  const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      try {
-        const parsed = JSON.parse(l);
-        if (parsed.url || parsed.subgraphUrls || parsed.msg === 'gateway ready') resolve({ child, line: parsed });
-      } catch {
-        // not the line we wait for
-      }
-    });
-  });
+interface Backend {
+  kind: BackendKind;
+  process: Started;
+  subgraphUrls: Record<string, string>;
+  departmentUrls: string[];
 }
 
-/** utime + stime of a process, in milliseconds (Linux /proc; clock ticks are 100 Hz). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
-  return Math.round(Number(line.split(/\s+/)[1]) / 1024);
-}
-
-interface Workload {
+interface Endpoint {
+  target: Target;
   name: string;
-  query: string;
-  variables: () => Record<string, unknown>;
+  url: string;
+  /** Headers every request carries (credentials); each also gets its own x-request-id. */
+  headers: Record<string, string>;
+  /** The gateway's process; none for the floor. */
+  process?: Started;
+  /** The floor sends its own query. */
+  floor?: boolean;
 }
 
-/** Requests all department systems have answered so far. */
-async function departmentRequests(departmentUrls: string[]): Promise<number> {
-  const counts = await Promise.all(departmentUrls.map(async (u) => ((await (await fetch(`${u}/__admin/requests`)).json()) as { total: number }).total));
+interface Secrets {
+  privatePem: string;
+  userToken: string;
+  identityToken: string;
+  work: string;
+}
+
+const TARGET_NAMES: Record<Target, string> = {
+  a: '(a) this gateway',
+  b: '(b) plain @apollo/gateway',
+  c: `(c) Hive Gateway ${HIVE_VERSION}`,
+  d: '(d) subgraph direct (floor)',
+};
+
+async function main() {
+  const config = readBenchConfig(process.env, join(ROOT, 'bench', 'results'));
+  if (config.pin && spawnSync('taskset', ['--version']).error) {
+    console.log('taskset not found (Debian: util-linux): the one-core rows run unpinned and say so.');
+    config.pin = false;
+  }
+  buildServer();
+  const workloads = benchWorkloads();
+  const hive: HiveInstall = config.skipHive ? { notRun: config.skipHive } : ensureHive(join(ROOT, 'bench', '.hive'));
+  printPlan(config, workloads, hive);
+
+  const secrets = await makeSecrets();
+  const backends = new Map<BackendKind, Backend>();
+  const rows: Row[] = [];
+  try {
+    for (const kind of new Set(workloads.map((w) => w.backend))) backends.set(kind, await startBackend(kind, secrets));
+    for (const [m, mode] of config.modes.entries()) {
+      console.log(`\n== ${modeTitle(mode, config)}`);
+      for (const [kind, backend] of backends) {
+        const own = workloads.filter((w) => w.backend === kind);
+        const endpoints: Endpoint[] = [];
+        const failed = new Map<Target, string>();
+        const gateways = await Promise.allSettled([startOurs(mode, config, backend, secrets), startPlain(mode, config, backend, secrets), startHive(mode, config, backend, secrets, hive)]);
+        gateways.forEach((g, i) => {
+          const target = (['a', 'b', 'c'] as const)[i]!;
+          if (g.status === 'fulfilled') return void endpoints.push(g.value);
+          const why = g.reason instanceof Error ? g.reason.message : String(g.reason);
+          failed.set(target, why);
+          console.log(`${TARGET_NAMES[target]} not started: ${why}`);
+        });
+        // The floor has no gateway, so it does not change with the mode: measured once.
+        if (m === 0) endpoints.push({ target: 'd', name: TARGET_NAMES.d, url: backend.subgraphUrls.construction!, headers: { 'x-county-identity': secrets.identityToken }, floor: true });
+        try {
+          for (const latencyMs of config.latenciesMs) {
+            await setDepartmentLatency(backend, latencyMs);
+            for (const workload of own) {
+              for (const target of ['a', 'b', 'c', 'd'] as const) {
+                const base = { mode, latencyMs, workload: workload.name, target, targetName: TARGET_NAMES[target] };
+                const endpoint = endpoints.find((e) => e.target === target);
+                if (!endpoint) {
+                  if (failed.has(target)) rows.push({ ...base, notRun: failed.get(target)!.split('\n')[0]! });
+                  continue;
+                }
+                const row: Row = { ...base, ...(await measureRow(endpoint, workload, backend, config)) };
+                rows.push(row);
+                console.log(JSON.stringify(row));
+              }
+            }
+          }
+        } finally {
+          await Promise.all(endpoints.map((e) => stopProcess(e.process)));
+        }
+      }
+    }
+  } finally {
+    await Promise.all([...backends.values()].map((b) => stopProcess(b.process)));
+  }
+
+  const meta: ReportMeta = {
+    date: new Date().toISOString(),
+    machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${availableParallelism()}`,
+    node: process.version,
+    seconds: config.seconds,
+    warmupSeconds: config.warmupSeconds,
+    connections: config.connections,
+    workers: config.workers,
+    pin: config.pin,
+    hive: 'bin' in hive ? `Hive Gateway ${hive.version}` : `Hive Gateway not run: ${hive.notRun}`,
+  };
+  // Measured backend by backend; read by latency, then workload, then target.
+  const order = (r: Row) => [config.modes.indexOf(r.mode), r.latencyMs, workloads.findIndex((w) => w.name === r.workload), 'abcd'.indexOf(r.target)];
+  rows.sort((x, y) => order(x).reduce((d, v, i) => d || v - order(y)[i]!, 0));
+  const report = renderReport(rows, meta);
+  mkdirSync(config.outDir, { recursive: true });
+  writeFileSync(join(config.outDir, 'latest.json'), `${JSON.stringify({ ...meta, latenciesMs: config.latenciesMs, modes: config.modes, rows }, null, 2)}\n`);
+  writeFileSync(join(config.outDir, 'latest.md'), `${report}\n`);
+  console.log(`\n${report}\n\nwritten to ${join(config.outDir, 'latest.md')} and latest.json`);
+}
+
+function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall) {
+  const gateways = 'bin' in hive ? 3 : 2;
+  const perRow = config.warmupSeconds + config.seconds + 1;
+  const backendKinds = new Set(workloads.map((w) => w.backend)).size;
+  const rows = config.modes.length * config.latenciesMs.length * workloads.length * gateways + config.latenciesMs.length * workloads.length;
+  const startups = config.modes.length * backendKinds * 15;
+  console.log(
+    `bench: ${rows} rows (${config.modes.join(' + ')}; latency ${config.latenciesMs.join(', ')} ms; ${workloads.length} workloads; ` +
+      `${gateways} gateways + the floor), ${config.seconds} s each after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
+  );
+  console.log(`estimated time: about ${Math.ceil((rows * perRow + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
+}
+
+async function makeSecrets(): Promise<Secrets> {
+  const keys = generateKeyPairSync('ed25519');
+  const issuer = await ephemeralIssuer();
+  const work = mkdtempSync(join(tmpdir(), 'bench-'));
+  writeFileSync(join(work, 'jwks.json'), JSON.stringify(issuer.jwks));
+  return {
+    privatePem: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    work,
+    userToken: await issuer.token({ sub: 'bench', region: '522633', scope: ALL_SCOPES.join(' ') }),
+    // What (b) and (c) send the subgraphs, and the floor too: the identity our gateway would sign for this caller.
+    identityToken: await new SignJWT({ kind: 'user', scope: ALL_SCOPES.join(' '), region: '522633', purpose: null })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setSubject('bench')
+      .setIssuer('county-gateway')
+      .setAudience('county-subgraphs')
+      .setExpirationTime('6h')
+      .sign(keys.privateKey),
+  };
+}
+
+/**
+ * The measured gateways run as compiled JavaScript (`npm run build:server`), as a deployment
+ * would: under tsx every stack trace goes through source maps, which taxes both gateways
+ * (and Hive runs compiled). Ours gets the young-generation size `npm run gateway` gives it.
+ */
+const nodeArgs = (config: BenchConfig, script: string) => [
+  ...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []),
+  ...(script.startsWith('gateway/') ? ['--max-semi-space-size=32'] : []),
+  join(ROOT, 'dist', 'node', script.replace(/\.ts$/, '.js')),
+];
+
+function buildServer(): void {
+  const built = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build:server failed: the measured gateways run compiled');
+}
+
+async function startBackend(kind: BackendKind, secrets: Secrets): Promise<Backend> {
+  const started = await startProcess({
+    name: `backend (${kind})`,
+    command: process.execPath,
+    args: ['--import', 'tsx', 'bench/backend.ts'],
+    env: { BENCH_IDENTITY_PRIVATE_KEY: secrets.privatePem, BENCH_SUBGRAPH_CACHE_TTL_SECONDS: kind === 'read-through' ? '0' : '60' },
+    cwd: ROOT,
+    // The backend is not what is measured: it may use every core.
+    pin: false,
+    ready: jsonLine((l) => !!l.subgraphUrls),
+    log: join(secrets.work, `backend-${kind}.log`),
+    timeoutMs: START_TIMEOUT_MS,
+  });
+  return { kind, process: started, subgraphUrls: started.line.subgraphUrls, departmentUrls: Object.values(started.line.departmentUrls as Record<string, string>) };
+}
+
+const subgraphEnv = (backend: Backend) => Object.fromEntries(Object.entries(backend.subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
+
+async function startOurs(mode: Mode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
+  const workers = mode === 'machine' ? config.workers : 1;
+  const started = await startProcess({
+    name: TARGET_NAMES.a,
+    command: process.execPath,
+    args: [...nodeArgs(config, 'gateway/index.ts'), '--supergraph', join(ROOT, 'schema', 'supergraph.graphql'), '--port', '0', '--workers', String(workers)],
+    env: {
+      ...subgraphEnv(backend),
+      INTERNAL_IDENTITY_PRIVATE_KEY: secrets.privatePem,
+      AUTH_JWKS_FILE: join(secrets.work, 'jwks.json'),
+      AUTH_ISSUER: DEV_ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUDIT_DIR: join(secrets.work, `audit-${mode}-${backend.kind}`),
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      LOG_LEVEL: 'info',
+    },
+    cwd: ROOT,
+    pin: mode === 'core' && config.pin,
+    ready: jsonLine((l) => l.msg === 'gateway ready'),
+    log: join(secrets.work, `ours-${mode}-${backend.kind}.log`),
+    timeoutMs: START_TIMEOUT_MS,
+  });
+  return { target: 'a', name: TARGET_NAMES.a, url: started.line.url, headers: { authorization: `Bearer ${secrets.userToken}` }, process: started };
+}
+
+async function startPlain(mode: Mode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
+  const started = await startProcess({
+    name: TARGET_NAMES.b,
+    command: process.execPath,
+    args: nodeArgs(config, 'bench/plain-gateway.ts'),
+    env: {
+      BENCH_SUBGRAPH_URLS: JSON.stringify(backend.subgraphUrls),
+      BENCH_IDENTITY_TOKEN: secrets.identityToken,
+      BENCH_SUPERGRAPH: join(ROOT, 'schema', 'supergraph.graphql'),
+      BENCH_WORKERS: String(mode === 'machine' ? config.workers : 1),
+    },
+    cwd: ROOT,
+    pin: mode === 'core' && config.pin,
+    ready: jsonLine((l) => !!l.url),
+    log: join(secrets.work, `plain-${mode}-${backend.kind}.log`),
+    timeoutMs: START_TIMEOUT_MS,
+  });
+  return { target: 'b', name: TARGET_NAMES.b, url: started.line.url, headers: {}, process: started };
+}
+
+async function startHive(mode: Mode, config: BenchConfig, backend: Backend, secrets: Secrets, hive: HiveInstall): Promise<Endpoint> {
+  if ('notRun' in hive) throw new Error(hive.notRun);
+  const workers = mode === 'machine' ? config.workers : 1;
+  const port = await freePort();
+  let listening = 0;
+  const started = await startProcess({
+    name: TARGET_NAMES.c,
+    command: process.execPath,
+    args: [
+      ...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []),
+      hive.bin,
+      'supergraph',
+      join(ROOT, 'schema', 'supergraph.graphql'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '-c',
+      join(ROOT, 'bench', 'hive-gateway.config.mjs'),
+      // Without --fork it serves from its own process; with it, from that many workers.
+      ...(workers > 1 ? ['--fork', String(workers)] : []),
+    ],
+    env: { BENCH_SUBGRAPH_URLS: JSON.stringify(backend.subgraphUrls), BENCH_IDENTITY_TOKEN: secrets.identityToken, NO_COLOR: '1' },
+    cwd: ROOT,
+    pin: mode === 'core' && config.pin,
+    // Hive logs text, one "Listening on" per worker.
+    ready: (text) => (text.includes('Listening on') && ++listening === workers ? { workers } : undefined),
+    log: join(secrets.work, `hive-${mode}-${backend.kind}.log`),
+    timeoutMs: START_TIMEOUT_MS,
+  });
+  return { target: 'c', name: TARGET_NAMES.c, url: `http://127.0.0.1:${port}/graphql`, headers: {}, process: started };
+}
+
+async function setDepartmentLatency(backend: Backend, latencyMs: number) {
+  for (const url of backend.departmentUrls) {
+    const response = await fetch(`${url}/__admin/faults`, { method: 'PUT', body: JSON.stringify({ latencyMs }) });
+    if (!response.ok) throw new Error(`could not set ${latencyMs} ms latency at ${url}: ${response.status} ${await response.text()}`);
+  }
+}
+
+/** Requests all department systems of the backend have answered so far. */
+async function departmentRequests(backend: Backend): Promise<number> {
+  const counts = await Promise.all(backend.departmentUrls.map(async (u) => ((await (await fetch(`${u}/__admin/requests`)).json()) as { total: number }).total));
   return counts.reduce((a, b) => a + b, 0);
 }
 
-async function load(url: string, pid: number, headers: Record<string, string>, workload: Workload, measure: boolean, departmentUrls: string[]) {
-  const before = cpuMs(pid);
-  const departmentsBefore = await departmentRequests(departmentUrls);
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: measure ? SECONDS : 2,
+/**
+ * One request first, checked: an answer with errors or without data would make any
+ * figure meaningless (a gateway that fails fast looks fast). Then the warm-up, then the
+ * measured run.
+ */
+async function measureRow(endpoint: Endpoint, workload: Workload, backend: Backend, config: BenchConfig): Promise<Partial<Measured> & { notRun?: string }> {
+  const query = endpoint.floor ? workload.floorQuery : workload.query;
+  const problem = await checkAnswer(endpoint, query, workload.variables());
+  if (problem) return { notRun: `answer check failed: ${problem}` };
+  const gatewayPids = endpoint.process ? processTree(endpoint.process.child.pid!) : [];
+  const backendPids = processTree(backend.process.child.pid!);
+  await load(endpoint, query, workload, config.warmupSeconds, config.connections);
+  await settle([...gatewayPids, ...backendPids], backend);
+  const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(gatewayPids), cpuMs(backendPids), await departmentRequests(backend)];
+  const result = await load(endpoint, query, workload, config.seconds, config.connections);
+  const [gatewayCpu, backendCpu, departmentCalls] = [cpuMs(gatewayPids) - gatewayBefore, cpuMs(backendPids) - backendBefore, (await departmentRequests(backend)) - departmentsBefore];
+  // The next row starts when this one's last requests are done, not while they still cost CPU.
+  await settle([...gatewayPids, ...backendPids], backend);
+  const answered = Math.max(1, result.requests.total);
+  const perRequest = (x: number) => Number((x / answered).toFixed(2));
+  return {
+    requests: result.requests.total,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    gatewayCpuMsPerRequest: endpoint.process ? perRequest(gatewayCpu) : null,
+    backendCpuMsPerRequest: perRequest(backendCpu),
+    departmentRequestsPerRequest: perRequest(departmentCalls),
+    peakRssMb: endpoint.process ? peakRssMb(processTree(endpoint.process.child.pid!)) : null,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/**
+ * Waits (up to 10 s) until the processes are idle and the departments quiet: when the
+ * load generator stops, the requests it had in flight are still being worked on, and
+ * their CPU and department calls must not land in the next measurement.
+ */
+async function settle(pids: number[], backend: Backend) {
+  let [cpu, calls] = [cpuMs(pids), await departmentRequests(backend)];
+  for (let waited = 0; waited < 10_000; waited += 200) {
+    await new Promise((r) => setTimeout(r, 200));
+    const [cpuNow, callsNow] = [cpuMs(pids), await departmentRequests(backend)];
+    // Idle processes still tick a little (timers, GC): under 10% of a core counts as idle.
+    if (cpuNow - cpu <= 20 && callsNow === calls) return;
+    [cpu, calls] = [cpuNow, callsNow];
+  }
+}
+
+async function checkAnswer(endpoint: Endpoint, query: string, variables: Record<string, unknown>): Promise<string | undefined> {
+  try {
+    const response = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...endpoint.headers, 'x-request-id': randomUUID() },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
+    if (body.errors?.length) return `${response.status}: ${body.errors[0]!.message}`;
+    if (!body.data || Object.values(body.data).some((v) => v === null)) return `${response.status}: no data`;
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function load(endpoint: Endpoint, query: string, workload: Workload, seconds: number, connections: number) {
+  return autocannon({
+    url: endpoint.url,
+    connections,
+    duration: seconds,
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...endpoint.headers },
     requests: [
       {
         setupRequest: (req: Record<string, any>) => ({
           ...req,
           headers: { ...req.headers, 'x-request-id': randomUUID() },
-          body: JSON.stringify({ query: workload.query, variables: workload.variables() }),
+          body: JSON.stringify({ query, variables: workload.variables() }),
         }),
       },
     ],
   });
-  const cpu = cpuMs(pid) - before;
-  const departmentCalls = (await departmentRequests(departmentUrls)) - departmentsBefore;
-  return {
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    cpuMsPerRequest: Number((cpu / Math.max(1, result.requests.total)).toFixed(2)),
-    departmentRequestsPerRequest: Number((departmentCalls / Math.max(1, result.requests.total)).toFixed(2)),
-    peakRssMb: rssMb(pid),
-  };
-}
-
-async function main() {
-  const county = generateCounty();
-  const codes = county.projects.map((p) => p.code);
-  let i = 0;
-  const workloads: Workload[] = [
-    { name: 'joint review (1 project)', query: operation('JointReview'), variables: () => ({ code: codes[i++ % codes.length] }) },
-    {
-      name: 'dashboard page (50 projects)',
-      query: operation('DashboardProjects'),
-      // Ten pages in turn: distinct variables, and after the first round the caches are warm.
-      variables: () => ({ first: 50, after: Buffer.from(`offset:${(i++ % 10) * 50}`).toString('base64url') }),
-    },
-  ];
-
-  const keys = generateKeyPairSync('ed25519');
-  const privatePem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const issuer = await ephemeralIssuer();
-  const work = mkdtempSync(join(tmpdir(), 'bench-'));
-  writeFileSync(join(work, 'jwks.json'), JSON.stringify(issuer.jwks));
-  const userToken = await issuer.token({ sub: 'bench', region: '522633', scope: ALL_SCOPES.join(' ') });
-  const identityToken = await new SignJWT({ kind: 'user', scope: ALL_SCOPES.join(' '), region: '522633', purpose: null })
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setSubject('bench')
-    .setIssuer('county-gateway')
-    .setAudience('county-subgraphs')
-    .setExpirationTime('2h')
-    .sign(keys.privateKey);
-
-  const children: ChildProcess[] = [];
-  try {
-    const backend = await startUnpinned(['bench/backend.ts'], { BENCH_IDENTITY_PRIVATE_KEY: privatePem, BENCH_DEPARTMENT_LATENCY_MS: String(LATENCY_MS) });
-    children.push(backend.child);
-    const urls = backend.line.subgraphUrls as Record<string, string>;
-    const departmentUrls = Object.values(backend.line.departmentUrls as Record<string, string>);
-    const subgraphEnv = Object.fromEntries(Object.entries(urls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
-
-    const ours = await start(['gateway/index.ts', '--port', '0'], {
-      ...subgraphEnv,
-      INTERNAL_IDENTITY_PRIVATE_KEY: privatePem,
-      AUTH_JWKS_FILE: join(work, 'jwks.json'),
-      AUTH_ISSUER: DEV_ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUDIT_DIR: join(work, 'audit'),
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      LOG_LEVEL: 'info',
-    });
-    children.push(ours.child);
-    const plain = await start(['bench/plain-gateway.ts'], {
-      BENCH_SUBGRAPH_URLS: JSON.stringify(urls),
-      BENCH_IDENTITY_TOKEN: identityToken,
-      BENCH_SUPERGRAPH: join(ROOT, 'schema', 'supergraph.graphql'),
-    });
-    children.push(plain.child);
-
-    const gateways = [
-      { name: 'this gateway (every feature on)', url: ours.line.url as string, pid: ours.child.pid!, headers: { authorization: `Bearer ${userToken}` } as Record<string, string> },
-      { name: 'plain @apollo/gateway', url: plain.line.url as string, pid: plain.child.pid!, headers: {} as Record<string, string> },
-    ];
-    // Warm the subgraphs' caches with every variable once, so no row pays for the one before it.
-    const plainGateway = gateways[1]!;
-    for (const workload of workloads) {
-      const seen = new Set<string>();
-      for (;;) {
-        const variables = workload.variables();
-        const key = JSON.stringify(variables);
-        if (seen.has(key)) break;
-        seen.add(key);
-        await fetch(plainGateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: workload.query, variables }) });
-      }
-    }
-    const rows: Record<string, any>[] = [];
-    for (const workload of workloads) {
-      for (const gateway of gateways) {
-        await load(gateway.url, gateway.pid, gateway.headers, workload, false, departmentUrls); // warm-up: plans, caches, JIT
-        const measured = await load(gateway.url, gateway.pid, gateway.headers, workload, true, departmentUrls);
-        rows.push({ workload: workload.name, gateway: gateway.name, ...measured });
-        console.log(JSON.stringify(rows.at(-1)));
-      }
-    }
-    const ratio = (w: string) => {
-      const [a, b] = [rows.find((r) => r.workload === w && r.gateway.startsWith('this'))!, rows.find((r) => r.workload === w && r.gateway.startsWith('plain'))!];
-      return { rps: (a.rps / b.rps).toFixed(2), cpu: (a.cpuMsPerRequest / b.cpuMsPerRequest).toFixed(2) };
-    };
-    const table = [
-      `Department latency ${LATENCY_MS} ms, ${CONNECTIONS} connections, ${SECONDS} s per row, gateways ${PIN ? 'pinned to one core' : 'unpinned'}; every request distinct.`,
-      '',
-      '| workload | gateway | req/s | p50 ms | p99 ms | gateway CPU ms/req | department req/req | peak RSS MB | non-2xx |',
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...rows.map(
-        (r) => `| ${r.workload} | ${r.gateway} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.cpuMsPerRequest} | ${r.departmentRequestsPerRequest} | ${r.peakRssMb} | ${r.non2xx} |`,
-      ),
-      '',
-      ...workloads.map((w) => `${w.name}: this/plain req/s ${ratio(w.name).rps}, CPU per request ${ratio(w.name).cpu}`),
-    ].join('\n');
-    mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), latencyMs: LATENCY_MS, rows }, null, 2));
-    writeFileSync(join(ROOT, 'bench', 'results', 'latest.md'), `${table}\n`);
-    console.log(`\n${table}`);
-  } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-  }
-}
-
-/** The backend is not the thing measured: it may use every core. */
-function startUnpinned(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise<{ child: ChildProcess; line: Record<string, any> }>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      try {
-        resolve({ child, line: JSON.parse(l) });
-      } catch {
-        // not the line we wait for
-      }
-    });
-  });
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

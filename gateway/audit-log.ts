@@ -9,7 +9,7 @@
  * retention period (等保 2.0: at least six months).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { chinaDate } from '../domain/time';
 
@@ -98,6 +98,15 @@ export class AuditLog {
       if (FILE.exec(f)![1]! < oldest) unlinkSync(join(this.options.dir, f));
     }
   }
+}
+
+/**
+ * The directories that each hold one chain: the trail itself and, for a gateway run with
+ * `--workers`, each worker's own (`worker-<slot>`).
+ */
+export function auditChains(dir: string): string[] {
+  const workers = existsSync(dir) ? readdirSync(dir).filter((f) => /^worker-\d+$/.test(f)).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7))) : [];
+  return [dir, ...workers.map((w) => join(dir, w))];
 }
 
 export function auditFiles(dir: string): string[] {

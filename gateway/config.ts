@@ -19,6 +19,8 @@ export interface GatewayConfig {
   dashboardDir: string | undefined;
   /** Unset: tracing off (no OTEL_TRACES_EXPORTER or OTLP endpoint, or OTEL_SDK_DISABLED=true). */
   tracing: TracingConfig | undefined;
+  /** Processes serving the port (node:cluster); 1 serves from this process alone. */
+  workers: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -32,8 +34,8 @@ const port = (name: string) =>
   z.coerce.number({ error: `${name} must be a port number` }).int(`${name} must be a whole number`).min(0, `${name} must be 0–65535`).max(65535, `${name} must be 0–65535`);
 
 /**
- * Reads the gateway's settings once, from flags (`--supergraph`, `--port`, `--host`)
- * over environment variables over defaults. Throws one error listing every problem.
+ * Reads the gateway's settings once, from flags (`--supergraph`, `--port`, `--host`,
+ * `--workers`) over environment variables over defaults. Throws one error listing every problem.
  */
 export function readGatewayConfig(argv: readonly string[], env: Env): GatewayConfig {
   const flags = parseFlags(argv);
@@ -54,6 +56,12 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     subgraphUrls: z.record(z.string(), z.url({ error: 'SUBGRAPH_<NAME>_URL must be an http(s) URL' })),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
     maxBodyBytes: z.coerce.number().int().positive('MAX_BODY_BYTES must be greater than 0').default(1_000_000),
+    workers: z.coerce
+      .number({ error: 'GATEWAY_WORKERS (or --workers) must be a number' })
+      .int('GATEWAY_WORKERS (or --workers) must be a whole number')
+      .min(1, 'GATEWAY_WORKERS (or --workers) must be 1–64 (one per core is usual)')
+      .max(64, 'GATEWAY_WORKERS (or --workers) must be 1–64 (one per core is usual)')
+      .default(1),
   });
   const parsed = schema.safeParse({
     port: flags.port ?? env.PORT,
@@ -63,6 +71,7 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     subgraphUrls,
     logLevel: env.LOG_LEVEL,
     maxBodyBytes: env.MAX_BODY_BYTES,
+    workers: flags.workers ?? (env.GATEWAY_WORKERS || undefined),
   });
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => i.message);
   let tracing: TracingConfig | undefined;
@@ -88,8 +97,8 @@ function parseFlags(argv: readonly string[]): Record<string, string> {
   const flags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const m = /^--(supergraph|port|host)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`gateway: unknown argument "${arg}"; usage: gateway [--supergraph <file>] [--port <n>] [--host <address>]`);
+    const m = /^--(supergraph|port|host|workers)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new Error(`gateway: unknown argument "${arg}"; usage: gateway [--supergraph <file>] [--port <n>] [--host <address>] [--workers <n>]`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new Error(`gateway: ${arg} needs a value`);
     flags[m[1]!] = value;

@@ -1,21 +1,26 @@
 /**
- * Entry point: `npm run gateway -- --supergraph <file> --port <n>` serves any
- * Federation 2 supergraph, its subgraph URLs taken from the file unless overridden,
+ * Entry point: `npm run gateway -- --supergraph <file> --port <n> [--workers <n>]` serves
+ * any Federation 2 supergraph, its subgraph URLs taken from the file unless overridden,
  * and each valid new version of the file without a restart.
  */
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { listen } from '../lib/listen';
 import { createLogger } from '../lib/logger';
 import { startTracing } from '../lib/tracing';
 import { AuditLog } from './audit-log';
+import { isClusterPrimary, runPrimary, workerSlot } from './cluster';
 import { readGatewayConfig, readSecurityConfig } from './config';
 import { createGateway } from './server';
 
 async function main(): Promise<void> {
   const config = readGatewayConfig(process.argv.slice(2), process.env);
   const security = readSecurityConfig(process.env);
-  const logger = createLogger(config.logLevel, 'gateway');
+  const root = createLogger(config.logLevel, 'gateway');
+  if (isClusterPrimary(config.workers)) return runPrimary(config.workers, config.host, root);
+  const slot = workerSlot();
+  const logger = slot === undefined ? root : root.child({ worker: slot });
   // Before the gateway is built, so its first request is traced.
   const tracing = config.tracing && (await startTracing(config.tracing, { logger }));
   const signingKey = process.env.INTERNAL_IDENTITY_PRIVATE_KEY;
@@ -27,7 +32,7 @@ async function main(): Promise<void> {
     maxBodyBytes: config.maxBodyBytes,
     identity: { ...security.identity, partners: security.partners },
     identitySigningKey: signingKey ? createPrivateKey(signingKey.replace(/\\n/g, '\n')) : undefined,
-    audit: new AuditLog(security.audit),
+    audit: new AuditLog(slot === undefined ? security.audit : { ...security.audit, dir: join(security.audit.dir, `worker-${slot}`) }),
     corsOrigins: security.corsOrigins,
     ratePerMinute: security.ratePerMinute,
     production: security.production,
@@ -36,10 +41,9 @@ async function main(): Promise<void> {
   });
   await gateway.start();
   const listening = await listen(gateway.server, config.port, config.host, 'set PORT or --port');
-  logger.info(
-    { url: `${listening.url}/graphql`, supergraph: config.supergraphPath, ...(config.dashboardDir && { dashboard: `${listening.url}/dashboard/` }) },
-    'gateway ready',
-  );
+  const dashboard = config.dashboardDir ? { dashboard: `${listening.url}/dashboard/` } : {};
+  if (slot === undefined) logger.info({ url: `${listening.url}/graphql`, supergraph: config.supergraphPath, ...dashboard }, 'gateway ready');
+  else logger.info({ url: `${listening.url}/graphql`, pid: process.pid, ...dashboard }, 'worker ready');
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await listening.close();

@@ -21,7 +21,12 @@ export interface StartedCommand {
 
 /** `npm start` (scripts/start.ts) as a child process, with its own audit directory unless given one. */
 export function startCommand(env: Record<string, string>): StartedCommand {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
+  return startScript('scripts/start.ts', [], env);
+}
+
+/** Any of the project's entry points (a path from the repository root) as a child process, the same way. */
+export function startScript(script: string, args: string[], env: Record<string, string>): StartedCommand {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
     env: { ...process.env, AUDIT_DIR: mkdtempSync(join(tmpdir(), 'audit-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

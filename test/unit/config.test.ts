@@ -34,6 +34,13 @@ describe('gateway configuration', () => {
     expect(() => readGatewayConfig(['--supergraph', join(dir, 'missing.graphql')], {})).toThrow(/no supergraph at .*missing\.graphql.*npm run compose/);
   });
 
+  it('serves from one process unless told how many workers', () => {
+    expect(readGatewayConfig(['--supergraph', supergraph], {}).workers).toBe(1);
+    expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_WORKERS: '2' }).workers).toBe(2);
+    expect(readGatewayConfig(['--supergraph', supergraph, '--workers', '4'], { GATEWAY_WORKERS: '2' }).workers).toBe(4);
+    expect(() => readGatewayConfig(['--supergraph', supergraph, '--workers=0'], {})).toThrow(/GATEWAY_WORKERS \(or --workers\) must be 1–64/);
+  });
+
   it('refuses unknown flags with the usage', () => {
     expect(() => readGatewayConfig(['--prot', '1'], {})).toThrow(/unknown argument "--prot".*usage/);
   });

@@ -1,0 +1,75 @@
+/**
+ * The benchmark's settings, read and checked once before anything starts.
+ */
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+/** `core`: every gateway on core 0 alone (the per-core figure); `machine`: one worker per core, unpinned. */
+export type Mode = 'core' | 'machine';
+
+export interface BenchConfig {
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  latenciesMs: number[];
+  modes: Mode[];
+  /** Workers per gateway in the `machine` mode. */
+  workers: number;
+  /** false: the `core` mode runs unpinned (no taskset, or to compare). */
+  pin: boolean;
+  /** Directory for V8 CPU profiles of the gateways, or undefined. */
+  profileDir: string | undefined;
+  /** Why Hive Gateway is left out, or undefined to run it. */
+  skipHive: string | undefined;
+  outDir: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const items = (s: string) => s.split(',').map((p) => p.trim()).filter(Boolean);
+
+const positive = (name: string) => z.coerce.number({ error: `${name} must be a number` }).positive(`${name} must be greater than 0`);
+
+export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
+  const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
+  const schema = z.object({
+    seconds: positive('BENCH_SECONDS').default(quick ? 1 : 10),
+    warmupSeconds: positive('BENCH_WARMUP_SECONDS').default(quick ? 1 : 2),
+    connections: positive('BENCH_CONNECTIONS').int('BENCH_CONNECTIONS must be a whole number').default(8),
+    latenciesMs: z
+      .array(z.coerce.number({ error: 'BENCH_DEPARTMENT_LATENCY_MS lists milliseconds, e.g. 0,20' }).int('latencies are whole milliseconds').min(0, 'latencies are ≥ 0 ms'))
+      .min(1, 'BENCH_DEPARTMENT_LATENCY_MS lists at least one latency')
+      .default([0, 20]),
+    modes: z
+      .array(z.enum(['core', 'machine'], { error: 'BENCH_MODES lists core (one pinned core) and/or machine (one worker per core)' }))
+      .min(1, 'BENCH_MODES lists at least one mode')
+      .default(['core', 'machine']),
+    workers: positive('BENCH_WORKERS').int('BENCH_WORKERS must be a whole number').max(64).default(availableParallelism()),
+    pin: z.enum(['true', 'false'], { error: 'BENCH_PIN must be true or false' }).default('true'),
+    hive: z.enum(['run', 'skip'], { error: 'BENCH_HIVE must be run or skip' }).default('run'),
+  });
+  const parsed = schema.safeParse({
+    seconds: env.BENCH_SECONDS || undefined,
+    warmupSeconds: env.BENCH_WARMUP_SECONDS || undefined,
+    connections: env.BENCH_CONNECTIONS || undefined,
+    latenciesMs: env.BENCH_DEPARTMENT_LATENCY_MS ? items(env.BENCH_DEPARTMENT_LATENCY_MS) : undefined,
+    modes: env.BENCH_MODES ? items(env.BENCH_MODES) : undefined,
+    workers: env.BENCH_WORKERS || undefined,
+    pin: env.BENCH_PIN || undefined,
+    hive: env.BENCH_HIVE || undefined,
+  });
+  if (!parsed.success) throw new Error(`bench configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const c = parsed.data;
+  return {
+    seconds: c.seconds,
+    warmupSeconds: c.warmupSeconds,
+    connections: c.connections,
+    latenciesMs: [...new Set(c.latenciesMs)],
+    modes: [...new Set(c.modes)],
+    workers: c.workers,
+    pin: c.pin === 'true',
+    profileDir: env.BENCH_PROFILE || undefined,
+    skipHive: c.hive === 'skip' ? 'BENCH_HIVE=skip' : undefined,
+    outDir: env.BENCH_OUT || defaultOutDir,
+  };
+}

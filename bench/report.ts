@@ -1,0 +1,123 @@
+/**
+ * The benchmark's table: measured rows in, Markdown out (the same text is printed and
+ * written to bench/results/latest.md).
+ */
+import type { Mode } from './config';
+
+export type Target = 'a' | 'b' | 'c' | 'd';
+
+export interface Measured {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** null for the floor: no gateway in the way. */
+  gatewayCpuMsPerRequest: number | null;
+  /** The backend process (the departments' mocks and the four subgraphs) per request. */
+  backendCpuMsPerRequest: number;
+  departmentRequestsPerRequest: number;
+  peakRssMb: number | null;
+  non2xx: number;
+  errors: number;
+}
+
+export interface Row extends Partial<Measured> {
+  mode: Mode;
+  latencyMs: number;
+  workload: string;
+  target: Target;
+  targetName: string;
+  /** Why this row has no figures. */
+  notRun?: string;
+}
+
+export interface ReportMeta {
+  date: string;
+  machine: string;
+  node: string;
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  workers: number;
+  pin: boolean;
+  hive: string;
+}
+
+const ratio = (x: number | null | undefined, y: number | null | undefined) => (x && y ? (x / y).toFixed(2) : '—');
+const show = (v: number | null | undefined) => (v === null || v === undefined ? '—' : String(v));
+
+export const modeTitle = (mode: Mode, meta: Pick<ReportMeta, 'workers' | 'pin'>) =>
+  mode === 'core'
+    ? `One core: each gateway a single process${meta.pin ? ', pinned to core 0 (taskset)' : ' (unpinned: BENCH_PIN=false)'}`
+    : `Whole machine: each gateway ${meta.workers} worker processes (one per core), unpinned`;
+
+/** The floor row for a workload and latency, measured once in whichever mode ran first. */
+const floorOf = (rows: Row[], r: Row) => rows.find((f) => f.target === 'd' && !f.notRun && f.requests && f.workload === r.workload && f.latencyMs === r.latencyMs);
+
+export function renderReport(rows: Row[], meta: ReportMeta): string {
+  const modes = [...new Set(rows.map((r) => r.mode))];
+  const out: string[] = [
+    `${meta.date}, ${meta.machine}, Node ${meta.node}; ${meta.connections} connections, ${meta.seconds} s per row after a ${meta.warmupSeconds} s warm-up; every request distinct. ${meta.hive}.`,
+  ];
+  for (const mode of modes) {
+    out.push(
+      '',
+      `### ${modeTitle(mode, meta)}`,
+      '',
+      '| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |',
+      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const r of rows.filter((row) => row.mode === mode)) {
+      if (r.notRun) {
+        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | not run: ${r.notRun.replace(/\|/g, '/').replace(/\n/g, ' ')} | | | | | | | | |`);
+        continue;
+      }
+      if (r.requests === 0) {
+        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | 0: no request answered within the row | | | | | | | | ${r.non2xx! + r.errors!} |`);
+        continue;
+      }
+      const floor = floorOf(rows, r);
+      const over = r.target !== 'd' && floor && r.p50 !== undefined ? String(r.p50 - floor.p50!) : '—';
+      out.push(
+        `| ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.rps} | ${r.p50} | ${r.p99} | ${over} | ${show(r.gatewayCpuMsPerRequest)} | ${r.backendCpuMsPerRequest} | ${r.departmentRequestsPerRequest} | ${show(r.peakRssMb)} | ${r.non2xx! + r.errors!} |`,
+      );
+    }
+  }
+  out.push(
+    '',
+    '### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway)',
+    '',
+    'req/s above 1 and CPU per request below 1 favour this gateway.',
+    '',
+    '| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
+  );
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    if (r.target === 'd') continue;
+    const key = `${r.mode}\u0000${r.latencyMs}\u0000${r.workload}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const group of groups.values()) {
+    const pick = (t: Target) => group.find((r) => r.target === t && !r.notRun && r.requests);
+    const [a, b, c] = [pick('a'), pick('b'), pick('c')];
+    const first = group[0]!;
+    out.push(
+      `| ${first.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${first.latencyMs} | ${first.workload} | ${ratio(a?.rps, b?.rps)} | ${ratio(a?.rps, c?.rps)} | ${ratio(a?.gatewayCpuMsPerRequest, b?.gatewayCpuMsPerRequest)} | ${ratio(a?.gatewayCpuMsPerRequest, c?.gatewayCpuMsPerRequest)} |`,
+    );
+  }
+  out.push('', ...LEGEND);
+  return out.join('\n');
+}
+
+const LEGEND = [
+  'Targets: (a) this gateway with every feature on (JWT verification, authorization, masking, the audit trail, limits, rate limit, metrics, request logs);',
+  '(b) a plain @apollo/gateway in @apollo/server, nothing added; (c) Hive Gateway with its in-flight request deduplication switched off',
+  '(response caching is off by default); (d) the floor: the construction subgraph called directly for the part it serves alone (the',
+  "first fetch of the gateway's plan). All four in front of the same subgraphs, on the same supergraph. Workloads: the joint-review query",
+  'for one project and the 50-project dashboard page, the subgraphs reading through to the departments on every request; then the same',
+  'dashboard page repeated with the subgraphs\' department caches warm. p50 over direct: p50 minus the floor\'s p50 for the same workload',
+  'and latency. Gateway CPU: the gateway\'s processes (all workers) from /proc, divided by the requests answered; backend CPU: the process',
+  'holding the departments\' mocks and the subgraphs, likewise (the only CPU figure for the floor). dept req/req: requests the departments',
+  'answered per request. Peak RSS: the largest resident size each gateway process reached since it started, added up over its processes.',
+];

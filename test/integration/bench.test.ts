@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Row } from '../../bench/report';
+
+const ROOT = join(__dirname, '..', '..');
+const WORKLOADS = ['joint review (1 project)', 'dashboard page (50 projects)', 'dashboard page, cache-warm repeat'];
+
+// A smoke run of `npm run bench`: one mode, one latency, one-second rows, Hive left out
+// (it is installed on first use and is half a gigabyte). It checks the run completes and
+// the table has its rows and ratio columns; the figures themselves are the benchmark's
+// business, never a test's.
+describe('npm run bench (smoke run)', () => {
+  it('measures every workload through our gateway, the plain gateway and the floor, and writes the table', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, BENCH_QUICK: '1', BENCH_HIVE: 'skip', BENCH_MODES: 'core', BENCH_DEPARTMENT_LATENCY_MS: '0', BENCH_OUT: out },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const [exitCode] = await once(child, 'exit');
+    expect({ exitCode, output: exitCode === 0 ? '' : output }).toEqual({ exitCode: 0, output: '' });
+    expect(output).toMatch(/bench: 9 rows .*\nestimated time: about \d+ min/);
+
+    const { rows } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { rows: Row[] };
+    expect(rows.map((r) => `${r.workload} ${r.target}`)).toEqual(WORKLOADS.flatMap((w) => ['a', 'b', 'c', 'd'].map((t) => `${w} ${t}`)));
+    for (const r of rows.filter((row) => row.target !== 'c')) {
+      // Every measured target first answered the workload with data and no errors.
+      expect({ target: r.target, notRun: r.notRun, non2xx: r.non2xx }).toEqual({ target: r.target, notRun: undefined, non2xx: 0 });
+      expect(r.gatewayCpuMsPerRequest === null).toBe(r.target === 'd');
+    }
+    expect(rows.filter((r) => r.target === 'c').map((r) => r.notRun)).toEqual(WORKLOADS.map(() => 'BENCH_HIVE=skip'));
+
+    const table = readFileSync(join(out, 'latest.md'), 'utf8');
+    expect(output).toContain(table.trim());
+    expect(table).toContain('| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |');
+    expect(table).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |');
+    for (const workload of WORKLOADS) {
+      const ratios = table.split('\n').find((l) => l.startsWith(`| 1 core | 0 | ${workload} |`));
+      const cells = ratios?.split('|').slice(4, 8).map((c) => c.trim());
+      expect(cells).toEqual([expect.stringMatching(/^(\d+\.\d\d|—)$/), '—', expect.stringMatching(/^(\d+\.\d\d|—)$/), '—']);
+    }
+  }, 420_000);
+});

@@ -1,0 +1,128 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { auditChains, verifyChain } from '../../gateway/audit-log';
+import { silentLogger } from '../../lib/logger';
+import { generateCounty } from '../../mocks';
+import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../../scripts/dev-issuer';
+import { startEmbeddedStack, type EmbeddedStack } from '../../scripts/embedded-stack';
+import { startScript } from '../helpers/npm-start';
+import { operation } from '../helpers/stack';
+
+/** One POST on a connection of its own, so the cluster primary hands each to the next worker. */
+function postOnNewConnection(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('the gateway command with --workers (one gateway per core)', () => {
+  let backend: EmbeddedStack;
+  const keys = generateKeyPairSync('ed25519');
+
+  beforeAll(async () => {
+    const settings = { timeoutMs: 2000, cacheTtlSeconds: 60, cacheMaxStaleSeconds: 3600, cacheMaxKeys: 1000, maxConcurrency: 8, retries: 0, breakerFailures: 5, breakerOpenMs: 0 };
+    backend = await startEmbeddedStack({
+      departmentClients: { enterprise: settings, land: settings, construction: settings, approval: settings },
+      faults: Object.fromEntries(['enterprise', 'land', 'construction', 'approval'].map((d) => [d, { latencyMs: 0, failureRate: 0, down: false }])),
+      gatewayKeys: { privateKey: keys.privateKey, publicKey: keys.publicKey },
+      withGateway: false,
+      logger: silentLogger(),
+    });
+  });
+  afterAll(() => backend.stop());
+
+  it('serves one port from two workers, each with its own intact audit chain, and SIGTERM stops them all', async () => {
+    const issuer = await ephemeralIssuer();
+    const dir = mkdtempSync(join(tmpdir(), 'workers-'));
+    writeFileSync(join(dir, 'jwks.json'), JSON.stringify(issuer.jwks));
+    const auditDir = join(dir, 'audit');
+    const { child, output, waitForLine } = startScript('gateway/index.ts', ['--port', '0', '--workers', '2'], {
+      ...Object.fromEntries(Object.entries(backend.subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
+      INTERNAL_IDENTITY_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      AUTH_JWKS_FILE: join(dir, 'jwks.json'),
+      AUTH_ISSUER: DEV_ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUDIT_DIR: auditDir,
+      LOG_LEVEL: 'info',
+    });
+    try {
+      const [, ready] = await waitForLine(/^(\{.*"msg":"gateway ready".*\})$/);
+      const { url, workers } = JSON.parse(ready!) as { url: string; workers: number };
+      expect(workers).toBe(2);
+      // Each worker says so itself, possibly just after the primary heard it listen.
+      const workerLines = () => output.filter((l) => l.includes('"msg":"worker ready"'));
+      while (workerLines().length < 2) await new Promise((r) => setTimeout(r, 20));
+      const workerLog = workerLines().map((l) => JSON.parse(l) as { pid: number; worker: number; url: string });
+      expect(workerLog.map((w) => w.worker).sort()).toEqual([1, 2]);
+      expect(workerLog.every((w) => w.url === url)).toBe(true);
+      const workerPids = workerLog.map((w) => w.pid);
+      expect(new Set(workerPids).size).toBe(2);
+
+      const token = await issuer.token({ sub: 'workers-test', region: '522633', scope: ALL_SCOPES.join(' ') });
+      const codes = generateCounty().projects.slice(0, 8).map((p) => p.code);
+      for (const code of codes) {
+        const { status, body } = await postOnNewConnection(url, JSON.stringify({ query: operation('JointReview'), variables: { code } }), { authorization: `Bearer ${token}` });
+        expect(status).toBe(200);
+        expect(body.errors).toBeUndefined();
+        expect(body.data.constructionProject.code).toBe(code);
+      }
+
+      // Both workers answered (connections go to them in turn), each into its own chain.
+      const chains = auditChains(auditDir);
+      expect(chains.map((c) => c.slice(auditDir.length))).toEqual(['', '/worker-1', '/worker-2']);
+      const checks = chains.slice(1).map(verifyChain);
+      for (const check of checks) {
+        expect(check.brokenAt).toBeNull();
+        expect(check.records).toBeGreaterThan(0);
+      }
+      expect(checks.reduce((n, c) => n + c.records, 0)).toBe(codes.length);
+
+      // A worker that dies is replaced in its slot, and the replacement continues that slot's chain.
+      process.kill(workerLog.find((w) => w.worker === 1)!.pid, 'SIGKILL');
+      while (workerLines().length < 3) await new Promise((r) => setTimeout(r, 20));
+      const replacement = JSON.parse(workerLines()[2]!) as { pid: number; worker: number };
+      expect(replacement.worker).toBe(1);
+      for (const code of codes.slice(0, 4)) {
+        const { status } = await postOnNewConnection(url, JSON.stringify({ query: operation('JointReview'), variables: { code } }), { authorization: `Bearer ${token}` });
+        expect(status).toBe(200);
+      }
+      const after = chains.slice(1).map(verifyChain);
+      expect(after.map((c) => c.brokenAt)).toEqual([null, null]);
+      expect(after[0]!.records).toBeGreaterThan(checks[0]!.records);
+      expect(after.reduce((n, c) => n + c.records, 0)).toBe(codes.length + 4);
+
+      child.kill('SIGTERM');
+      const [exitCode] = await once(child, 'exit');
+      expect(exitCode).toBe(0);
+      expect([...workerPids, replacement.pid].filter(alive)).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a bad worker count before starting anything', async () => {
+    const { child, output } = startScript('gateway/index.ts', ['--port', '0', '--workers', 'many'], {});
+    const [exitCode] = await once(child, 'exit');
+    expect(exitCode).toBe(1);
+    expect(output.join('\n')).toMatch(/GATEWAY_WORKERS \(or --workers\) must be a number/);
+  });
+});

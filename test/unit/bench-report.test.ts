@@ -1,0 +1,84 @@
+import { readBenchConfig } from '../../bench/config';
+import { renderReport, type Row } from '../../bench/report';
+
+const meta = { date: '2026-01-01T00:00:00Z', machine: 'test CPU × 2', node: 'v20', seconds: 10, warmupSeconds: 2, connections: 8, workers: 2, pin: true, hive: 'Hive Gateway 2.15.1' };
+const measured = (rps: number, p50: number, gatewayCpu: number | null) => ({
+  requests: rps * 10,
+  rps,
+  p50,
+  p99: p50 * 2,
+  gatewayCpuMsPerRequest: gatewayCpu,
+  backendCpuMsPerRequest: 1.5,
+  departmentRequestsPerRequest: 3,
+  peakRssMb: gatewayCpu === null ? null : 300,
+  non2xx: 0,
+  errors: 0,
+});
+const row = (mode: Row['mode'], target: Row['target'], figures: Partial<Row>): Row => ({
+  mode,
+  latencyMs: 20,
+  workload: 'joint review (1 project)',
+  target,
+  targetName: `(${target})`,
+  ...figures,
+});
+
+describe('the benchmark table', () => {
+  const rows: Row[] = [
+    row('core', 'a', measured(300, 30, 4)),
+    row('core', 'b', measured(150, 45, 8)),
+    row('core', 'c', { notRun: 'npm install failed: ENOTFOUND' }),
+    row('core', 'd', measured(900, 12, null)),
+    row('machine', 'a', measured(500, 20, 5)),
+    row('machine', 'b', measured(250, 40, 10)),
+    row('machine', 'c', measured(400, 25, 4)),
+  ];
+  const report = renderReport(rows, meta);
+  const lines = report.split('\n');
+
+  it('has a section per mode with a row per target, and the floor once', () => {
+    expect(report).toContain('### One core: each gateway a single process, pinned to core 0 (taskset)');
+    expect(report).toContain('### Whole machine: each gateway 2 worker processes (one per core), unpinned');
+    expect(lines.filter((l) => l.startsWith('| 20 | joint review (1 project) | (d)'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('| 20 | joint review (1 project) | (a)'))).toHaveLength(2);
+  });
+
+  it('gives each gateway its p50 over the direct call, in both modes', () => {
+    expect(lines).toContain('| 20 | joint review (1 project) | (a) | 300 | 30 | 60 | 18 | 4 | 1.5 | 3 | 300 | 0 |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (a) | 500 | 20 | 40 | 8 | 5 | 1.5 | 3 | 300 | 0 |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (d) | 900 | 12 | 24 | — | — | 1.5 | 3 | — | 0 |');
+  });
+
+  it('says why a target was not run, and leaves its ratios empty', () => {
+    expect(lines).toContain('| 20 | joint review (1 project) | (c) | not run: npm install failed: ENOTFOUND | | | | | | | | |');
+    expect(report).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |');
+    expect(lines).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.50 | — |');
+    expect(lines).toContain('| 2 workers | 20 | joint review (1 project) | 2.00 | 1.25 | 0.50 | 1.25 |');
+  });
+
+  it('says so when no request was answered within a row, and keeps it out of the ratios', () => {
+    const starved = renderReport([row('core', 'a', { ...measured(0, 0, 40), requests: 0 }), row('core', 'b', measured(150, 45, 8))], meta).split('\n');
+    expect(starved).toContain('| 20 | joint review (1 project) | (a) | 0: no request answered within the row | | | | | | | | 0 |');
+    expect(starved).toContain('| 1 core | 20 | joint review (1 project) | — | — | — | — |');
+  });
+});
+
+describe('the benchmark settings', () => {
+  it('defaults to both latencies, both modes and ten seconds a row; BENCH_QUICK shortens the rows only', () => {
+    const full = readBenchConfig({}, '/out');
+    expect(full).toMatchObject({ seconds: 10, warmupSeconds: 2, connections: 8, latenciesMs: [0, 20], modes: ['core', 'machine'], pin: true, skipHive: undefined, outDir: '/out' });
+    expect(readBenchConfig({ BENCH_QUICK: '1' }, '/out')).toMatchObject({ seconds: 1, warmupSeconds: 1, latenciesMs: [0, 20], modes: ['core', 'machine'] });
+    expect(readBenchConfig({ BENCH_QUICK: '1', BENCH_SECONDS: '3', BENCH_DEPARTMENT_LATENCY_MS: '5, 50', BENCH_MODES: 'machine', BENCH_HIVE: 'skip' }, '/out')).toMatchObject({
+      seconds: 3,
+      latenciesMs: [5, 50],
+      modes: ['machine'],
+      skipHive: 'BENCH_HIVE=skip',
+    });
+  });
+
+  it('names every bad setting before anything starts', () => {
+    expect(() => readBenchConfig({ BENCH_SECONDS: 'long', BENCH_DEPARTMENT_LATENCY_MS: '0,fast', BENCH_MODES: 'core,cloud', BENCH_HIVE: 'maybe' }, '/out')).toThrow(
+      /BENCH_SECONDS must be a number.*BENCH_DEPARTMENT_LATENCY_MS lists milliseconds.*BENCH_MODES lists core.*BENCH_HIVE must be run or skip/,
+    );
+  });
+});
