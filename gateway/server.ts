@@ -67,6 +67,9 @@ export function createGateway(options: GatewayOptions): GatewayService {
   let ready = false;
   const metrics = new GatewayMetrics();
 
+  // @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
+  // (政务外网) must not send anything out, and a gateway stop would wait on the unreachable host.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: sdl,
     logger,
