@@ -9,6 +9,7 @@ import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-ht
 import { staticSite, type StaticSiteOptions } from '../lib/static-files';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit-log';
+import { explorerPages, type ExplorerOptions } from './explorer';
 import { CoalescingGraphQLDataSource } from './datasources/CoalescingGraphQLDataSource';
 import { auditPlugin } from './plugins/audit';
 import { authorizationPlugin } from './plugins/authorization';
@@ -42,8 +43,10 @@ export interface GatewayOptions {
   production?: boolean;
   /** Built web pages served by the gateway itself (the dashboard …), each under its prefix. */
   sites?: StaticSiteOptions[];
-  /** What a browser's plain GET of /graphql answers (the explorer); none: Apollo's 400. */
+  /** What a browser's plain GET of /graphql answers, over the explorer's page. */
   landingPage?: Route;
+  /** The GraphQL explorer for browsers at /graphql (and /explorer/); none: off. */
+  explorer?: ExplorerOptions;
 }
 
 export interface GatewayService {
@@ -53,6 +56,7 @@ export interface GatewayService {
   stop(): Promise<void>;
 }
 
+const GRAPHQL_PATH = '/graphql';
 const PURPOSE = /^(case|item|project):[\w.:-]{1,64}$/;
 
 export function createGateway(options: GatewayOptions): GatewayService {
@@ -66,6 +70,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const ratePerMinute = options.ratePerMinute ?? 600;
   let ready = false;
   const metrics = new GatewayMetrics();
+  const explorer = options.explorer && explorerPages(options.explorer, { production: options.production ?? false, endpoint: GRAPHQL_PATH });
 
   // @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
   // (政务外网) must not send anything out, and a gateway stop would wait on the unreachable host.
@@ -93,7 +98,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
   });
   const plugins = [
-    // The landing page loads from a CDN, which county networks cannot reach.
+    // Apollo's landing page loads from a CDN, which county networks cannot reach; ours is gateway/explorer.ts.
     ApolloServerPluginLandingPageDisabled(),
     limitsPlugin({ ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits }),
     // Order matters: refusals are nulled first, then masking, then the audit sees the final answer.
@@ -162,9 +167,11 @@ export function createGateway(options: GatewayOptions): GatewayService {
     logger,
     maxBodyBytes: options.maxBodyBytes,
     corsOrigins: options.corsOrigins,
-    landingPage: options.landingPage,
+    path: GRAPHQL_PATH,
+    landingPage: options.landingPage ?? explorer?.landingPage,
     routes: {
       ...Object.fromEntries((options.sites ?? []).map((site) => [`${site.prefix}/*`, staticSite(site)])),
+      ...explorer?.routes,
       '/healthz': (_req, res) =>
         ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),
       '/metrics': async (_req, res) => {
