@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     corsOrigins: security.corsOrigins,
     ratePerMinute: security.ratePerMinute,
     production: security.production,
+    // Another county's supergraph: the explorer opens with an empty tab (no examples, no token).
+    explorer: security.explorer ? {} : undefined,
   });
   await gateway.start();
   const listening = await listen(gateway.server, config.port, config.host, 'set PORT or --port');

@@ -9,6 +9,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { AuditLog } from '../gateway/audit-log';
 import type { IdentityOptions } from '../gateway/plugins/identity';
 import { createGateway } from '../gateway/server';
+import { explorerExamples } from './explorer-examples';
 import { GatewayIdentity } from '../subgraphs/shared/identity';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
@@ -42,6 +43,11 @@ export interface EmbeddedStackOptions {
   corsOrigins?: string[];
   /** The key pair the gateway signs callers' identity with (default: one made for this run). */
   gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
+  /**
+   * The explorer at /graphql, opened on the README's operations with this county's data;
+   * `developmentToken` fills in its headers (the embedded default's own issuer). false: off.
+   */
+  explorer?: false | { developmentToken?: () => Promise<string> };
   /** false: departments and subgraphs only (the benchmark puts other gateways in front). */
   withGateway?: boolean;
   logger: Logger;
@@ -125,6 +131,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       identitySigningKey: gatewayKeys.privateKey,
       audit: options.audit,
       corsOrigins: options.corsOrigins,
+      explorer:
+        options.explorer === false
+          ? undefined
+          : { title: '从江县政务数据网关', examples: explorerExamples(departments.county), developmentToken: options.explorer?.developmentToken },
     });
     await gateway.start();
     opened.push(gateway.stop);

@@ -16,10 +16,12 @@ async function main(): Promise<void> {
   const issuer = config.identity ? undefined : await devIssuer();
   const identity = config.identity ?? { jwks: { set: issuer!.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE };
   const audit = new AuditLog(config.audit);
+  const developmentToken = issuer && (() => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }));
   const stack = await startEmbeddedStack({
     identity: { ...identity, partners: config.partners },
     audit,
     corsOrigins: config.corsOrigins,
+    explorer: config.explorer && { developmentToken },
     host: config.host,
     gatewayPort: config.gatewayPort,
     subgraphPorts: config.subgraphPorts,
@@ -32,9 +34,10 @@ async function main(): Promise<void> {
   });
   const example = stack.departments.county.projects[0]!.code;
   console.log(`\nready. GraphQL: ${stack.gatewayUrl}`);
+  if (config.explorer) console.log(`explorer (open in a browser, the examples ready to run): ${stack.gatewayUrl}`);
   console.log(`audit trail: ${config.audit.dir}`);
-  if (issuer) {
-    const token = await issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') });
+  if (developmentToken) {
+    const token = await developmentToken();
     console.log(`development token (every scope, county-wide, 8 h; \`npm run token\` makes others):\n${token}`);
     console.log(`try:  TOKEN=<the token above>`);
     console.log(`      curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);

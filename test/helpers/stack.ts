@@ -4,7 +4,7 @@ import type { AuditLog } from '../../gateway/audit-log';
 import type { PartnerClient } from '../../gateway/plugins/identity';
 import { silentLogger } from '../../lib/logger';
 import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
-import { STAFF_SCOPES, testIssuer, type TestIssuer } from './identity';
+import { ALL_SCOPES, STAFF_SCOPES, testIssuer, type TestIssuer } from './identity';
 import type { DepartmentId } from '../../mocks';
 import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStack } from '../../scripts/embedded-stack';
 
@@ -39,6 +39,8 @@ export interface TestStackOptions {
   cacheTtlSeconds?: number;
   /** 0 (default here): a tripped breaker probes on the next request, so tests do not wait for it. */
   breakerOpenMs?: number;
+  /** false: no explorer. By default it is on, with the development token as in `npm start`. */
+  explorer?: false;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -59,6 +61,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     identity: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE, partners: options.partners },
     audit: options.audit,
     corsOrigins: options.corsOrigins,
+    // As `npm start` does: every scope, county-wide, minted per page load.
+    explorer: options.explorer ?? { developmentToken: () => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }) },
     faults: {
       enterprise: { latencyMs: 0, failureRate: 0, down: false },
       land: { latencyMs: 0, failureRate: 0, down: false },
