@@ -114,6 +114,8 @@ export interface SecurityConfig {
   audit: AuditLogOptions;
   corsOrigins: string[];
   ratePerMinute: number;
+  /** The GraphQL explorer at /graphql for browsers (EXPLORER=on|off; off in production unless asked). */
+  explorer: boolean;
 }
 
 /**
@@ -154,6 +156,8 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     if (!Number.isFinite(value) || value <= 0) problems.push(`${name}="${raw}" must be a number greater than 0`);
     return value;
   };
+  const explorer = env.EXPLORER ? env.EXPLORER === 'on' : !production;
+  if (env.EXPLORER && !['on', 'off'].includes(env.EXPLORER)) problems.push(`EXPLORER="${env.EXPLORER}" must be on or off`);
   if (production && !env.AUDIT_DIR) problems.push('AUDIT_DIR must be set in production (where the audit trail is kept)');
   const config: SecurityConfig = {
     production,
@@ -167,6 +171,7 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     },
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     ratePerMinute: number('RATE_LIMIT_PER_MINUTE', 600),
+    explorer,
   };
   if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);
   return config;

@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     production: security.production,
     // Off unless configured: the gateway serves any supergraph, the dashboard is one county's product.
     sites: config.dashboardDir ? [{ root: config.dashboardDir, prefix: '/dashboard', spaFallback: true }] : [],
+    // Another county's supergraph: the explorer opens with an empty tab (no examples, no token).
+    explorer: security.explorer ? {} : undefined,
   });
   await gateway.start();
   const listening = await listen(gateway.server, config.port, config.host, 'set PORT or --port');

@@ -9,6 +9,7 @@ import { staticSite, type StaticSiteOptions } from '../lib/static-files';
 import { injectTraceHeaders } from '../lib/tracing';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit-log';
+import { explorerPages, type ExplorerOptions } from './explorer';
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './datasources/CoalescingGraphQLDataSource';
 import { auditPlugin } from './plugins/audit';
 import { authorizationPlugin } from './plugins/authorization';
@@ -46,8 +47,10 @@ export interface GatewayOptions {
   sites?: StaticSiteOptions[];
   /** More routes from whoever embeds the gateway (exact paths win over a site's folder). */
   routes?: Record<string, Route>;
-  /** What a browser's plain GET of /graphql answers (the explorer); none: Apollo's 400. */
+  /** What a browser's plain GET of /graphql answers, over the explorer's page. */
   landingPage?: Route;
+  /** The GraphQL explorer for browsers at /graphql (and /explorer/); none: off. */
+  explorer?: ExplorerOptions;
 }
 
 export interface GatewayService {
@@ -59,6 +62,7 @@ export interface GatewayService {
   reloadSupergraph(supergraphSdl: string): ReloadOutcome;
 }
 
+const GRAPHQL_PATH = '/graphql';
 const PURPOSE = /^(case|item|project):[\w.:-]{1,64}$/;
 
 export function createGateway(options: GatewayOptions): GatewayService {
@@ -72,7 +76,11 @@ export function createGateway(options: GatewayOptions): GatewayService {
   let ready = false;
   const metrics = new GatewayMetrics();
   const connections = subgraphConnectionPool();
+  const explorer = options.explorer && explorerPages(options.explorer, { production: options.production ?? false, endpoint: GRAPHQL_PATH });
 
+  // @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
+  // (政务外网) must not send anything out, and a gateway stop would wait on the unreachable host.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.hook,
     logger,
@@ -100,7 +108,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
   });
   supergraph.attach(gateway);
   const plugins = [
-    // The landing page loads from a CDN, which county networks cannot reach.
+    // Apollo's landing page loads from a CDN, which county networks cannot reach; ours is gateway/explorer.ts.
     ApolloServerPluginLandingPageDisabled(),
     limitsPlugin({ ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits }),
     // Order matters: refusals are nulled first, then masking, then the audit sees the final answer.
@@ -168,10 +176,12 @@ export function createGateway(options: GatewayOptions): GatewayService {
     logger,
     maxBodyBytes: options.maxBodyBytes,
     corsOrigins: options.corsOrigins,
-    landingPage: options.landingPage,
+    path: GRAPHQL_PATH,
+    landingPage: options.landingPage ?? explorer?.landingPage,
     tracedAs: 'gateway',
     routes: {
       ...Object.fromEntries((options.sites ?? []).map((site) => [`${site.prefix}/*`, staticSite(site)])),
+      ...explorer?.routes,
       ...options.routes,
       '/healthz': (_req, res) =>
         ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),

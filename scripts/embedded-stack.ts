@@ -11,6 +11,7 @@ import type { IdentityOptions } from '../gateway/plugins/identity';
 import type { SupergraphFile } from '../gateway/live-supergraph';
 import { createGateway, type GatewayService } from '../gateway/server';
 import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
+import { explorerExamples } from './explorer-examples';
 import { GatewayIdentity } from '../subgraphs/shared/identity';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
@@ -46,6 +47,11 @@ export interface EmbeddedStackOptions {
   gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
   /** 联审工作台 at /dashboard/ (built files; `developmentToken` signs its browser in). false: off. */
   dashboard?: false | DashboardOptions;
+  /**
+   * The explorer at /graphql, opened on the README's operations with this county's data;
+   * `developmentToken` fills in its headers (the embedded default's own issuer). false: off.
+   */
+  explorer?: false | { developmentToken?: () => Promise<string> };
   /** false: departments and subgraphs only (the benchmark puts other gateways in front). */
   withGateway?: boolean;
   /** Serve this supergraph file, and each new version of it, instead of schema/supergraph.graphql. */
@@ -138,6 +144,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       corsOrigins: options.corsOrigins,
       sites: options.dashboard === false ? [] : [dashboardSite(options.dashboard ?? {})],
       routes: options.dashboard === false ? {} : dashboardRoutes(options.dashboard ?? {}),
+      explorer:
+        options.explorer === false
+          ? undefined
+          : { title: '从江县政务数据网关', examples: explorerExamples(departments.county), developmentToken: options.explorer?.developmentToken },
     });
     await gateway.start();
     opened.push(gateway.stop);

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     // Signed in as the development user, like the token printed below; never with a real identity provider.
     dashboard: { developmentToken },
+    explorer: config.explorer && { developmentToken },
     host: config.host,
     gatewayPort: config.gatewayPort,
     subgraphPorts: config.subgraphPorts,
@@ -42,9 +43,9 @@ async function main(): Promise<void> {
   // Listening on every address (HOST=0.0.0.0) is not an address a browser can open; this machine's is.
   const origin = stack.gatewayUrl.replace(/\/graphql$/, '').replace('//0.0.0.0:', '//127.0.0.1:');
   console.log(`\nready. GraphQL: ${stack.gatewayUrl}`);
-  console.log(`  explorer (browser):  ${origin}/graphql`);
+  if (config.explorer) console.log(`  explorer (browser):  ${origin}/graphql  (the examples ready to run)`);
   console.log(`  dashboard (browser): ${origin}/dashboard/  (联审工作台)`);
-  if (!dashboardBuilt()) console.log('    (not built yet: run `npm run build:web` — npm install does it — and reload; until then the page answers 503 NOT_BUILT)');
+  if (!dashboardBuilt()) console.log('    (not built yet: run `npm run build:web` — npm install does it — and reload; until then the pages answer 503 NOT_BUILT)');
   console.log(`  health, metrics:     ${origin}/readyz  ${origin}/metrics`);
   console.log(`  audit trail:         ${config.audit.dir}`);
   console.log(`  partner systems:     ${config.partners.length} registered (npm run partner:register; docs/partners.md)`);

@@ -5,7 +5,7 @@ import type { PartnerClient } from '../../gateway/plugins/identity';
 import type { SupergraphFile } from '../../gateway/live-supergraph';
 import { silentLogger, type Logger } from '../../lib/logger';
 import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
-import { STAFF_SCOPES, testIssuer, type TestIssuer } from './identity';
+import { ALL_SCOPES, STAFF_SCOPES, testIssuer, type TestIssuer } from './identity';
 import type { DepartmentId } from '../../mocks';
 import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStack } from '../../scripts/embedded-stack';
 
@@ -46,6 +46,8 @@ export interface TestStackOptions {
   logger?: Logger;
   /** Where the dashboard's built files are (default dist/web/dashboard). */
   dashboardRoot?: string;
+  /** false: no explorer. By default it is on, with the development token as in `npm start`. */
+  explorer?: false;
 }
 
 const STAFF_CLAIMS = { sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') };
@@ -71,6 +73,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     supergraphFile: options.supergraphFile,
     // The dashboard signs its browser in as the staff member `query` uses, as `npm start` does with its development user.
     dashboard: { root: options.dashboardRoot, developmentToken: () => issuer.token(STAFF_CLAIMS) },
+    // As `npm start` does: every scope, county-wide, minted per page load.
+    explorer: options.explorer ?? { developmentToken: () => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }) },
     faults: {
       enterprise: { latencyMs: 0, failureRate: 0, down: false },
       land: { latencyMs: 0, failureRate: 0, down: false },

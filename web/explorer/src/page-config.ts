@@ -1,0 +1,26 @@
+/**
+ * What the gateway tells the explorer page (gateway/explorer.ts writes it into the page as a
+ * `<script type="application/json">` block, which the browser never executes, so the CSP's
+ * `script-src 'self'` stays as it is).
+ */
+export interface ExplorerTab {
+  /** The operation's text, comments included. */
+  query: string;
+  /** Example variables, as the JSON text shown in the variables editor. */
+  variables?: string;
+}
+
+export interface ExplorerPageConfig {
+  /** Where GraphQL is: a path on this origin (`/graphql`). */
+  endpoint: string;
+  /** Shown in the top corner and the window title. */
+  title: string;
+  /** Opened as tabs, the first one active. */
+  tabs: ExplorerTab[];
+  /** JSON text of the headers editor for every tab (`{"Authorization": "Bearer …"}`), or none. */
+  headers: string | null;
+  /** false in production: no introspection request, no schema docs; the page says why. */
+  introspection: boolean;
+}
+
+export const CONFIG_ELEMENT_ID = 'explorer-config';
