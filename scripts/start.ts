@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   // Listening on every address (HOST=0.0.0.0) is not an address a browser can open; this machine's is.
   const origin = stack.gatewayUrl.replace(/\/graphql$/, '').replace('//0.0.0.0:', '//127.0.0.1:');
   console.log(`\nready. GraphQL: ${stack.gatewayUrl}`);
-  if (config.explorer) console.log(`  explorer (browser):  ${origin}/graphql  (the examples ready to run)`);
+  if (config.explorer) console.log(`  explorer (browser):  ${origin}/graphql`);
   console.log(`  dashboard (browser): ${origin}/dashboard/  (联审工作台)`);
   if (!dashboardBuilt()) console.log('    (not built yet: run `npm run build:web` — npm install does it — and reload; until then the pages answer 503 NOT_BUILT)');
   console.log(`  health, metrics:     ${origin}/readyz  ${origin}/metrics`);
