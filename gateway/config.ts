@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { readTracingConfig, TracingConfigError, type TracingConfig } from '../lib/tracing-config';
+import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
 import type { AuditLogOptions } from './audit-log';
 import type { IdentityOptions, PartnerClient } from './plugins/identity';
 
@@ -74,13 +74,7 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     workers: flags.workers ?? (env.GATEWAY_WORKERS || undefined),
   });
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => i.message);
-  let tracing: TracingConfig | undefined;
-  try {
-    tracing = readTracingConfig(env);
-  } catch (error) {
-    if (!(error instanceof TracingConfigError)) throw error;
-    problems.push(...error.problems);
-  }
+  const tracing = readTracingConfigNoting(env, problems);
   if (!parsed.success || problems.length) throw new Error(`gateway configuration: ${problems.join('; ')}`);
   const dashboardDir = env.GATEWAY_DASHBOARD_DIR ? resolve(env.GATEWAY_DASHBOARD_DIR) : undefined;
   const config = { ...parsed.data, supergraphPath: resolve(parsed.data.supergraphPath), dashboardDir, tracing };

@@ -167,3 +167,14 @@ function keyValues(raw: string | undefined, variable: string, problems: string[]
   });
   return result;
 }
+
+/** readTracingConfig for a caller that gathers every configuration problem before it reports them. */
+export function readTracingConfigNoting(env: Env, problems: string[]): TracingConfig | undefined {
+  try {
+    return readTracingConfig(env);
+  } catch (error) {
+    if (!(error instanceof TracingConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}

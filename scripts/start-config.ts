@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readSecurityConfig, type SecurityConfig } from '../gateway/config';
-import { readTracingConfig, TracingConfigError, type TracingConfig } from '../lib/tracing-config';
+import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
 import type { DepartmentId } from '../mocks';
 import type { DepartmentFaults } from '../mocks';
 import { readDepartmentClientSettings, readDepartmentConnection, readLicenceIssuers, type LicenceIssuerConfig } from '../subgraphs/shared/config';
@@ -72,13 +72,7 @@ export function readStartConfig(env: Env): StartConfig {
   } catch (error) {
     problems.push((error as Error).message);
   }
-  let tracing: TracingConfig | undefined;
-  try {
-    tracing = readTracingConfig(env);
-  } catch (error) {
-    if (!(error instanceof TracingConfigError)) throw error;
-    problems.push(...error.problems);
-  }
+  const tracing = readTracingConfigNoting(env, problems);
   let security: SecurityConfig | undefined;
   try {
     security = readSecurityConfig(env);
