@@ -34,6 +34,12 @@ export function createCachedLoader<V>(
     options.onStale?.(stale.ageSeconds);
     return stale.value;
   };
+  // Lookups in flight for this cache, across requests: a key another request is already
+  // asking the department for waits for that answer instead of asking again (two plan
+  // waves of one query, or two users opening the same project, cost one department call).
+  let inFlight = IN_FLIGHT.get(cache) as Map<string, Promise<V | null | Error>> | undefined;
+  if (!inFlight) IN_FLIGHT.set(cache, (inFlight = new Map()));
+  const flights = inFlight;
   return new DataLoader<string, V | null>(
     async (keys) => {
       const results: (V | null | Error)[] = new Array(keys.length);
@@ -48,40 +54,54 @@ export function createCachedLoader<V>(
         if (span) reportCache(span, keys.length, 0, 0);
         return results;
       }
+      const joined = missing.filter((i) => flights.has(keys[i]!));
+      const asked = missing.filter((i) => !flights.has(keys[i]!));
+      const answers = asked.length ? askDepartment(asked.map((i) => keys[i]!)) : [];
       let stale = 0;
-      let fetched: (V | null | Error)[];
-      try {
-        fetched = await fetchMany(missing.map((i) => keys[i]!));
-      } catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        for (const i of missing) {
-          results[i] = staleOrError(keys[i]!, failure);
-          if (results[i] !== failure) stale++;
-        }
-        if (span) reportCache(span, keys.length - missing.length, missing.length, stale);
-        return results;
-      }
-      const dataAsOf = new Date().toISOString();
-      missing.forEach((keyIndex, j) => {
-        const value = fetched[j] ?? null;
-        const key = keys[keyIndex]!;
-        if (value instanceof Error) {
-          results[keyIndex] = staleOrError(key, value);
-          if (results[keyIndex] !== value) stale++;
-          return;
-        }
-        if (value !== null) {
-          if (typeof value === 'object') Object.assign(value as object, { dataAsOf });
-          cache.set(key, value);
-        }
-        results[keyIndex] = value;
-      });
+      const settle = (keyIndex: number, value: V | null | Error) => {
+        results[keyIndex] = value instanceof Error ? staleOrError(keys[keyIndex]!, value) : value;
+        if (value instanceof Error && results[keyIndex] !== value) stale++;
+      };
+      const settled = await Promise.all([...answers, ...joined.map((i) => flights.get(keys[i]!)!)]);
+      [...asked, ...joined].forEach((keyIndex, j) => settle(keyIndex, settled[j]!));
       if (span) reportCache(span, keys.length - missing.length, missing.length, stale);
       return results;
     },
     { maxBatchSize: options.maxBatchSize },
   );
+
+  /** One department call for `keys`; each key's answer is shared with whoever joins it meanwhile. */
+  function askDepartment(keys: string[]): Promise<V | null | Error>[] {
+    const call = fetchMany(keys).then(
+      (fetched) => {
+        const dataAsOf = new Date().toISOString();
+        return keys.map((key, j) => {
+          const value = fetched[j] ?? null;
+          if (value !== null && !(value instanceof Error)) {
+            if (typeof value === 'object') Object.assign(value as object, { dataAsOf });
+            cache.set(key, value);
+          }
+          return value;
+        });
+      },
+      (error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        return keys.map(() => failure);
+      },
+    );
+    return keys.map((key, j) => {
+      const answer = call.then((values) => values[j]!);
+      flights.set(key, answer);
+      void answer.finally(() => {
+        if (flights.get(key) === answer) flights.delete(key);
+      });
+      return answer;
+    });
+  }
 }
+
+/** Department lookups in flight, per cache (one cache per department client). */
+const IN_FLIGHT = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 function reportCache(span: Span, hits: number, misses: number, staleServed: number): void {
   span.addEvent('department cache', { 'county.cache.hits': hits, 'county.cache.misses': misses, 'county.cache.stale_served': staleServed });

@@ -24,12 +24,20 @@ export function startCommand(env: Record<string, string>): StartedCommand {
   return startScript('scripts/start.ts', [], env);
 }
 
+/** Children still running when the test process ends (a test failed before stopping one) are killed, not left behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Any of the project's entry points (a path from the repository root) as a child process, the same way. */
 export function startScript(script: string, args: string[], env: Record<string, string>): StartedCommand {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
     env: { ...process.env, AUDIT_DIR: mkdtempSync(join(tmpdir(), 'audit-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const output: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => output.push(l));
   createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
