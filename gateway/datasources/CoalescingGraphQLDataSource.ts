@@ -58,17 +58,18 @@ const MAX_DOCUMENTS = 1000;
 
 /** A gateway's connections to its subgraphs: kept alive, pooled per origin; close on stop. */
 export function subgraphConnectionPool(): Agent {
-  // Subgraph servers keep idle connections 65 s; letting ours go at 60 s avoids reusing one they just closed.
+  // Subgraph servers announce a 65 s idle timeout (Keep-Alive header); undici keeps a connection for what the
+  // server announces, capped at 60 s so it never reuses one the server just closed (4 s when nothing is announced).
   return new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000, connections: 64, headersTimeout: 30_000, bodyTimeout: 30_000 });
 }
 
 export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
   /** Told how long each HTTP request to the subgraph took (metrics). */
   onFetched?: (seconds: number) => void;
-  /** Where requests go out; without one, Apollo's default fetcher. */
-  private readonly connections?: Dispatcher;
+  /** Where requests go out (`subgraphConnectionPool()`, shared by the gateway's subgraphs). */
+  private readonly connections: Dispatcher;
 
-  constructor(config: ConstructorParameters<typeof RemoteGraphQLDataSource>[0] & { connections?: Dispatcher }) {
+  constructor(config: ConstructorParameters<typeof RemoteGraphQLDataSource>[0] & { connections: Dispatcher }) {
     const { connections, ...rest } = config;
     super(rest);
     this.connections = connections;
@@ -79,7 +80,7 @@ export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
 
   override process(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
     if (options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION || !options.request.query) {
-      return this.forward(options);
+      return this.processPooled(options);
     }
     const document = this.parsed(options.request.query);
     if (!isEntityFetch(document)) return this.timed(options);
@@ -103,13 +104,9 @@ export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
   private timed(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
     const done = () => this.onFetched?.((performance.now() - started) / 1000);
-    const pending = this.forward(options);
+    const pending = this.processPooled(options);
     pending.then(done, done);
     return pending;
-  }
-
-  private forward(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
-    return this.connections ? this.processPooled(options, this.connections) : super.process(options);
   }
 
   /**
@@ -118,7 +115,7 @@ export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
    * node-fetch Request and Headers objects for every fetch. APQ to subgraphs is not
    * supported here (subgraphs are on the same network; the text is cheap to send).
    */
-  private async processPooled(options: ProcessOptions, connections: Dispatcher): Promise<GatewayGraphQLResponse> {
+  private async processPooled(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request, context } = options;
     const headers = new OutgoingHeaders(request.http?.headers);
     headers.set('content-type', 'application/json');
@@ -127,7 +124,7 @@ export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
     const { http, ...payload } = request;
     if (!payload.query) throw new Error('Missing query');
     const target = this.target(http.url);
-    const answer = await connections.request({ origin: target.origin, path: target.path, method: 'POST', headers: headers.record, body: JSON.stringify(payload) });
+    const answer = await this.connections.request({ origin: target.origin, path: target.path, method: 'POST', headers: headers.record, body: JSON.stringify(payload) });
     const response = await readAnswer(answer, http.url);
     const processed = this.didReceiveResponse
       ? await this.didReceiveResponse({
