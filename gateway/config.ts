@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
 import type { AuditLogOptions } from './audit-log';
@@ -21,6 +21,10 @@ export interface GatewayConfig {
   tracing: TracingConfig | undefined;
   /** Processes serving the port (node:cluster); 1 serves from this process alone. */
   workers: number;
+  /** Who executes query plans (GATEWAY_EXECUTOR): `compiled` (ours) or `apollo` (@apollo/gateway's). */
+  executor: 'compiled' | 'apollo';
+  /** Operation documents (GATEWAY_WARM_OPERATIONS_DIR, *.graphql) planned before the first request. */
+  warmOperations: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -62,6 +66,7 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
       .min(1, 'GATEWAY_WORKERS (or --workers) must be 1–64 (one per core is usual)')
       .max(64, 'GATEWAY_WORKERS (or --workers) must be 1–64 (one per core is usual)')
       .default(1),
+    executor: z.enum(['compiled', 'apollo'], { error: 'GATEWAY_EXECUTOR must be compiled (the default) or apollo' }).default('compiled'),
   });
   const parsed = schema.safeParse({
     port: flags.port ?? env.PORT,
@@ -72,12 +77,13 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     logLevel: env.LOG_LEVEL,
     maxBodyBytes: env.MAX_BODY_BYTES,
     workers: flags.workers ?? (env.GATEWAY_WORKERS || undefined),
+    executor: env.GATEWAY_EXECUTOR || undefined,
   });
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => i.message);
   const tracing = readTracingConfigNoting(env, problems);
   if (!parsed.success || problems.length) throw new Error(`gateway configuration: ${problems.join('; ')}`);
   const dashboardDir = env.GATEWAY_DASHBOARD_DIR ? resolve(env.GATEWAY_DASHBOARD_DIR) : undefined;
-  const config = { ...parsed.data, supergraphPath: resolve(parsed.data.supergraphPath), dashboardDir, tracing };
+  const config = { ...parsed.data, supergraphPath: resolve(parsed.data.supergraphPath), dashboardDir, tracing, warmOperations: readOperations(env.GATEWAY_WARM_OPERATIONS_DIR) };
   if (!existsSync(config.supergraphPath)) {
     throw new Error(`gateway configuration: no supergraph at ${config.supergraphPath} (set --supergraph or SUPERGRAPH_PATH; \`npm run compose\` writes ours)`);
   }
@@ -85,6 +91,19 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     throw new Error(`gateway configuration: GATEWAY_DASHBOARD_DIR=${dashboardDir} is not a folder (point it at a built web app, e.g. dist/web/dashboard after \`npm run build:web\`)`);
   }
   return config;
+}
+
+/** The texts of the `.graphql` files in a folder (GATEWAY_WARM_OPERATIONS_DIR); none when unset. */
+function readOperations(dir: string | undefined): string[] {
+  if (!dir) return [];
+  const folder = resolve(dir);
+  if (!(existsSync(folder) && statSync(folder).isDirectory())) {
+    throw new Error(`gateway configuration: GATEWAY_WARM_OPERATIONS_DIR=${folder} is not a folder (point it at the operations clients send, one .graphql file each)`);
+  }
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => readFileSync(join(folder, name), 'utf8'));
 }
 
 function parseFlags(argv: readonly string[]): Record<string, string> {

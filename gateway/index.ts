@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     sites: config.dashboardDir ? [{ root: config.dashboardDir, prefix: '/dashboard', spaFallback: true }] : [],
     // Another county's supergraph: the explorer opens with an empty tab (no examples, no token).
     explorer: security.explorer ? {} : undefined,
+    executor: config.executor,
+    warmOperations: config.warmOperations,
   });
   await gateway.start();
   const listening = await listen(gateway.server, config.port, config.host, 'set PORT or --port');

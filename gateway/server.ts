@@ -21,6 +21,7 @@ import { maskingPlugin } from './plugins/masking';
 import { GatewayMetrics } from './plugins/metrics';
 import { RateLimiter } from './plugins/rate-limit';
 import { stalePlugin } from './plugins/stale';
+import { PlanExecutor } from './execution/plan-executor';
 import { LiveSupergraph, type ReloadOutcome, type SupergraphFile } from './live-supergraph';
 
 export interface GatewayOptions {
@@ -51,6 +52,13 @@ export interface GatewayOptions {
   landingPage?: Route;
   /** The GraphQL explorer for browsers at /graphql (and /explorer/); none: off. */
   explorer?: ExplorerOptions;
+  /**
+   * Who executes query plans: `compiled` (default, gateway/execution) or `apollo`
+   * (@apollo/gateway's own executor: the reference, and a way back if ours misbehaves).
+   */
+  executor?: 'compiled' | 'apollo';
+  /** Operation documents planned at start-up and after each supergraph change. */
+  warmOperations?: readonly string[];
 }
 
 export interface GatewayService {
@@ -60,6 +68,8 @@ export interface GatewayService {
   stop(): Promise<void>;
   /** Serves this supergraph from now on if it is valid whole; otherwise keeps the current one. */
   reloadSupergraph(supergraphSdl: string): ReloadOutcome;
+  /** The compiled plan executor's state; undefined when @apollo/gateway's executor runs. */
+  planExecutor(): { cachedPlans: number; handedOver: Record<string, number> } | undefined;
 }
 
 const GRAPHQL_PATH = '/graphql';
@@ -107,6 +117,14 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
   });
   supergraph.attach(gateway);
+  const executor = (options.executor ?? 'compiled') === 'compiled' ? new PlanExecutor(gateway) : undefined;
+  const warm = options.warmOperations ?? [];
+  if (executor && warm.length > 0) {
+    gateway.onSchemaLoadOrUpdate(() => {
+      const { prepared, skipped } = executor.warm(warm);
+      logger.debug({ prepared, skipped }, 'query plans warmed');
+    });
+  }
   const plugins = [
     // Apollo's landing page loads from a CDN, which county networks cannot reach; ours is gateway/explorer.ts.
     ApolloServerPluginLandingPageDisabled(),
@@ -209,6 +227,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
       options.audit?.close();
     },
     reloadSupergraph: (sdl) => supergraph.reload(sdl),
+    planExecutor: () => executor && { cachedPlans: executor.cachedPlans, handedOver: Object.fromEntries(executor.handedOver) },
   };
 }
 

@@ -4,6 +4,7 @@
  * its own port. `npm start` runs it on fixed ports; tests run it on ephemeral ones.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { AuditLog } from '../gateway/audit-log';
@@ -12,6 +13,7 @@ import type { SupergraphFile } from '../gateway/live-supergraph';
 import { createGateway, type GatewayService } from '../gateway/server';
 import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
 import { explorerExamples } from './explorer-examples';
+import { readOperationFiles } from './schema-operations';
 import { GatewayIdentity } from '../subgraphs/shared/identity';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
@@ -148,6 +150,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         options.explorer === false
           ? undefined
           : { title: '从江县政务数据网关', examples: explorerExamples(departments.county), developmentToken: options.explorer?.developmentToken },
+      // Our clients' operations are planned before the first of them arrives.
+      warmOperations: readOperationFiles(join(__dirname, '..')).flatMap((file) => file.documents),
     });
     await gateway.start();
     opened.push(gateway.stop);

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditLog } from '../../gateway/audit-log';
@@ -48,6 +49,8 @@ export interface TestStackOptions {
   dashboardRoot?: string;
   /** false: no explorer. By default it is on, with the development token as in `npm start`. */
   explorer?: false;
+  /** The key pair the gateway signs callers' identity with, for a test that puts a second gateway in front. */
+  gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
 }
 
 const STAFF_CLAIMS = { sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') };
@@ -71,6 +74,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     audit: options.audit,
     corsOrigins: options.corsOrigins,
     supergraphFile: options.supergraphFile,
+    gatewayKeys: options.gatewayKeys,
     // The dashboard signs its browser in as the staff member `query` uses, as `npm start` does with its development user.
     dashboard: { root: options.dashboardRoot, developmentToken: () => issuer.token(STAFF_CLAIMS) },
     // As `npm start` does: every scope, county-wide, minted per page load.

@@ -1,0 +1,609 @@
+/**
+ * Executes @apollo/gateway's query plans, in place of its `executeQueryPlan`.
+ *
+ * Apollo's planner and plans are kept; so are its data sources (ours, with the pooled
+ * connections and fetch merging), its error codes and its response rules. What changes
+ * is the per-request work a cached plan still cost in Apollo's executor, which the
+ * profile put at about a quarter of the gateway's CPU for a dashboard page:
+ * - the federation Operation was rebuilt from the AST on every request, the operation's
+ *   fragments collected, and the plan cache keyed through a SHA-256 of the query hash;
+ * - every plan node built a usage-reporting trace node (protobuf objects), even with
+ *   usage reporting off;
+ * - result shaping looked up @skip/@include and the field type for every value.
+ * Here everything that depends only on the operation is prepared once per plan and
+ * kept with it (the plan cache is bounded and emptied when the supergraph changes),
+ * and result shaping runs compiled steps (`shape-response.ts`).
+ *
+ * What this executor does not do it hands to Apollo's, request by request: @defer
+ * plans, subscriptions, requests that capture usage traces, operations its compiler
+ * declines. Both executors answer the same bytes for the same subgraph answers; the
+ * parity suite (test/federation/executor-parity.test.ts) runs them side by side.
+ */
+import { createHash } from 'node:crypto';
+import type { ApolloGateway } from '@apollo/gateway';
+import { isObjectOfType, applyRewrites } from '@apollo/gateway/dist/dataRewrites';
+import { GraphQLDataSourceRequestKind, type GraphQLDataSource } from '@apollo/gateway/dist/datasources/types';
+import { OpenTelemetrySpanNames, tracer as gatewayTracer } from '@apollo/gateway/dist/utilities/opentelemetry';
+import { ERRORS, errorCodeDef, operationFromDocument, type Operation, type Schema } from '@apollo/federation-internals';
+import { evaluateCondition, prettyFormatQueryPlan, type FetchNode, type PlanNode, type QueryPlan, type QueryPlanner, type QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import {
+  executeSync,
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  parse,
+  validate,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLFormattedError,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type VariableDefinitionNode,
+} from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { BoundedMap } from '../../lib/bounded-map';
+import { tracingActive } from '../../lib/tracing';
+import { compileResponseShaper, type ResponseShaper } from './shape-response';
+
+/** What this executor reads of ApolloGateway: private in its typings, stable within 2.14. */
+interface GatewayInternals {
+  executor: GatewayExecutor;
+  schema?: GraphQLSchema;
+  apiSchema?: Schema;
+  supergraphSchema?: GraphQLSchema;
+  queryPlanner?: QueryPlanner;
+  serviceMap: Record<string, { dataSource: GraphQLDataSource }>;
+  config: { debug?: boolean; __exposeQueryPlanExperimental?: boolean };
+  recursiveSelectionsLimitDisabled?: boolean;
+  nonLocalSelectionsLimitDisabled?: boolean;
+}
+
+type Variables = Record<string, unknown>;
+type Entity = Record<string, any>;
+
+interface Cursor {
+  path: (string | number)[];
+  data: any;
+  fullResult: any;
+}
+
+/** Everything about one operation that does not change from request to request. */
+interface PreparedOperation {
+  plan: QueryPlan;
+  /** Why Apollo's executor runs this operation instead, or undefined. */
+  handOver: string | undefined;
+  operation: Operation;
+  definition: OperationDefinitionNode;
+  variableDefinitions: readonly VariableDefinitionNode[];
+  shaper: ResponseShaper | undefined;
+  /** Each entity fetch's representation builder. */
+  representations: Map<FetchNode, (entity: unknown) => Entity | null>;
+}
+
+interface Execution {
+  prepared: PreparedOperation;
+  requestContext: GatewayGraphQLRequestContext;
+  variables: Variables | undefined;
+  services: Record<string, GraphQLDataSource>;
+  supergraphSchema: GraphQLSchema;
+  errors: GraphQLError[];
+}
+
+export interface PlanExecutorOptions {
+  /** Plans kept (operations, not bytes); the oldest goes first. */
+  maxPlans?: number;
+}
+
+export class PlanExecutor {
+  private readonly gateway: GatewayInternals;
+  private readonly apolloExecutor: GatewayExecutor;
+  private readonly plans: BoundedMap<string, PreparedOperation>;
+  private plansFor: Schema | undefined;
+  private services: Record<string, GraphQLDataSource> = {};
+  /** Requests handed to Apollo's executor, by reason: for tests and for the curious. */
+  readonly handedOver = new Map<string, number>();
+
+  /** Takes over `gateway`'s execution: call before Apollo Server loads the gateway. */
+  constructor(gateway: ApolloGateway, options: PlanExecutorOptions = {}) {
+    this.gateway = gateway as unknown as GatewayInternals;
+    if (typeof this.gateway.executor !== 'function' || typeof this.gateway.serviceMap !== 'object') {
+      throw new Error('this @apollo/gateway version does not have the executor and service map the plan executor replaces: pin @apollo/gateway ~2.14 or set GATEWAY_EXECUTOR=apollo');
+    }
+    this.apolloExecutor = this.gateway.executor;
+    this.plans = new BoundedMap(options.maxPlans ?? 1000);
+    this.gateway.executor = (requestContext) => this.execute(requestContext);
+  }
+
+  /**
+   * Plans and prepares operations before the first request asks for them (on start-up
+   * and after each supergraph change). Documents the current schema refuses are skipped.
+   */
+  warm(documents: readonly string[]): { prepared: number; skipped: number } {
+    let prepared = 0;
+    for (const text of documents) {
+      const schema = this.gateway.schema;
+      if (!schema) break;
+      try {
+        const document = parse(text);
+        if (validate(schema, document).length > 0) continue;
+        for (const definition of document.definitions) {
+          if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) continue;
+          this.prepared(createHash('sha256').update(text).digest('hex'), document, definition.name.value);
+          prepared++;
+        }
+      } catch {
+        // A document that does not parse or plan is planned, and refused, when it is sent.
+      }
+    }
+    return { prepared, skipped: documents.length - prepared };
+  }
+
+  get cachedPlans(): number {
+    return this.plans.size;
+  }
+
+  private execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    if (!tracingActive()) return this.executeUntraced(requestContext);
+    return gatewayTracer.startActiveSpan(OpenTelemetrySpanNames.REQUEST, { attributes: spanAttributes(requestContext) }, async (span) => {
+      try {
+        const result = await this.executeUntraced(requestContext);
+        if (result.errors) failed(span, result.errors);
+        return result;
+      } catch (error) {
+        failed(span, [error as Error]);
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private executeUntraced(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    let prepared: PreparedOperation;
+    try {
+      prepared = this.prepared(requestContext.queryHash, requestContext.document, requestContext.request.operationName ?? undefined);
+    } catch {
+      // Apollo's executor reports what is wrong with the operation (no operation of that name …).
+      return this.handOver('unprepared', requestContext);
+    }
+    if (prepared.handOver) return this.handOver(prepared.handOver, requestContext);
+    if (requestContext.metrics?.captureTraces) return this.handOver('usage traces', requestContext);
+    return this.run(prepared, requestContext);
+  }
+
+  private handOver(reason: string, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    this.handedOver.set(reason, (this.handedOver.get(reason) ?? 0) + 1);
+    return this.apolloExecutor(requestContext);
+  }
+
+  private async run(prepared: PreparedOperation, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    const schema = this.gateway.schema!;
+    const variables = requestContext.request.variables;
+    if (prepared.variableDefinitions.length > 0) {
+      const { errors } = getVariableValues(schema, prepared.variableDefinitions, variables ?? {});
+      if (errors) return { errors };
+    }
+    const execution: Execution = {
+      prepared,
+      requestContext,
+      variables,
+      services: this.services,
+      supergraphSchema: this.gateway.supergraphSchema!,
+      errors: [],
+    };
+    const response = tracingActive()
+      ? await gatewayTracer.startActiveSpan(OpenTelemetrySpanNames.EXECUTE, async (span) => {
+          try {
+            const result = await executePlan(execution, schema);
+            if (result.errors) failed(span, result.errors);
+            return result;
+          } finally {
+            span.end();
+          }
+        })
+      : await executePlan(execution, schema);
+    const headers = requestContext.request.http?.headers;
+    if (this.gateway.config.__exposeQueryPlanExperimental && headers?.get('Apollo-Query-Plan-Experimental')) {
+      const format = headers.has('Apollo-Query-Plan-Experimental-Format') ? headers.get('Apollo-Query-Plan-Experimental-Format') : 'prettified';
+      const pretty = prepared.plan.node ? prettyFormatQueryPlan(prepared.plan) : null;
+      response.extensions = { __queryPlanExperimental: format === 'prettified' ? pretty || true : format === 'internal' ? prepared.plan : true };
+    }
+    return response;
+  }
+
+  /** The prepared operation for this query hash and operation name, planned on first use. */
+  private prepared(queryHash: string, document: DocumentNode, operationName: string | undefined): PreparedOperation {
+    const apiSchema = this.gateway.apiSchema;
+    if (!apiSchema || !this.gateway.queryPlanner) throw new Error('the gateway has no supergraph loaded yet');
+    if (apiSchema !== this.plansFor) {
+      // A new supergraph: plans of the old one must not serve, and the data sources are new.
+      this.plans.clear();
+      this.plansFor = apiSchema;
+      this.services = Object.fromEntries(Object.entries(this.gateway.serviceMap).map(([name, { dataSource }]) => [name, dataSource]));
+    }
+    const key = operationName === undefined ? queryHash : `${queryHash}\u0000${operationName}`;
+    const cached = this.plans.get(key);
+    if (cached) return cached;
+    const prepared = this.prepare(apiSchema, document, operationName);
+    this.plans.set(key, prepared);
+    return prepared;
+  }
+
+  private prepare(apiSchema: Schema, document: DocumentNode, operationName: string | undefined): PreparedOperation {
+    const { definition, fragments } = operationOf(document, operationName);
+    const plan = traced(OpenTelemetrySpanNames.PLAN, () =>
+      this.gateway.queryPlanner!.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }), {
+        recursiveSelectionsLimitDisabled: this.gateway.recursiveSelectionsLimitDisabled,
+        nonLocalSelectionsLimitDisabled: this.gateway.nonLocalSelectionsLimitDisabled,
+      }),
+    );
+    const operation = operationFromDocument(apiSchema, { kind: Kind.DOCUMENT, definitions: [definition, ...fragments] }, { validate: false });
+    const shaper = compileResponseShaper(operation);
+    const representations = new Map<FetchNode, (entity: unknown) => Entity | null>();
+    const handOver = !shaper ? 'operation not compiled' : planHandOver(plan.node, (fetch) => {
+      if (fetch.requires) representations.set(fetch, compileRepresentation(fetch.requires, () => this.gateway.supergraphSchema!));
+    });
+    return { plan, handOver, operation, definition, variableDefinitions: definition.variableDefinitions ?? [], shaper, representations };
+  }
+}
+
+/** Why a plan goes to Apollo's executor, or undefined; calls `onFetch` for each fetch it will run. */
+function planHandOver(node: QueryPlan['node'], onFetch: (fetch: FetchNode) => void): string | undefined {
+  if (!node) return undefined;
+  switch (node.kind) {
+    case 'Subscription':
+      return 'subscription';
+    case 'Defer':
+      return '@defer';
+    case 'Sequence':
+    case 'Parallel':
+      for (const child of node.nodes) {
+        const reason = planHandOver(child, onFetch);
+        if (reason) return reason;
+      }
+      return undefined;
+    case 'Flatten':
+      return planHandOver(node.node, onFetch);
+    case 'Condition':
+      return planHandOver(node.ifClause, onFetch) ?? planHandOver(node.elseClause, onFetch);
+    case 'Fetch':
+      onFetch(node);
+      return undefined;
+  }
+}
+
+function operationOf(document: DocumentNode, operationName: string | undefined): { definition: OperationDefinitionNode; fragments: FragmentDefinitionNode[] } {
+  let definition: OperationDefinitionNode | undefined;
+  let operations = 0;
+  const fragments: FragmentDefinitionNode[] = [];
+  for (const node of document.definitions) {
+    if (node.kind === Kind.FRAGMENT_DEFINITION) fragments.push(node);
+    if (node.kind !== Kind.OPERATION_DEFINITION) continue;
+    operations++;
+    if (!operationName && operations > 1) throw new Error('several operations and no operation name');
+    if (!operationName || node.name?.value === operationName) definition = node;
+  }
+  if (!definition) throw new Error('no such operation');
+  return { definition, fragments };
+}
+
+async function executePlan(execution: Execution, schema: GraphQLSchema): Promise<GatewayExecutionResult> {
+  const { prepared, errors } = execution;
+  const unfiltered: Entity = Object.create(null);
+  if (prepared.plan.node) {
+    await executeNode(execution, prepared.plan.node as PlanNode, { path: [], data: unfiltered, fullResult: unfiltered });
+  }
+  const shape = () => {
+    try {
+      const { data, errors: completion } = prepared.shaper!.shape(unfiltered, execution.variables as Variables | undefined, (selection) =>
+        introspect(schema, selection.expandFragments().toSelectionNode(), prepared.definition.variableDefinitions, execution.variables),
+      );
+      if (errors.length === 0 && completion.length > 0) return { result: { extensions: { valueCompletion: completion }, data } as GatewayExecutionResult, completion };
+      return { result: (errors.length === 0 ? { data } : { errors, data }) as GatewayExecutionResult, completion: [] };
+    } catch (error) {
+      const failure = error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error });
+      return { result: { errors: [failure] }, completion: [failure] };
+    }
+  };
+  if (!tracingActive()) return shape().result;
+  return gatewayTracer.startActiveSpan(OpenTelemetrySpanNames.POST_PROCESSING, (span) => {
+    try {
+      const { result, completion } = shape();
+      if (completion.length > 0) failed(span, completion);
+      return result;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function executeNode(execution: Execution, node: PlanNode, cursor: Cursor | undefined): Promise<void> {
+  if (!cursor) return;
+  switch (node.kind) {
+    case 'Sequence':
+      for (const child of node.nodes) await executeNode(execution, child, cursor);
+      return;
+    case 'Parallel':
+      await Promise.all(node.nodes.map((child) => executeNode(execution, child, cursor)));
+      return;
+    case 'Flatten':
+      return executeNode(execution, node.node, moveInto(cursor, node.path));
+    case 'Condition': {
+      const branch = evaluateCondition(node, execution.prepared.operation.variableDefinitions, execution.variables) ? node.ifClause : node.elseClause;
+      if (branch) await executeNode(execution, branch, cursor);
+      return;
+    }
+    case 'Fetch':
+      try {
+        await (tracingActive() ? tracedFetch(execution, node, cursor) : executeFetch(execution, node, cursor));
+      } catch (error) {
+        execution.errors.push(error as GraphQLError);
+      }
+      return;
+    case 'Defer':
+      throw new Error('@defer plans are run by Apollo’s executor');
+  }
+}
+
+function tracedFetch(execution: Execution, fetch: FetchNode, cursor: Cursor): Promise<void> {
+  return gatewayTracer.startActiveSpan(OpenTelemetrySpanNames.FETCH, { attributes: { service: fetch.serviceName } }, async (span) => {
+    try {
+      await executeFetch(execution, fetch, cursor);
+    } catch (error) {
+      failed(span, [error as Error]);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Cursor): Promise<void> {
+  const service = execution.services[fetch.serviceName];
+  if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+  const entities: Entity[] = Array.isArray(cursor.data) ? cursor.data.filter((entity) => entity !== null && entity !== undefined) : [cursor.data];
+  if (entities.length < 1) return;
+  const variables: Variables = Object.create(null);
+  const provided = execution.variables;
+  if (fetch.variableUsages && provided) {
+    for (const name of fetch.variableUsages) {
+      if (Object.prototype.hasOwnProperty.call(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
+    }
+  }
+  if (!fetch.requires) {
+    const received = await send(execution, fetch, cursor, service, variables);
+    if (received) applyRewrites(execution.supergraphSchema, fetch.outputRewrites, received);
+    for (const entity of entities) mergeInto(entity, received);
+    return;
+  }
+  const represent = execution.prepared.representations.get(fetch)!;
+  const representations: Entity[] = [];
+  const representedEntities: Entity[] = [];
+  for (const entity of entities) {
+    const representation = represent(entity);
+    if (representation && representation.__typename) {
+      applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
+      representations.push(representation);
+      representedEntities.push(entity);
+    }
+  }
+  if (representations.length < 1) return;
+  if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
+  variables.representations = representations;
+  const received = await send(execution, fetch, cursor, service, variables);
+  if (!received) return;
+  const receivedEntities = received._entities;
+  if (!Array.isArray(receivedEntities)) throw new Error('Expected "data._entities" in response to be an array');
+  if (receivedEntities.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  for (let i = 0; i < representations.length; i++) {
+    const receivedEntity = receivedEntities[i];
+    const existing = representedEntities[i]!;
+    if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing.__typename;
+    applyRewrites(execution.supergraphSchema, fetch.outputRewrites, receivedEntity);
+    mergeInto(existing, receivedEntity);
+  }
+}
+
+async function send(execution: Execution, fetch: FetchNode, cursor: Cursor, service: GraphQLDataSource, variables: Variables): Promise<Entity | null | undefined> {
+  const { requestContext } = execution;
+  const response = await service.process({
+    kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+    request: { query: fetch.operation, variables, operationName: fetch.operationName },
+    incomingRequestContext: requestContext,
+    context: requestContext.context,
+    document: fetch.operationDocumentNode,
+    pathInIncomingRequest: cursor.path,
+  });
+  if (response.errors) {
+    const errorPath = lazyErrorPaths(fetch, cursor);
+    execution.errors.push(...response.errors.map((error) => downstreamError(error, fetch.serviceName, errorPath)));
+    if (!response.extensions?.ftv1) {
+      const paths = response.errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
+      const metrics = requestContext.metrics as { nonFtv1ErrorPaths?: { subgraph: string; path: unknown }[] } | undefined;
+      if (metrics) metrics.nonFtv1ErrorPaths = [...(metrics.nonFtv1ErrorPaths ?? []), ...paths];
+    }
+  }
+  return response.data as Entity | null | undefined;
+}
+
+/** Apollo's deepMerge: a subgraph's answer into the entity it belongs to. */
+function mergeInto(target: any, source: any): void {
+  if (source === undefined || source === null) return;
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (value === undefined) continue;
+    if (!Object.prototype.hasOwnProperty.call(target, key) && key in target) {
+      Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
+    }
+    const existing = target[key];
+    if (existing && isObject(value)) {
+      mergeInto(existing, value);
+    } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
+      for (let i = 0; i < value.length; i++) {
+        if (isObject(existing[i]) && isObject(value[i])) mergeInto(existing[i], value[i]);
+        else existing[i] = value[i];
+      }
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+const isObject = (value: unknown): value is object => value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * A fetch's `requires` as a function from entity to representation (Apollo's
+ * `executeSelectionSet`): null when a required field is missing.
+ */
+function compileRepresentation(selections: readonly QueryPlanSelectionNode[], supergraphSchema: () => GraphQLSchema): (entity: unknown) => Entity | null {
+  const steps = selections.map((selection) => {
+    if (selection.kind === 'Field') {
+      const responseName = selection.alias ?? selection.name;
+      const sub = selection.selections ? compileRepresentation(selection.selections, supergraphSchema) : undefined;
+      return { field: true as const, responseName, sub };
+    }
+    const typeCondition = selection.typeCondition;
+    return { field: false as const, typeCondition, sub: compileRepresentation(selection.selections, supergraphSchema) };
+  });
+  const represent = (source: any): Entity | null => {
+    if (source === null) return null;
+    const result: Entity = Object.create(null);
+    for (const step of steps) {
+      if (step.field) {
+        const value = Object.prototype.hasOwnProperty.call(source, step.responseName) ? source[step.responseName] : undefined;
+        if (value === undefined) return null;
+        const sub = step.sub;
+        if (Array.isArray(value)) result[step.responseName] = sub ? value.map((element) => sub(element)) : value;
+        else result[step.responseName] = sub ? sub(value) : value;
+      } else if (step.typeCondition && source && isObjectOfType(supergraphSchema(), source, step.typeCondition)) {
+        mergeInto(result, step.sub(source));
+      }
+    }
+    return result;
+  };
+  return represent;
+}
+
+function moveInto(cursor: Cursor, path: (string | number)[]): Cursor | undefined {
+  const data = flattenAt(cursor.data, path, 0);
+  return data ? { path: cursor.path.concat(path), data, fullResult: cursor.fullResult } : undefined;
+}
+
+function flattenAt(value: any, path: (string | number)[], from: number): any {
+  if (from === path.length) return value;
+  if (value === undefined || value === null) return value;
+  const current = path[from]!;
+  if (current === '@') return value.flatMap((element: unknown) => flattenAt(element, path, from + 1));
+  if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
+  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${current}`);
+  return flattenAt(Object.prototype.hasOwnProperty.call(value, current) ? value[current] : undefined, path, from + 1);
+}
+
+/** A subgraph error's path in the client's response (entity fetches: through the plan's path). */
+function lazyErrorPaths(fetch: FetchNode, cursor: Cursor): (path: readonly (string | number)[] | undefined) => (string | number)[] | undefined {
+  let hydrated: (string | number)[][] | undefined;
+  return (errorPath) => {
+    if (fetch.requires && typeof errorPath?.[1] === 'number') {
+      if (!hydrated) {
+        hydrated = [];
+        hydratePaths([], cursor.path, 0, cursor.fullResult, hydrated);
+      }
+      return [...(hydrated[errorPath[1]] ?? []), ...errorPath.slice(2)];
+    }
+    return errorPath ? [...cursor.path, ...errorPath] : undefined;
+  };
+}
+
+function hydratePaths(parent: (string | number)[], path: (string | number)[], from: number, data: any, result: (string | number)[][]): void {
+  if (data == null) return;
+  const head = path[from];
+  if (head == null) {
+    result.push(parent.slice());
+  } else if (head === '@') {
+    if (!Array.isArray(data)) throw new Error('expected array when encountering `@`');
+    data.forEach((value, i) => {
+      parent.push(i);
+      hydratePaths(parent, path, from + 1, value, result);
+      parent.pop();
+    });
+  } else if (typeof head === 'string') {
+    if (Array.isArray(data)) {
+      data.forEach((value, i) => {
+        parent.push(i);
+        hydratePaths(parent, path, from, value, result);
+        parent.pop();
+      });
+    } else if (Object.prototype.hasOwnProperty.call(data, head)) {
+      parent.push(head);
+      hydratePaths(parent, path, from + 1, data[head], result);
+      parent.pop();
+    }
+  } else {
+    throw new Error(`unknown path part "${head}"`);
+  }
+}
+
+function downstreamError(original: GraphQLFormattedError, serviceName: string, errorPath: ReturnType<typeof lazyErrorPaths>): GraphQLError {
+  const message = original.message || `Error while fetching subquery from service "${serviceName}"`;
+  const options = { originalError: original as Error, path: errorPath(original.path), extensions: { ...original.extensions, serviceName } };
+  const codeDef = errorCodeDef(original as GraphQLError);
+  if (!codeDef && original.extensions?.code) return new GraphQLError(message, options);
+  return (codeDef ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
+}
+
+function introspect(schema: GraphQLSchema, selection: FieldNode, variableDefinitions: readonly VariableDefinitionNode[] | undefined, variables: Variables | undefined): unknown {
+  const used = new Set<string>();
+  visit(selection, { Variable: ({ name }) => void used.add(name.value) });
+  const { data, errors } = executeSync({
+    schema,
+    document: {
+      kind: Kind.DOCUMENT,
+      definitions: [
+        {
+          kind: Kind.OPERATION_DEFINITION,
+          operation: OperationTypeNode.QUERY,
+          variableDefinitions: variableDefinitions?.filter((definition) => used.has(definition.variable.name.value)),
+          selectionSet: { kind: Kind.SELECTION_SET, selections: [selection] },
+        },
+      ],
+    },
+    rootValue: {},
+    variableValues: variables,
+  });
+  if ((errors && errors.length > 0) || !data) throw new Error(`Introspection query failed: ${JSON.stringify(errors)}`);
+  const responseName = selection.alias?.value ?? selection.name.value;
+  return Object.prototype.hasOwnProperty.call(data, responseName) ? data[responseName] : undefined;
+}
+
+function traced<T>(name: string, work: () => T): T {
+  if (!tracingActive()) return work();
+  return gatewayTracer.startActiveSpan(name, (span) => {
+    try {
+      return work();
+    } catch (error) {
+      failed(span, [error as Error]);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+function failed(span: Span, errors: readonly Error[]): void {
+  for (const error of errors) span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
+function spanAttributes(requestContext: GatewayGraphQLRequestContext): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  if (requestContext.operationName) {
+    attributes['graphql.operation.name'] = requestContext.operationName;
+    attributes.operationName = requestContext.operationName;
+  }
+  if (requestContext.operation) attributes['graphql.operation.type'] = requestContext.operation.operation;
+  return attributes;
+}

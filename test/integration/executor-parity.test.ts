@@ -1,0 +1,90 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
+import { createGateway, type GatewayService } from '../../gateway/server';
+import { listen, type Listening } from '../../lib/listen';
+import { silentLogger } from '../../lib/logger';
+import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
+import { explorerExamples } from '../../scripts/explorer-examples';
+import { startTestStack, type TestStack } from '../helpers/stack';
+
+/**
+ * Our county's operations through the compiled plan executor (the stack's gateway) and
+ * through @apollo/gateway's own (a second gateway over the same subgraphs, signing with
+ * the same key): the same bytes, with masking, stale markers and department errors in.
+ */
+describe('the compiled executor answers our operations as @apollo/gateway does', () => {
+  const keys = generateKeyPairSync('ed25519');
+  let stack: TestStack;
+  let apollo: { gateway: GatewayService; listening: Listening };
+
+  beforeAll(async () => {
+    stack = await startTestStack({ gatewayKeys: keys, explorer: false });
+    const gateway = createGateway({
+      supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
+      subgraphUrls: stack.subgraphUrls,
+      logger: silentLogger(),
+      identity: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
+      identitySigningKey: keys.privateKey,
+      executor: 'apollo',
+    });
+    await gateway.start();
+    apollo = { gateway, listening: await listen(gateway.server, 0) };
+  });
+
+  afterAll(async () => {
+    await apollo.listening.close();
+    await apollo.gateway.stop();
+    await stack.stop();
+  });
+
+  async function post(url: string, query: string, variables: Record<string, unknown>): Promise<string> {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.staffToken}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    expect(response.status).toBe(200);
+    return response.text();
+  }
+
+  /** The stack's gateway first (it fills the subgraphs' caches, so `dataAsOf` is the same for both after). */
+  async function compare(query: string, variables: Record<string, unknown>): Promise<any> {
+    await post(stack.gatewayUrl, query, variables);
+    const fromApollo = await post(`${apollo.listening.url}/graphql`, query, variables);
+    const compiled = await post(stack.gatewayUrl, query, variables);
+    expect(compiled).toBe(fromApollo);
+    return JSON.parse(compiled);
+  }
+
+  it('plans our documented and dashboard operations before the first request', () => {
+    // docs/operations (9) and the dashboard's (4), each planned when the supergraph loaded.
+    expect(stack.gateway!.planExecutor()!.cachedPlans).toBe(13);
+  });
+
+  it('every example operation of the explorer', async () => {
+    const examples = explorerExamples(stack.departments.county);
+    expect(examples.length).toBeGreaterThanOrEqual(7);
+    for (const example of examples) {
+      const body = await compare(example.query, example.variables ?? {});
+      expect(body.data).toBeTruthy();
+    }
+    expect(stack.gateway!.planExecutor()!.handedOver).toEqual({});
+    // Served by the warmed plans: none was planned again.
+    expect(stack.gateway!.planExecutor()!.cachedPlans).toBe(13);
+  });
+
+  it('a 50-project dashboard page, and a page with a department down', async () => {
+    const dashboard = explorerExamples(stack.departments.county).find((e) => e.name === 'DashboardProjects')!;
+    const full = await compare(dashboard.query, { first: 50 });
+    expect(full.data.constructionProjects.nodes).toHaveLength(50);
+    stack.resetCounts();
+    stack.departments.land.faults.down = true;
+    try {
+      const degraded = await compare(dashboard.query, { first: 50, after: Buffer.from('offset:50').toString('base64url') });
+      expect(degraded.errors.some((e: { extensions: { code: string } }) => e.extensions.code === 'DEPARTMENT_UNAVAILABLE')).toBe(true);
+    } finally {
+      stack.departments.land.faults.down = false;
+    }
+  });
+});
