@@ -69,7 +69,7 @@ export interface GatewayService {
   /** Serves this supergraph from now on if it is valid whole; otherwise keeps the current one. */
   reloadSupergraph(supergraphSdl: string): ReloadOutcome;
   /** The compiled plan executor's state; undefined when @apollo/gateway's executor runs. */
-  planExecutor(): { cachedPlans: number; handedOver: Record<string, number> } | undefined;
+  planExecutor(): { plansBuilt: number; handedOver: Record<string, number> } | undefined;
 }
 
 const GRAPHQL_PATH = '/graphql';
@@ -227,7 +227,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
       options.audit?.close();
     },
     reloadSupergraph: (sdl) => supergraph.reload(sdl),
-    planExecutor: () => executor && { cachedPlans: executor.cachedPlans, handedOver: Object.fromEntries(executor.handedOver) },
+    planExecutor: () => executor && { plansBuilt: executor.plansBuilt, handedOver: Object.fromEntries(executor.handedOver) },
   };
 }
 

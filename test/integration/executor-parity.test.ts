@@ -59,7 +59,7 @@ describe('the compiled executor answers our operations as @apollo/gateway does',
 
   it('plans our documented and dashboard operations before the first request', () => {
     // docs/operations (9) and the dashboard's (4), each planned when the supergraph loaded.
-    expect(stack.gateway!.planExecutor()!.cachedPlans).toBe(13);
+    expect(stack.gateway!.planExecutor()!.plansBuilt).toBe(13);
   });
 
   it('every example operation of the explorer', async () => {
@@ -71,7 +71,7 @@ describe('the compiled executor answers our operations as @apollo/gateway does',
     }
     expect(stack.gateway!.planExecutor()!.handedOver).toEqual({});
     // Served by the warmed plans: none was planned again.
-    expect(stack.gateway!.planExecutor()!.cachedPlans).toBe(13);
+    expect(stack.gateway!.planExecutor()!.plansBuilt).toBe(13);
   });
 
   it('a 50-project dashboard page, and a page with a department down', async () => {
