@@ -10,6 +10,8 @@ export type Mode = 'core' | 'machine';
 export interface BenchConfig {
   seconds: number;
   warmupSeconds: number;
+  /** Seconds of one-request-at-a-time latency per row (the low-load p50). */
+  lowLoadSeconds: number;
   connections: number;
   latenciesMs: number[];
   modes: Mode[];
@@ -35,6 +37,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
   const schema = z.object({
     seconds: positive('BENCH_SECONDS').default(quick ? 1 : 10),
     warmupSeconds: positive('BENCH_WARMUP_SECONDS').default(quick ? 1 : 2),
+    lowLoadSeconds: positive('BENCH_LOW_LOAD_SECONDS').default(quick ? 1 : 3),
     connections: positive('BENCH_CONNECTIONS').int('BENCH_CONNECTIONS must be a whole number').default(8),
     latenciesMs: z
       .array(z.coerce.number({ error: 'BENCH_DEPARTMENT_LATENCY_MS lists milliseconds, e.g. 0,20' }).int('latencies are whole milliseconds').min(0, 'latencies are ≥ 0 ms'))
@@ -51,6 +54,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
   const parsed = schema.safeParse({
     seconds: env.BENCH_SECONDS || undefined,
     warmupSeconds: env.BENCH_WARMUP_SECONDS || undefined,
+    lowLoadSeconds: env.BENCH_LOW_LOAD_SECONDS || undefined,
     connections: env.BENCH_CONNECTIONS || undefined,
     latenciesMs: env.BENCH_DEPARTMENT_LATENCY_MS ? items(env.BENCH_DEPARTMENT_LATENCY_MS) : undefined,
     modes: env.BENCH_MODES ? items(env.BENCH_MODES) : undefined,
@@ -63,6 +67,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
   return {
     seconds: c.seconds,
     warmupSeconds: c.warmupSeconds,
+    lowLoadSeconds: c.lowLoadSeconds,
     connections: c.connections,
     latenciesMs: [...new Set(c.latenciesMs)],
     modes: [...new Set(c.modes)],

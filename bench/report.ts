@@ -19,6 +19,8 @@ export interface Measured {
   peakRssMb: number | null;
   non2xx: number;
   errors: number;
+  /** Median latency (ms, to 0.01) with one request at a time; measured in the one-core mode. */
+  lowLoadP50?: number;
 }
 
 export interface Row extends Partial<Measured> {
@@ -37,6 +39,7 @@ export interface ReportMeta {
   node: string;
   seconds: number;
   warmupSeconds: number;
+  lowLoadSeconds: number;
   connections: number;
   workers: number;
   pin: boolean;
@@ -83,6 +86,21 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
       );
     }
   }
+  const lowLoad = rows.filter((r) => r.lowLoadP50 !== undefined && r.mode === 'core');
+  if (lowLoad.length > 0) {
+    out.push(
+      '',
+      `### Low load: one request at a time (${meta.lowLoadSeconds} s per row, gateways on one pinned core)`,
+      '',
+      '| dept latency ms | workload | target | p50 ms | added over direct ms |',
+      '| ---: | --- | --- | ---: | ---: |',
+    );
+    for (const r of lowLoad) {
+      const floor = lowLoad.find((f) => f.target === 'd' && f.workload === r.workload && f.latencyMs === r.latencyMs);
+      const added = r.target !== 'd' && floor ? (r.lowLoadP50! - floor.lowLoadP50!).toFixed(2) : '—';
+      out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.lowLoadP50!.toFixed(2)} | ${added} |`);
+    }
+  }
   out.push(
     '',
     '### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway)',
@@ -120,4 +138,6 @@ const LEGEND = [
   'and latency. Gateway CPU: the gateway\'s processes (all workers) from /proc, divided by the requests answered; backend CPU: the process',
   'holding the departments\' mocks and the subgraphs, likewise (the only CPU figure for the floor). dept req/req: requests the departments',
   'answered per request. Peak RSS: the largest resident size each gateway process reached since it started, added up over its processes.',
+  'Low load: after each one-core row, requests one at a time, timed by the bench to the microsecond; added over direct is the median',
+  "minus the floor's median for the same workload and latency: what the gateway adds to one request when it is not busy.",
 ];

@@ -104,7 +104,8 @@ async function main() {
                   if (failed.has(target)) rows.push({ ...base, notRun: failed.get(target)!.split('\n')[0]! });
                   continue;
                 }
-                const row: Row = { ...base, ...(await measureRow(endpoint, workload, backend, config)) };
+                // Low load is a per-core figure: measured in the one-core mode (and for the floor, once).
+                const row: Row = { ...base, ...(await measureRow(endpoint, workload, backend, config, mode === 'core' || target === 'd')) };
                 rows.push(row);
                 console.log(JSON.stringify(row));
               }
@@ -125,6 +126,7 @@ async function main() {
     node: process.version,
     seconds: config.seconds,
     warmupSeconds: config.warmupSeconds,
+    lowLoadSeconds: config.lowLoadSeconds,
     connections: config.connections,
     workers: config.workers,
     pin: config.pin,
@@ -303,7 +305,7 @@ async function departmentRequests(backend: Backend): Promise<number> {
  * figure meaningless (a gateway that fails fast looks fast). Then the warm-up, then the
  * measured run.
  */
-async function measureRow(endpoint: Endpoint, workload: Workload, backend: Backend, config: BenchConfig): Promise<Partial<Measured> & { notRun?: string }> {
+async function measureRow(endpoint: Endpoint, workload: Workload, backend: Backend, config: BenchConfig, measureLowLoad: boolean): Promise<Partial<Measured> & { notRun?: string }> {
   const query = endpoint.floor ? workload.floorQuery : workload.query;
   const problem = await checkAnswer(endpoint, query, workload.variables());
   if (problem) return { notRun: `answer check failed: ${problem}` };
@@ -316,6 +318,7 @@ async function measureRow(endpoint: Endpoint, workload: Workload, backend: Backe
   const [gatewayCpu, backendCpu, departmentCalls] = [cpuMs(gatewayPids) - gatewayBefore, cpuMs(backendPids) - backendBefore, (await departmentRequests(backend)) - departmentsBefore];
   // The next row starts when this one's last requests are done, not while they still cost CPU.
   await settle([...gatewayPids, ...backendPids], backend);
+  const lowLoad = measureLowLoad ? await oneAtATime(endpoint, query, workload, config.lowLoadSeconds) : undefined;
   const answered = Math.max(1, result.requests.total);
   const perRequest = (x: number) => Number((x / answered).toFixed(2));
   return {
@@ -329,7 +332,31 @@ async function measureRow(endpoint: Endpoint, workload: Workload, backend: Backe
     peakRssMb: endpoint.process ? peakRssMb(processTree(endpoint.process.child.pid!)) : null,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    lowLoadP50: lowLoad,
   };
+}
+
+/**
+ * Latency at low load: one request at a time for `seconds`, timed here to the
+ * microsecond (autocannon rounds to whole milliseconds, too coarse for what a gateway
+ * adds). The client's own cost is the same for every target, so the difference from
+ * the floor is the gateway's. Answers the median in ms.
+ */
+async function oneAtATime(endpoint: Endpoint, query: string, workload: Workload, seconds: number): Promise<number> {
+  const samples: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  while (performance.now() < until) {
+    const started = performance.now();
+    const response = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...endpoint.headers, 'x-request-id': randomUUID() },
+      body: JSON.stringify({ query, variables: workload.variables() }),
+    });
+    await response.arrayBuffer();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((x, y) => x - y);
+  return Number(samples[Math.floor(samples.length / 2)]!.toFixed(2));
 }
 
 /**

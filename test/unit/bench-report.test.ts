@@ -1,7 +1,7 @@
 import { readBenchConfig } from '../../bench/config';
 import { renderReport, type Row } from '../../bench/report';
 
-const meta = { date: '2026-01-01T00:00:00Z', machine: 'test CPU × 2', node: 'v20', seconds: 10, warmupSeconds: 2, connections: 8, workers: 2, pin: true, hive: 'Hive Gateway 2.15.1' };
+const meta = { date: '2026-01-01T00:00:00Z', machine: 'test CPU × 2', node: 'v20', seconds: 10, warmupSeconds: 2, lowLoadSeconds: 3, connections: 8, workers: 2, pin: true, hive: 'Hive Gateway 2.15.1' };
 const measured = (rps: number, p50: number, gatewayCpu: number | null) => ({
   requests: rps * 10,
   rps,
@@ -25,10 +25,10 @@ const row = (mode: Row['mode'], target: Row['target'], figures: Partial<Row>): R
 
 describe('the benchmark table', () => {
   const rows: Row[] = [
-    row('core', 'a', measured(300, 30, 4)),
-    row('core', 'b', measured(150, 45, 8)),
+    row('core', 'a', { ...measured(300, 30, 4), lowLoadP50: 4.25 }),
+    row('core', 'b', { ...measured(150, 45, 8), lowLoadP50: 6.5 }),
     row('core', 'c', { notRun: 'npm install failed: ENOTFOUND' }),
-    row('core', 'd', measured(900, 12, null)),
+    row('core', 'd', { ...measured(900, 12, null), lowLoadP50: 3.1 }),
     row('machine', 'a', measured(500, 20, 5)),
     row('machine', 'b', measured(250, 40, 10)),
     row('machine', 'c', measured(400, 25, 4)),
@@ -39,14 +39,22 @@ describe('the benchmark table', () => {
   it('has a section per mode with a row per target, and the floor once', () => {
     expect(report).toContain('### One core: each gateway a single process, pinned to core 0 (taskset)');
     expect(report).toContain('### Whole machine: each gateway 2 worker processes (one per core), unpinned');
-    expect(lines.filter((l) => l.startsWith('| 20 | joint review (1 project) | (d)'))).toHaveLength(1);
-    expect(lines.filter((l) => l.startsWith('| 20 | joint review (1 project) | (a)'))).toHaveLength(2);
+    const underLoad = lines.slice(0, lines.findIndex((l) => l.startsWith('### Low load')));
+    expect(underLoad.filter((l) => l.startsWith('| 20 | joint review (1 project) | (d)'))).toHaveLength(1);
+    expect(underLoad.filter((l) => l.startsWith('| 20 | joint review (1 project) | (a)'))).toHaveLength(2);
   });
 
   it('gives each gateway its p50 over the direct call, in both modes', () => {
     expect(lines).toContain('| 20 | joint review (1 project) | (a) | 300 | 30 | 60 | 18 | 4 | 1.5 | 3 | 300 | 0 |');
     expect(lines).toContain('| 20 | joint review (1 project) | (a) | 500 | 20 | 40 | 8 | 5 | 1.5 | 3 | 300 | 0 |');
     expect(lines).toContain('| 20 | joint review (1 project) | (d) | 900 | 12 | 24 | — | — | 1.5 | 3 | — | 0 |');
+  });
+
+  it('gives the low-load median and what each gateway adds to it, from the one-core rows', () => {
+    expect(report).toContain('### Low load: one request at a time (3 s per row, gateways on one pinned core)');
+    expect(lines).toContain('| 20 | joint review (1 project) | (a) | 4.25 | 1.15 |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (b) | 6.50 | 3.40 |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (d) | 3.10 | — |');
   });
 
   it('says why a target was not run, and leaves its ratios empty', () => {
