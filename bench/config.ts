@@ -21,6 +21,8 @@ export interface BenchConfig {
   pin: boolean;
   /** Directory for V8 CPU profiles of the gateways, or undefined. */
   profileDir: string | undefined;
+  /** Workload ids to run (BENCH_WORKLOADS); all when undefined. */
+  workloads: string[] | undefined;
   /** Why Hive Gateway is left out, or undefined to run it. */
   skipHive: string | undefined;
   outDir: string;
@@ -50,6 +52,10 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
     workers: positive('BENCH_WORKERS').int('BENCH_WORKERS must be a whole number').max(64).default(availableParallelism()),
     pin: z.enum(['true', 'false'], { error: 'BENCH_PIN must be true or false' }).default('true'),
     hive: z.enum(['run', 'skip'], { error: 'BENCH_HIVE must be run or skip' }).default('run'),
+    workloads: z
+      .array(z.enum(['joint-review', 'dashboard', 'dashboard-warm'], { error: 'BENCH_WORKLOADS lists joint-review, dashboard and/or dashboard-warm' }))
+      .min(1, 'BENCH_WORKLOADS lists at least one workload')
+      .optional(),
   });
   const parsed = schema.safeParse({
     seconds: env.BENCH_SECONDS || undefined,
@@ -61,6 +67,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
     workers: env.BENCH_WORKERS || undefined,
     pin: env.BENCH_PIN || undefined,
     hive: env.BENCH_HIVE || undefined,
+    workloads: env.BENCH_WORKLOADS ? items(env.BENCH_WORKLOADS) : undefined,
   });
   if (!parsed.success) throw new Error(`bench configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const c = parsed.data;
@@ -75,6 +82,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
     pin: c.pin === 'true',
     profileDir: env.BENCH_PROFILE || undefined,
     skipHive: c.hive === 'skip' ? 'BENCH_HIVE=skip' : undefined,
+    workloads: c.workloads && [...new Set(c.workloads)],
     outDir: env.BENCH_OUT || defaultOutDir,
   };
 }

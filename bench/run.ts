@@ -68,7 +68,7 @@ async function main() {
     config.pin = false;
   }
   buildServer();
-  const workloads = benchWorkloads();
+  const workloads = benchWorkloads().filter((w) => !config.workloads || config.workloads.includes(w.id));
   const hive: HiveInstall = config.skipHive ? { notRun: config.skipHive } : ensureHive(join(ROOT, 'bench', '.hive'));
   printPlan(config, workloads, hive);
 
@@ -148,11 +148,13 @@ function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall
   const backendKinds = new Set(workloads.map((w) => w.backend)).size;
   const rows = config.modes.length * config.latenciesMs.length * workloads.length * gateways + config.latenciesMs.length * workloads.length;
   const startups = config.modes.length * backendKinds * 15;
+  // One-core rows also measure one request at a time (the workload, then the floor's operation through the gateway), the floor once.
+  const lowLoadRows = config.modes.includes('core') ? config.latenciesMs.length * workloads.length * (2 * gateways + 1) : config.latenciesMs.length * workloads.length;
   console.log(
     `bench: ${rows} rows (${config.modes.join(' + ')}; latency ${config.latenciesMs.join(', ')} ms; ${workloads.length} workloads; ` +
       `${gateways} gateways + the floor), ${config.seconds} s each after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
   );
-  console.log(`estimated time: about ${Math.ceil((rows * perRow + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
+  console.log(`estimated time: about ${Math.ceil((rows * perRow + lowLoadRows * config.lowLoadSeconds + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
 }
 
 async function makeSecrets(): Promise<Secrets> {
@@ -319,6 +321,8 @@ async function measureRow(endpoint: Endpoint, workload: Workload, backend: Backe
   // The next row starts when this one's last requests are done, not while they still cost CPU.
   await settle([...gatewayPids, ...backendPids], backend);
   const lowLoad = measureLowLoad ? await oneAtATime(endpoint, query, workload, config.lowLoadSeconds) : undefined;
+  // The floor's own operation through the gateway: one fetch to one subgraph, so the difference from the direct call is the gateway alone.
+  const lowLoadFloorViaGateway = measureLowLoad && !endpoint.floor ? await oneAtATime(endpoint, workload.floorQuery, workload, config.lowLoadSeconds) : undefined;
   const answered = Math.max(1, result.requests.total);
   const perRequest = (x: number) => Number((x / answered).toFixed(2));
   return {
@@ -333,6 +337,7 @@ async function measureRow(endpoint: Endpoint, workload: Workload, backend: Backe
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     lowLoadP50: lowLoad,
+    lowLoadFloorP50: lowLoadFloorViaGateway,
   };
 }
 

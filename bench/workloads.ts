@@ -20,6 +20,8 @@ import { generateCounty } from '../mocks';
 export type BackendKind = 'read-through' | 'cached';
 
 export interface Workload {
+  /** Short name for BENCH_WORKLOADS. */
+  id: 'joint-review' | 'dashboard' | 'dashboard-warm';
   name: string;
   backend: BackendKind;
   query: string;
@@ -61,6 +63,7 @@ export function benchWorkloads(): Workload[] {
   let dashboardPage = 0;
   return [
     {
+      id: 'joint-review',
       name: 'joint review (1 project)',
       backend: 'read-through',
       query: operation('JointReview'),
@@ -68,6 +71,7 @@ export function benchWorkloads(): Workload[] {
       variables: () => ({ code: codes[project++ % codes.length] }),
     },
     {
+      id: 'dashboard',
       name: 'dashboard page (50 projects)',
       backend: 'read-through',
       query: operation('DashboardProjects'),
@@ -76,6 +80,7 @@ export function benchWorkloads(): Workload[] {
     },
     {
       // The same page again and again, as a dashboard is refreshed: distinct by request id only.
+      id: 'dashboard-warm',
       name: 'dashboard page, cache-warm repeat',
       backend: 'cached',
       query: operation('DashboardProjects'),

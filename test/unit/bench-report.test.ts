@@ -25,7 +25,7 @@ const row = (mode: Row['mode'], target: Row['target'], figures: Partial<Row>): R
 
 describe('the benchmark table', () => {
   const rows: Row[] = [
-    row('core', 'a', { ...measured(300, 30, 4), lowLoadP50: 4.25 }),
+    row('core', 'a', { ...measured(300, 30, 4), lowLoadP50: 4.25, lowLoadFloorP50: 3.9 }),
     row('core', 'b', { ...measured(150, 45, 8), lowLoadP50: 6.5 }),
     row('core', 'c', { notRun: 'npm install failed: ENOTFOUND' }),
     row('core', 'd', { ...measured(900, 12, null), lowLoadP50: 3.1 }),
@@ -52,9 +52,9 @@ describe('the benchmark table', () => {
 
   it('gives the low-load median and what each gateway adds to it, from the one-core rows', () => {
     expect(report).toContain('### Low load: one request at a time (3 s per row, gateways on one pinned core)');
-    expect(lines).toContain('| 20 | joint review (1 project) | (a) | 4.25 | 1.15 |');
-    expect(lines).toContain('| 20 | joint review (1 project) | (b) | 6.50 | 3.40 |');
-    expect(lines).toContain('| 20 | joint review (1 project) | (d) | 3.10 | — |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (a) | 4.25 | 1.15 | 3.90 | 0.80 |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (b) | 6.50 | 3.40 | — | — |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (d) | 3.10 | — | — | — |');
   });
 
   it('says why a target was not run, and leaves its ratios empty', () => {
