@@ -98,6 +98,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
       const source = new CoalescingGraphQLDataSource({
         url: subgraphUrls[name] ?? url,
         connections,
+        subgraph: name,
+        onFailure: ({ context, ...failure }) => logger.warn({ requestId: (context as Partial<GatewayContext>).requestId, ...failure }, 'subgraph unavailable'),
         willSendRequest: ({ request, context }) => {
           const token = (context as Partial<GatewayContext>).identityToken;
           if (token) request.http?.headers.set(IDENTITY_HEADER, token);

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
     'A department system did not answer in time or answered with an error. Its fields are null; the rest of the response is served. Retry later; `extensions.department` names it.',
   DEPARTMENT_ERROR:
     'A department system answered with something this gateway cannot read (a changed or broken interface). Report it to the department named in `extensions.department`.',
+  SUBGRAPH_UNAVAILABLE:
+    'A subgraph behind the gateway could not be reached or answered something that is not GraphQL. Its fields are null; the rest is served. Retry later; `extensions.subgraph` names it, the gateway log has the detail.',
   UNAUTHENTICATED: 'No valid credential was presented (or a presented one is invalid or expired). Sign in, or send a registered API key.',
   FORBIDDEN:
     'The caller is known but may not read or do this: a missing scope, a record outside its jurisdiction, another department’s task, an unregistered operation. `path` names the field.',

@@ -27,6 +27,7 @@ import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/t
 import type { GatewayGraphQLResponse, GatewayHTTPResponse } from '@apollo/server-gateway-interface';
 import { STATUS_CODES } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
+import type { ErrorCode } from '../../lib/errors';
 import {
   GraphQLError,
   Kind,
@@ -63,16 +64,34 @@ export function subgraphConnectionPool(): Agent {
   return new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000, connections: 64, headersTimeout: 30_000, bodyTimeout: 30_000 });
 }
 
+/** Why a subgraph could not be used, for the operators' log (never sent to the client). */
+export interface SubgraphFailure {
+  subgraph: string;
+  url: string;
+  reason: string;
+  status?: number;
+  /** The start of what the subgraph answered, or the transport error's message. */
+  detail: string;
+  context: Record<string, any>;
+}
+
 export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
   /** Told how long each HTTP request to the subgraph took (metrics). */
   onFetched?: (seconds: number) => void;
   /** Where requests go out (`subgraphConnectionPool()`, shared by the gateway's subgraphs). */
   private readonly connections: Dispatcher;
+  /** The subgraph's name in the supergraph, for errors. */
+  private readonly subgraph: string;
+  private readonly onFailure?: (failure: SubgraphFailure) => void;
 
-  constructor(config: ConstructorParameters<typeof RemoteGraphQLDataSource>[0] & { connections: Dispatcher }) {
-    const { connections, ...rest } = config;
+  constructor(
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource>[0] & { connections: Dispatcher; subgraph: string; onFailure?: (failure: SubgraphFailure) => void },
+  ) {
+    const { connections, subgraph, onFailure, ...rest } = config;
     super(rest);
     this.connections = connections;
+    this.subgraph = subgraph;
+    this.onFailure = onFailure;
   }
   private readonly waves = new WeakMap<object, Waiting[]>();
   private readonly merged = new Map<string, { query: string; document: DocumentNode }>();
@@ -124,8 +143,18 @@ export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
     const { http, ...payload } = request;
     if (!payload.query) throw new Error('Missing query');
     const target = this.target(http.url);
-    const answer = await this.connections.request({ origin: target.origin, path: target.path, method: 'POST', headers: headers.record, body: JSON.stringify(payload) });
-    const response = await readAnswer(answer, http.url);
+    const failed = (reason: string, detail: string, status?: number) => {
+      this.onFailure?.({ subgraph: this.subgraph, url: http.url, reason, status, detail, context });
+      return subgraphUnavailable(this.subgraph, reason);
+    };
+    let answer: Dispatcher.ResponseData;
+    try {
+      answer = await this.connections.request({ origin: target.origin, path: target.path, method: 'POST', headers: headers.record, body: JSON.stringify(payload) });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw failed(code === 'ECONNREFUSED' ? 'connection refused' : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timed out' : 'connection failed', (error as Error).message);
+    }
+    const response = await readAnswer(answer, failed);
     const processed = this.didReceiveResponse
       ? await this.didReceiveResponse({
           response,
@@ -250,10 +279,6 @@ function splitResponse(response: GatewayGraphQLResponse, slot: number): GatewayG
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
 
-function statusText(status: number): string {
-  return STATUS_CODES[status] ?? '';
-}
-
 /** What the gateway reads of a subgraph's HTTP answer besides the body: status and headers (cache-control). */
 function responseHead(response: Dispatcher.ResponseData): GatewayHTTPResponse {
   const raw = response.headers;
@@ -277,27 +302,38 @@ function responseHead(response: Dispatcher.ResponseData): GatewayHTTPResponse {
   };
 }
 
-/** The subgraph's HTTP answer as Apollo's fetcher would have given it, errors included. */
-async function readAnswer(answer: Dispatcher.ResponseData, url: string): Promise<GatewayGraphQLResponse> {
-  const text = await answer.body.text();
+/**
+ * The subgraph's HTTP answer: its GraphQL body, or a failure (not 2xx, not JSON). A
+ * failure reaches the client as SUBGRAPH_UNAVAILABLE naming the subgraph; what it
+ * answered and where it lives (internal addresses, error pages) go to the log only.
+ */
+async function readAnswer(answer: Dispatcher.ResponseData, failed: (reason: string, detail: string, status?: number) => GraphQLError): Promise<GatewayGraphQLResponse> {
+  let text: string;
+  try {
+    text = await answer.body.text();
+  } catch (error) {
+    throw failed('the answer broke off', (error as Error).message, answer.statusCode);
+  }
+  const status = answer.statusCode;
+  if (status < 200 || status >= 300) throw failed(`HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`, text.slice(0, 500), status);
   const contentType = headerValue(answer.headers['content-type']);
-  let body: unknown = text;
-  if (contentType?.startsWith('application/json') || contentType?.startsWith('application/graphql-response+json')) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(`the subgraph at ${url} answered ${answer.statusCode} with malformed JSON`);
-    }
+  if (!(contentType?.startsWith('application/json') || contentType?.startsWith('application/graphql-response+json'))) {
+    throw failed('not a GraphQL answer', `content-type ${contentType ?? 'none'}: ${text.slice(0, 200)}`, status);
   }
-  if (answer.statusCode < 200 || answer.statusCode >= 300) {
-    // The error Apollo's fetcher raises, so nothing downstream can tell the difference.
-    const code = answer.statusCode === 401 ? 'UNAUTHENTICATED' : answer.statusCode === 403 ? 'FORBIDDEN' : undefined;
-    throw new GraphQLError(`${answer.statusCode}: ${statusText(answer.statusCode)}`, {
-      extensions: { ...(code ? { code } : {}), response: { url, status: answer.statusCode, statusText: statusText(answer.statusCode), body } },
-    });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw failed('malformed JSON', text.slice(0, 200), status);
   }
-  if (body === null || typeof body !== 'object') throw new Error(`Expected JSON response body, but received: ${text.slice(0, 200)}`);
+  if (body === null || typeof body !== 'object') throw failed('not a GraphQL answer', text.slice(0, 200), status);
   return { ...(body as GatewayGraphQLResponse), http: responseHead(answer) };
+}
+
+function subgraphUnavailable(subgraph: string, reason: string): GraphQLError {
+  return new GraphQLError(`the ${subgraph} subgraph is unavailable (${reason}); its fields are missing from this response, retry later`, {
+    extensions: { code: 'SUBGRAPH_UNAVAILABLE' satisfies ErrorCode, subgraph, reason },
+  });
 }
 
 function cacheHint(header: string | null | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {

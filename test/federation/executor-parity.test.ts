@@ -112,6 +112,10 @@ function scriptedSubgraph(): { server: Server; answer: (reply: (representations:
     req.on('end', () => {
       const { variables } = JSON.parse(text) as { variables?: { representations?: { id: string }[] } };
       const body = reply(variables?.representations ?? []);
+      if (body === 'hang up') {
+        req.socket.destroy();
+        return;
+      }
       if (typeof body === 'string') {
         res.writeHead(500, { 'content-type': 'text/plain' }).end(body);
         return;
@@ -217,10 +221,15 @@ describe('the compiled executor answers as @apollo/gateway does: a subgraph that
     legacy.answer(() => ({ data: { _entities: [good({ id: '1' })] } }));
     const short = await both(pair, '{ looseItems { id title label } }');
     expect(short.errors[0].message).toBe('Expected "data._entities" to contain 3 elements');
-    legacy.answer(() => 'the legacy system is down');
+    legacy.answer(() => 'the legacy system is down at 10.0.0.7');
     const down = await both(pair, '{ looseItems { id title label } }');
-    expect(down.errors[0].message).toBe('500: Internal Server Error');
+    // Named by the subgraph, with no internal address or error page for the client.
+    expect(down.errors[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'legacy', reason: 'HTTP 500 Internal Server Error' });
+    expect(JSON.stringify(down)).not.toMatch(/127\.0\.0\.1|10\.0\.0\.7/);
     // label is non-null and missing: each item is nulled, the list (of nullable items) stays.
     expect(down.data.looseItems).toEqual([null, null, null, null]);
+    legacy.answer(() => 'hang up');
+    const dropped = await both(pair, '{ looseItems { id label } }');
+    expect(dropped.errors[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'legacy', reason: 'connection failed' });
   });
 });
