@@ -105,7 +105,7 @@ async function main() {
                   continue;
                 }
                 // Low load is a per-core figure: measured in the one-core mode (and for the floor, once).
-                const row: Row = { ...base, ...(await measureRow(endpoint, workload, backend, config, mode === 'core' || target === 'd')) };
+                const row: Row = { ...base, ...(await measureRow(endpoint, workload, backend, config, mode === 'core' || target === 'd', endpoints)) };
                 rows.push(row);
                 console.log(JSON.stringify(row));
               }
@@ -307,12 +307,22 @@ async function departmentRequests(backend: Backend): Promise<number> {
  * figure meaningless (a gateway that fails fast looks fast). Then the warm-up, then the
  * measured run.
  */
-async function measureRow(endpoint: Endpoint, workload: Workload, backend: Backend, config: BenchConfig, measureLowLoad: boolean): Promise<Partial<Measured> & { notRun?: string }> {
+async function measureRow(
+  endpoint: Endpoint,
+  workload: Workload,
+  backend: Backend,
+  config: BenchConfig,
+  measureLowLoad: boolean,
+  others: Endpoint[],
+): Promise<Partial<Measured> & { notRun?: string }> {
   const query = endpoint.floor ? workload.floorQuery : workload.query;
   const problem = await checkAnswer(endpoint, query, workload.variables());
   if (problem) return { notRun: `answer check failed: ${problem}` };
   const gatewayPids = endpoint.process ? processTree(endpoint.process.child.pid!) : [];
   const backendPids = processTree(backend.process.child.pid!);
+  // The gateways share core 0 in the one-core mode: one still busy after starting (Hive loads for a while
+  // after it says it listens) must not run in the measured one's time.
+  await settle(others.flatMap((e) => (e.process ? processTree(e.process.child.pid!) : [])), backend);
   await load(endpoint, query, workload, config.warmupSeconds, config.connections);
   await settle([...gatewayPids, ...backendPids], backend);
   const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(gatewayPids), cpuMs(backendPids), await departmentRequests(backend)];

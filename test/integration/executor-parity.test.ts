@@ -87,4 +87,14 @@ describe('the compiled executor answers our operations as @apollo/gateway does',
       stack.departments.land.faults.down = false;
     }
   });
+
+  it('plans them again for a new supergraph, before a request asks, and drops the old plans', async () => {
+    const before = stack.gateway!.planExecutor()!.plansBuilt;
+    const sdl = readFileSync(DEFAULT_SUPERGRAPH, 'utf8').replace('\ntype Query', '\n"Reloaded by the executor test."\ntype Query');
+    expect(stack.gateway!.reloadSupergraph(sdl).status).toBe('reloaded');
+    expect(stack.gateway!.planExecutor()!.plansBuilt).toBe(before + 13);
+    const joint = explorerExamples(stack.departments.county).find((e) => e.name === 'JointReview')!;
+    await compare(joint.query, joint.variables ?? {});
+    expect(stack.gateway!.planExecutor()!.plansBuilt).toBe(before + 13);
+  });
 });
