@@ -22,6 +22,13 @@ describe('dashboard: department health from a response', () => {
     expect(health.other).toEqual([]);
   });
 
+  it('reads a subgraph out of reach as its department missing; another county\'s subgraph stays a plain error', () => {
+    const down = (subgraph: string) => ({ message: `the ${subgraph} subgraph is unavailable`, path: ['constructionProject', 'parcel'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph, reason: 'connection refused' } });
+    const health = responseHealth([down('land'), down('weather')], []);
+    expect(healthOf(health, 'land').unavailable).toEqual({ code: 'DEPARTMENT_UNAVAILABLE', reason: 'connection refused', paths: [['constructionProject', 'parcel']] });
+    expect(health.other.map((e) => e.extensions?.subgraph)).toEqual(['weather']);
+  });
+
   it('keeps stale reports per department, and a department can be both stale and missing', () => {
     const health = responseHealth([unavailable('enterprise', ['constructionProject', 'participants', 0, 'enterprise'])], [{ department: 'enterprise', ageSeconds: 3605, records: 1 }, { department: 'land', ageSeconds: 90, records: 1 }]);
     expect(healthOf(health, 'enterprise').stale).toEqual({ department: 'enterprise', ageSeconds: 3605, records: 1 });

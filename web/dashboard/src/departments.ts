@@ -1,7 +1,7 @@
 /**
  * Which department's data a response lacks or serves from cache. The gateway names the
  * department in each error (`extensions.department`, code DEPARTMENT_UNAVAILABLE or
- * DEPARTMENT_ERROR) and lists the departments whose last known records it served in
+ * DEPARTMENT_ERROR; SUBGRAPH_UNAVAILABLE names the subgraph, which is the department's) and lists the departments whose last known records it served in
  * `extensions.stale`; a section of the page shows a marker for each department it draws on.
  */
 
@@ -58,8 +58,13 @@ export function responseHealth(errors: readonly ResponseError[] | undefined, sta
   const entry = (id: string) => (departments[id] ??= { unavailable: null, stale: null });
   const other: ResponseError[] = [];
   for (const error of errors ?? []) {
-    const code = error.extensions?.code;
-    const department = error.extensions?.department;
+    let code = error.extensions?.code;
+    let department = error.extensions?.department;
+    // Each of our departments is served by the subgraph of the same name: a subgraph out of reach is its department's data missing.
+    if (code === 'SUBGRAPH_UNAVAILABLE' && typeof error.extensions?.subgraph === 'string' && error.extensions.subgraph in DEPARTMENTS) {
+      code = 'DEPARTMENT_UNAVAILABLE';
+      department = error.extensions.subgraph;
+    }
     if (!department || !code || !DEPARTMENT_CODES.has(code)) {
       other.push(error);
       continue;
