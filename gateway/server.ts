@@ -119,7 +119,10 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
   });
   supergraph.attach(gateway);
-  const executor = (options.executor ?? 'compiled') === 'compiled' ? new PlanExecutor(gateway) : undefined;
+  const executor =
+    (options.executor ?? 'compiled') === 'compiled'
+      ? new PlanExecutor(gateway, { onPlanned: () => metrics.queryPlanned(), onHandOver: (reason) => metrics.executorHandOver(reason) })
+      : undefined;
   const warm = options.warmOperations ?? [];
   if (executor && warm.length > 0) {
     gateway.onSchemaLoadOrUpdate(() => {

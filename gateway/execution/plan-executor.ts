@@ -96,6 +96,10 @@ interface Execution {
 export interface PlanExecutorOptions {
   /** Plans kept (operations, not bytes); the oldest goes first. */
   maxPlans?: number;
+  /** Told each time an operation is planned (metrics). */
+  onPlanned?: () => void;
+  /** Told each time a request goes to Apollo's executor, and why (metrics). */
+  onHandOver?: (reason: string) => void;
 }
 
 export class PlanExecutor {
@@ -109,7 +113,10 @@ export class PlanExecutor {
   readonly handedOver = new Map<string, number>();
 
   /** Takes over `gateway`'s execution: call before Apollo Server loads the gateway. */
-  constructor(gateway: ApolloGateway, options: PlanExecutorOptions = {}) {
+  constructor(
+    gateway: ApolloGateway,
+    private readonly options: PlanExecutorOptions = {},
+  ) {
     this.gateway = gateway as unknown as GatewayInternals;
     if (typeof this.gateway.executor !== 'function' || typeof this.gateway.serviceMap !== 'object') {
       throw new Error('this @apollo/gateway version does not have the executor and service map the plan executor replaces: pin @apollo/gateway ~2.14 or set GATEWAY_EXECUTOR=apollo');
@@ -183,6 +190,7 @@ export class PlanExecutor {
 
   private handOver(reason: string, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     this.handedOver.set(reason, (this.handedOver.get(reason) ?? 0) + 1);
+    this.options.onHandOver?.(reason);
     return this.apolloExecutor(requestContext);
   }
 
@@ -236,6 +244,7 @@ export class PlanExecutor {
     if (cached) return cached;
     const prepared = this.prepare(apiSchema, document, operationName);
     this.built++;
+    this.options.onPlanned?.();
     this.plans.set(key, prepared);
     return prepared;
   }

@@ -15,6 +15,22 @@ export class GatewayMetrics {
   private readonly errors = new Counter({ name: 'gateway_errors_total', help: 'Errors in responses by extensions.code', labelNames: ['code'], registers: [this.registry] });
   private readonly fetches = new Histogram({ name: 'gateway_subgraph_fetch_duration_seconds', help: 'Subgraph fetch latency', labelNames: ['subgraph'], buckets: BUCKETS, registers: [this.registry] });
 
+  private readonly plans = new Counter({ name: 'gateway_query_plans_total', help: 'Operations planned (start-up warm-up, supergraph changes, and operations met for the first time)', registers: [this.registry] });
+  private readonly handOvers = new Counter({
+    name: 'gateway_executor_handovers_total',
+    help: "Requests the compiled executor handed to @apollo/gateway's own, by reason (@defer, subscription, usage traces …)",
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  queryPlanned(): void {
+    this.plans.inc();
+  }
+
+  executorHandOver(reason: string): void {
+    this.handOvers.inc({ reason });
+  }
+
   subgraphFetch(subgraph: string, seconds: number): void {
     this.fetches.observe({ subgraph }, seconds);
   }

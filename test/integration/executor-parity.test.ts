@@ -57,9 +57,12 @@ describe('the compiled executor answers our operations as @apollo/gateway does',
     return JSON.parse(compiled);
   }
 
-  it('plans our documented and dashboard operations before the first request', () => {
+  it('plans our documented and dashboard operations before the first request, and counts them in /metrics', async () => {
     // docs/operations (9) and the dashboard's (4), each planned when the supergraph loaded.
     expect(stack.gateway!.planExecutor()!.plansBuilt).toBe(13);
+    const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/^gateway_query_plans_total 13$/m);
+    expect(metrics).not.toMatch(/^gateway_executor_handovers_total\{/m);
   });
 
   it('every example operation of the explorer', async () => {
