@@ -184,7 +184,7 @@ async function makeSecrets(): Promise<Secrets> {
  */
 const nodeArgs = (config: BenchConfig, script: string) => [
   ...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []),
-  ...(script.startsWith('gateway/') ? ['--max-semi-space-size=32'] : []),
+  ...(script.startsWith('gateway/') ? ['--max-semi-space-size=16'] : []),
   join(ROOT, 'dist', 'node', script.replace(/\.ts$/, '.js')),
 ];
 

@@ -53,6 +53,22 @@ describe('gateway configuration', () => {
     );
     expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_DASHBOARD_DIR: supergraph })).toThrow(/is not a folder/);
   });
+
+  it('executes plans with the compiled executor unless GATEWAY_EXECUTOR=apollo', () => {
+    expect(readGatewayConfig(['--supergraph', supergraph], {}).executor).toBe('compiled');
+    expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_EXECUTOR: 'apollo' }).executor).toBe('apollo');
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_EXECUTOR: 'fast' })).toThrow(/GATEWAY_EXECUTOR must be compiled \(the default\) or apollo/);
+  });
+
+  it('warms the .graphql files of GATEWAY_WARM_OPERATIONS_DIR, in name order, and nothing else', () => {
+    const operations = mkdtempSync(join(tmpdir(), 'warm-'));
+    writeFileSync(join(operations, 'B.graphql'), 'query B { b }');
+    writeFileSync(join(operations, 'A.graphql'), 'query A { a }');
+    writeFileSync(join(operations, 'notes.md'), 'not an operation');
+    expect(readGatewayConfig(['--supergraph', supergraph], {}).warmOperations).toEqual([]);
+    expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_WARM_OPERATIONS_DIR: operations }).warmOperations).toEqual(['query A { a }', 'query B { b }']);
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_WARM_OPERATIONS_DIR: join(operations, 'missing') })).toThrow(/GATEWAY_WARM_OPERATIONS_DIR=.*missing is not a folder/);
+  });
 });
 
 describe('department client configuration', () => {
