@@ -94,7 +94,7 @@ interface Execution {
 }
 
 export interface PlanExecutorOptions {
-  /** Plans kept (operations, not bytes); the oldest goes first. */
+  /** Plans kept (operations, not bytes); the least recently used goes first. */
   maxPlans?: number;
   /** Told each time an operation is planned (metrics). */
   onPlanned?: () => void;
@@ -132,12 +132,16 @@ export class PlanExecutor {
    */
   warm(documents: readonly string[]): { prepared: number; skipped: number } {
     let prepared = 0;
+    let skipped = 0;
     for (const text of documents) {
       const schema = this.gateway.schema;
       if (!schema) break;
       try {
         const document = parse(text);
-        if (validate(schema, document).length > 0) continue;
+        if (validate(schema, document).length > 0) {
+          skipped++;
+          continue;
+        }
         const queryHash = createHash('sha256').update(text).digest('hex');
         const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
         for (const definition of operations) {
@@ -149,9 +153,10 @@ export class PlanExecutor {
         }
       } catch {
         // A document that does not parse or plan is planned, and refused, when it is sent.
+        skipped++;
       }
     }
-    return { prepared, skipped: documents.length - prepared };
+    return { prepared, skipped };
   }
 
   /** Operations planned since the process started (a warmed operation is planned once). */
@@ -241,7 +246,12 @@ export class PlanExecutor {
     }
     const key = operationName === undefined ? queryHash : `${queryHash}\u0000${operationName}`;
     const cached = this.plans.get(key);
-    if (cached) return cached;
+    if (cached) {
+      // Least recently used goes first: a burst of new operations must not push out the ones in use.
+      this.plans.delete(key);
+      this.plans.set(key, cached);
+      return cached;
+    }
     const prepared = this.prepare(apiSchema, document, operationName);
     this.built++;
     this.options.onPlanned?.();
