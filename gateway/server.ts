@@ -68,8 +68,6 @@ export interface GatewayService {
   stop(): Promise<void>;
   /** Serves this supergraph from now on if it is valid whole; otherwise keeps the current one. */
   reloadSupergraph(supergraphSdl: string): ReloadOutcome;
-  /** The compiled plan executor's state; undefined when @apollo/gateway's executor runs. */
-  planExecutor(): { plansBuilt: number; handedOver: Record<string, number> } | undefined;
 }
 
 const GRAPHQL_PATH = '/graphql';
@@ -232,7 +230,6 @@ export function createGateway(options: GatewayOptions): GatewayService {
       options.audit?.close();
     },
     reloadSupergraph: (sdl) => supergraph.reload(sdl),
-    planExecutor: () => executor && { plansBuilt: executor.plansBuilt, handedOver: Object.fromEntries(executor.handedOver) },
   };
 }
 

@@ -3,8 +3,9 @@
  *
  * Apollo's planner and plans are kept; so are its data sources (ours, with the pooled
  * connections and fetch merging), its error codes and its response rules. What changes
- * is the per-request work a cached plan still cost in Apollo's executor, which the
- * profile put at about a quarter of the gateway's CPU for a dashboard page:
+ * is the per-request work a cached plan still cost in Apollo's executor, about a fifth
+ * of the gateway's CPU for a cache-warm dashboard page in the profile (17% result
+ * shaping, 3% rebuilding the Operation, the rest small):
  * - the federation Operation was rebuilt from the AST on every request, the operation's
  *   fragments collected, and the plan cache keyed through a SHA-256 of the query hash;
  * - every plan node built a usage-reporting trace node (protobuf objects), even with
@@ -23,11 +24,13 @@ import { createHash } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
 import { isObjectOfType, applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import { GraphQLDataSourceRequestKind, type GraphQLDataSource } from '@apollo/gateway/dist/datasources/types';
-import { OpenTelemetrySpanNames, tracer as gatewayTracer } from '@apollo/gateway/dist/utilities/opentelemetry';
+import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
+import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge';
+import { OpenTelemetrySpanNames, requestContextSpanAttributes, tracer as gatewayTracer } from '@apollo/gateway/dist/utilities/opentelemetry';
 import { ERRORS, errorCodeDef, operationFromDocument, type Operation, type Schema } from '@apollo/federation-internals';
 import { evaluateCondition, prettyFormatQueryPlan, type FetchNode, type PlanNode, type QueryPlan, type QueryPlanner, type QueryPlanSelectionNode } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import {
   executeSync,
   GraphQLError,
@@ -57,7 +60,7 @@ interface GatewayInternals {
   supergraphSchema?: GraphQLSchema;
   queryPlanner?: QueryPlanner;
   serviceMap: Record<string, { dataSource: GraphQLDataSource }>;
-  config: { debug?: boolean; __exposeQueryPlanExperimental?: boolean };
+  config: { __exposeQueryPlanExperimental?: boolean };
   recursiveSelectionsLimitDisabled?: boolean;
   nonLocalSelectionsLimitDisabled?: boolean;
 }
@@ -78,7 +81,6 @@ interface PreparedOperation {
   handOver: string | undefined;
   operation: Operation;
   definition: OperationDefinitionNode;
-  variableDefinitions: readonly VariableDefinitionNode[];
   shaper: ResponseShaper | undefined;
   /** Each entity fetch's representation builder. */
   representations: Map<FetchNode, (entity: unknown) => Entity | null>;
@@ -108,9 +110,6 @@ export class PlanExecutor {
   private readonly plans: BoundedMap<string, PreparedOperation>;
   private plansFor: Schema | undefined;
   private services: Record<string, GraphQLDataSource> = {};
-  private built = 0;
-  /** Requests handed to Apollo's executor, by reason: for tests and for the curious. */
-  readonly handedOver = new Map<string, number>();
 
   /** Takes over `gateway`'s execution: call before Apollo Server loads the gateway. */
   constructor(
@@ -159,28 +158,19 @@ export class PlanExecutor {
     return { prepared, skipped };
   }
 
-  /** Operations planned since the process started (a warmed operation is planned once). */
-  get plansBuilt(): number {
-    return this.built;
-  }
-
   private execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
-    if (!tracingActive()) return this.executeUntraced(requestContext);
-    return gatewayTracer.startActiveSpan(OpenTelemetrySpanNames.REQUEST, { attributes: spanAttributes(requestContext) }, async (span) => {
-      try {
-        const result = await this.executeUntraced(requestContext);
-        if (result.errors) failed(span, result.errors);
-        return result;
-      } catch (error) {
-        failed(span, [error as Error]);
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    return tracedAsync(
+      OpenTelemetrySpanNames.REQUEST,
+      () => ({
+        ...requestContextSpanAttributes(requestContext, undefined),
+        ...(requestContext.operation && { 'graphql.operation.type': requestContext.operation.operation }),
+      }),
+      () => this.executeOperation(requestContext),
+      (result) => result.errors,
+    );
   }
 
-  private executeUntraced(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+  private executeOperation(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     let prepared: PreparedOperation;
     try {
       prepared = this.prepared(requestContext.queryHash, requestContext.document, requestContext.request.operationName ?? undefined);
@@ -194,7 +184,6 @@ export class PlanExecutor {
   }
 
   private handOver(reason: string, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
-    this.handedOver.set(reason, (this.handedOver.get(reason) ?? 0) + 1);
     this.options.onHandOver?.(reason);
     return this.apolloExecutor(requestContext);
   }
@@ -202,8 +191,9 @@ export class PlanExecutor {
   private async run(prepared: PreparedOperation, requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     const schema = this.gateway.schema!;
     const variables = requestContext.request.variables;
-    if (prepared.variableDefinitions.length > 0) {
-      const { errors } = getVariableValues(schema, prepared.variableDefinitions, variables ?? {});
+    const variableDefinitions = prepared.definition.variableDefinitions;
+    if (variableDefinitions && variableDefinitions.length > 0) {
+      const { errors } = getVariableValues(schema, variableDefinitions, variables ?? {});
       if (errors) return { errors };
     }
     const execution: Execution = {
@@ -214,17 +204,12 @@ export class PlanExecutor {
       supergraphSchema: this.gateway.supergraphSchema!,
       errors: [],
     };
-    const response = tracingActive()
-      ? await gatewayTracer.startActiveSpan(OpenTelemetrySpanNames.EXECUTE, async (span) => {
-          try {
-            const result = await executePlan(execution, schema);
-            if (result.errors) failed(span, result.errors);
-            return result;
-          } finally {
-            span.end();
-          }
-        })
-      : await executePlan(execution, schema);
+    const response = await tracedAsync(
+      OpenTelemetrySpanNames.EXECUTE,
+      () => ({}),
+      () => executePlan(execution, schema),
+      (result) => result.errors,
+    );
     const headers = requestContext.request.http?.headers;
     if (this.gateway.config.__exposeQueryPlanExperimental && headers?.get('Apollo-Query-Plan-Experimental')) {
       const format = headers.has('Apollo-Query-Plan-Experimental-Format') ? headers.get('Apollo-Query-Plan-Experimental-Format') : 'prettified';
@@ -253,7 +238,6 @@ export class PlanExecutor {
       return cached;
     }
     const prepared = this.prepare(apiSchema, document, operationName);
-    this.built++;
     this.options.onPlanned?.();
     this.plans.set(key, prepared);
     return prepared;
@@ -270,10 +254,11 @@ export class PlanExecutor {
     const operation = operationFromDocument(apiSchema, { kind: Kind.DOCUMENT, definitions: [definition, ...fragments] }, { validate: false });
     const shaper = compileResponseShaper(operation);
     const representations = new Map<FetchNode, (entity: unknown) => Entity | null>();
+    const supergraphSchema = this.gateway.supergraphSchema!;
     const handOver = !shaper ? 'operation not compiled' : planHandOver(plan.node, (fetch) => {
-      if (fetch.requires) representations.set(fetch, compileRepresentation(fetch.requires, () => this.gateway.supergraphSchema!));
+      if (fetch.requires) representations.set(fetch, compileRepresentation(fetch.requires, supergraphSchema));
     });
-    return { plan, handOver, operation, definition, variableDefinitions: definition.variableDefinitions ?? [], shaper, representations };
+    return { plan, handOver, operation, definition, shaper, representations };
   }
 }
 
@@ -335,16 +320,7 @@ async function executePlan(execution: Execution, schema: GraphQLSchema): Promise
       return { result: { errors: [failure] }, completion: [failure] };
     }
   };
-  if (!tracingActive()) return shape().result;
-  return gatewayTracer.startActiveSpan(OpenTelemetrySpanNames.POST_PROCESSING, (span) => {
-    try {
-      const { result, completion } = shape();
-      if (completion.length > 0) failed(span, completion);
-      return result;
-    } finally {
-      span.end();
-    }
-  });
+  return traced(OpenTelemetrySpanNames.POST_PROCESSING, shape, ({ completion }) => completion).result;
 }
 
 async function executeNode(execution: Execution, node: PlanNode, cursor: Cursor | undefined): Promise<void> {
@@ -365,7 +341,11 @@ async function executeNode(execution: Execution, node: PlanNode, cursor: Cursor 
     }
     case 'Fetch':
       try {
-        await (tracingActive() ? tracedFetch(execution, node, cursor) : executeFetch(execution, node, cursor));
+        await tracedAsync(
+          OpenTelemetrySpanNames.FETCH,
+          () => ({ service: node.serviceName }),
+          () => executeFetch(execution, node, cursor),
+        );
       } catch (error) {
         execution.errors.push(error as GraphQLError);
       }
@@ -373,19 +353,6 @@ async function executeNode(execution: Execution, node: PlanNode, cursor: Cursor 
     case 'Defer':
       throw new Error('@defer plans are run by Apollo’s executor');
   }
-}
-
-function tracedFetch(execution: Execution, fetch: FetchNode, cursor: Cursor): Promise<void> {
-  return gatewayTracer.startActiveSpan(OpenTelemetrySpanNames.FETCH, { attributes: { service: fetch.serviceName } }, async (span) => {
-    try {
-      await executeFetch(execution, fetch, cursor);
-    } catch (error) {
-      failed(span, [error as Error]);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
 }
 
 async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Cursor): Promise<void> {
@@ -397,13 +364,13 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
   const provided = execution.variables;
   if (fetch.variableUsages && provided) {
     for (const name of fetch.variableUsages) {
-      if (Object.prototype.hasOwnProperty.call(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
+      if (Object.hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
     }
   }
   if (!fetch.requires) {
     const received = await send(execution, fetch, cursor, service, variables);
     if (received) applyRewrites(execution.supergraphSchema, fetch.outputRewrites, received);
-    for (const entity of entities) mergeInto(entity, received);
+    for (const entity of entities) deepMerge(entity, received);
     return;
   }
   const represent = execution.prepared.representations.get(fetch)!;
@@ -430,7 +397,7 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
     const existing = representedEntities[i]!;
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing.__typename;
     applyRewrites(execution.supergraphSchema, fetch.outputRewrites, receivedEntity);
-    mergeInto(existing, receivedEntity);
+    deepMerge(existing, receivedEntity);
   }
 }
 
@@ -456,36 +423,11 @@ async function send(execution: Execution, fetch: FetchNode, cursor: Cursor, serv
   return response.data as Entity | null | undefined;
 }
 
-/** Apollo's deepMerge: a subgraph's answer into the entity it belongs to. */
-function mergeInto(target: any, source: any): void {
-  if (source === undefined || source === null) return;
-  for (const key of Object.keys(source)) {
-    const value = source[key];
-    if (value === undefined) continue;
-    if (!Object.prototype.hasOwnProperty.call(target, key) && key in target) {
-      Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
-    }
-    const existing = target[key];
-    if (existing && isObject(value)) {
-      mergeInto(existing, value);
-    } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
-      for (let i = 0; i < value.length; i++) {
-        if (isObject(existing[i]) && isObject(value[i])) mergeInto(existing[i], value[i]);
-        else existing[i] = value[i];
-      }
-    } else {
-      target[key] = value;
-    }
-  }
-}
-
-const isObject = (value: unknown): value is object => value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
-
 /**
  * A fetch's `requires` as a function from entity to representation (Apollo's
  * `executeSelectionSet`): null when a required field is missing.
  */
-function compileRepresentation(selections: readonly QueryPlanSelectionNode[], supergraphSchema: () => GraphQLSchema): (entity: unknown) => Entity | null {
+function compileRepresentation(selections: readonly QueryPlanSelectionNode[], supergraphSchema: GraphQLSchema): (entity: unknown) => Entity | null {
   const steps = selections.map((selection) => {
     if (selection.kind === 'Field') {
       const responseName = selection.alias ?? selection.name;
@@ -500,13 +442,13 @@ function compileRepresentation(selections: readonly QueryPlanSelectionNode[], su
     const result: Entity = Object.create(null);
     for (const step of steps) {
       if (step.field) {
-        const value = Object.prototype.hasOwnProperty.call(source, step.responseName) ? source[step.responseName] : undefined;
+        const value = Object.hasOwn(source, step.responseName) ? source[step.responseName] : undefined;
         if (value === undefined) return null;
         const sub = step.sub;
         if (Array.isArray(value)) result[step.responseName] = sub ? value.map((element) => sub(element)) : value;
         else result[step.responseName] = sub ? sub(value) : value;
-      } else if (step.typeCondition && source && isObjectOfType(supergraphSchema(), source, step.typeCondition)) {
-        mergeInto(result, step.sub(source));
+      } else if (step.typeCondition && source && isObjectOfType(supergraphSchema, source, step.typeCondition)) {
+        deepMerge(result, step.sub(source));
       }
     }
     return result;
@@ -526,7 +468,7 @@ function flattenAt(value: any, path: (string | number)[], from: number): any {
   if (current === '@') return value.flatMap((element: unknown) => flattenAt(element, path, from + 1));
   if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
   if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${current}`);
-  return flattenAt(Object.prototype.hasOwnProperty.call(value, current) ? value[current] : undefined, path, from + 1);
+  return flattenAt(Object.hasOwn(value, current) ? value[current] : undefined, path, from + 1);
 }
 
 /** A subgraph error's path in the client's response (entity fetches: through the plan's path). */
@@ -536,41 +478,12 @@ function lazyErrorPaths(fetch: FetchNode, cursor: Cursor): (path: readonly (stri
     if (fetch.requires && typeof errorPath?.[1] === 'number') {
       if (!hydrated) {
         hydrated = [];
-        hydratePaths([], cursor.path, 0, cursor.fullResult, hydrated);
+        generateHydratedPaths([], cursor.path, cursor.fullResult, hydrated);
       }
       return [...(hydrated[errorPath[1]] ?? []), ...errorPath.slice(2)];
     }
     return errorPath ? [...cursor.path, ...errorPath] : undefined;
   };
-}
-
-function hydratePaths(parent: (string | number)[], path: (string | number)[], from: number, data: any, result: (string | number)[][]): void {
-  if (data == null) return;
-  const head = path[from];
-  if (head == null) {
-    result.push(parent.slice());
-  } else if (head === '@') {
-    if (!Array.isArray(data)) throw new Error('expected array when encountering `@`');
-    data.forEach((value, i) => {
-      parent.push(i);
-      hydratePaths(parent, path, from + 1, value, result);
-      parent.pop();
-    });
-  } else if (typeof head === 'string') {
-    if (Array.isArray(data)) {
-      data.forEach((value, i) => {
-        parent.push(i);
-        hydratePaths(parent, path, from, value, result);
-        parent.pop();
-      });
-    } else if (Object.prototype.hasOwnProperty.call(data, head)) {
-      parent.push(head);
-      hydratePaths(parent, path, from + 1, data[head], result);
-      parent.pop();
-    }
-  } else {
-    throw new Error(`unknown path part "${head}"`);
-  }
 }
 
 function downstreamError(original: GraphQLFormattedError, serviceName: string, errorPath: ReturnType<typeof lazyErrorPaths>): GraphQLError {
@@ -602,14 +515,39 @@ function introspect(schema: GraphQLSchema, selection: FieldNode, variableDefinit
   });
   if ((errors && errors.length > 0) || !data) throw new Error(`Introspection query failed: ${JSON.stringify(errors)}`);
   const responseName = selection.alias?.value ?? selection.name.value;
-  return Object.prototype.hasOwnProperty.call(data, responseName) ? data[responseName] : undefined;
+  return Object.hasOwn(data, responseName) ? data[responseName] : undefined;
 }
 
-function traced<T>(name: string, work: () => T): T {
+/**
+ * `work` inside a span named as @apollo/gateway names its own, when tracing is on: an
+ * error thrown, or those `failures` finds in the result, mark the span failed.
+ */
+function traced<T>(name: string, work: () => T, failures?: (result: T) => readonly Error[] | undefined): T {
   if (!tracingActive()) return work();
   return gatewayTracer.startActiveSpan(name, (span) => {
     try {
-      return work();
+      const result = work();
+      const failing = failures?.(result);
+      if (failing?.length) failed(span, failing);
+      return result;
+    } catch (error) {
+      failed(span, [error as Error]);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** `traced` for asynchronous work; the attributes are only worked out when tracing is on. */
+function tracedAsync<T>(name: string, attributes: () => Attributes, work: () => Promise<T>, failures?: (result: T) => readonly Error[] | undefined): Promise<T> {
+  if (!tracingActive()) return work();
+  return gatewayTracer.startActiveSpan(name, { attributes: attributes() }, async (span) => {
+    try {
+      const result = await work();
+      const failing = failures?.(result);
+      if (failing?.length) failed(span, failing);
+      return result;
     } catch (error) {
       failed(span, [error as Error]);
       throw error;
@@ -622,14 +560,4 @@ function traced<T>(name: string, work: () => T): T {
 function failed(span: Span, errors: readonly Error[]): void {
   for (const error of errors) span.recordException(error);
   span.setStatus({ code: SpanStatusCode.ERROR });
-}
-
-function spanAttributes(requestContext: GatewayGraphQLRequestContext): Record<string, string> {
-  const attributes: Record<string, string> = {};
-  if (requestContext.operationName) {
-    attributes['graphql.operation.name'] = requestContext.operationName;
-    attributes.operationName = requestContext.operationName;
-  }
-  if (requestContext.operation) attributes['graphql.operation.type'] = requestContext.operation.operation;
-  return attributes;
 }

@@ -62,8 +62,7 @@ export interface ShapedResponse {
 }
 
 export interface ResponseShaper {
-  /** Variables the operation declares with defaults, under the request's own values. */
-  readonly defaultedVariables: Variables | undefined;
+  /** `variables`: the request's, over the defaults the operation declares. */
   shape(input: Record<string, unknown>, variables: Variables | undefined, introspection: IntrospectionHandler): ShapedResponse;
 }
 
@@ -82,7 +81,6 @@ export function compileResponseShaper(operation: Operation): ResponseShaper | un
   const defaults = operation.collectDefaultedVariableValues();
   const defaultedVariables = Object.keys(defaults).length > 0 ? defaults : undefined;
   return {
-    defaultedVariables,
     shape(input, requestVariables, introspection) {
       const variables = defaultedVariables ? { __proto__: null, ...defaultedVariables, ...requestVariables } : (requestVariables ?? {});
       const run: Run = { schema, variables, errors: [], path: [], introspection, invalid: false, hasErrors: false };
@@ -216,8 +214,6 @@ function condition(directive: Directive<any, { if: boolean | Variable }>): SkipT
   return () => arg;
 }
 
-const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
-
 /** Applies one selection set; true when a non-null violation bubbles up to the caller's value. */
 function applySteps(steps: Step[], input: any, output: any, run: Run, parentType: CompositeType): boolean {
   for (let i = 0; i < steps.length; i++) {
@@ -235,7 +231,7 @@ function applySteps(steps: Step[], input: any, output: any, run: Run, parentType
       if (outputValue === undefined) output[responseName] = run.introspection(step.selection);
       continue;
     }
-    let inputValue = hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
+    let inputValue = Object.hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
     if (step.kind === 'typename') {
       if (outputValue === undefined) {
         if (inputValue === null && responseName !== '__typename') inputValue = input.__typename ?? null;

@@ -8,6 +8,7 @@ import { createGateway, type GatewayService } from '../../gateway/server';
 import { createGraphQLHttpServer } from '../../lib/graphql-http';
 import { listen, type Listening } from '../../lib/listen';
 import { silentLogger } from '../../lib/logger';
+import { executorMetrics } from '../helpers/gateway';
 import { startFederationFixture, type FederationFixture } from './fixture';
 
 /**
@@ -22,8 +23,8 @@ import { startFederationFixture, type FederationFixture } from './fixture';
 interface Pair {
   compiled: string;
   apollo: string;
-  /** What the compiled side handed to Apollo's executor, by reason. */
-  handedOver(): Record<string, number>;
+  /** What the compiled side handed to Apollo's executor, by reason (its /metrics). */
+  handedOver(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +38,7 @@ async function gatewayPair(supergraphSdl: string): Promise<Pair> {
   return {
     compiled: `${started[0]!.listening.url}/graphql`,
     apollo: `${started[1]!.listening.url}/graphql`,
-    handedOver: () => started[0]!.gateway.planExecutor()!.handedOver,
+    handedOver: async () => (await executorMetrics(`${started[0]!.listening.url}/graphql`)).handedOver,
     stop: async () => {
       for (const { gateway, listening } of started) {
         await listening.close();
@@ -73,7 +74,7 @@ describe('the compiled executor answers as @apollo/gateway does: shop supergraph
     await fixture.stop();
   });
   // Otherwise the parity would be Apollo's executor against itself.
-  afterEach(() => expect(pair.handedOver()).toEqual({}));
+  afterEach(async () => expect(await pair.handedOver()).toEqual({}));
 
   const operations: [string, string, Record<string, unknown>?][] = [
     ['entities across three subgraphs', '{ topProducts { upc name price inStock shippingEstimate reviews { body author { name username nickname } } } }'],
@@ -169,7 +170,7 @@ describe('the compiled executor answers as @apollo/gateway does: a subgraph that
     if (composition.errors) throw new Error(composition.errors.map((e) => e.message).join('\n'));
     pair = await gatewayPair(composition.supergraphSdl);
   });
-  afterEach(() => expect(pair.handedOver()).toEqual({}));
+  afterEach(async () => expect(await pair.handedOver()).toEqual({}));
   afterAll(async () => {
     await pair.stop();
     for (const close of closers.reverse()) await close();

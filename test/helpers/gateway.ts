@@ -17,3 +17,14 @@ export async function bareGateway(options: Partial<GatewayOptions>): Promise<{ u
     },
   };
 }
+
+/**
+ * What a gateway's /metrics says of its plan executor: operations planned, and requests
+ * handed to @apollo/gateway's own executor by reason (none: an empty record).
+ */
+export async function executorMetrics(graphqlUrl: string): Promise<{ plans: number; handedOver: Record<string, number> }> {
+  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
+  const plans = Number(/^gateway_query_plans_total (\d+)$/m.exec(text)?.[1] ?? NaN);
+  const handedOver = Object.fromEntries([...text.matchAll(/^gateway_executor_handovers_total\{reason="([^"]*)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  return { plans, handedOver };
+}
