@@ -46,6 +46,13 @@ export function departmentError(department: DepartmentRef, reason: string): Grap
   });
 }
 
+/** A subgraph out of reach or answering something that is not GraphQL; where it lives and what it said go to the log only. */
+export function subgraphUnavailable(subgraph: string, reason: string): GraphQLError {
+  return new GraphQLError(`the ${subgraph} subgraph is unavailable (${reason}); its fields are missing from this response, retry later`, {
+    extensions: { code: 'SUBGRAPH_UNAVAILABLE' satisfies ErrorCode, subgraph, reason },
+  });
+}
+
 export function conflict(message: string, reason: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'CONFLICT' satisfies ErrorCode, reason } });
 }

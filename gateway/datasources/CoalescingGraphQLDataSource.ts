@@ -27,7 +27,7 @@ import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/t
 import type { GatewayGraphQLResponse, GatewayHTTPResponse } from '@apollo/server-gateway-interface';
 import { STATUS_CODES } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
-import type { ErrorCode } from '../../lib/errors';
+import { subgraphUnavailable } from '../../lib/errors';
 import {
   GraphQLError,
   Kind,
@@ -330,11 +330,6 @@ async function readAnswer(answer: Dispatcher.ResponseData, failed: (reason: stri
   return { ...(body as GatewayGraphQLResponse), http: responseHead(answer) };
 }
 
-function subgraphUnavailable(subgraph: string, reason: string): GraphQLError {
-  return new GraphQLError(`the ${subgraph} subgraph is unavailable (${reason}); its fields are missing from this response, retry later`, {
-    extensions: { code: 'SUBGRAPH_UNAVAILABLE' satisfies ErrorCode, subgraph, reason },
-  });
-}
 
 function cacheHint(header: string | null | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
   const parsed = parseCacheControlHeader(header);
