@@ -362,11 +362,7 @@ async function oneAtATime(endpoint: Endpoint, query: string, workload: Workload,
   const until = performance.now() + seconds * 1000;
   while (performance.now() < until) {
     const started = performance.now();
-    const response = await fetch(endpoint.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...endpoint.headers, 'x-request-id': randomUUID() },
-      body: JSON.stringify({ query, variables: workload.variables() }),
-    });
+    const response = await post(endpoint, query, workload.variables());
     await response.arrayBuffer();
     samples.push(performance.now() - started);
   }
@@ -390,13 +386,18 @@ async function settle(pids: number[], backend: Backend) {
   }
 }
 
+/** One request as the load sends it: the endpoint's credentials and its own request id. */
+function post(endpoint: Endpoint, query: string, variables: Record<string, unknown>): Promise<Response> {
+  return fetch(endpoint.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...endpoint.headers, 'x-request-id': randomUUID() },
+    body: JSON.stringify({ query, variables }),
+  });
+}
+
 async function checkAnswer(endpoint: Endpoint, query: string, variables: Record<string, unknown>): Promise<string | undefined> {
   try {
-    const response = await fetch(endpoint.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...endpoint.headers, 'x-request-id': randomUUID() },
-      body: JSON.stringify({ query, variables }),
-    });
+    const response = await post(endpoint, query, variables);
     const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
     if (body.errors?.length) return `${response.status}: ${body.errors[0]!.message}`;
     if (!body.data || Object.values(body.data).some((v) => v === null)) return `${response.status}: no data`;
