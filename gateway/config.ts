@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
-import type { AuditLogOptions } from './audit-log';
+import type { AuditLogOptions } from './audit/log';
 import type { IdentityOptions, PartnerClient } from './plugins/identity';
 
 export interface GatewayConfig {

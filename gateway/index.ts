@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { listen } from '../lib/listen';
 import { createLogger } from '../lib/logger';
 import { startTracing } from '../lib/tracing';
-import { AuditLog } from './audit-log';
+import { AuditLog } from './audit/log';
 import { isClusterPrimary, runPrimary, workerSlot } from './cluster';
 import { readGatewayConfig, readSecurityConfig } from './config';
 import { createGateway } from './server';

@@ -8,15 +8,17 @@ import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-ht
 import { staticSite, type StaticSiteOptions } from '../lib/static-files';
 import { injectTraceHeaders } from '../lib/tracing';
 import type { Logger } from '../lib/logger';
-import type { AuditLog } from './audit-log';
+import type { AuditLog } from './audit/log';
 import { explorerPages, type ExplorerOptions } from './explorer';
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './datasources/CoalescingGraphQLDataSource';
-import { auditPlugin } from './plugins/audit';
+import { auditCapability } from './plugins/audit';
 import { authorizationPlugin } from './plugins/authorization';
 import type { GatewayContext } from './plugins/context';
 import { IDENTITY_HEADER, IdentitySigner } from './plugins/forward-identity';
 import { AuthenticationError, callerId, IdentityVerifier, type IdentityOptions } from './plugins/identity';
 import { DEFAULT_LIMITS, limitsPlugin, type OperationLimits } from './plugins/limits';
+import { operationPlugin } from './plugins/operation';
+import { normalizers } from './operation/normalize';
 import { maskingPlugin } from './plugins/masking';
 import { GatewayMetrics } from './plugins/metrics';
 import { RateLimiter } from './plugins/rate-limit';
@@ -39,6 +41,8 @@ export interface GatewayOptions {
   identitySigningKey?: KeyObject;
   audit?: AuditLog;
   limits?: Partial<OperationLimits>;
+  /** Tokens a document may have (graphql-js counts them while parsing, before any other work). */
+  maxTokens?: number;
   /** Requests a minute per user (partners have their own in their registration). */
   ratePerMinute?: number;
   corsOrigins?: string[];
@@ -117,25 +121,36 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
   });
   supergraph.attach(gateway);
+  const limits: OperationLimits = { ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits };
+  const normalizerFor = normalizers({ maxSelections: limits.maxSelections });
+  const audit = options.audit && auditCapability(supergraph.policiesFor, options.audit);
   const executor =
     (options.executor ?? 'compiled') === 'compiled'
-      ? new PlanExecutor(gateway, { onPlanned: () => metrics.queryPlanned(), onHandOver: (reason) => metrics.executorHandOver(reason) })
+      ? new PlanExecutor(gateway, {
+          bounds: limits,
+          planWith: audit?.planWith,
+          onMerged: audit?.onMerged,
+          onPlanned: () => metrics.queryPlanned(),
+          onHandOver: (reason) => metrics.executorHandOver(reason),
+        })
       : undefined;
   const warm = options.warmOperations ?? [];
   if (executor && warm.length > 0) {
     gateway.onSchemaLoadOrUpdate(() => {
-      const { prepared, skipped } = executor.warm(warm);
+      const { prepared, skipped } = executor.warm(warm, (schema, document, queryHash, name) => normalizerFor(schema).normalize(document, queryHash, name, {}));
       logger.debug({ prepared, skipped }, 'query plans warmed');
     });
   }
   const plugins = [
     // Apollo's landing page loads from a CDN, which county networks cannot reach; ours is gateway/explorer.ts.
     ApolloServerPluginLandingPageDisabled(),
-    limitsPlugin({ ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits }),
+    // First: every policy after it reads the normalized operation it sets.
+    operationPlugin(normalizerFor),
+    limitsPlugin(limits),
     // Order matters: refusals are nulled first, then masking, then the audit sees the final answer.
     authorizationPlugin(supergraph.policiesFor),
     maskingPlugin(supergraph.policiesFor),
-    ...(options.audit ? [auditPlugin(supergraph.policiesFor, options.audit)] : []),
+    ...(audit ? [audit.plugin] : []),
     stalePlugin(),
     metrics.plugin(),
     {
@@ -159,7 +174,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     // Refuse giant documents while parsing, before any other work (graphql-js counts tokens).
-    parseOptions: { maxTokens: 5000 },
+    parseOptions: { maxTokens: options.maxTokens ?? 5000 },
     hideSchemaDetailsFromClientErrors: options.production ?? false,
     plugins,
     logger,

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   TOO_MANY_REQUESTS: 'The caller’s rate limit is used up; `Retry-After` says when to try again.',
   CONFLICT:
     'The request conflicts with the current state: a decision the task’s status does not allow, corrections nobody asked for, an idempotency key reused for another application. Nothing was changed; the message says what the state is.',
+  RESPONSE_TOO_LARGE:
+    'The answer grew past what one request may bring back (bytes from the subgraphs, or entities resolved), although the operation passed the limits checked before it ran. Nothing of it is returned. Ask for smaller pages or fewer fields.',
   NOT_BUILT: 'A web page of the gateway (explorer, dashboard) was never built in this installation. Run `npm run build:web` (npm install does it) and reload.',
   INTERNAL_SERVER_ERROR: 'A bug in this gateway or a subgraph. The request id in the logs finds it.',
 } as const;
@@ -55,6 +57,12 @@ export function subgraphUnavailable(subgraph: string, reason: string): GraphQLEr
 
 export function conflict(message: string, reason: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'CONFLICT' satisfies ErrorCode, reason } });
+}
+
+export function responseTooLarge(what: string): GraphQLError {
+  return new GraphQLError(`${what}: one request may not bring back this much; ask for smaller pages (first) or fewer fields`, {
+    extensions: { code: 'RESPONSE_TOO_LARGE' satisfies ErrorCode },
+  });
 }
 
 export function forbidden(message: string): GraphQLError {

@@ -6,7 +6,7 @@
  * per worker beneath it, and both commands cover them all.
  */
 import { resolve } from 'node:path';
-import { auditChains, readRecords, verifyChain } from '../gateway/audit-log';
+import { auditChains, readRecords, verifyChain } from '../gateway/audit/log';
 
 function main(): number {
   const [command, ...rest] = process.argv.slice(2);

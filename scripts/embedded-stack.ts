@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { AuditLog } from '../gateway/audit-log';
+import type { AuditLog } from '../gateway/audit/log';
 import type { IdentityOptions } from '../gateway/plugins/identity';
 import type { SupergraphFile } from '../gateway/live-supergraph';
 import { createGateway, type GatewayService } from '../gateway/server';

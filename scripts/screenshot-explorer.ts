@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditLog } from '../gateway/audit-log';
+import { AuditLog } from '../gateway/audit/log';
 import { silentLogger } from '../lib/logger';
 import { launchChromium } from './chromium';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from './dev-issuer';

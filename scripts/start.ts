@@ -2,7 +2,7 @@
  * `npm start`: the whole stack on the embedded default (mock departments over real
  * HTTP), until Ctrl-C or SIGTERM.
  */
-import { AuditLog } from '../gateway/audit-log';
+import { AuditLog } from '../gateway/audit/log';
 import { createLogger } from '../lib/logger';
 import { dashboardBuilt } from './dashboard';
 import { startTracing } from '../lib/tracing';

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLog, readRecords } from '../../gateway/audit-log';
+import { AuditLog, readRecords } from '../../gateway/audit/log';
 import { silentLogger } from '../../lib/logger';
 import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStackOptions } from '../../scripts/embedded-stack';
 import { registerPartner } from '../../scripts/partner-register';

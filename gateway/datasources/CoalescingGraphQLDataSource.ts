@@ -28,6 +28,7 @@ import type { GatewayGraphQLResponse, GatewayHTTPResponse } from '@apollo/server
 import { STATUS_CODES } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import { subgraphUnavailable } from '../../lib/errors';
+import { budgetOf, type ResponseBudget } from '../execution/response-budget';
 import {
   GraphQLError,
   Kind,
@@ -154,7 +155,8 @@ export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
       const code = (error as { code?: string }).code;
       throw failed(code === 'ECONNREFUSED' ? 'connection refused' : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timed out' : 'connection failed', (error as Error).message);
     }
-    const response = await readAnswer(answer, failed);
+    const budget = budgetOf(options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION ? options.incomingRequestContext : undefined);
+    const response = await readAnswer(answer, failed, budget);
     const processed = this.didReceiveResponse
       ? await this.didReceiveResponse({
           response,
@@ -307,11 +309,16 @@ function responseHead(response: Dispatcher.ResponseData): GatewayHTTPResponse {
  * failure reaches the client as SUBGRAPH_UNAVAILABLE naming the subgraph; what it
  * answered and where it lives (internal addresses, error pages) go to the log only.
  */
-async function readAnswer(answer: Dispatcher.ResponseData, failed: (reason: string, detail: string, status?: number) => GraphQLError): Promise<GatewayGraphQLResponse> {
+async function readAnswer(
+  answer: Dispatcher.ResponseData,
+  failed: (reason: string, detail: string, status?: number) => GraphQLError,
+  budget: ResponseBudget | undefined,
+): Promise<GatewayGraphQLResponse> {
   let text: string;
   try {
-    text = await answer.body.text();
+    text = budget ? await readWithin(answer, budget) : await answer.body.text();
   } catch (error) {
+    if (budget?.exceeded === error) throw error;
     throw failed('the answer broke off', (error as Error).message, answer.statusCode);
   }
   const status = answer.statusCode;
@@ -330,6 +337,20 @@ async function readAnswer(answer: Dispatcher.ResponseData, failed: (reason: stri
   return { ...(body as GatewayGraphQLResponse), http: responseHead(answer) };
 }
 
+/** The body, charged to the request's budget as it arrives: an answer past the bound is dropped unread. */
+async function readWithin(answer: Dispatcher.ResponseData, budget: ResponseBudget): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of answer.body) {
+      budget.chargeBytes((chunk as Buffer).length);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    answer.body.destroy();
+    throw error;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 function cacheHint(header: string | null | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
   const parsed = parseCacheControlHeader(header);

@@ -50,6 +50,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { BoundedMap } from '../../lib/bounded-map';
 import { tracingActive } from '../../lib/tracing';
+import { budgetOf, openBudget, type ResponseBounds, type ResponseBudget } from './response-budget';
 import { compileResponseShaper, type ResponseShaper } from './shape-response';
 
 /** What this executor reads of ApolloGateway: private in its typings, stable within 2.14. */
@@ -81,6 +82,8 @@ interface PreparedOperation {
   handOver: string | undefined;
   operation: Operation;
   definition: OperationDefinitionNode;
+  /** What was planned: the client's document, or `planWith`'s. */
+  planned: DocumentNode;
   shaper: ResponseShaper | undefined;
   /** Each entity fetch's representation builder. */
   representations: Map<FetchNode, (entity: unknown) => Entity | null>;
@@ -93,11 +96,26 @@ interface Execution {
   services: Record<string, GraphQLDataSource>;
   supergraphSchema: GraphQLSchema;
   errors: GraphQLError[];
+  budget: ResponseBudget | undefined;
+  onMerged: PlanExecutorOptions['onMerged'];
 }
+
+/** The form a document's operation is executed in (the gateway's normalized operation). */
+export type WarmNormalizer = (schema: GraphQLSchema, document: DocumentNode, queryHash: string, operationName: string) => { document: DocumentNode; hash: string };
 
 export interface PlanExecutorOptions {
   /** Plans kept (operations, not bytes); the least recently used goes first. */
   maxPlans?: number;
+  /** What one request may bring back (bytes from subgraphs, entities resolved); unbounded when unset. */
+  bounds?: ResponseBounds;
+  /**
+   * The document to plan for a client's document: the client's plus fields the gateway
+   * needs itself (the audit's entity keys). The response is shaped by the client's
+   * document alone, so what is added is fetched and never shown.
+   */
+  planWith?: (document: DocumentNode, schema: GraphQLSchema) => DocumentNode;
+  /** Handed the subgraphs' merged answers before shaping, with the document that was planned. */
+  onMerged?: (context: unknown, data: Record<string, unknown>, planned: DocumentNode) => void;
   /** Told each time an operation is planned (metrics). */
   onPlanned?: () => void;
   /** Told each time a request goes to Apollo's executor, and why (metrics). */
@@ -129,7 +147,7 @@ export class PlanExecutor {
    * Plans and prepares operations before the first request asks for them (on start-up
    * and after each supergraph change). Documents the current schema refuses are skipped.
    */
-  warm(documents: readonly string[]): { prepared: number; skipped: number } {
+  warm(documents: readonly string[], normalize?: WarmNormalizer): { prepared: number; skipped: number } {
     let prepared = 0;
     let skipped = 0;
     for (const text of documents) {
@@ -145,9 +163,12 @@ export class PlanExecutor {
         const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
         for (const definition of operations) {
           if (!definition.name) continue;
-          const operation = this.prepared(queryHash, document, definition.name.value);
+          const name = definition.name.value;
+          // Requests are planned in the form the gateway executes them: warm that form.
+          const form = normalize ? normalize(schema, document, queryHash, name) : { document, hash: queryHash };
+          const operation = this.prepared(form.hash, form.document, name);
           // Clients often send a one-operation document without its name: the same plan.
-          if (operations.length === 1) this.plans.set(queryHash, operation);
+          if (operations.length === 1) this.plans.set(form.hash, operation);
           prepared++;
         }
       } catch {
@@ -159,6 +180,8 @@ export class PlanExecutor {
   }
 
   private execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    // Opened before either executor runs: the data sources charge it too, so Apollo's is bounded as well.
+    if (this.options.bounds) openBudget(requestContext, this.options.bounds);
     return tracedAsync(
       OpenTelemetrySpanNames.REQUEST,
       () => ({
@@ -203,6 +226,8 @@ export class PlanExecutor {
       services: this.services,
       supergraphSchema: this.gateway.supergraphSchema!,
       errors: [],
+      budget: budgetOf(requestContext),
+      onMerged: this.options.onMerged,
     };
     const response = await tracedAsync(
       OpenTelemetrySpanNames.EXECUTE,
@@ -245,8 +270,9 @@ export class PlanExecutor {
 
   private prepare(apiSchema: Schema, document: DocumentNode, operationName: string | undefined): PreparedOperation {
     const { definition, fragments } = operationOf(document, operationName);
+    const planned = this.options.planWith ? this.options.planWith(document, this.gateway.schema!) : document;
     const plan = traced(OpenTelemetrySpanNames.PLAN, () =>
-      this.gateway.queryPlanner!.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }), {
+      this.gateway.queryPlanner!.buildQueryPlan(operationFromDocument(apiSchema, planned, { operationName }), {
         recursiveSelectionsLimitDisabled: this.gateway.recursiveSelectionsLimitDisabled,
         nonLocalSelectionsLimitDisabled: this.gateway.nonLocalSelectionsLimitDisabled,
       }),
@@ -258,7 +284,7 @@ export class PlanExecutor {
     const handOver = !shaper ? 'operation not compiled' : planHandOver(plan.node, (fetch) => {
       if (fetch.requires) representations.set(fetch, compileRepresentation(fetch.requires, supergraphSchema));
     });
-    return { plan, handOver, operation, definition, shaper, representations };
+    return { plan, handOver, operation, definition, planned, shaper, representations };
   }
 }
 
@@ -308,6 +334,9 @@ async function executePlan(execution: Execution, schema: GraphQLSchema): Promise
   if (prepared.plan.node) {
     await executeNode(execution, prepared.plan.node as PlanNode, { path: [], data: unfiltered, fullResult: unfiltered });
   }
+  // Past its bound the request returns nothing of what it gathered: a part would look whole.
+  if (execution.budget?.exceeded) return { errors: [execution.budget.exceeded as GraphQLError] };
+  execution.onMerged?.(execution.requestContext.context, unfiltered, prepared.planned);
   const shape = () => {
     try {
       const { data, errors: completion } = prepared.shaper!.shape(unfiltered, execution.variables as Variables | undefined, (selection) =>
@@ -340,6 +369,7 @@ async function executeNode(execution: Execution, node: PlanNode, cursor: Cursor 
       return;
     }
     case 'Fetch':
+      if (execution.budget?.exceeded) return;
       try {
         await tracedAsync(
           OpenTelemetrySpanNames.FETCH,
@@ -347,7 +377,7 @@ async function executeNode(execution: Execution, node: PlanNode, cursor: Cursor 
           () => executeFetch(execution, node, cursor),
         );
       } catch (error) {
-        execution.errors.push(error as GraphQLError);
+        if (error !== execution.budget?.exceeded) execution.errors.push(error as GraphQLError);
       }
       return;
     case 'Defer':
@@ -385,6 +415,7 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
     }
   }
   if (representations.length < 1) return;
+  execution.budget?.chargeEntities(representations.length);
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   variables.representations = representations;
   const received = await send(execution, fetch, cursor, service, variables);

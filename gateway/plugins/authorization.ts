@@ -17,15 +17,13 @@ import {
   visitWithTypeInfo,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLOutputType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
 } from 'graphql';
 import { BoundedMap } from '../../lib/bounded-map';
+import type { NormalizedOperation } from '../operation/normalize';
 import type { AccessRule, PoliciesOf, SupergraphPolicies } from '../supergraph';
-import type { GatewayContext } from './context';
+import { requireOperation, type GatewayContext } from './context';
 import type { Caller } from './identity';
 
 interface Segment {
@@ -54,10 +52,11 @@ export function authorizationPlugin(policiesFor: PoliciesOf): ApolloServerPlugin
           const policies = policiesFor(ctx.schema);
           let decided = decidedUnder.get(policies);
           if (!decided) decidedUnder.set(policies, (decided = new BoundedMap(2000)));
-          const key = `${ctx.queryHash}|${ctx.operationName ?? ''}|${caller.kind}|${[...caller.scopes].sort().join(' ')}`;
+          const operation = requireOperation(ctx.contextValue);
+          const key = `${operation.hash}|${caller.kind}|${[...caller.scopes].sort().join(' ')}`;
           let result = decided.get(key);
           if (!result) {
-            result = authorize(ctx.schema, policies, ctx.document, ctx.operationName, caller);
+            result = authorize(ctx.schema, policies, operation, caller);
             decided.set(key, result);
           }
           refusals = result.refusals;
@@ -94,19 +93,18 @@ export function authorizationPlugin(policiesFor: PoliciesOf): ApolloServerPlugin
 export function authorize(
   schema: GraphQLSchema,
   policies: SupergraphPolicies,
-  document: DocumentNode,
-  operationName: string | null,
+  operation: NormalizedOperation,
   caller: Caller,
 ): { document: DocumentNode; refusals: Refusal[]; signature: string } {
+  const { document } = operation;
   if (policies.access.size === 0) return { document, refusals: [], signature: '' };
-  const inlined = inlineFragments(document, operationName);
   const refusals: Refusal[] = [];
   const typeInfo = new TypeInfo(schema);
   const path: Segment[] = [];
   // One marker per entered (kept) field: leave gets an edited copy of the node, so identity cannot be used.
   const entered: boolean[] = [];
   const trimmed = visit(
-    inlined,
+    document,
     visitWithTypeInfo(typeInfo, {
       Field: {
         enter(node) {
@@ -150,32 +148,6 @@ function deny(rule: AccessRule, caller: Caller): { code: Refusal['code']; messag
     return { code: 'FORBIDDEN', message: `needs scope ${rule.scopes.map((all) => all.join(' + ')).join(' or ')}` };
   }
   return null;
-}
-
-/** Replaces fragment spreads with inline fragments so every field sits at its response path. */
-function inlineFragments(document: DocumentNode, operationName: string | null): DocumentNode {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operations.find((o) => (operationName ? o.name?.value === operationName : true)) ?? operations[0]!;
-  if (fragments.size === 0) return { ...document, definitions: [operation] };
-  const expand = (selectionSet: SelectionSetNode, seen: Set<string>): SelectionSetNode => ({
-    ...selectionSet,
-    selections: selectionSet.selections.map((s) => {
-      if (s.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = fragments.get(s.name.value)!;
-        if (seen.has(fragment.name.value)) return s;
-        return {
-          kind: Kind.INLINE_FRAGMENT,
-          typeCondition: fragment.typeCondition,
-          directives: s.directives,
-          selectionSet: expand(fragment.selectionSet, new Set([...seen, fragment.name.value])),
-        };
-      }
-      return s.selectionSet ? { ...s, selectionSet: expand(s.selectionSet, seen) } : s;
-    }),
-  });
-  return { ...document, definitions: [{ ...operation, selectionSet: expand(operation.selectionSet, new Set()) }] };
 }
 
 /** A selection set left empty by cuts still needs a field to stay valid GraphQL. */

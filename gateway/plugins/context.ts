@@ -1,3 +1,4 @@
+import type { NormalizedOperation } from '../operation/normalize';
 import type { Caller } from './identity';
 
 /** What every plugin knows about the request it serves. */
@@ -10,4 +11,12 @@ export interface GatewayContext {
   identityToken: string;
   /** What subgraphs served from stale cache (their `extensions.stale`), passed on to the caller. */
   stale: { department: string; ageSeconds: number; records: number }[];
+  /** The operation as every policy reads it (plugins/operation.ts sets it before any policy runs). */
+  operation?: NormalizedOperation;
+}
+
+/** The request's normalized operation; a policy that runs without one is wired wrong. */
+export function requireOperation(context: GatewayContext): NormalizedOperation {
+  if (!context.operation) throw new Error('no normalized operation: the operation plugin must come before every policy');
+  return context.operation;
 }

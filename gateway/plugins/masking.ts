@@ -4,7 +4,7 @@
  * and states a purpose. What was shown unmasked is recorded for the audit trail.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { responseWalker, type ResponseWalker } from '../response-walk';
 import type { PoliciesOf } from '../supergraph';
 import type { GatewayContext } from './context';
@@ -44,7 +44,7 @@ export function maskingPlugin(policiesFor: PoliciesOf): ApolloServerPlugin<Gatew
           const policies = policiesFor(ctx.schema);
           if (policies.personalData.size === 0 || ctx.response.body.kind !== 'single') return;
           const data = ctx.response.body.singleResult.data as Record<string, unknown> | null | undefined;
-          const operation = ctx.document && getOperationAST(ctx.document, ctx.operationName);
+          const operation = ctx.contextValue.operation?.definition;
           if (!data || !operation) return;
           const entitled = mayReadPersonalData(ctx.contextValue);
           const shown = new Set<string>();

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditLog } from '../../gateway/audit-log';
+import type { AuditLog } from '../../gateway/audit/log';
 import type { PartnerClient } from '../../gateway/plugins/identity';
 import type { SupergraphFile } from '../../gateway/live-supergraph';
 import { silentLogger, type Logger } from '../../lib/logger';

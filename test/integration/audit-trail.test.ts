@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLog, auditFiles, readRecords, verifyChain } from '../../gateway/audit-log';
+import { AuditLog, auditFiles, readRecords, verifyChain } from '../../gateway/audit/log';
 import { generateCounty } from '../../mocks';
 import { startCommand, TOKEN_LINE, ZERO_PORTS } from '../helpers/npm-start';
 import { operation, postGraphQL } from '../helpers/stack';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditChains, verifyChain } from '../../gateway/audit-log';
+import { auditChains, verifyChain } from '../../gateway/audit/log';
 import { silentLogger } from '../../lib/logger';
 import { generateCounty } from '../../mocks';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../../scripts/dev-issuer';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { AuditLog } from '../../gateway/audit-log';
+import { AuditLog } from '../../gateway/audit/log';
 import { sha256 } from '../../gateway/plugins/identity';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

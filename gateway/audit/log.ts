@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { chinaDate } from '../domain/time';
+import { chinaDate } from '../../domain/time';
 
 export interface AuditLogOptions {
   dir: string;

@@ -1,0 +1,33 @@
+/**
+ * Normalizes the request's operation once, before any policy runs (operation/normalize.ts):
+ * the limits, the authorization cut, masking, the audit and the metrics all read
+ * `context.operation`, and the gateway plans and executes its document. It must be the
+ * first plugin with a `didResolveOperation` hook: Apollo Server starts each plugin's hook
+ * in order, and the policies after it read what this one set.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { OperationNormalizer } from '../operation/normalize';
+import type { GatewayContext } from './context';
+
+export function operationPlugin(normalizerFor: (schema: GraphQLSchema) => OperationNormalizer): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(ctx) {
+          if (ctx.operation?.operation === 'subscription') {
+            throw new GraphQLError('this gateway does not serve subscriptions: send queries and mutations over HTTP POST, and poll for changes', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
+          const operation = normalizerFor(ctx.schema).normalize(ctx.document, ctx.queryHash, ctx.request.operationName, ctx.request.variables);
+          ctx.contextValue.operation = operation;
+          // Apollo Server hands these to the gateway's executor after this hook: what is planned is the normalized form.
+          const writable = ctx as { document: DocumentNode; queryHash: string };
+          writable.document = operation.document;
+          writable.queryHash = operation.hash;
+        },
+      };
+    },
+  };
+}
