@@ -61,6 +61,18 @@ export function decide(status: ReviewStatus, input: DecisionInput): DecisionOutc
 }
 
 /**
+ * Why an application takes no more decisions or corrections, or null while it does: one
+ * department's 不予许可 decides the combined application (its other tasks cannot make it
+ * pass), and an application whose every task is decided is finished.
+ */
+export function closedBecause(tasks: readonly { status: ReviewStatus; department: string }[]): string | null {
+  const refusedBy = tasks.find((t) => t.status === 'REJECTED');
+  if (refusedBy) return `the application was refused (不予许可) by ${refusedBy.department}: it takes no further decisions; a new application is needed`;
+  if (tasks.length > 0 && tasks.every((t) => isFinal(t.status))) return 'every task of the application is decided: it takes no further decisions';
+  return null;
+}
+
+/**
  * The application's joint status, in this order: every task passed → 通过; any task
  * returned for corrections → 待补正; any task refused → 不予许可; otherwise 审查中.
  */

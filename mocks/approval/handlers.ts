@@ -5,7 +5,7 @@
  * review task per department. Its state lives here; the subgraph in front is stateless.
  */
 import { http, HttpResponse } from 'msw';
-import { decide, isFinal, jointStatusOf, type ReviewDecision, type ReviewStatus } from '../../domain/joint-review';
+import { closedBecause, decide, isFinal, jointStatusOf, type ReviewDecision, type ReviewStatus } from '../../domain/joint-review';
 import { isWithin } from '../../domain/regions';
 import { chinaDate } from '../../domain/time';
 import { addWorkingDays } from '../../domain/working-days';
@@ -157,6 +157,18 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         return HttpResponse.json({ data: open(projectCode, stage as ProjectStage, idempotencyKey, now()), created: true }, { status: 201 });
       }),
 
+      // The project library: what the system knows of each project it accepts applications for.
+      http.post(`${base}/api/projects/batch`, async ({ request }) => {
+        const codes = ((await readJson(request)) as { codes?: unknown } | undefined)?.codes;
+        if (!Array.isArray(codes) || codes.length > MAX_BATCH) return badRequest(`body must be {"codes": [string]} with at most ${MAX_BATCH}`);
+        return HttpResponse.json({
+          data: codes.flatMap((c) => {
+            const project = projects.get(String(c));
+            return project ? [{ code: project.code, name: project.name, townCode: project.townCode, applicantUscc: project.applicantUscc }] : [];
+          }),
+        });
+      }),
+
       http.post(`${base}/api/applications/batch`, async ({ request }) => {
         const ids = ((await readJson(request)) as { ids?: unknown } | undefined)?.ids;
         if (!Array.isArray(ids) || ids.length > MAX_BATCH) return badRequest(`body must be {"ids": [string]} with at most ${MAX_BATCH}`);
@@ -197,6 +209,8 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         if (typeof body?.decision !== 'string' || typeof body.opinion !== 'string' || !Array.isArray(corrections) || !corrections.every((c) => typeof c === 'string')) {
           return badRequest('body must be {"decision": string, "opinion": string, "corrections": [string], "reviewer": string}');
         }
+        const closed = closedBecause(found.application.tasks);
+        if (closed) return conflict('APPLICATION_CLOSED', closed);
         const outcome = decide(found.task.status, { decision: body.decision as ReviewDecision, opinion: body.opinion, corrections });
         if (!outcome.ok) return conflict('TRANSITION_REFUSED', outcome.reason);
         // Validated in full above; only now is anything changed, all at once.
@@ -218,6 +232,8 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         if (!application) return HttpResponse.json({ error: 'APPLICATION_NOT_FOUND', message: `no application ${params.id}` }, { status: 404 });
         const materials = ((await readJson(request)) as { materials?: unknown } | undefined)?.materials;
         if (!Array.isArray(materials) || !materials.every((m) => typeof m === 'string')) return badRequest('body must be {"materials": [string]}');
+        const closed = closedBecause(application.tasks);
+        if (closed) return conflict('APPLICATION_CLOSED', closed);
         const waiting = application.tasks.filter((t) => t.status === 'CORRECTIONS_REQUESTED');
         if (waiting.length === 0) return conflict('NOTHING_TO_RESUBMIT', `no department asked application ${application.id} for corrections`);
         const missing = [...new Set(waiting.flatMap((t) => t.corrections))].filter((c) => !materials.includes(c));

@@ -10,6 +10,8 @@ export interface DepartmentFaults {
   down: boolean;
   /** The next this-many requests are answered 503, then it recovers (deterministic failures for tests). */
   failNext?: number;
+  /** `failNext` counts only requests to this endpoint (`POST /api/applications`): fail one write among reads. */
+  failOnly?: string;
 }
 
 export interface RecordedRequest {
@@ -60,7 +62,7 @@ export function faultAndRecordHandler(baseUrl: string, faults: DepartmentFaults,
     requests.push({ method: request.method, path: url.pathname, search: url.search, body, requestId: request.headers.get('x-request-id'), traceparent: request.headers.get('traceparent') });
     // unref: a slow answer still pending must not keep a finished test run alive.
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs).unref());
-    const failNow = (faults.failNext ?? 0) > 0;
+    const failNow = (faults.failNext ?? 0) > 0 && (!faults.failOnly || faults.failOnly === `${request.method} ${url.pathname}`);
     if (failNow) faults.failNext! -= 1;
     if (faults.down || failNow || (faults.failureRate > 0 && Math.random() < faults.failureRate)) {
       return HttpResponse.json({ error: 'service unavailable' }, { status: 503 });

@@ -3,6 +3,8 @@ import type { ReviewDecision, ReviewStatus } from '../../domain/joint-review';
 import { badUserInput, conflict, departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import type { DepartmentHttp } from '../shared/department-http';
+import type { TrustedCaller } from '../shared/identity';
+import { Jurisdiction } from '../shared/jurisdiction';
 
 export type ProjectStage = 'PROJECT_LAND_PLANNING' | 'ENGINEERING_PERMIT' | 'CONSTRUCTION_PERMIT' | 'COMPLETION_ACCEPTANCE';
 
@@ -74,6 +76,14 @@ export interface Application {
   tasks: Task[];
 }
 
+/** A project as the approval system's project library knows it. */
+export interface LibraryProject {
+  code: string;
+  name: string;
+  townCode: string;
+  applicantUscc: string;
+}
+
 export interface ApprovalSystem {
   http: DepartmentHttp;
   /** The catalogue and the region table change rarely: one cached copy per process. */
@@ -83,17 +93,27 @@ export interface ApprovalSystem {
 const MAX_BATCH = 500;
 
 /**
- * 政务服务中心 approval system, for one GraphQL request. Applications are never cached
- * across requests: their state changes with every decision.
+ * 政务服务中心 approval system, for one GraphQL request of one caller. Applications are
+ * never cached across requests: their state changes with every decision. Every
+ * application it hands out, and every one a write is about, is inside the caller's
+ * jurisdiction (shared/jurisdiction.ts): a write about another region's record is
+ * refused as if the record did not exist, before anything is sent.
  */
 export class ApprovalSystemClient {
   private readonly byId: DataLoader<string, Application | null>;
   private readonly byProject: DataLoader<string, Application[]>;
+  private readonly projects: DataLoader<string, LibraryProject | null>;
   private readonly pendingReference = new Map<string, Promise<unknown[]>>();
+  private readonly jurisdiction: Jurisdiction;
 
-  constructor(private readonly system: ApprovalSystem) {
+  constructor(
+    private readonly system: ApprovalSystem,
+    private readonly caller: TrustedCaller,
+  ) {
+    this.jurisdiction = Jurisdiction.of(caller);
     this.byId = new DataLoader((ids) => this.fetchApplications(ids), { maxBatchSize: MAX_BATCH });
     this.byProject = new DataLoader((codes) => this.fetchByProject(codes), { maxBatchSize: MAX_BATCH });
+    this.projects = new DataLoader((codes) => this.fetchProjects(codes), { maxBatchSize: MAX_BATCH });
   }
 
   async catalog(): Promise<ServiceItem[]> {
@@ -108,12 +128,25 @@ export class ApprovalSystemClient {
     return (await this.reference('regions', '/api/regions')) as RegionRecord[];
   }
 
-  application(id: string): Promise<Application | null> {
-    return this.byId.load(id);
+  /** The application, or null when there is none or it is outside the caller's region. */
+  async application(id: string): Promise<Application | null> {
+    return this.jurisdiction.admit(await this.byId.load(id), (a) => a.regionCode);
   }
 
-  applicationsOf(projectCode: string): Promise<Application[]> {
-    return this.byProject.load(projectCode);
+  /** A review task with its application, found the same way. A task id is its application's id and a serial. */
+  async task(taskId: string): Promise<{ application: Application; task: Task } | null> {
+    const application = await this.application(taskId.replace(/-\d+$/, ''));
+    const task = application?.tasks.find((t) => t.id === taskId);
+    return application && task ? { application, task } : null;
+  }
+
+  async applicationsOf(projectCode: string): Promise<Application[]> {
+    return this.jurisdiction.admitEach(await this.byProject.load(projectCode), (a) => a.regionCode);
+  }
+
+  /** The region prefix a list may cover for this caller (FORBIDDEN for a region outside it). */
+  listScope(requested: string | undefined): string {
+    return this.jurisdiction.listScope(requested);
   }
 
   async list(filter: { offset: number; limit: number; regionCode?: string; stage?: string; jointStatus?: string }) {
@@ -125,18 +158,24 @@ export class ApprovalSystemClient {
       throw departmentError(http.department, `application list answered HTTP ${answer.status}`);
     }
     for (const a of answer.body.data) this.byId.prime(a.id, a);
-    return { total: answer.body.total, applications: answer.body.data };
+    return { total: answer.body.total, applications: this.jurisdiction.admitEach(answer.body.data, (a) => a.regionCode) };
   }
 
   async submit(input: { projectCode: string; stage: ProjectStage; idempotencyKey: string }): Promise<Application> {
-    const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string }>('/api/applications', input);
-    if (answer.status === 404 && answer.body?.error === 'PROJECT_NOT_REGISTERED') {
-      throw badUserInput(`project ${input.projectCode} is not registered in the approval system (投资项目代码 unknown)`, 'input.project');
+    const unknown = () => badUserInput(`project ${input.projectCode} is not registered in the approval system (投资项目代码 unknown)`, 'input.project');
+    if (!this.jurisdiction.admit(await this.projects.load(input.projectCode), (p) => p.townCode)) throw unknown();
+    // A key is the caller's own: the same key from someone else is another application, never theirs.
+    const idempotencyKey = `${this.caller.kind}:${this.caller.subject}/${input.idempotencyKey}`;
+    const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string }>('/api/applications', { ...input, idempotencyKey });
+    if (answer.status === 404 && answer.body?.error === 'PROJECT_NOT_REGISTERED') throw unknown();
+    if (answer.status === 409 && answer.body?.error === 'IDEMPOTENCY_KEY_REUSED') {
+      throw conflict(`idempotency key "${input.idempotencyKey}" was already used for another application: use a new key for a new application`, 'IDEMPOTENCY_KEY_REUSED');
     }
     return this.written(answer);
   }
 
   async decide(taskId: string, decision: { decision: ReviewDecision; opinion: string; corrections: string[]; reviewer: string | null }): Promise<Application> {
+    if (!(await this.task(taskId))) throw badUserInput(`no review task ${taskId}`, 'taskId');
     const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string }>(
       `/api/tasks/${encodeURIComponent(taskId)}/decision`,
       decision,
@@ -146,6 +185,7 @@ export class ApprovalSystemClient {
   }
 
   async resubmit(applicationId: string, materials: string[]): Promise<Application> {
+    if (!(await this.application(applicationId))) throw badUserInput(`no application ${applicationId}`, 'applicationId');
     const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string }>(
       `/api/applications/${encodeURIComponent(applicationId)}/resubmission`,
       { materials },
@@ -190,6 +230,14 @@ export class ApprovalSystemClient {
     if (answer.status !== 200 || !Array.isArray(answer.body?.data)) throw departmentError(http.department, `batch answered HTTP ${answer.status}`);
     const found = new Map(answer.body.data.map((a) => [a.id, a]));
     return ids.map((id) => found.get(id) ?? null);
+  }
+
+  private async fetchProjects(codes: readonly string[]): Promise<(LibraryProject | null)[]> {
+    const { http } = this.system;
+    const answer = await http.query<{ data?: LibraryProject[] }>('/api/projects/batch', { codes });
+    if (answer.status !== 200 || !Array.isArray(answer.body?.data)) throw departmentError(http.department, `project library answered HTTP ${answer.status}`);
+    const found = new Map(answer.body.data.map((p) => [p.code, p]));
+    return codes.map((code) => found.get(code) ?? null);
   }
 
   private async fetchByProject(codes: readonly string[]): Promise<Application[][]> {

@@ -35,7 +35,7 @@ export function createApprovalSubgraph(
     name: 'approval',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: (_req, caller) => ({ caller, approval: new ApprovalSystemClient({ http, reference }), issuers, today: chinaDate(clock()) }),
+    context: (_req, caller) => ({ caller, approval: new ApprovalSystemClient({ http, reference }, caller), issuers, today: chinaDate(clock()) }),
     identity,
     logger,
     department: http,

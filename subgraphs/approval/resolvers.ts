@@ -3,7 +3,7 @@ import { isFinal, jointStatusOf, type ReviewDecision } from '../../domain/joint-
 import { parseLicenceContent, LICENCE_TYPE_NAMES } from '../../domain/licences';
 import { regionLevel } from '../../domain/regions';
 import { badUserInput, forbidden } from '../../lib/errors';
-import { assertWithin, listScope, type TrustedCaller } from '../shared/identity';
+import type { TrustedCaller } from '../shared/identity';
 import { connectionOf, pageOf } from '../shared/cursor';
 import { requireValid } from '../shared/inputs';
 import type { LicenceVerifier } from '../shared/licences';
@@ -108,18 +108,14 @@ export const resolvers: Resolvers<ApprovalContext> = {
         project: project ? { code: project } : null,
       }));
     },
-    application: async (_: unknown, args: { id: string }, ctx: ApprovalContext) => {
-      const application = await ctx.approval.application(args.id);
-      if (application) assertWithin(ctx.caller, application.regionCode, `application ${args.id}`);
-      return application;
-    },
+    application: (_: unknown, args: { id: string }, ctx: ApprovalContext) => ctx.approval.application(args.id),
     applications: async (
       _: unknown,
       args: { first?: number | null; after?: string | null; regionCode?: string | null; stage?: string | null; jointStatus?: string | null },
       ctx: ApprovalContext,
     ) => {
       const { offset, limit } = pageOf(args);
-      const region = listScope(ctx.caller, args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
+      const region = ctx.approval.listScope(args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
       const page = await ctx.approval.list({
         offset,
         limit,
@@ -166,9 +162,8 @@ export const resolvers: Resolvers<ApprovalContext> = {
       args: { taskId: string; decision: ReviewDecision; opinion: string; corrections?: string[] | null },
       ctx: ApprovalContext,
     ) => {
-      // A task id is its application's id and a serial: find the task to know its department.
-      const application = await ctx.approval.application(args.taskId.replace(/-\d+$/, ''));
-      const task = application?.tasks.find((t) => t.id === args.taskId);
+      // The task's department decides who may decide it; one outside the caller's region is not found.
+      const task = (await ctx.approval.task(args.taskId))?.task;
       if (!task) throw badUserInput(`no review task ${args.taskId}`, 'taskId');
       if (!ctx.caller.scopes.has(`approval:review:${task.departmentCode}`)) {
         throw forbidden(`only ${task.department} reviewers (scope approval:review:${task.departmentCode}) may decide task ${task.id}`);

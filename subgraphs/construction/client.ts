@@ -3,6 +3,8 @@ import { departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import { createCachedLoader } from '../shared/cached-loader';
 import type { DepartmentHttp } from '../shared/department-http';
+import type { TrustedCaller } from '../shared/identity';
+import { Jurisdiction } from '../shared/jurisdiction';
 
 export type ProjectStage = 'PROJECT_LAND_PLANNING' | 'ENGINEERING_PERMIT' | 'CONSTRUCTION_PERMIT' | 'COMPLETION_ACCEPTANCE';
 export type InvolvementRole = 'APPLICANT' | 'SURVEY' | 'DESIGN' | 'CONSTRUCTION' | 'SUPERVISION';
@@ -82,22 +84,37 @@ export interface ConstructionSystem {
 
 const MAX_BATCH = 500;
 
-/** 住建局 construction system, for one GraphQL request. */
+/**
+ * 住建局 construction system, for one GraphQL request of one caller. Every project it
+ * hands out is inside the caller's jurisdiction (shared/jurisdiction.ts).
+ */
 export class ConstructionClient {
   private readonly byCode: DataLoader<string, Project | null>;
   private readonly byEnterprise: DataLoader<string, Involvement[] | null>;
+  private readonly jurisdiction: Jurisdiction;
 
-  constructor(private readonly system: ConstructionSystem, onStale?: (ageSeconds: number) => void) {
+  constructor(private readonly system: ConstructionSystem, caller: TrustedCaller, onStale?: (ageSeconds: number) => void) {
+    this.jurisdiction = Jurisdiction.of(caller);
     this.byCode = createCachedLoader(system.projects, (codes) => this.fetchProjects(codes), { maxBatchSize: MAX_BATCH, onStale });
     this.byEnterprise = createCachedLoader(system.involvements, (uscc) => this.fetchInvolvements(uscc), { maxBatchSize: MAX_BATCH, onStale });
   }
 
-  project(code: string): Promise<Project | null> {
-    return this.byCode.load(code);
+  /** The project, or null when the system has none or it is outside the caller's region. */
+  async project(code: string): Promise<Project | null> {
+    return this.jurisdiction.admit(await this.byCode.load(code), (p) => p.townCode);
   }
 
-  async involvements(uscc: string): Promise<Involvement[]> {
-    return (await this.byEnterprise.load(uscc)) ?? [];
+  /** The projects an enterprise takes part in (in `role`, or any), those inside the caller's region. */
+  async projectsOf(uscc: string, role?: InvolvementRole): Promise<Project[]> {
+    const involvements = (await this.byEnterprise.load(uscc)) ?? [];
+    const codes = [...new Set(involvements.filter((i) => !role || i.role === role).map((i) => i.code))];
+    const projects = await Promise.all(codes.map((code) => this.project(code)));
+    return projects.filter((p): p is Project => p !== null);
+  }
+
+  /** The region prefix a list may cover for this caller (FORBIDDEN for a region outside it). */
+  listScope(requested: string | undefined): string {
+    return this.jurisdiction.listScope(requested);
   }
 
   async page(filter: { offset: number; limit: number; stage?: ProjectStage; townCode?: string; regionPrefix?: string }): Promise<ProjectPage> {
@@ -121,7 +138,7 @@ export class ConstructionClient {
       this.system.projects.set(project.code, project);
       return project;
     });
-    return { total: answer.body.total, projects };
+    return { total: answer.body.total, projects: this.jurisdiction.admitEach(projects, (p) => p.townCode) };
   }
 
   private async fetchProjects(codes: readonly string[]): Promise<(Project | null | Error)[]> {

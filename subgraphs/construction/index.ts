@@ -26,7 +26,7 @@ export function createConstructionSubgraph(department: DepartmentClientConfig, l
     resolvers,
     context: (_req, caller) => {
       const stale = new StaleReport();
-      return { caller, stale, projects: new ConstructionClient({ http, projects, involvements }, (age) => stale.record(CONSTRUCTION_SYSTEM.id, age)), licences };
+      return { caller, stale, projects: new ConstructionClient({ http, projects, involvements }, caller, (age) => stale.record(CONSTRUCTION_SYSTEM.id, age)), licences };
     },
     identity,
     logger,

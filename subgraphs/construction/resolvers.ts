@@ -1,6 +1,6 @@
 import { checkProjectCode, checkRegionCode, checkTownCode } from '../../domain/identifiers';
 import { connectionOf, pageOf } from '../shared/cursor';
-import { assertWithin, listScope, type TrustedCaller } from '../shared/identity';
+import type { TrustedCaller } from '../shared/identity';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
@@ -22,16 +22,12 @@ interface ListArgs {
 
 export const resolvers: Resolvers<ConstructionContext> = {
   Query: {
-    constructionProject: async (_: unknown, args: { code: string }, ctx: ConstructionContext) => {
-      const project = await ctx.projects.project(requireValid('code', args.code, checkProjectCode));
-      if (project) assertWithin(ctx.caller, project.townCode, `project ${args.code}`);
-      return project;
-    },
+    constructionProject: (_: unknown, args: { code: string }, ctx: ConstructionContext) => ctx.projects.project(requireValid('code', args.code, checkProjectCode)),
     constructionProjects: async (_: unknown, args: ListArgs, ctx: ConstructionContext) => {
       const { offset, limit } = pageOf(args);
       const townCode = args.townCode ?? undefined;
-      if (townCode !== undefined) assertWithin(ctx.caller, requireValid('townCode', townCode, checkTownCode), `town ${townCode}`);
-      const region = listScope(ctx.caller, args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
+      if (townCode !== undefined) ctx.projects.listScope(requireValid('townCode', townCode, checkTownCode));
+      const region = ctx.projects.listScope(args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
       const page = await ctx.projects.page({ offset, limit, stage: args.stage ?? undefined, townCode, regionPrefix: region });
       return connectionOf(page.projects, page.total, offset);
     },
@@ -58,11 +54,6 @@ export const resolvers: Resolvers<ConstructionContext> = {
     },
   },
   Enterprise: {
-    projects: async (e: { uscc: string }, args: { role?: InvolvementRole | null }, ctx: ConstructionContext) => {
-      const involvements = await ctx.projects.involvements(e.uscc);
-      const codes = [...new Set(involvements.filter((i) => !args.role || i.role === args.role).map((i) => i.code))];
-      const projects = await Promise.all(codes.map((code) => ctx.projects.project(code)));
-      return projects.filter((p): p is Project => p !== null);
-    },
+    projects: (e: { uscc: string }, args: { role?: InvolvementRole | null }, ctx: ConstructionContext) => ctx.projects.projectsOf(e.uscc, args.role ?? undefined),
   },
 };

@@ -3,6 +3,8 @@ import { departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import { createCachedLoader } from '../shared/cached-loader';
 import type { DepartmentHttp } from '../shared/department-http';
+import type { TrustedCaller } from '../shared/identity';
+import { Jurisdiction } from '../shared/jurisdiction';
 
 export type RegistrationStatus = 'SUBSISTING' | 'IN_BUSINESS' | 'REVOKED' | 'DEREGISTERED' | 'MOVED_OUT';
 
@@ -56,18 +58,27 @@ export interface EnterpriseRegistry {
 const MAX_BATCH = 500;
 
 /**
- * 市场监管局 enterprise registry, for one GraphQL request: every lookup in the request
- * is collected into one batch query (and de-duplicated) per tick.
+ * 市场监管局 enterprise registry, for one GraphQL request of one caller: every lookup in
+ * the request is collected into one batch query (and de-duplicated) per tick, and every
+ * enterprise it hands out is inside the caller's jurisdiction (shared/jurisdiction.ts).
  */
 export class EnterpriseRegistryClient {
   private readonly byUscc: DataLoader<string, Enterprise | null>;
+  private readonly jurisdiction: Jurisdiction;
 
-  constructor(private readonly registry: EnterpriseRegistry, onStale?: (ageSeconds: number) => void) {
+  constructor(private readonly registry: EnterpriseRegistry, caller: TrustedCaller, onStale?: (ageSeconds: number) => void) {
+    this.jurisdiction = Jurisdiction.of(caller);
     this.byUscc = createCachedLoader(registry.cache, (codes) => this.fetchMany(codes), { maxBatchSize: MAX_BATCH, onStale });
   }
 
-  enterprise(uscc: string): Promise<Enterprise | null> {
-    return this.byUscc.load(uscc);
+  /** The enterprise, or null when the registry has none or it is outside the caller's region. */
+  async enterprise(uscc: string): Promise<Enterprise | null> {
+    return this.jurisdiction.admit(await this.byUscc.load(uscc), (e) => e.regionCode);
+  }
+
+  /** The region prefix a list may cover for this caller (FORBIDDEN for a region outside it). */
+  listScope(requested: string | undefined): string {
+    return this.jurisdiction.listScope(requested);
   }
 
   /** A page of the registry's enterprises whose region code starts with `regionPrefix`. */
@@ -86,7 +97,7 @@ export class EnterpriseRegistryClient {
       this.byUscc.prime(enterprise.uscc, enterprise);
       return enterprise;
     });
-    return { total: answer.body.total, enterprises };
+    return { total: answer.body.total, enterprises: this.jurisdiction.admitEach(enterprises, (e) => e.regionCode) };
   }
 
   private async fetchMany(codes: readonly string[]): Promise<(Enterprise | null | Error)[]> {

@@ -24,7 +24,7 @@ export function createEnterpriseSubgraph(department: DepartmentClientConfig, log
     resolvers,
     context: (_req, caller) => {
       const stale = new StaleReport();
-      return { caller, stale, enterprises: new EnterpriseRegistryClient({ http, cache }, (age) => stale.record(ENTERPRISE_REGISTRY.id, age)), licences };
+      return { caller, stale, enterprises: new EnterpriseRegistryClient({ http, cache }, caller, (age) => stale.record(ENTERPRISE_REGISTRY.id, age)), licences };
     },
     identity,
     logger,

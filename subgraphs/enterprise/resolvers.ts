@@ -1,7 +1,6 @@
 import { checkRegionCode, checkUscc } from '../../domain/identifiers';
-import { regionPrefix } from '../../domain/regions';
 import { connectionOf, pageOf } from '../shared/cursor';
-import { assertWithin, listScope, type TrustedCaller } from '../shared/identity';
+import type { TrustedCaller } from '../shared/identity';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
@@ -15,15 +14,11 @@ export interface EnterpriseContext {
 
 export const resolvers: Resolvers<EnterpriseContext> = {
   Query: {
-    enterprise: async (_: unknown, args: { uscc: string }, ctx: EnterpriseContext) => {
-      const enterprise = await ctx.enterprises.enterprise(requireValid('uscc', args.uscc, checkUscc));
-      if (enterprise) assertWithin(ctx.caller, enterprise.regionCode, `enterprise ${args.uscc}`);
-      return enterprise;
-    },
+    enterprise: (_: unknown, args: { uscc: string }, ctx: EnterpriseContext) => ctx.enterprises.enterprise(requireValid('uscc', args.uscc, checkUscc)),
     enterprises: async (_: unknown, args: { regionCode: string; first?: number | null; after?: string | null }, ctx: EnterpriseContext) => {
       const { offset, limit } = pageOf(args);
       const region = requireValid('regionCode', args.regionCode, checkRegionCode);
-      const page = await ctx.enterprises.page({ regionPrefix: listScope(ctx.caller, region) ?? regionPrefix(region), offset, limit });
+      const page = await ctx.enterprises.page({ regionPrefix: ctx.enterprises.listScope(region), offset, limit });
       return connectionOf(page.enterprises, page.total, offset);
     },
   },

@@ -3,6 +3,8 @@ import { departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import { createCachedLoader } from '../shared/cached-loader';
 import type { DepartmentHttp } from '../shared/department-http';
+import type { TrustedCaller } from '../shared/identity';
+import { Jurisdiction } from '../shared/jurisdiction';
 
 /** The land system's wire format: pinyin-initial names, HTTP 200 with its own result codes. */
 interface LegacyPermit {
@@ -100,14 +102,17 @@ export interface LandRegistry {
 }
 
 /**
- * 自然资源局 land and planning, for one GraphQL request. The system has no batch
- * endpoint, so a batch becomes one request per distinct parcel, de-duplicated by the
- * DataLoader; the department connection's bulkhead keeps them to a few at once.
+ * 自然资源局 land and planning, for one GraphQL request of one caller. The system has no
+ * batch endpoint, so a batch becomes one request per distinct parcel, de-duplicated by
+ * the DataLoader; the department connection's bulkhead keeps them to a few at once.
+ * Every parcel it hands out is inside the caller's jurisdiction (shared/jurisdiction.ts).
  */
 export class LandRegistryClient {
   private readonly byUnitNumber: DataLoader<string, Parcel | null>;
+  private readonly jurisdiction: Jurisdiction;
 
-  constructor(private readonly registry: LandRegistry, onStale?: (ageSeconds: number) => void) {
+  constructor(private readonly registry: LandRegistry, caller: TrustedCaller, onStale?: (ageSeconds: number) => void) {
+    this.jurisdiction = Jurisdiction.of(caller);
     this.byUnitNumber = createCachedLoader(
       registry.cache,
       (unitNumbers) => Promise.all(unitNumbers.map((u) => this.fetchOne(u).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
@@ -115,8 +120,9 @@ export class LandRegistryClient {
     );
   }
 
-  parcel(unitNumber: string): Promise<Parcel | null> {
-    return this.byUnitNumber.load(unitNumber);
+  /** The parcel, or null when the system has none or it is outside the caller's region. */
+  async parcel(unitNumber: string): Promise<Parcel | null> {
+    return this.jurisdiction.admit(await this.byUnitNumber.load(unitNumber), (p) => p.townCode);
   }
 
   private async fetchOne(unitNumber: string): Promise<Parcel | null> {

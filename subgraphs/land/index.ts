@@ -30,7 +30,7 @@ export function createLandSubgraph(department: DepartmentClientConfig, logger: L
     resolvers,
     context: (_req, caller) => {
       const stale = new StaleReport();
-      return { caller, stale, parcels: new LandRegistryClient({ http, cache }, (age) => stale.record(LAND_REGISTRY.id, age)), licences };
+      return { caller, stale, parcels: new LandRegistryClient({ http, cache }, caller, (age) => stale.record(LAND_REGISTRY.id, age)), licences };
     },
     identity,
     logger,

@@ -1,13 +1,12 @@
 /**
- * The caller as the gateway vouches for it (`x-county-identity`, signed by the gateway),
- * and the jurisdiction rules every subgraph applies with it. A request without a valid
+ * The caller as the gateway vouches for it (`x-county-identity`, signed by the gateway);
+ * the jurisdiction it gives is applied in jurisdiction.ts. A request without a valid
  * gateway signature is refused outright: subgraphs are reached through the gateway only.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { jwtVerify } from 'jose';
-import { isWithin, regionPrefix } from '../../domain/regions';
-import { forbidden, HttpError } from '../../lib/errors';
+import { HttpError } from '../../lib/errors';
 
 export interface TrustedCaller {
   kind: 'anonymous' | 'user' | 'client';
@@ -45,22 +44,4 @@ export class GatewayIdentity {
       throw new HttpError(401, 'UNAUTHENTICATED', 'the gateway identity does not verify: this subgraph is reached through the gateway only');
     }
   }
-}
-
-/**
- * The region prefix a list may cover: the caller's jurisdiction, narrowed to the region
- * asked for. A region outside the jurisdiction is FORBIDDEN, not silently emptied.
- */
-export function listScope(caller: TrustedCaller, requested: string | undefined): string | undefined {
-  const own = caller.region;
-  if (!own) return requested ? regionPrefix(requested) : undefined;
-  if (!requested) return regionPrefix(own);
-  if (isWithin(requested, own)) return regionPrefix(requested);
-  if (isWithin(own, requested)) return regionPrefix(own);
-  throw forbidden(`region ${requested} is outside your jurisdiction (${own})`);
-}
-
-/** A single record outside the caller's jurisdiction is FORBIDDEN. */
-export function assertWithin(caller: TrustedCaller, regionCode: string, what: string): void {
-  if (caller.region && !isWithin(regionCode, caller.region)) throw forbidden(`${what} is outside your jurisdiction (${caller.region})`);
 }

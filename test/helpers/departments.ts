@@ -3,6 +3,7 @@ import { silentLogger } from '../../lib/logger';
 import { createDepartments, generateCounty, type County, type MockDepartment } from '../../mocks';
 import { BoundedCache } from '../../subgraphs/shared/cache';
 import { DepartmentHttp, type ResilienceOptions } from '../../subgraphs/shared/department-http';
+import type { TrustedCaller } from '../../subgraphs/shared/identity';
 
 export const county: County = generateCounty();
 
@@ -38,3 +39,6 @@ export function departmentHttp(department: MockDepartment, timeoutMs = 1000, res
 }
 
 export const freshCache = <V>(maxKeys = 1000) => new BoundedCache<V>({ ttlSeconds: 60, maxKeys });
+
+/** County staff as the gateway vouches for them: the whole county is their jurisdiction. */
+export const countyCaller: TrustedCaller = { kind: 'user', subject: 'staff-1', region: '522633', org: '522633-zwzx', scopes: new Set(), purpose: null };

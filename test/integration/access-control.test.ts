@@ -81,7 +81,7 @@ describe('who may see what: roles × fields × regions', () => {
     expect(data.application.tasks.find((t: any) => t.departmentCode === 'fgj')).toMatchObject({ status: 'PENDING_ACCEPTANCE' });
   });
 
-  it('town user: sees its own town’s projects only, in lists and single lookups', async () => {
+  it('town user: sees its own town’s projects only, in lists and single lookups; another town’s answers as unknown', async () => {
     const { county } = stack.departments;
     const town = county.towns[0]!.code;
     const mine = county.projects.find((p) => p.townCode === town)!;
@@ -90,9 +90,12 @@ describe('who may see what: roles × fields × regions', () => {
     expect(list.data.constructionProjects.totalCount).toBe(county.projects.filter((p) => p.townCode === town).length);
     expect(list.data.constructionProjects.nodes.every((n: any) => n.townCode === town)).toBe(true);
     expect((await stack.queryWith(as('town'), `query($c: ID!) { constructionProject(code: $c) { code } }`, { c: mine.code })).data.constructionProject.code).toBe(mine.code);
+    // Another town's project is answered as an unknown one: null, no error, so existence does not leak.
     const outside = await stack.queryWith(as('town'), `query($c: ID!) { constructionProject(code: $c) { code } }`, { c: theirs.code });
+    const unknown = await stack.queryWith(as('town'), `query($c: ID!) { constructionProject(code: $c) { code } }`, { c: '2409-522633-89-01-000001' });
+    expect(outside).toEqual(unknown);
     expect(outside.data.constructionProject).toBeNull();
-    expect(outside.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect(outside.errors).toBeUndefined();
     const county6 = await stack.queryWith(as('town'), `{ constructionProjects(regionCode: "522633") { totalCount } }`);
     expect(county6.data.constructionProjects.totalCount).toBe(list.data.constructionProjects.totalCount);
   });

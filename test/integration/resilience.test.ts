@@ -8,7 +8,7 @@ afterAll(() => stack.stop());
 beforeEach(() => {
   stack.resetCounts();
   for (const id of ['enterprise', 'land', 'construction', 'approval'] as const) {
-    Object.assign(stack.departments[id].faults, { latencyMs: 0, failureRate: 0, down: false, failNext: 0 });
+    Object.assign(stack.departments[id].faults, { latencyMs: 0, failureRate: 0, down: false, failNext: 0, failOnly: undefined });
   }
 });
 
@@ -27,7 +27,7 @@ describe('resilience per department', () => {
   });
 
   it('never repeats a write', async () => {
-    stack.departments.approval.faults.failNext = 1;
+    Object.assign(stack.departments.approval.faults, { failNext: 1, failOnly: 'POST /api/applications' });
     const project = stack.departments.county.projects.slice(60).find((p) => p.stage === 'COMPLETION_ACCEPTANCE')!;
     const { errors } = await stack.query(operation('SubmitApplication'), { project: project.code, stage: 'COMPLETION_ACCEPTANCE', idempotencyKey: `retry-${Date.now()}` });
     expect(errors![0]!.extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', department: 'approval' });

@@ -1,13 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { EnterpriseRegistryClient, type Enterprise } from '../../subgraphs/enterprise/client';
-import { county, departmentHttp, freshCache, interceptDepartment } from '../helpers/departments';
+import { county, countyCaller, departmentHttp, freshCache, interceptDepartment } from '../helpers/departments';
 
 const { department } = interceptDepartment((d) => d.enterprise);
 const [a, b, c] = county.enterprises.map((e) => e.uscc);
 const unknown = '91522633MA00000000'.slice(0, 17) + 'X';
 
 function newClient(cache = freshCache<Enterprise>()) {
-  return { client: new EnterpriseRegistryClient({ http: departmentHttp(department), cache }), cache };
+  return { client: new EnterpriseRegistryClient({ http: departmentHttp(department), cache }, countyCaller), cache };
 }
 
 describe('EnterpriseRegistryClient', () => {
@@ -58,7 +58,7 @@ describe('EnterpriseRegistryClient', () => {
 
   it('gives up after its deadline', async () => {
     department.faults.latencyMs = 300;
-    const client = new EnterpriseRegistryClient({ http: departmentHttp(department, 50), cache: freshCache() });
+    const client = new EnterpriseRegistryClient({ http: departmentHttp(department, 50), cache: freshCache() }, countyCaller);
     await expect(client.enterprise(a!)).rejects.toMatchObject({ extensions: { code: 'DEPARTMENT_UNAVAILABLE', reason: 'no answer within 50 ms' } });
   });
 });

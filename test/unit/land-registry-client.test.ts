@@ -1,11 +1,11 @@
 import { delay, http } from 'msw';
 import { LAND_REGISTRY_URL } from '../../mocks/land-registry/handlers';
 import { LandRegistryClient, type Parcel } from '../../subgraphs/land/client';
-import { county, departmentHttp, freshCache, interceptDepartment } from '../helpers/departments';
+import { county, countyCaller, departmentHttp, freshCache, interceptDepartment } from '../helpers/departments';
 
 const { department, server } = interceptDepartment((d) => d.land);
 const newClient = (maxConcurrency = 4) =>
-  new LandRegistryClient({ http: departmentHttp(department, 1000, { maxConcurrency }), cache: freshCache<Parcel>() });
+  new LandRegistryClient({ http: departmentHttp(department, 1000, { maxConcurrency }), cache: freshCache<Parcel>() }, countyCaller);
 
 describe('LandRegistryClient (legacy system, no batch endpoint)', () => {
   it('asks once per distinct parcel, never twice for the same one', async () => {
