@@ -1,9 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
 import type { AuditLogOptions } from './audit/log';
 import type { IdentityOptions, PartnerClient } from './plugins/identity';
+import type { OperationLimits } from './plugins/limits';
 
 export interface GatewayConfig {
   port: number;
@@ -129,6 +131,10 @@ export interface SecurityConfig {
   ratePerMinute: number;
   /** The GraphQL explorer at /graphql for browsers (EXPLORER=on|off; off in production unless asked). */
   explorer: boolean;
+  /** What one operation may ask and bring back (GATEWAY_MAX_*); unset ones keep their defaults. */
+  limits: Partial<OperationLimits>;
+  /** Tokens a document may have (GATEWAY_MAX_TOKENS, default 5000). */
+  maxTokens: number | undefined;
 }
 
 /**
@@ -169,6 +175,24 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     if (!Number.isFinite(value) || value <= 0) problems.push(`${name}="${raw}" must be a number greater than 0`);
     return value;
   };
+  const checkpointKey = readCheckpointKey(env, production, problems);
+  const limit = (name: string) => {
+    const raw = env[name];
+    if (!raw) return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) problems.push(`${name}="${raw}" must be a whole number greater than 0`);
+    return value;
+  };
+  const limits = Object.fromEntries(
+    Object.entries({
+      maxDepth: limit('GATEWAY_MAX_DEPTH'),
+      maxAliases: limit('GATEWAY_MAX_ALIASES'),
+      maxCost: limit('GATEWAY_MAX_COST'),
+      maxSelections: limit('GATEWAY_MAX_SELECTIONS'),
+      maxResponseBytes: limit('GATEWAY_MAX_RESPONSE_BYTES'),
+      maxEntities: limit('GATEWAY_MAX_ENTITIES'),
+    }).filter(([, v]) => v !== undefined),
+  ) as Partial<OperationLimits>;
   const explorer = env.EXPLORER ? env.EXPLORER === 'on' : !production;
   if (env.EXPLORER && !['on', 'off'].includes(env.EXPLORER)) problems.push(`EXPLORER="${env.EXPLORER}" must be on or off`);
   if (production && !env.AUDIT_DIR) problems.push('AUDIT_DIR must be set in production (where the audit trail is kept)');
@@ -181,13 +205,56 @@ export function readSecurityConfig(env: Env): SecurityConfig {
       retentionDays: number('AUDIT_RETENTION_DAYS', 180),
       maxBytes: number('AUDIT_MAX_BYTES', 50_000_000),
       fsync: env.AUDIT_FSYNC === 'true',
+      checkpoints: checkpointKey && { key: checkpointKey, every: number('AUDIT_CHECKPOINT_EVERY', 100), seconds: number('AUDIT_CHECKPOINT_SECONDS', 60) },
     },
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     ratePerMinute: number('RATE_LIMIT_PER_MINUTE', 600),
     explorer,
+    limits,
+    maxTokens: limit('GATEWAY_MAX_TOKENS'),
   };
   if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
+}
+
+/** Where the embedded default keeps the key it signs audit checkpoints with (made on first use, git-ignored). */
+export const DEV_CHECKPOINT_KEY = resolve(__dirname, '..', '.dev-keys', 'audit-checkpoint.pem');
+
+/**
+ * The Ed25519 key audit checkpoints are signed with (AUDIT_CHECKPOINT_KEY_FILE, PKCS#8
+ * PEM). Production must name one; elsewhere the development key is used, made on first
+ * use (`npm run audit:verify` reads its public half from it).
+ */
+function readCheckpointKey(env: Env, production: boolean, problems: string[]): KeyObject | undefined {
+  const file = env.AUDIT_CHECKPOINT_KEY_FILE;
+  if (!file) {
+    if (production) {
+      problems.push('AUDIT_CHECKPOINT_KEY_FILE must be set in production (the Ed25519 key that signs audit checkpoints; keep it apart from the identity keys)');
+      return undefined;
+    }
+    if (!existsSync(DEV_CHECKPOINT_KEY)) {
+      mkdirSync(resolve(DEV_CHECKPOINT_KEY, '..'), { recursive: true, mode: 0o700 });
+      // Written aside and linked into place: processes starting together agree on one key.
+      const aside = `${DEV_CHECKPOINT_KEY}.${process.pid}`;
+      writeFileSync(aside, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      try {
+        linkSync(aside, DEV_CHECKPOINT_KEY);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        unlinkSync(aside);
+      }
+    }
+    return createPrivateKey(readFileSync(DEV_CHECKPOINT_KEY));
+  }
+  try {
+    const key = createPrivateKey(readFileSync(file));
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`it is a ${key.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
+    return key;
+  } catch (error) {
+    problems.push(`AUDIT_CHECKPOINT_KEY_FILE (${file}): ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

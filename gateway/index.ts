@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     audit: new AuditLog(slot === undefined ? security.audit : { ...security.audit, dir: join(security.audit.dir, `worker-${slot}`) }),
     corsOrigins: security.corsOrigins,
     ratePerMinute: security.ratePerMinute,
+    limits: security.limits,
+    maxTokens: security.maxTokens,
     production: security.production,
     // Off unless configured: the gateway serves any supergraph, the dashboard is one county's product.
     sites: config.dashboardDir ? [{ root: config.dashboardDir, prefix: '/dashboard', spaFallback: true }] : [],

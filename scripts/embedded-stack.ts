@@ -9,6 +9,7 @@ import { DEFAULT_SUPERGRAPH } from '../gateway/config';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { AuditLog } from '../gateway/audit/log';
 import type { IdentityOptions } from '../gateway/plugins/identity';
+import type { OperationLimits } from '../gateway/plugins/limits';
 import type { SupergraphFile } from '../gateway/live-supergraph';
 import { createGateway, type GatewayService } from '../gateway/server';
 import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
@@ -45,6 +46,9 @@ export interface EmbeddedStackOptions {
   identity?: IdentityOptions;
   audit?: AuditLog;
   corsOrigins?: string[];
+  /** What one operation may ask and bring back (defaults: gateway/plugins/limits.ts). */
+  limits?: Partial<OperationLimits>;
+  maxTokens?: number;
   /** The key pair the gateway signs callers' identity with (default: one made for this run). */
   gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
   /** 联审工作台 at /dashboard/ (built files; `developmentToken` signs its browser in). false: off. */
@@ -144,6 +148,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       identitySigningKey: gatewayKeys.privateKey,
       audit: options.audit,
       corsOrigins: options.corsOrigins,
+      limits: options.limits,
+      maxTokens: options.maxTokens,
       sites: options.dashboard === false ? [] : [dashboardSite(options.dashboard ?? {})],
       routes: options.dashboard === false ? {} : dashboardRoutes(options.dashboard ?? {}),
       explorer:

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     identity: { ...identity, partners: config.partners },
     audit,
     corsOrigins: config.corsOrigins,
+    limits: config.limits,
+    maxTokens: config.maxTokens,
     // Signed in as the development user, like the token printed below; never with a real identity provider.
     dashboard: { developmentToken },
     explorer: config.explorer && { developmentToken },

@@ -1,17 +1,37 @@
 /**
- * The audit trail: append-only JSON lines, each record carrying the hash of the one
- * before it, so any edit or deletion breaks the chain at that point. A record is written
- * (synchronously, to the operating system) before its response is sent: a crashed or
- * killed process loses no record of a response it sent. With `fsync` on, a record also
- * survives a power cut, at the cost of a disk flush per request.
+ * The audit trail: append-only JSON lines, each record carrying its sequence number and
+ * the hash of the one before it, so any edit or deletion breaks the chain at that point;
+ * signed checkpoints of the chain's head (checkpoints.ts) make a rewrite that recomputes
+ * the hashes, or a cut at either end, show too. A record is written (synchronously, to
+ * the operating system) before its response is sent: a crashed or killed process loses
+ * no record of a response it sent. With `fsync` on, a record also survives a power cut,
+ * at the cost of a disk flush per request.
  *
- * Files rotate by day (China Standard Time) and by size, and are deleted after the
- * retention period (等保 2.0: at least six months).
+ * A chain has one writer. Files are created readable by their owner only (0600, in a
+ * 0700 directory): the trail names who looked at whom. They rotate by day (China
+ * Standard Time) and by size, and are deleted after the retention period (等保 2.0: at
+ * least six months), with a signed checkpoint anchoring the first record kept.
+ *
+ * A power cut without fsync can leave the last line half written. At start-up such a
+ * torn line is moved aside into its own file, a record saying so is appended, and the
+ * chain continues from the last whole record.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, randomUUID, type KeyObject } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { chinaDate } from '../../domain/time';
+import { GENESIS, lineHash, signCheckpoint, type Checkpoint, type CheckpointKind } from './checkpoints';
+
+export { GENESIS };
+
+export interface AuditCheckpointOptions {
+  /** The Ed25519 key checkpoints are signed with (not the one that signs identities). */
+  key: KeyObject;
+  /** A checkpoint after this many records (default 100)… */
+  every?: number;
+  /** …and after this many seconds with new records (default 60). */
+  seconds?: number;
+}
 
 export interface AuditLogOptions {
   dir: string;
@@ -19,10 +39,13 @@ export interface AuditLogOptions {
   retentionDays?: number;
   fsync?: boolean;
   now?: () => Date;
+  /** Without it no checkpoints are written and the trail is only hash-chained. */
+  checkpoints?: AuditCheckpointOptions;
 }
 
-export const GENESIS = '0'.repeat(64);
 const FILE = /^audit-(\d{4}-\d{2}-\d{2})-(\d{3})\.jsonl$/;
+const CHECKPOINT_FILE = /^checkpoints-(\d{4}-\d{2}-\d{2})\.jsonl$/;
+const PRIVATE_FILE = 0o600;
 
 export const recordHash = (record: Record<string, unknown>) => createHash('sha256').update(JSON.stringify(record)).digest('hex');
 
@@ -34,47 +57,159 @@ export class AuditLog {
   private size = 0;
   private day = '';
   private lastHash = GENESIS;
+  private lastSeq = 0;
+  private chain = '';
+  private checkpointFd: number | null = null;
+  private checkpointDay = '';
+  private lastCheckpoint = GENESIS;
+  private sinceCheckpoint = 0;
+  private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AuditLogOptions) {
     this.maxBytes = options.maxBytes ?? 50_000_000;
     this.retentionDays = options.retentionDays ?? 180;
     this.now = options.now ?? (() => new Date());
-    mkdirSync(options.dir, { recursive: true });
-    const files = auditFiles(options.dir);
-    const latest = files.at(-1);
-    if (latest) {
-      const lines = readFileSync(join(options.dir, latest), 'utf8').trimEnd().split('\n').filter(Boolean);
-      const last = lines.at(-1);
-      // A torn last line (the process died mid-write) is not part of the chain.
-      try {
-        if (last) this.lastHash = (JSON.parse(last) as { hash: string }).hash;
-      } catch {
-        const previous = lines.at(-2);
-        if (previous) this.lastHash = (JSON.parse(previous) as { hash: string }).hash;
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    const torn = this.recoverTornLine();
+    this.readHead();
+    if (options.checkpoints) {
+      this.readCheckpointHead();
+      if (!this.chain) {
+        this.chain = randomUUID();
+        // A new chain is anchored from its first record; an older one without checkpoints from now on.
+        this.checkpoint(this.lastSeq === 0 ? 'genesis' : 'periodic');
       }
+    }
+    if (torn) {
+      this.append({ time: this.now().toISOString(), event: 'audit-recovered', reason: 'the last line was torn (written partly before the process stopped)', ...torn });
+      this.checkpoint('recovery');
+    }
+    const seconds = options.checkpoints?.seconds ?? 60;
+    if (options.checkpoints && seconds > 0) {
+      this.timer = setInterval(() => {
+        if (this.sinceCheckpoint > 0) this.checkpoint('periodic');
+      }, seconds * 1000);
+      this.timer.unref();
     }
   }
 
   append(record: Record<string, unknown>): void {
-    const chained = { ...record, prev: this.lastHash };
-    const line = `${JSON.stringify({ ...chained, hash: recordHash(chained) })}\n`;
+    const chained = { ...record, seq: this.lastSeq + 1, prev: this.lastHash };
+    const hash = recordHash(chained);
+    const line = `${JSON.stringify({ ...chained, hash })}\n`;
     const bytes = Buffer.byteLength(line);
     this.rotateIfNeeded(bytes);
     writeSync(this.fd!, line);
     if (this.options.fsync) fsyncSync(this.fd!);
     this.size += bytes;
-    this.lastHash = recordHash(chained);
+    this.lastHash = hash;
+    this.lastSeq = chained.seq;
+    this.sinceCheckpoint++;
+    if (this.options.checkpoints && this.sinceCheckpoint >= (this.options.checkpoints.every ?? 100)) this.checkpoint('periodic');
   }
 
+  /** Signs the head at shutdown; a closed log writes nothing more. */
   close(): void {
-    if (this.fd !== null) closeSync(this.fd);
+    if (this.timer) clearInterval(this.timer);
+    if (this.options.checkpoints && this.sinceCheckpoint > 0) this.checkpoint('shutdown');
+    for (const fd of [this.fd, this.checkpointFd]) if (fd !== null) closeSync(fd);
     this.fd = null;
+    this.checkpointFd = null;
+  }
+
+  private checkpoint(kind: CheckpointKind, anchor?: { seq: number; head: string }): void {
+    const key = this.options.checkpoints?.key;
+    if (!key) return;
+    const day = chinaDate(this.now());
+    if (this.checkpointFd === null || day !== this.checkpointDay) {
+      if (this.checkpointFd !== null) closeSync(this.checkpointFd);
+      this.checkpointFd = openSync(join(this.options.dir, `checkpoints-${day}.jsonl`), 'a', PRIVATE_FILE);
+      this.checkpointDay = day;
+    }
+    const signed: Checkpoint = signCheckpoint(
+      { checkpoint: kind, chain: this.chain, seq: anchor?.seq ?? this.lastSeq, head: anchor?.head ?? this.lastHash, time: this.now().toISOString(), prev: this.lastCheckpoint },
+      key,
+    );
+    const line = JSON.stringify(signed);
+    writeSync(this.checkpointFd, `${line}\n`);
+    if (this.options.fsync) fsyncSync(this.checkpointFd);
+    this.lastCheckpoint = lineHash(line);
+    if (!anchor) this.sinceCheckpoint = 0;
+  }
+
+  /** The chain's head: the last record of the newest file (records are numbered from 1). */
+  private readHead(): void {
+    const files = auditFiles(this.options.dir);
+    let last: string | undefined;
+    for (let i = files.length - 1; i >= 0 && !last; i--) last = readLines(join(this.options.dir, files[i]!)).at(-1);
+    if (!last) return;
+    const record = JSON.parse(last) as { hash: string; seq?: number };
+    this.lastHash = record.hash;
+    // A trail written before records were numbered: count them once.
+    this.lastSeq = typeof record.seq === 'number' ? record.seq : auditFiles(this.options.dir).reduce((n, f) => n + readLines(join(this.options.dir, f)).length, 0);
+  }
+
+  private readCheckpointHead(): void {
+    const latest = checkpointFiles(this.options.dir).at(-1);
+    if (!latest) return;
+    const last = readLines(join(this.options.dir, latest)).at(-1);
+    if (!last) return;
+    try {
+      this.chain = (JSON.parse(last) as Checkpoint).chain;
+      this.lastCheckpoint = lineHash(last);
+    } catch {
+      // A torn checkpoint line: the next one starts a new run of checkpoints; verify reports the break.
+    }
+  }
+
+  /**
+   * Moves a torn tail of the newest file aside (what follows its last whole record: a
+   * half-written line, or the zeros a file system may leave after a power cut); says
+   * where, for the record that follows.
+   */
+  private recoverTornLine(): { file: string; bytes: number; movedTo: string } | undefined {
+    const latest = auditFiles(this.options.dir).at(-1);
+    if (!latest) return undefined;
+    const path = join(this.options.dir, latest);
+    const text = readFileSync(path);
+    let keep = text.length;
+    // Walk back over trailing lines that are not records.
+    while (keep > 0) {
+      const end = text[keep - 1] === 0x0a ? keep - 1 : keep;
+      const start = text.lastIndexOf(0x0a, end - 1) + 1;
+      if (parses(text.subarray(start, end).toString('utf8'))) {
+        keep = end;
+        break;
+      }
+      keep = start;
+    }
+    // `keep` ends the last whole record (before its newline), or is 0.
+    const whole = keep === 0 ? 0 : keep + 1;
+    if (whole === text.length && (keep === 0 || text[keep] === 0x0a)) return undefined;
+    const fd = openSync(path, 'r+');
+    try {
+      if (keep > 0 && text[keep] !== 0x0a) {
+        // The record was written whole but for its newline: it stays, completed.
+        ftruncateSync(fd, keep);
+        writeSync(fd, '\n', keep);
+        if (whole >= text.length) return undefined;
+      }
+      const torn = text.subarray(whole);
+      const movedTo = `${latest}.torn-${this.now().toISOString().replace(/[:.]/g, '-')}`;
+      writeFileSync(join(this.options.dir, movedTo), torn, { mode: PRIVATE_FILE });
+      ftruncateSync(fd, whole);
+      fsyncSync(fd);
+      return { file: latest, bytes: torn.length, movedTo };
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private rotateIfNeeded(bytes: number): void {
     const day = chinaDate(this.now());
     if (this.fd !== null && day === this.day && this.size + bytes <= this.maxBytes) return;
-    this.close();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
     const today = auditFiles(this.options.dir).filter((f) => f.startsWith(`audit-${day}-`));
     let serial = today.length ? Number(FILE.exec(today.at(-1)!)![2]) : 1;
     let path = join(this.options.dir, `audit-${day}-${String(serial).padStart(3, '0')}.jsonl`);
@@ -84,7 +219,7 @@ export class AuditLog {
       path = join(this.options.dir, `audit-${day}-${String(serial).padStart(3, '0')}.jsonl`);
       size = 0;
     }
-    this.fd = openSync(path, 'a');
+    this.fd = openSync(path, 'a', PRIVATE_FILE);
     this.size = size;
     this.day = day;
     this.deleteExpired(day);
@@ -94,10 +229,36 @@ export class AuditLog {
     const cutoff = new Date(`${today}T00:00:00Z`);
     cutoff.setUTCDate(cutoff.getUTCDate() - this.retentionDays);
     const oldest = cutoff.toISOString().slice(0, 10);
-    for (const f of auditFiles(this.options.dir)) {
-      if (FILE.exec(f)![1]! < oldest) unlinkSync(join(this.options.dir, f));
+    const expired = auditFiles(this.options.dir).filter((f) => FILE.exec(f)![1]! < oldest);
+    if (expired.length === 0) return;
+    for (const f of expired) unlinkSync(join(this.options.dir, f));
+    // The first record kept points at one just deleted: a signed anchor says that is where the trail now starts.
+    const first = auditFiles(this.options.dir)[0];
+    const firstRecord = first && readLines(join(this.options.dir, first))[0];
+    if (firstRecord) {
+      const { seq, prev } = JSON.parse(firstRecord) as { seq: number; prev: string };
+      this.checkpoint('retention', { seq: seq - 1, head: prev });
+    } else {
+      // Everything before the record about to be written is gone.
+      this.checkpoint('retention', { seq: this.lastSeq, head: this.lastHash });
     }
+    // Checkpoints of days before the first record kept anchor nothing that is left.
+    const keptFrom = first ? FILE.exec(first)![1]! : today;
+    for (const f of checkpointFiles(this.options.dir)) if (CHECKPOINT_FILE.exec(f)![1]! < keptFrom) unlinkSync(join(this.options.dir, f));
   }
+}
+
+const parses = (line: string) => {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export function readLines(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean);
 }
 
 /**
@@ -110,7 +271,11 @@ export function auditChains(dir: string): string[] {
 }
 
 export function auditFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => FILE.test(f)).sort();
+  return existsSync(dir) ? readdirSync(dir).filter((f) => FILE.test(f)).sort() : [];
+}
+
+export function checkpointFiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => CHECKPOINT_FILE.test(f)).sort() : [];
 }
 
 const safeSize = (path: string) => {
@@ -120,41 +285,3 @@ const safeSize = (path: string) => {
     return 0;
   }
 };
-
-export interface ChainCheck {
-  records: number;
-  brokenAt: { file: string; line: number; reason: string } | null;
-}
-
-/** Follows the chain through every file; the first record may point at one past retention. */
-export function verifyChain(dir: string): ChainCheck {
-  let previous: string | null = null;
-  let records = 0;
-  for (const file of auditFiles(dir)) {
-    const lines = readFileSync(join(dir, file), 'utf8').split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      if (!lines[i]) continue;
-      let record: Record<string, unknown>;
-      try {
-        record = JSON.parse(lines[i]!);
-      } catch {
-        return { records, brokenAt: { file, line: i + 1, reason: 'not a JSON record' } };
-      }
-      const { hash, ...chained } = record;
-      if (previous !== null && chained.prev !== previous) return { records, brokenAt: { file, line: i + 1, reason: 'does not point at the record before it' } };
-      if (recordHash(chained) !== hash) return { records, brokenAt: { file, line: i + 1, reason: 'its hash does not match its content' } };
-      previous = hash as string;
-      records++;
-    }
-  }
-  return { records, brokenAt: null };
-}
-
-export function readRecords(dir: string): Record<string, any>[] {
-  return auditFiles(dir).flatMap((file) =>
-    readFileSync(join(dir, file), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, any>),
-  );
-}

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLog, auditFiles, readRecords } from '../../gateway/audit/log';
+import { AuditLog, auditFiles } from '../../gateway/audit/log';
+import { readRecords } from '../../gateway/audit/verify';
 import { sha256, type PartnerClient } from '../../gateway/plugins/identity';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';
 

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 /**
  * The explorer's page as the gateway serves it: its settings (examples, token, introspection)
  * in each mode, and that the preloaded examples run against the embedded default.
@@ -138,7 +139,9 @@ describe('the explorer outside the embedded default', () => {
   it('is on by default, off in production unless EXPLORER=on, and EXPLORER takes on or off only', () => {
     const jwks = join(mkdtempSync(join(tmpdir(), 'explorer-jwks-')), 'jwks.json');
     writeFileSync(jwks, '{"keys": []}');
-    const production = { NODE_ENV: 'production', AUTH_JWKS_FILE: jwks, AUTH_ISSUER: 'https://sso.county.example', AUDIT_DIR: tmpdir() };
+    const checkpointKey = join(mkdtempSync(join(tmpdir(), 'checkpoint-key-')), 'key.pem');
+    writeFileSync(checkpointKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const production = { NODE_ENV: 'production', AUTH_JWKS_FILE: jwks, AUTH_ISSUER: 'https://sso.county.example', AUDIT_DIR: tmpdir(), AUDIT_CHECKPOINT_KEY_FILE: checkpointKey };
     expect(readSecurityConfig({}).explorer).toBe(true);
     expect(readSecurityConfig({ EXPLORER: 'off' }).explorer).toBe(false);
     expect(readSecurityConfig(production).explorer).toBe(false);

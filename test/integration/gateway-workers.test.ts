@@ -1,10 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditChains, verifyChain } from '../../gateway/audit/log';
+import { publicKeysFrom } from '../../gateway/audit/checkpoints';
+import { auditChains } from '../../gateway/audit/log';
+import { verifyTrail } from '../../gateway/audit/verify';
+import { DEV_CHECKPOINT_KEY } from '../../gateway/config';
 import { silentLogger } from '../../lib/logger';
 import { generateCounty } from '../../mocks';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../../scripts/dev-issuer';
@@ -89,7 +92,7 @@ describe('the gateway command with --workers (one gateway per core)', () => {
       // Both workers answered (connections go to them in turn), each into its own chain.
       const chains = auditChains(auditDir);
       expect(chains.map((c) => c.slice(auditDir.length))).toEqual(['', '/worker-1', '/worker-2']);
-      const checks = chains.slice(1).map(verifyChain);
+      const checks = chains.slice(1).map((chain) => verifyTrail(chain, publicKeysFrom([readFileSync(DEV_CHECKPOINT_KEY, 'utf8')])));
       for (const check of checks) {
         expect(check.brokenAt).toBeNull();
         expect(check.records).toBeGreaterThan(0);
@@ -105,7 +108,7 @@ describe('the gateway command with --workers (one gateway per core)', () => {
         const { status } = await postOnNewConnection(url, JSON.stringify({ query: operation('JointReview'), variables: { code } }), { authorization: `Bearer ${token}` });
         expect(status).toBe(200);
       }
-      const after = chains.slice(1).map(verifyChain);
+      const after = chains.slice(1).map((chain) => verifyTrail(chain, publicKeysFrom([readFileSync(DEV_CHECKPOINT_KEY, 'utf8')])));
       expect(after.map((c) => c.brokenAt)).toEqual([null, null]);
       expect(after[0]!.records).toBeGreaterThan(checks[0]!.records);
       expect(after.reduce((n, c) => n + c.records, 0)).toBe(codes.length + 4);

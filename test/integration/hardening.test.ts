@@ -156,7 +156,7 @@ describe('fuzz: bad and hostile input never gets a 5xx, a hang or a crash', () =
 describe('production mode', () => {
   it('refuses to start without a configured identity provider', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'gateway', 'index.ts')], {
-      env: { ...process.env, NODE_ENV: 'production', AUTH_JWKS_URL: '', AUTH_JWKS_FILE: '', AUDIT_DIR: '' },
+      env: { ...process.env, NODE_ENV: 'production', AUTH_JWKS_URL: '', AUTH_JWKS_FILE: '', AUDIT_DIR: '', AUDIT_CHECKPOINT_KEY_FILE: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -165,6 +165,7 @@ describe('production mode', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/production needs the identity provider: set AUTH_JWKS_URL/);
     expect(stderr).toMatch(/AUDIT_DIR must be set in production/);
+    expect(stderr).toMatch(/AUDIT_CHECKPOINT_KEY_FILE must be set in production/);
   });
 });
 
