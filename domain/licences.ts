@@ -59,3 +59,68 @@ export function parseLicenceContent(text: string): LicenceContent | { error: str
   if (!(record.type as string in LICENCE_TYPE_NAMES)) return { error: `unknown licence type "${String(record.type)}"` };
   return Object.fromEntries(FIELDS.map((f) => [f, record[f]])) as unknown as LicenceContent;
 }
+
+/**
+ * Reads the text of a licence's QR code (`paperCopyCode`: the signed content and its
+ * signature) strictly: a field given twice, a field no licence has, or one missing is
+ * refused, never resolved by taking one of the values (JSON.parse keeps the last).
+ */
+export function parseLicenceCode(text: string): { content: LicenceContent; signature: string } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { error: 'it is not JSON: pass the text of the licence’s QR code (paperCopyCode)' };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { error: 'it must be a JSON object: the text of the licence’s QR code' };
+  const repeated = repeatedKey(text);
+  if (repeated !== null) return { error: `field "${repeated}" is given more than once` };
+  const unknown = Object.keys(value).filter((k) => k !== 'signature' && !(FIELDS as string[]).includes(k));
+  if (unknown.length) return { error: `field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not part of a licence` };
+  const { signature, ...rest } = value as Record<string, unknown>;
+  if (typeof signature !== 'string') return { error: 'field "signature" is missing or not a string' };
+  const content = parseLicenceContent(JSON.stringify(rest));
+  return 'error' in content ? content : { content, signature };
+}
+
+/** The first key an object of this (valid) JSON text repeats, or null. */
+function repeatedKey(text: string): string | null {
+  const objects: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (expectKey) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        const keys = objects.at(-1)!;
+        if (keys.has(key)) return key;
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === '{') {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (c === '[') {
+      objects.push(null);
+    } else if (c === '}' || c === ']') {
+      objects.pop();
+      expectKey = false;
+    } else if (c === ',') {
+      expectKey = objects.at(-1) instanceof Set;
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether a licence is in force on `date` (YYYY-MM-DD): issued on or before it and not
+ * past its `validUntil`. Independent of its signature: a genuine licence can have expired.
+ */
+export function inForceOn(content: Pick<LicenceContent, 'issuedOn' | 'validUntil'>, date: string): { inForce: boolean; reason: string | null } {
+  if (content.issuedOn > date) return { inForce: false, reason: `not in force before ${content.issuedOn}` };
+  if (content.validUntil !== null && content.validUntil < date) return { inForce: false, reason: `expired on ${content.validUntil}` };
+  return { inForce: true, reason: null };
+}

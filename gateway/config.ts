@@ -129,12 +129,16 @@ export interface SecurityConfig {
   audit: AuditLogOptions;
   corsOrigins: string[];
   ratePerMinute: number;
+  /** Failed sign-ins a minute per client address before 429 (AUTH_FAILED_SIGNINS_PER_MINUTE, default 10). */
+  failedSignInsPerMinute: number;
   /** The GraphQL explorer at /graphql for browsers (EXPLORER=on|off; off in production unless asked). */
   explorer: boolean;
   /** What one operation may ask and bring back (GATEWAY_MAX_*); unset ones keep their defaults. */
   limits: Partial<OperationLimits>;
   /** Tokens a document may have (GATEWAY_MAX_TOKENS, default 5000). */
   maxTokens: number | undefined;
+  /** Bearer tokens: the longest lifetime accepted and the clock skew allowed (AUTH_MAX_TOKEN_LIFETIME_SECONDS, AUTH_CLOCK_SKEW_SECONDS). */
+  tokens: { maxTokenLifetimeSeconds?: number; clockSkewSeconds?: number };
 }
 
 /**
@@ -209,9 +213,11 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     },
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     ratePerMinute: number('RATE_LIMIT_PER_MINUTE', 600),
+    failedSignInsPerMinute: number('AUTH_FAILED_SIGNINS_PER_MINUTE', 10),
     explorer,
     limits,
     maxTokens: limit('GATEWAY_MAX_TOKENS'),
+    tokens: { maxTokenLifetimeSeconds: limit('AUTH_MAX_TOKEN_LIFETIME_SECONDS'), clockSkewSeconds: limit('AUTH_CLOCK_SKEW_SECONDS') },
   };
   if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);
   return config;

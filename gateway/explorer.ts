@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../lib/errors';
 import { sendJson, type Route } from '../lib/graphql-http';
+import { isLoopbackRequest } from '../lib/loopback';
 import { SAME_ORIGIN_ONLY, staticSite } from '../lib/static-files';
 import { CONFIG_ELEMENT_ID, type ExplorerPageConfig } from '../web/explorer/src/page-config';
 
@@ -30,7 +31,8 @@ export interface ExplorerOptions {
   examples?: ExplorerExample[];
   /**
    * Development only (the embedded default's own issuer): mints the token put in the
-   * headers editor, once per page load so it never goes stale. Refused in production.
+   * headers editor, once per page load so it never goes stale, for browsers on this
+   * machine only. Refused in production.
    */
   developmentToken?: () => Promise<string>;
 }
@@ -59,7 +61,8 @@ export function explorerPages(options: ExplorerOptions, gateway: { production: b
     } catch {
       return notBuilt(res);
     }
-    const token = options.developmentToken && (await options.developmentToken());
+    // Only to a browser on this machine that named it by a loopback name (lib/loopback.ts).
+    const token = options.developmentToken && isLoopbackRequest(req) ? await options.developmentToken() : null;
     const config: ExplorerPageConfig = {
       endpoint: gateway.endpoint,
       title: options.title ?? 'GraphQL explorer',

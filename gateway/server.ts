@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { Kind, parse } from 'graphql';
 import { HttpError } from '../lib/errors';
 import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-http';
 import { staticSite, type StaticSiteOptions } from '../lib/static-files';
@@ -45,6 +46,8 @@ export interface GatewayOptions {
   maxTokens?: number;
   /** Requests a minute per user (partners have their own in their registration). */
   ratePerMinute?: number;
+  /** Failed sign-ins (bad tokens, unknown API keys) a minute per client address before 429 (default 10). */
+  failedSignInsPerMinute?: number;
   corsOrigins?: string[];
   /** Production: no introspection, no field suggestions in errors. */
   production?: boolean;
@@ -85,6 +88,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const signer = options.identitySigningKey && new IdentitySigner(options.identitySigningKey);
   const rateLimiter = new RateLimiter();
   const ratePerMinute = options.ratePerMinute ?? 600;
+  const failedSignIns = new RateLimiter();
+  const failedSignInsPerMinute = options.failedSignInsPerMinute ?? 10;
   let ready = false;
   const metrics = new GatewayMetrics();
   const connections = subgraphConnectionPool();
@@ -152,7 +157,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     maskingPlugin(supergraph.policiesFor),
     ...(audit ? [audit.plugin] : []),
     stalePlugin(),
-    metrics.plugin(),
+    metrics.plugin(operationNames(warm)),
     {
       // One line per request, by request id: who, which operation, how it ended. No data, no personal data.
       async requestDidStart() {
@@ -186,11 +191,20 @@ export function createGateway(options: GatewayOptions): GatewayService {
       return typeof value === 'string' ? value : undefined;
     };
     let caller;
+    const address = req.socket.remoteAddress ?? 'unknown';
+    // Guessing keys or tokens from one address is slowed down before any signature is checked.
+    const wait = failedSignIns.waitFor(address, failedSignInsPerMinute);
+    if (wait > 0) {
+      throw new HttpError(429, 'TOO_MANY_REQUESTS', `too many failed sign-ins from this address; retry in ${wait} s`, { 'retry-after': String(wait) });
+    }
     try {
       caller = await identity.identify({ authorization: header('authorization'), apiKey: header('x-api-key') });
     } catch (error) {
-      if (error instanceof AuthenticationError) throw new HttpError(401, 'UNAUTHENTICATED', error.message, { 'www-authenticate': 'Bearer' });
-      throw error;
+      if (!(error instanceof AuthenticationError)) throw error;
+      // Who tried and why it failed, never what was presented.
+      logger.warn({ requestId, address, credential: header('x-api-key') ? 'api-key' : 'bearer', reason: error.message }, 'sign-in failed');
+      failedSignIns.take(address, failedSignInsPerMinute, 'failed sign-ins');
+      throw new HttpError(401, 'UNAUTHENTICATED', error.message, { 'www-authenticate': 'Bearer' });
     }
     rateLimiter.take(caller.kind === 'anonymous' ? `anonymous:${req.socket.remoteAddress}` : callerId(caller), caller.kind === 'client' ? caller.ratePerMinute : ratePerMinute);
     const purpose = header('x-purpose') ?? null;
@@ -246,6 +260,19 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
     reloadSupergraph: (sdl) => supergraph.reload(sdl),
   };
+}
+
+/** The names of the operations in these documents (those that do not parse have none). */
+function operationNames(documents: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const text of documents) {
+    try {
+      for (const definition of parse(text).definitions) if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) names.add(definition.name.value);
+    } catch {
+      // Not an operation document: it names nothing.
+    }
+  }
+  return names;
 }
 
 /**

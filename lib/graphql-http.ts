@@ -79,6 +79,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
         ? scoped(requestId, () => (tracer ? traceServerRequest(tracer, req, res, path, requestId, () => handleGraphQL(req, res, requestId)) : handleGraphQL(req, res, requestId)))
         : sendJson(res, 404, { errors: [{ message: `nothing at ${pathname}; GraphQL is at ${path}`, extensions: { code: 'BAD_REQUEST' } }] });
     void Promise.resolve(handled).catch((error: unknown) => {
+      // A client that hangs up mid-request is not our failure: one line, no stack trace.
+      if (clientWentAway(req, error)) {
+        logger.info({ requestId, reason: (error as Error).message }, 'the client closed the connection before the answer');
+        res.destroy();
+        return;
+      }
       logger.error({ err: error }, 'unhandled error answering a request');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
@@ -132,6 +138,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
+}
+
+function clientWentAway(req: IncomingMessage, error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return req.destroyed || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as Error | null)?.message === 'aborted';
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {

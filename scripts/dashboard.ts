@@ -7,9 +7,9 @@
  * SSO, a login flow not built yet (the page asks for a pasted token meanwhile).
  */
 import { existsSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { join, resolve } from 'node:path';
 import { sendJson, type Route } from '../lib/graphql-http';
+import { isLoopbackRequest } from '../lib/loopback';
 import type { StaticSiteOptions } from '../lib/static-files';
 
 export const DASHBOARD_PREFIX = '/dashboard';
@@ -41,7 +41,7 @@ export function dashboardRoutes(options: DashboardOptions, endpoint = '/graphql'
   return {
     [`${DASHBOARD_PREFIX}/config.json`]: async (req, res) => {
       // HOST=0.0.0.0 exposes the gateway; a token with every scope stays with browsers on this machine.
-      const token = options.developmentToken && fromThisMachine(req) ? await options.developmentToken() : null;
+      const token = options.developmentToken && isLoopbackRequest(req) ? await options.developmentToken() : null;
       const config: DashboardConfig = { endpoint, developmentToken: token };
       res.setHeader('cache-control', 'no-store');
       sendJson(res, 200, config);
@@ -50,8 +50,3 @@ export function dashboardRoutes(options: DashboardOptions, endpoint = '/graphql'
 }
 
 export const dashboardBuilt = (root = DEFAULT_DASHBOARD_ROOT): boolean => existsSync(join(root, 'index.html'));
-
-function fromThisMachine(req: IncomingMessage): boolean {
-  const address = req.socket.remoteAddress ?? '';
-  return address === '::1' || /^(::ffff:)?127\./.test(address);
-}

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 
 export const DEV_ISSUER = 'urn:congjiang:dev-identity';
 export const AUDIENCE = 'county-gateway';
@@ -25,6 +25,8 @@ export const ALL_SCOPES = [
 export interface DevIssuer {
   jwks: { keys: JWK[] };
   token(claims: { sub: string; name?: string; org?: string; region: string; scope: string; expiresIn?: string }): Promise<string>;
+  /** Exactly these claims, signed: nothing added (no issuer, audience, iat or exp unless given). */
+  sign(claims: JWTPayload): Promise<string>;
 }
 
 export async function devIssuer(dir = DEV_KEYS_DIR): Promise<DevIssuer> {
@@ -61,5 +63,6 @@ async function issuerFromJwk(privateJwk: JWK): Promise<DevIssuer> {
         .setIssuedAt()
         .setExpirationTime(expiresIn)
         .sign(key),
+    sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: privateJwk.kid }).sign(key),
   };
 }

@@ -46,6 +46,8 @@ export interface EmbeddedStackOptions {
   identity?: IdentityOptions;
   audit?: AuditLog;
   corsOrigins?: string[];
+  /** Failed sign-ins a minute per client address before 429. */
+  failedSignInsPerMinute?: number;
   /** What one operation may ask and bring back (defaults: gateway/plugins/limits.ts). */
   limits?: Partial<OperationLimits>;
   maxTokens?: number;
@@ -150,6 +152,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       corsOrigins: options.corsOrigins,
       limits: options.limits,
       maxTokens: options.maxTokens,
+      failedSignInsPerMinute: options.failedSignInsPerMinute,
       sites: options.dashboard === false ? [] : [dashboardSite(options.dashboard ?? {})],
       routes: options.dashboard === false ? {} : dashboardRoutes(options.dashboard ?? {}),
       explorer:

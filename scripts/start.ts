@@ -23,11 +23,12 @@ async function main(): Promise<void> {
   const audit = new AuditLog(config.audit);
   const developmentToken = issuer && (() => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }));
   const stack = await startEmbeddedStack({
-    identity: { ...identity, partners: config.partners },
+    identity: { ...identity, ...config.tokens, partners: config.partners },
     audit,
     corsOrigins: config.corsOrigins,
     limits: config.limits,
     maxTokens: config.maxTokens,
+    failedSignInsPerMinute: config.failedSignInsPerMinute,
     // Signed in as the development user, like the token printed below; never with a real identity provider.
     dashboard: { developmentToken },
     explorer: config.explorer && { developmentToken },

@@ -46,7 +46,14 @@ export interface IdentityOptions {
   issuer?: string;
   audience?: string;
   partners?: PartnerClient[];
+  /** The longest a token may be valid for, from its `iat` (default 12 h: a working day and then some). */
+  maxTokenLifetimeSeconds?: number;
+  /** How far the identity provider's clock may be from ours (default 60 s). */
+  clockSkewSeconds?: number;
 }
+
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
 export class AuthenticationError extends Error {}
 
@@ -75,12 +82,21 @@ export class IdentityVerifier {
     const known = this.verified.get(token);
     if (known && known.expiresAt > Date.now()) return known.caller;
     let payload: JWTPayload;
+    const skew = this.options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
     try {
-      ({ payload } = await jwtVerify(token, this.keys, { issuer: this.options.issuer, audience: this.options.audience }));
+      ({ payload } = await jwtVerify(token, this.keys, { issuer: this.options.issuer, audience: this.options.audience, clockTolerance: skew, requiredClaims: ['exp'] }));
     } catch (error) {
       const code = (error as { code?: string }).code;
+      const claim = (error as { claim?: string }).claim;
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp') throw new AuthenticationError('the token has no "exp" claim: tokens must expire');
       throw new AuthenticationError(code === 'ERR_JWT_EXPIRED' ? 'the token has expired: sign in again' : `the token is not valid (${code ?? 'unreadable'})`);
     }
+    // A token that never expires in practice, or one dated in the future, is one nobody should hold.
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof payload.iat === 'number' && payload.iat > now + skew) throw new AuthenticationError('the token is issued in the future ("iat"): check the identity provider\'s clock');
+    const lifetime = payload.exp! - (typeof payload.iat === 'number' ? payload.iat : now);
+    const longest = this.options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+    if (lifetime > longest) throw new AuthenticationError(`the token is valid for ${lifetime} s; this gateway accepts at most ${longest} s: sign in again for a shorter-lived token`);
     const region = typeof payload.region === 'string' ? payload.region : '';
     if (!/^(\d{2}|\d{4}|\d{6}|\d{12})$/.test(region)) throw new AuthenticationError('the token has no valid "region" claim (a division code)');
     if (typeof payload.sub !== 'string' || !payload.sub) throw new AuthenticationError('the token has no "sub" claim');
@@ -92,7 +108,7 @@ export class IdentityVerifier {
       region,
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : []),
     };
-    if (typeof payload.exp === 'number') this.verified.set(token, { caller, expiresAt: payload.exp * 1000 });
+    this.verified.set(token, { caller, expiresAt: payload.exp! * 1000 });
     return caller;
   }
 

@@ -5,6 +5,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { GatewayContext } from './context';
+import { sha256 } from './identity';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -35,15 +36,25 @@ export class GatewayMetrics {
     this.fetches.observe({ subgraph }, seconds);
   }
 
-  plugin(): ApolloServerPlugin<GatewayContext> {
+  /**
+   * `known`: operation names that may become labels (the operations the gateway warms,
+   * which its own clients send). A partner's registered operations are labelled by name
+   * too; anything else is `other`, so no client can add series without bound.
+   */
+  plugin(known: ReadonlySet<string>): ApolloServerPlugin<GatewayContext> {
     const { requests, latency, errors: errorCount } = this;
+    const labelOf = (name: string | null | undefined, context: GatewayContext, source: string | undefined): string => {
+      if (!name) return 'anonymous';
+      if (known.has(name)) return name;
+      const caller = context.caller;
+      return caller.kind === 'client' && source !== undefined && caller.operations.has(sha256(source)) && /^\w{1,64}$/.test(name) ? name : 'other';
+    };
     return {
       async requestDidStart() {
         const started = performance.now();
         return {
           async willSendResponse(ctx) {
-            // Operation names come from clients: only well-formed ones become labels.
-            const operation = ctx.operationName && /^\w{1,64}$/.test(ctx.operationName) ? ctx.operationName : 'anonymous';
+            const operation = labelOf(ctx.operationName, ctx.contextValue, ctx.source);
             const result = ctx.response.body.kind === 'single' ? ctx.response.body.singleResult : undefined;
             const errors = result?.errors ?? [];
             const outcome = errors.length === 0 ? 'ok' : result?.data ? 'partial' : 'error';

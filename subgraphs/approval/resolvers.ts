@@ -1,6 +1,6 @@
 import { checkProjectCode, checkRegionCode, checkUscc } from '../../domain/identifiers';
 import { isFinal, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
-import { parseLicenceContent, LICENCE_TYPE_NAMES } from '../../domain/licences';
+import { inForceOn, LICENCE_TYPE_NAMES, parseLicenceCode } from '../../domain/licences';
 import { regionLevel } from '../../domain/regions';
 import { badUserInput, forbidden } from '../../lib/errors';
 import type { TrustedCaller } from '../shared/identity';
@@ -127,24 +127,18 @@ export const resolvers: Resolvers<ApprovalContext> = {
     },
     region: (_: unknown, args: { code: string }, ctx: ApprovalContext) => regionNode(ctx, requireValid('code', args.code, checkRegionCode)),
     verifyLicense: (_: unknown, args: { number: string; content: string }, ctx: ApprovalContext) => {
-      let payload: Record<string, unknown>;
-      try {
-        payload = JSON.parse(args.content);
-      } catch {
-        throw badUserInput('argument "content" is not a licence code: pass the text of its QR code (paperCopyCode)', 'content');
-      }
-      const { signature, ...rest } = payload ?? {};
-      const content = parseLicenceContent(JSON.stringify(rest));
-      if ('error' in content) throw badUserInput(`argument "content": ${content.error}`, 'content');
-      const details = { ...content, typeName: LICENCE_TYPE_NAMES[content.type], issuerName: ctx.issuers.get(content.issuer)?.name ?? null };
-      const invalid = (reason: string) => ({ ...details, valid: false, reason });
-      if (content.number !== args.number) return invalid(`the number on the licence (${args.number}) is not the one in its code (${content.number})`);
+      const code = parseLicenceCode(args.content);
+      if ('error' in code) throw badUserInput(`argument "content": ${code.error}`, 'content');
+      const { content, signature } = code;
       const issuer = ctx.issuers.get(content.issuer);
-      if (!issuer) return invalid(`${content.issuer} is not a licence issuer this service center knows`);
-      if (typeof signature !== 'string' || !issuer.verifier.verify(content, signature)) {
-        return invalid(`the signature does not match: the content was changed or not issued by ${issuer.name}`);
-      }
-      return { ...details, valid: true, reason: null };
+      const details = { ...content, typeName: LICENCE_TYPE_NAMES[content.type], issuerName: issuer?.name ?? null, checkedOn: ctx.today };
+      // The signature first: dates that are not the issuer's say nothing about being in force.
+      const forged = (reason: string) => ({ ...details, valid: false, signatureValid: false, inForce: null, reason });
+      if (content.number !== args.number) return forged(`the number on the licence (${args.number}) is not the one in its code (${content.number})`);
+      if (!issuer) return forged(`${content.issuer} is not a licence issuer this service center knows`);
+      if (!issuer.verifier.verify(content, signature)) return forged(`the signature does not match: the content was changed or not issued by ${issuer.name}`);
+      const { inForce, reason } = inForceOn(content, ctx.today);
+      return { ...details, valid: inForce, signatureValid: true, inForce, reason: reason && `genuine, but ${reason}` };
     },
   },
 

@@ -50,7 +50,9 @@ export const resolvers: Resolvers<ConstructionContext> = {
         validUntil: permit.validUntil,
         issuer: permit.licence.content.issuer,
       };
-      return { ...permit, ...licenceView(content, permit.licence.signature, permit.issuingDepartment, ctx.licences) };
+      const view = licenceView(content, permit.licence.signature, permit.issuingDepartment, ctx.licences);
+      // A revoked (注销) permit is not in force whatever its dates say.
+      return { ...permit, ...view, inForce: view.inForce && permit.status !== 'REVOKED' };
     },
   },
   Enterprise: {

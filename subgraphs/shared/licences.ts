@@ -1,5 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { canonicalLicenceContent, LICENCE_TYPE_NAMES, type LicenceContent } from '../../domain/licences';
+import { canonicalLicenceContent, inForceOn, LICENCE_TYPE_NAMES, type LicenceContent } from '../../domain/licences';
+import { chinaDate } from '../../domain/time';
 
 /**
  * Checks a department's e-licence signatures. A licence is `verified` when the
@@ -36,9 +37,11 @@ export interface LicenceView {
   /** What the QR code on a printed copy carries: the signed content and the signature. */
   paperCopyCode: string;
   verified: boolean;
+  /** In force today (China time), whatever the signature says. */
+  inForce: boolean;
 }
 
-export function licenceView(content: LicenceContent, signature: string, issuingDepartment: string, verifier: LicenceVerifier): LicenceView {
+export function licenceView(content: LicenceContent, signature: string, issuingDepartment: string, verifier: LicenceVerifier, today = chinaDate()): LicenceView {
   const signedContent = canonicalLicenceContent(content);
   return {
     number: content.number,
@@ -51,5 +54,6 @@ export function licenceView(content: LicenceContent, signature: string, issuingD
     signature,
     paperCopyCode: JSON.stringify({ ...JSON.parse(signedContent), signature }),
     verified: verifier.verify(content, signature),
+    inForce: inForceOn(content, today).inForce,
   };
 }

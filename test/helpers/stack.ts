@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditLog } from '../../gateway/audit/log';
 import type { PartnerClient } from '../../gateway/plugins/identity';
+import type { OperationLimits } from '../../gateway/plugins/limits';
 import type { SupergraphFile } from '../../gateway/live-supergraph';
 import { silentLogger, type Logger } from '../../lib/logger';
 import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
@@ -45,6 +46,10 @@ export interface TestStackOptions {
   supergraphFile?: SupergraphFile;
   /** Default: silent. */
   logger?: Logger;
+  /** Failed sign-ins a minute per address before 429; high by default, so tests of bad credentials are not slowed down. */
+  failedSignInsPerMinute?: number;
+  /** What one operation may ask and bring back. */
+  limits?: Partial<OperationLimits>;
   /** Where the dashboard's built files are (default dist/web/dashboard). */
   dashboardRoot?: string;
   /** false: no explorer. By default it is on, with the development token as in `npm start`. */
@@ -86,6 +91,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       approval: { latencyMs: 0, failureRate: 0, down: false },
     },
     logger: options.logger ?? silentLogger(),
+    failedSignInsPerMinute: options.failedSignInsPerMinute ?? 10_000,
+    limits: options.limits,
   });
   const staffToken = await issuer.token(STAFF_CLAIMS);
   return {

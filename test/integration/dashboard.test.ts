@@ -51,7 +51,7 @@ describe('the dashboard in the embedded default', () => {
 });
 
 describe('dashboard config.json', () => {
-  const ask = async (remoteAddress: string, developmentToken?: () => Promise<string>) => {
+  const ask = async (remoteAddress: string, host: string, developmentToken?: () => Promise<string>) => {
     const route = dashboardRoutes({ developmentToken })['/dashboard/config.json']!;
     let body = '';
     const headers: Record<string, unknown> = {};
@@ -63,21 +63,27 @@ describe('dashboard config.json', () => {
       },
       end: (payload: string) => void (body = payload),
     };
-    await route({ socket: { remoteAddress } } as unknown as IncomingMessage, res as unknown as ServerResponse);
+    await route({ socket: { remoteAddress }, headers: { host } } as unknown as IncomingMessage, res as unknown as ServerResponse);
     return { headers, config: JSON.parse(body) as DashboardConfig };
   };
   const token = async () => 'eyJ.development.token';
 
   it('gives the development token to loopback callers only, so HOST=0.0.0.0 does not hand it to the network', async () => {
-    expect((await ask('127.0.0.1', token)).config.developmentToken).toBe('eyJ.development.token');
-    expect((await ask('::ffff:127.0.0.1', token)).config.developmentToken).toBe('eyJ.development.token');
-    expect((await ask('::1', token)).config.developmentToken).toBe('eyJ.development.token');
-    expect((await ask('10.12.0.7', token)).config.developmentToken).toBeNull();
-    expect((await ask('::ffff:192.168.1.20', token)).config.developmentToken).toBeNull();
+    expect((await ask('127.0.0.1', '127.0.0.1:4000', token)).config.developmentToken).toBe('eyJ.development.token');
+    expect((await ask('::ffff:127.0.0.1', 'localhost:4000', token)).config.developmentToken).toBe('eyJ.development.token');
+    expect((await ask('::1', '[::1]:4000', token)).config.developmentToken).toBe('eyJ.development.token');
+    expect((await ask('10.12.0.7', '10.12.0.1:4000', token)).config.developmentToken).toBeNull();
+    expect((await ask('::ffff:192.168.1.20', '192.168.1.1:4000', token)).config.developmentToken).toBeNull();
+  });
+
+  it('gives it to no page that reached this machine under another host name (DNS rebinding)', async () => {
+    for (const host of ['evil.example', 'evil.example:4000', '127.0.0.1.evil.example:4000', 'localhost.evil.example', '']) {
+      expect((await ask('127.0.0.1', host, token)).config.developmentToken).toBeNull();
+    }
   });
 
   it('has no token to give without a development issuer (a real identity provider, production)', async () => {
-    const { config, headers } = await ask('127.0.0.1');
+    const { config, headers } = await ask('127.0.0.1', '127.0.0.1:4000');
     expect(config).toEqual({ endpoint: '/graphql', developmentToken: null });
     expect(headers['cache-control']).toBe('no-store');
   });

@@ -1,3 +1,4 @@
+import { chinaDate } from '../../domain/time';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
@@ -14,7 +15,7 @@ const LICENCES = `query($code: ID!) {
       landPlanningPermit { number verified issuingDepartment }
       engineeringPlanningPermit { number verified }
     }
-    constructionPermit { number validUntil verified issuingDepartment paperCopyCode }
+    constructionPermit { number validUntil verified inForce issuingDepartment paperCopyCode }
   }
 }`;
 
@@ -44,27 +45,54 @@ describe('e-licences (电子证照) carry their department’s signature', () =>
   });
 
   describe('verifyLicense: a partner checks a printed copy', () => {
-    const VERIFY = `query($n: String!, $c: String!) { verifyLicense(number: $n, content: $c) { valid reason type typeName holder issuerName validUntil } }`;
+    const VERIFY = `query($n: String!, $c: String!) { verifyLicense(number: $n, content: $c) { valid signatureValid inForce checkedOn reason type typeName holder issuerName validUntil } }`;
     const codeOf = async (code: string) => (await stack.query(LICENCES, { code })).data.constructionProject.constructionPermit;
+    const today = chinaDate();
+    // Chosen by what they are, not where they are: a genuine permit in force today, and a genuine one that has expired.
+    const permitted = () => stack.departments.county.projects.filter((p) => p.constructionPermit && p.code !== stack.departments.county.edgeCases.tamperedPermitProject);
+    const inForce = () => permitted().find((p) => p.constructionPermit!.issuedOn <= today && p.constructionPermit!.validUntil >= today)!;
+    const expired = () => permitted().find((p) => p.constructionPermit!.validUntil < today)!;
 
-    it('accepts the code printed on a genuine licence', async () => {
-      const project = stack.departments.county.projects.find((p) => p.constructionPermit && p.code !== stack.departments.county.edgeCases.tamperedPermitProject)!;
+    it('accepts the code printed on a genuine licence in force', async () => {
+      const project = inForce();
       const permit = await codeOf(project.code);
       const { data, errors } = await stack.query(VERIFY, { n: permit.number, c: permit.paperCopyCode });
       expect(errors).toBeUndefined();
-      expect(data.verifyLicense).toMatchObject({ valid: true, reason: null, type: 'CONSTRUCTION_PERMIT', typeName: '建筑工程施工许可证', holder: project.applicantUscc, issuerName: '从江县住房和城乡建设局' });
+      expect(data.verifyLicense).toMatchObject({ valid: true, signatureValid: true, inForce: true, checkedOn: today, reason: null, type: 'CONSTRUCTION_PERMIT', typeName: '建筑工程施工许可证', holder: project.applicantUscc, issuerName: '从江县住房和城乡建设局' });
+    });
+
+    it('tells a genuine licence that has expired apart from a forged one', async () => {
+      const project = expired();
+      const permit = await codeOf(project.code);
+      const { data } = await stack.query(VERIFY, { n: permit.number, c: permit.paperCopyCode });
+      expect(data.verifyLicense).toMatchObject({ valid: false, signatureValid: true, inForce: false, reason: `genuine, but expired on ${project.constructionPermit!.validUntil}` });
+      // The project page says the same of it.
+      expect(permit).toMatchObject({ verified: true, inForce: false });
+      expect((await codeOf(inForce().code)).inForce).toBe(true);
     });
 
     it('rejects the tampered permit, an edited copy and a mismatched number, saying why', async () => {
       const tampered = await codeOf(stack.departments.county.edgeCases.tamperedPermitProject);
       const forged = await stack.query(VERIFY, { n: tampered.number, c: tampered.paperCopyCode });
-      expect(forged.data.verifyLicense).toMatchObject({ valid: false, reason: expect.stringContaining('signature does not match') });
+      expect(forged.data.verifyLicense).toMatchObject({ valid: false, signatureValid: false, inForce: null, reason: expect.stringContaining('signature does not match') });
 
-      const genuine = await codeOf(stack.departments.county.projects.find((p) => p.constructionPermit && p.code !== stack.departments.county.edgeCases.tamperedPermitProject)!.code);
+      const genuine = await codeOf(inForce().code);
       const edited = JSON.stringify({ ...JSON.parse(genuine.paperCopyCode), validUntil: '2099-12-31' });
-      expect((await stack.query(VERIFY, { n: genuine.number, c: edited })).data.verifyLicense.valid).toBe(false);
+      expect((await stack.query(VERIFY, { n: genuine.number, c: edited })).data.verifyLicense).toMatchObject({ valid: false, signatureValid: false });
       const otherNumber = await stack.query(VERIFY, { n: '522633202401010101', c: genuine.paperCopyCode });
       expect(otherNumber.data.verifyLicense).toMatchObject({ valid: false, reason: expect.stringContaining('is not the one in its code') });
+    });
+
+    it('refuses a code with a field given twice or a field no licence has, instead of picking a value', async () => {
+      const genuine = await codeOf(inForce().code);
+      // JSON.parse keeps the last of two: a forger's hope that the signature is checked on one value and the other is shown.
+      const doubled = genuine.paperCopyCode.replace(/^\{/, '{"validUntil":"2099-12-31",');
+      const twice = await stack.query(VERIFY, { n: genuine.number, c: doubled });
+      expect(twice.data).toBeNull();
+      expect(twice.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'content' });
+      expect(twice.errors![0]!.message).toMatch(/"validUntil" is given more than once/);
+      const extra = await stack.query(VERIFY, { n: genuine.number, c: JSON.stringify({ ...JSON.parse(genuine.paperCopyCode), note: '正本' }) });
+      expect(extra.errors![0]!.message).toMatch(/"note" is not part of a licence/);
     });
 
     it('answers BAD_USER_INPUT when the content is not a licence code at all', async () => {

@@ -1,10 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
 /**
  * The explorer's page as the gateway serves it: its settings (examples, token, introspection)
  * in each mode, and that the preloaded examples run against the embedded default.
  * The page in a real browser: test/browser/explorer.test.ts.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSecurityConfig, DEFAULT_SUPERGRAPH } from '../../gateway/config';
@@ -50,6 +51,23 @@ describe('the explorer on the embedded default', () => {
     const { data, errors } = await postGraphQL(stack.gatewayUrl, '{ constructionProjects(first: 1) { totalCount } }', undefined, headers);
     expect(errors).toBeUndefined();
     expect(data.constructionProjects.totalCount).toBeGreaterThan(0);
+  });
+
+  it('fills in no token for a page that reached this machine under another host name (DNS rebinding)', async () => {
+    const url = new URL(stack.gatewayUrl);
+    const pageFor = (host: string) =>
+      new Promise<string>((resolve, reject) => {
+        get({ host: url.hostname, port: url.port, path: '/graphql', headers: { ...BROWSER, host } }, (res) => {
+          let html = '';
+          res.on('data', (c: Buffer) => (html += c.toString('utf8')));
+          res.on('end', () => resolve(html));
+        }).on('error', reject);
+      });
+    const headersOf = (html: string) => JSON.parse(/<script type="application\/json" id="explorer-config">(.*?)<\/script>/s.exec(html)![1]!).headers;
+    expect(headersOf(await pageFor(url.host))).toMatch(/Bearer/);
+    expect(headersOf(await pageFor(`localhost:${url.port}`))).toMatch(/Bearer/);
+    expect(headersOf(await pageFor(`evil.example:${url.port}`))).toBeNull();
+    expect(headersOf(await pageFor(`127.0.0.1.evil.example:${url.port}`))).toBeNull();
   });
 
   it('every example runs as the page would send it, with data from each department it names', async () => {

@@ -193,3 +193,24 @@ describe('automatic persisted queries for front ends', () => {
     expect(partnerTry.status).toBe(403);
   });
 });
+
+describe('what a gateway without subscriptions answers to one', () => {
+  it('a subscription is a 400 that says what to do, never a 500', async () => {
+    const { status, errors } = await stack.query('subscription { __typename }');
+    expect(status).toBe(400);
+    expect(errors![0]!.extensions!.code).toBe('BAD_REQUEST');
+    expect(errors![0]!.message).toMatch(/does not serve subscriptions/);
+  });
+});
+
+describe('metrics labels', () => {
+  it('name the operations the gateway knows (warmed, a partner’s registered ones) and call the rest `other`, however many names arrive', async () => {
+    for (let i = 0; i < 20; i++) await stack.query(`query Probe${i}x${Date.now()} { serviceItems { code } }`);
+    await stack.query(operation('ServiceGuide'), { itemCode: '000127003000', answers: [{ question: 'nature', value: 'NEW' }, { question: 'zone', value: 'INSIDE' }] });
+    const text = await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const labels = new Set([...text.matchAll(/^gateway_requests_total\{operation="([^"]*)"/gm)].map((m) => m[1]));
+    expect(labels).toContain('ServiceGuide');
+    expect(labels).toContain('other');
+    expect([...labels].filter((l) => l!.startsWith('Probe'))).toEqual([]);
+  });
+});

@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { recordingLogger } from '../helpers/logs';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
@@ -57,3 +59,37 @@ describe('the gateway over HTTP', () => {
     expect(await ok.json()).toEqual({ data: { __typename: 'Query' } });
   });
 });
+
+describe('a client that hangs up', () => {
+  const { logger, lines } = recordingLogger();
+  let logged: TestStack;
+  beforeAll(async () => {
+    logged = await startTestStack({ logger });
+  });
+  afterAll(() => logged.stop());
+
+  it('mid-request is one informational line, not an error with a stack trace', async () => {
+    const url = new URL(logged.gatewayUrl);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /graphql HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"query":"{`);
+    const went = new Promise((resolve) => socket.once('close', resolve));
+    socket.destroy();
+    await went;
+    const line = await waitFor(() => lines.find((l) => l.msg === 'the client closed the connection before the answer'));
+    expect(line).toMatchObject({ level: 30 });
+    expect(line.err).toBeUndefined();
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+  });
+});
+
+/** Polls until `find` returns something (the server logs after the socket closes). */
+async function waitFor<T>(find: () => T | undefined, attempts = 200): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const found = find();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('the expected log line never came');
+}

@@ -113,6 +113,40 @@ describe('recording opinions until the joint status changes', () => {
     expect(refused.data.recordReviewOpinion.jointStatus).toBe('REJECTED');
   });
 
+  it('takes no further opinion or correction once a department refused (不予许可), and changes nothing', async () => {
+    const project = freshProject('ENGINEERING_PERMIT', 3);
+    const { data } = await submit(project.code, 'ENGINEERING_PERMIT');
+    const [lead, other] = data.submitApplication.tasks.map((t: any) => t.id);
+    const id = data.submitApplication.id;
+    await decideTask(lead, 'REQUEST_CORRECTIONS', '补正', ['设计方案总平面图']);
+    await decideTask(other, 'REJECT', '不符合人防要求');
+    const state = async () => (await stack.query(`query($id: ID!) { application(id: $id) { tasks { status opinion decidedAt } } }`, { id })).data.application;
+    const decided = await state();
+    const late = await decideTask(lead, 'ACCEPT', '受理');
+    expect(late.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'APPLICATION_CLOSED' });
+    expect(late.errors![0]!.message).toMatch(/refused \(不予许可\)/);
+    const corrections = await stack.query(`mutation($id: ID!) { resubmitCorrections(applicationId: $id, materials: ["设计方案总平面图"]) { id } }`, { id });
+    expect(corrections.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'APPLICATION_CLOSED' });
+    expect(await state()).toEqual(decided);
+  });
+
+  it('keeps idempotency keys per caller: another user’s same key is never their application', async () => {
+    const [a, b] = [freshProject('PROJECT_LAND_PLANNING', 0), freshProject('PROJECT_LAND_PLANNING', 1)];
+    const first = await submit(a.code, 'PROJECT_LAND_PLANNING');
+    const other = await stack.issuer.token({ sub: 'clerk-2', org: '522633-zwzx', region: '522633', scope: 'approval:read approval:submit construction:read' });
+    const as = (code: string) => stack.queryWith({ authorization: `Bearer ${other}` }, operation('SubmitApplication'), { project: code, stage: 'PROJECT_LAND_PLANNING', idempotencyKey: first.key });
+    // The same key for the same project: not the first user's application, but a second open one at the stage, refused.
+    const same = await as(a.code);
+    expect(same.data).toBeNull();
+    expect(same.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'APPLICATION_OPEN' });
+    // The same key for another project: their own new application.
+    const own = await as(b.code);
+    expect(own.errors).toBeUndefined();
+    expect(own.data.submitApplication.id).not.toBe(first.data.submitApplication.id);
+    const { data } = await stack.query(`query($id: ID!) { application(id: $id) { project { code } } }`, { id: own.data.submitApplication.id });
+    expect(data.application.project.code).toBe(b.code);
+  });
+
   it('refuses invalid transitions with CONFLICT and changes nothing', async () => {
     const project = freshProject('CONSTRUCTION_PERMIT', 1);
     const { data } = await submit(project.code, 'CONSTRUCTION_PERMIT');

@@ -1,4 +1,4 @@
-import { canonicalLicenceContent, parseLicenceContent, type LicenceContent } from '../../domain/licences';
+import { canonicalLicenceContent, inForceOn, parseLicenceCode, parseLicenceContent, type LicenceContent } from '../../domain/licences';
 import { generateCounty } from '../../mocks';
 import { signingKeyFor, signLicence } from '../../mocks/shared/signing';
 import { LicenceVerifier } from '../../subgraphs/shared/licences';
@@ -56,5 +56,32 @@ describe('e-licence signatures', () => {
     for (const p of county.projects) if (p.constructionPermit) check(keys.housing, p.constructionPermit.licence);
     const tampered = county.projects.find((p) => p.code === county.edgeCases.tamperedPermitProject)!;
     expect(failing).toEqual([tampered.constructionPermit!.number]);
+  });
+});
+
+describe('parseLicenceCode: the text of a QR code, read strictly', () => {
+  const content: LicenceContent = { type: 'CONSTRUCTION_PERMIT', number: 'N1', holder: 'H', subject: 'S', issuedOn: '2025-01-01', validUntil: '2028-01-01', issuer: 'I' };
+  const code = JSON.stringify({ ...JSON.parse(canonicalLicenceContent(content)), signature: 'c2ln' });
+
+  it('reads the content and the signature of a well-formed code', () => {
+    expect(parseLicenceCode(code)).toEqual({ content, signature: 'c2ln' });
+  });
+
+  it.each([
+    ['a field given twice', code.replace('{', '{"number":"N2",'), /"number" is given more than once/],
+    ['a field given twice with escapes in between', code.replace('{', '{"subject":"a\\"b\\\\","subject":"S",'), /"subject" is given more than once/],
+    ['a field no licence has', code.replace('{', '{"extra":1,'), /"extra" is not part of a licence/],
+    ['no signature', canonicalLicenceContent(content), /"signature" is missing/],
+    ['a missing field', code.replace('"holder":"H",', ''), /"holder" is missing/],
+    ['an array', '[]', /JSON object/],
+  ])('refuses %s', (_name, text, why) => {
+    expect(parseLicenceCode(text)).toEqual({ error: expect.stringMatching(why) });
+  });
+
+  it('judges in force by date alone', () => {
+    expect(inForceOn(content, '2026-12-02')).toEqual({ inForce: true, reason: null });
+    expect(inForceOn(content, '2028-01-02')).toEqual({ inForce: false, reason: 'expired on 2028-01-01' });
+    expect(inForceOn(content, '2024-12-31')).toEqual({ inForce: false, reason: 'not in force before 2025-01-01' });
+    expect(inForceOn({ ...content, validUntil: null }, '2099-01-01').inForce).toBe(true);
   });
 });

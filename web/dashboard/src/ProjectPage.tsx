@@ -17,7 +17,7 @@ import {
   type JointStatus,
   type ProjectStage,
 } from './labels';
-import { Missing, OtherErrors, SourceMarkers, Verified } from './markers';
+import { InForce, Missing, OtherErrors, SourceMarkers, Verified } from './markers';
 import { BASE, followLink } from './router';
 import { useGraphQL } from './use-graphql';
 import PROJECT from './operations/DashboardProject.graphql?raw';
@@ -25,8 +25,10 @@ import PROJECT from './operations/DashboardProject.graphql?raw';
 interface Licence {
   number: string;
   issuedOn: string;
+  validUntil?: string | null;
   issuingDepartment: string;
   verified: boolean;
+  inForce: boolean;
 }
 interface Task {
   id: string;
@@ -350,6 +352,7 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
                 <th scope="col">发证日期</th>
                 <th scope="col">发证机关</th>
                 <th scope="col">验签</th>
+                <th scope="col">有效期</th>
               </tr>
             </thead>
             <tbody>
@@ -450,9 +453,12 @@ function LicenceRow({
           <td>
             <Verified verified={licence.verified} />
           </td>
+          <td>
+            <InForce inForce={licence.inForce} validUntil={licence.validUntil ?? null} />
+          </td>
         </>
       ) : (
-        <td colSpan={4}>{missing ? <Missing department={department} missing /> : <span className="none">{note ?? '尚未核发'}</span>}</td>
+        <td colSpan={5}>{missing ? <Missing department={department} missing /> : <span className="none">{note ?? '尚未核发'}</span>}</td>
       )}
     </tr>
   );

@@ -1,5 +1,5 @@
 import { departmentName, formatAge, healthOf, type ResponseHealth } from './departments';
-import { formatDateTime } from './format';
+import { formatDate, formatDateTime } from './format';
 
 export interface SectionSource {
   /** The department whose data the section shows. */
@@ -65,6 +65,23 @@ export function Verified({ verified }: { verified: boolean }) {
   ) : (
     <span className="badge badge-bad" data-verified="false">
       <span aria-hidden="true">✘ </span>验证失败
+    </span>
+  );
+}
+
+/**
+ * 有效期 of an e-licence, apart from its signature: a genuine licence can have expired,
+ * and a clerk must see both.
+ */
+export function InForce({ inForce, validUntil }: { inForce: boolean; validUntil: string | null }) {
+  const until = validUntil ? `至 ${formatDate(validUntil)}` : '长期';
+  return inForce ? (
+    <span className="badge badge-ok" data-in-force="true">
+      有效期内<span className="note">（{until}）</span>
+    </span>
+  ) : (
+    <span className="badge badge-bad" data-in-force="false">
+      <span aria-hidden="true">✘ </span>已失效<span className="note">（{validUntil ? `有效期至 ${formatDate(validUntil)}` : '已注销或尚未生效'}）</span>
     </span>
   );
 }
