@@ -335,7 +335,7 @@ async function executePlan(execution: Execution, schema: GraphQLSchema): Promise
     await executeNode(execution, prepared.plan.node as PlanNode, { path: [], data: unfiltered, fullResult: unfiltered });
   }
   // Past its bound the request returns nothing of what it gathered: a part would look whole.
-  if (execution.budget?.exceeded) return { errors: [execution.budget.exceeded as GraphQLError] };
+  if (execution.budget?.exceeded) return { data: null, errors: [execution.budget.exceeded as GraphQLError] };
   execution.onMerged?.(execution.requestContext.context, unfiltered, prepared.planned);
   const shape = () => {
     try {

@@ -13,8 +13,10 @@
  * - an inline fragment that always applies where it stands (no type condition, or one
  *   the enclosing type always satisfies) is spliced into its parent;
  * - fields with the same response key are merged into the first, their selections
- *   joined, and adjacent inline fragments on the same type are merged;
- * - aliases, arguments, variables and any other directive (`@defer` …) are kept.
+ *   joined (before they are expanded), and adjacent inline fragments on the same type
+ *   are merged;
+ * - aliases (but `name: name`), arguments, variables and any other directive
+ *   (`@defer` …) are kept.
  *
  * Every rewrite keeps GraphQL's field collection order, so executing the normalized
  * document answers the same bytes as the document the client sent; the gateway plans
@@ -204,71 +206,106 @@ function normalizeOperation(
     return kept && kept.length > 0 ? kept : undefined;
   };
 
-  const selectionsOf = (set: SelectionSetNode, parent: GraphQLCompositeType, out: SelectionNode[]): void => {
-    for (const selection of set.selections) {
-      if (!included(selection.directives)) continue;
-      if (selection.kind === Kind.FIELD) {
-        if (++expanded > maxSelections) {
-          throw new OperationRefused(`the operation expands to more than ${maxSelections} fields once its fragments are inlined; ask for less in one request`);
+  /**
+   * One selection set in two steps, as GraphQL collects fields: first every selection
+   * that applies is gathered (fragments that always apply spliced in, conditions
+   * resolved) into fields grouped by response key at their first position, and narrowing
+   * fragments in place; then each group is built once, from all its nodes' selections
+   * together. A field repeated at every level therefore costs one expansion, not two to
+   * the depth; what is counted against `maxSelections` is the merged form.
+   */
+  type Entry = { kind: 'field'; nodes: FieldNode[] } | { kind: 'fragment'; type: GraphQLCompositeType; directives: readonly DirectiveNode[] | undefined; sets: SelectionSetNode[] };
+
+  const collect = (sets: readonly SelectionSetNode[], parent: GraphQLCompositeType, out: Entry[], fields: Map<string, FieldNode[]>): void => {
+    for (const set of sets) {
+      for (const selection of set.selections) {
+        if (!included(selection.directives)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const key = selection.alias?.value ?? selection.name.value;
+          const group = fields.get(key);
+          if (group) group.push(selection);
+          else {
+            const nodes = [selection];
+            fields.set(key, nodes);
+            out.push({ kind: 'field', nodes });
+          }
+          continue;
         }
-        out.push(normalizeField(selection, parent));
-        continue;
+        let typeCondition: string | undefined;
+        let body: SelectionSetNode;
+        if (selection.kind === Kind.INLINE_FRAGMENT) {
+          typeCondition = selection.typeCondition?.name.value;
+          body = selection.selectionSet;
+        } else {
+          const fragment = fragments.get(selection.name.value);
+          // Validation has refused unknown fragments; a stale document cannot reach here.
+          if (!fragment) throw new OperationRefused(`unknown fragment "${selection.name.value}"`);
+          typeCondition = fragment.typeCondition.name.value;
+          body = fragment.selectionSet;
+        }
+        const type = typeCondition ? schema.getType(typeCondition) : parent;
+        if (!type || !isCompositeType(type)) throw new OperationRefused(`unknown type "${typeCondition}" in a type condition`);
+        const directives = otherDirectives(selection.directives);
+        if (!directives && alwaysApplies(schema, type, parent)) {
+          collect([body], parent, out, fields);
+          continue;
+        }
+        if (!mayApply(schema, type, parent)) continue;
+        const previous = out.at(-1);
+        // Adjacent fragments on one type merge: nothing of the parent's lies between them.
+        if (previous?.kind === 'fragment' && !previous.directives && !directives && previous.type === type) previous.sets.push(body);
+        else out.push({ kind: 'fragment', type, directives, sets: [body] });
       }
-      let typeCondition: string | undefined;
-      let body: SelectionSetNode;
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        typeCondition = selection.typeCondition?.name.value;
-        body = selection.selectionSet;
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        // Validation has refused unknown fragments; a stale document cannot reach here.
-        if (!fragment) throw new OperationRefused(`unknown fragment "${selection.name.value}"`);
-        typeCondition = fragment.typeCondition.name.value;
-        body = fragment.selectionSet;
-      }
-      const type = typeCondition ? schema.getType(typeCondition) : parent;
-      if (!type || !isCompositeType(type)) throw new OperationRefused(`unknown type "${typeCondition}" in a type condition`);
-      const directives = otherDirectives(selection.directives);
-      if (!directives && alwaysApplies(schema, type, parent)) {
-        selectionsOf(body, parent, out);
-        continue;
-      }
-      if (!mayApply(schema, type, parent)) continue;
-      const inner: SelectionNode[] = [];
-      selectionsOf(body, type, inner);
-      if (inner.length === 0) continue;
-      const fragment: InlineFragmentNode = {
-        kind: Kind.INLINE_FRAGMENT,
-        typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: type.name } },
-        ...(directives ? { directives } : {}),
-        selectionSet: { kind: Kind.SELECTION_SET, selections: merge(inner) },
-      };
-      out.push(fragment);
     }
   };
 
-  const normalizeField = (field: FieldNode, parent: GraphQLCompositeType): FieldNode => {
+  const build = (sets: readonly SelectionSetNode[], parent: GraphQLCompositeType): SelectionNode[] => {
+    const entries: Entry[] = [];
+    collect(sets, parent, entries, new Map());
+    const out: SelectionNode[] = [];
+    for (const entry of entries) {
+      if (entry.kind === 'field') {
+        if (++expanded > maxSelections) {
+          throw new OperationRefused(`the operation expands to more than ${maxSelections} fields once its fragments are inlined; ask for less in one request`);
+        }
+        out.push(buildField(entry.nodes, parent));
+        continue;
+      }
+      const inner = build(entry.sets, entry.type);
+      if (inner.length === 0) continue;
+      out.push({
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: entry.type.name } },
+        ...(entry.directives ? { directives: entry.directives } : {}),
+        selectionSet: { kind: Kind.SELECTION_SET, selections: inner },
+      } satisfies InlineFragmentNode);
+    }
+    return out;
+  };
+
+  /** A field from every node of its response key (validation made them mergeable: one name, the same arguments). */
+  const buildField = (nodes: FieldNode[], parent: GraphQLCompositeType): FieldNode => {
+    const field = nodes[0]!;
     const directives = otherDirectives(field.directives);
     const base: FieldNode = {
       kind: Kind.FIELD,
-      ...(field.alias ? { alias: field.alias } : {}),
+      // `name: name` is no alias at all: the response key is the same.
+      ...(field.alias && field.alias.value !== field.name.value ? { alias: field.alias } : {}),
       name: field.name,
       ...(field.arguments && field.arguments.length > 0 ? { arguments: field.arguments } : {}),
       ...(directives ? { directives } : {}),
     };
-    if (!field.selectionSet) return base;
+    const sets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+    if (sets.length === 0) return base;
     const definition = fieldDefinition(schema, parent, field.name.value);
     const type = definition ? getNamedType(definition.type) : undefined;
     if (!type || !isCompositeType(type)) throw new OperationRefused(`field "${parent.name}.${field.name.value}" cannot have a selection`);
-    const inner: SelectionNode[] = [];
-    selectionsOf(field.selectionSet, type, inner);
-    const selections = inner.length > 0 ? merge(inner) : [NOTHING_SELECTED];
-    return { ...base, selectionSet: { kind: Kind.SELECTION_SET, selections } };
+    const inner = build(sets, type);
+    return { ...base, selectionSet: { kind: Kind.SELECTION_SET, selections: inner.length > 0 ? inner : [NOTHING_SELECTED] } };
   };
 
-  const top: SelectionNode[] = [];
-  selectionsOf(operation.selectionSet, root, top);
-  const selections = top.length > 0 ? merge(top) : [NOTHING_SELECTED];
+  const top = build([operation.selectionSet], root);
+  const selections = top.length > 0 ? top : [NOTHING_SELECTED];
   const definition: OperationDefinitionNode = {
     kind: Kind.OPERATION_DEFINITION,
     operation: operation.operation,
@@ -332,51 +369,6 @@ function alwaysApplies(schema: GraphQLSchema, condition: GraphQLCompositeType, p
 function mayApply(schema: GraphQLSchema, condition: GraphQLCompositeType, parent: GraphQLCompositeType): boolean {
   const within = new Set(possible(schema, condition));
   return possible(schema, parent).some((t) => within.has(t));
-}
-
-const responseKey = (field: FieldNode) => field.alias?.value ?? field.name.value;
-
-/**
- * Merges fields of one response key into the first (GraphQL's field collection keeps
- * the first position and joins the selections), and adjacent inline fragments with the
- * same type condition and no other directives. Inputs are already normalized.
- */
-function merge(selections: SelectionNode[]): SelectionNode[] {
-  const out: SelectionNode[] = [];
-  const fields = new Map<string, number>();
-  for (const selection of selections) {
-    if (selection.kind === Kind.FIELD) {
-      const key = responseKey(selection);
-      const at = fields.get(key);
-      if (at === undefined) {
-        fields.set(key, out.length);
-        out.push(selection);
-        continue;
-      }
-      const first = out[at] as FieldNode;
-      if (first.selectionSet && selection.selectionSet) {
-        out[at] = { ...first, selectionSet: { kind: Kind.SELECTION_SET, selections: merge([...first.selectionSet.selections, ...selection.selectionSet.selections]) } };
-      }
-      continue;
-    }
-    if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const previous = out.at(-1);
-      if (
-        previous?.kind === Kind.INLINE_FRAGMENT &&
-        !previous.directives &&
-        !selection.directives &&
-        previous.typeCondition?.name.value === selection.typeCondition?.name.value
-      ) {
-        out[out.length - 1] = {
-          ...previous,
-          selectionSet: { kind: Kind.SELECTION_SET, selections: merge([...previous.selectionSet.selections, ...selection.selectionSet.selections]) },
-        };
-        continue;
-      }
-    }
-    out.push(selection);
-  }
-  return out;
 }
 
 function countFields(selections: readonly SelectionNode[]): number {

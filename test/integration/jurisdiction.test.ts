@@ -199,3 +199,35 @@ describe('no path through the graph reaches another town’s record', () => {
     expect(written).toEqual([]);
   });
 });
+
+describe('the paths as they were found', () => {
+  it('the checklist hands another town’s project and applicant to nobody, and their parcel is never asked for', async () => {
+    const { county } = stack.departments;
+    const project = county.projects.find((p) => !isWithin(p.townCode, town) && county.enterprises.find((e) => e.uscc === p.applicantUscc && !isWithin(e.regionCode, town)))!;
+    const query = `query($p: ID!, $a: ID!) { materialChecklist(itemCode: "000133001000", answers: [{ question: "scale", value: "ABOVE" }, { question: "investor", value: "ENTERPRISE" }], applicant: $a, project: $p) {
+      status project { code name townCode parcel { unitNumber rightHolder { name } } } applicant { uscc name } } }`;
+    const variables = { p: project.code, a: project.applicantUscc };
+    // County-wide, the same question reaches both records.
+    const wide = await stack.queryWith({ authorization: `Bearer ${countyToken}` }, query, variables);
+    expect(wide.data.materialChecklist[0].project.code).toBe(project.code);
+    stack.resetCounts();
+    const { data, errors } = await stack.queryWith({ authorization: `Bearer ${townToken}` }, query, variables);
+    expect(errors).toBeUndefined();
+    for (const entry of data.materialChecklist) expect([entry.project, entry.applicant]).toEqual([null, null]);
+    // Looked up where the records leave 住建局's and 市场监管局's clients, and withheld there: nothing reached 自然资源局.
+    expect(stack.requests('construction').length).toBeGreaterThan(0);
+    expect(stack.requests('enterprise').length).toBeGreaterThan(0);
+    expect(stack.requests('land')).toHaveLength(0);
+  });
+
+  it('a town’s projects lead to their applicants’ projects in that town only', async () => {
+    // The town's own projects, for both callers: only what lies beyond them differs.
+    const query = `{ constructionProjects(first: 100, townCode: "${town}") { nodes { applicant { projects { code townCode } } } } }`;
+    const towns = (data: any) => data.constructionProjects.nodes.flatMap((n: any) => n.applicant?.projects ?? []).map((p: any) => p.townCode as string);
+    const asCounty = towns((await stack.queryWith({ authorization: `Bearer ${countyToken}` }, query)).data);
+    expect(asCounty.filter((code: string) => !isWithin(code, town)).length).toBeGreaterThan(0);
+    const asTown = towns((await stack.queryWith({ authorization: `Bearer ${townToken}` }, query)).data);
+    expect(asTown.length).toBeGreaterThan(0);
+    expect(asTown.filter((code: string) => !isWithin(code, town))).toEqual([]);
+  });
+});
