@@ -29,7 +29,6 @@ interface Step {
 
 /** The steps for an object, by its runtime type name (an abstract field's members differ). */
 interface Branches {
-  staticType: string;
   byType: Map<string, Step[]>;
 }
 
@@ -39,20 +38,21 @@ interface Branches {
  * holds it. The operation is compiled once (cached by its AST node) into the branches
  * that lead to wanted fields, so a 50-row answer with three wanted fields costs three
  * lookups a row instead of a visit to every field of every row. Fragments on abstract
- * types are matched by `__typename` when the response has it.
+ * types are matched by `__typename` when the response has it, and all apply when it
+ * does not (masking then masks whatever any of the types could hold there).
  */
-export type ResponseWalker = (operation: OperationDefinitionNode, data: Record<string, unknown>, visitor: FieldVisitor) => void;
+export type ResponseWalker = (operation: OperationDefinitionNode, data: Record<string, unknown>, visitor: FieldVisitor, shown?: Record<string, unknown>) => void;
 
 export function responseWalker(schema: GraphQLSchema, wanted: FieldFilter): ResponseWalker {
   const compiled = new WeakMap<OperationDefinitionNode, Branches | null>();
-  return (operation: OperationDefinitionNode, data: Record<string, unknown>, visitor: FieldVisitor): void => {
+  return (operation: OperationDefinitionNode, data: Record<string, unknown>, visitor: FieldVisitor, shown?: Record<string, unknown>): void => {
     let branches = compiled.get(operation);
     if (branches === undefined) {
       const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'query' ? schema.getQueryType() : null;
       branches = root ? compile(schema, root, [operation.selectionSet], wanted) : null;
       compiled.set(operation, branches);
     }
-    if (branches) walkObject(branches, data, visitor);
+    if (branches) walkObject(branches, data, visitor, shown === undefined ? NOT_SHADOWED : shown);
   };
 }
 
@@ -89,25 +89,45 @@ function compile(schema: GraphQLSchema, type: GraphQLCompositeType, selectionSet
     }
     if (steps.length) byType.set(runtime.name, steps);
   }
-  return byType.size ? { staticType: type.name, byType } : null;
+  return byType.size ? { byType } : null;
 }
 
-function walkObject(branches: Branches, object: Record<string, unknown>, visitor: FieldVisitor): void {
+/** Walking without a shown response alongside: every object counts. */
+const NOT_SHADOWED = Symbol('not shadowed');
+type Shadow = unknown;
+
+/**
+ * `shown`, when given, is the response as the client got it, walked alongside `object`
+ * (another answer to the same question, such as the subgraphs' merged answers with more
+ * fields): an object the response shows as null was never disclosed, and is skipped.
+ */
+function walkObject(branches: Branches, object: Record<string, unknown>, visitor: FieldVisitor, shown: Shadow): void {
+  if (shown !== NOT_SHADOWED && (shown === null || typeof shown !== 'object')) return;
   const typename = object.__typename;
-  const steps = branches.byType.get(typeof typename === 'string' ? typename : branches.staticType);
-  if (!steps) return;
-  for (const step of steps) {
-    if (!(step.key in object)) continue;
-    if (step.visit) visitor(step.typeName, step.fieldName, object, step.key);
-    const value = object[step.key];
-    if (step.below && value !== null && value !== undefined) walkValue(step.below, value, visitor);
+  // An object without __typename could be any of its static type's possible types: take
+  // every one's steps, so a field under a fragment on one of them is not missed.
+  const known = typeof typename === 'string' ? branches.byType.get(typename) : undefined;
+  const lists = known ? [known] : typeof typename === 'string' ? [] : [...branches.byType.values()];
+  for (const steps of lists) {
+    for (const step of steps) {
+      if (!(step.key in object)) continue;
+      if (step.visit) visitor(step.typeName, step.fieldName, object, step.key);
+      const value = object[step.key];
+      if (step.below && value !== null && value !== undefined) {
+        walkValue(step.below, value, visitor, shown === NOT_SHADOWED ? NOT_SHADOWED : (shown as Record<string, unknown>)[step.key]);
+      }
+    }
   }
 }
 
-function walkValue(branches: Branches, value: unknown, visitor: FieldVisitor): void {
+function walkValue(branches: Branches, value: unknown, visitor: FieldVisitor, shown: Shadow): void {
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && item !== undefined) walkValue(branches, item, visitor);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (item === null || item === undefined) continue;
+      walkValue(branches, item, visitor, shown === NOT_SHADOWED ? NOT_SHADOWED : Array.isArray(shown) ? shown[i] : undefined);
+    }
     return;
   }
-  if (typeof value === 'object' && value !== null) walkObject(branches, value as Record<string, unknown>, visitor);
+  if (typeof value === 'object' && value !== null) walkObject(branches, value as Record<string, unknown>, visitor, shown);
 }

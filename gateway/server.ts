@@ -192,18 +192,15 @@ export function createGateway(options: GatewayOptions): GatewayService {
     };
     let caller;
     const address = req.socket.remoteAddress ?? 'unknown';
-    // Guessing keys or tokens from one address is slowed down before any signature is checked.
-    const wait = failedSignIns.waitFor(address, failedSignInsPerMinute);
-    if (wait > 0) {
-      throw new HttpError(429, 'TOO_MANY_REQUESTS', `too many failed sign-ins from this address; retry in ${wait} s`, { 'retry-after': String(wait) });
-    }
     try {
       caller = await identity.identify({ authorization: header('authorization'), apiKey: header('x-api-key') });
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
+      // Guessing from one address is slowed down (and its flood kept out of the log); a valid credential from it
+      // (others behind the same NAT) is not.
+      failedSignIns.take(address, failedSignInsPerMinute, 'failed sign-ins from this address');
       // Who tried and why it failed, never what was presented.
       logger.warn({ requestId, address, credential: header('x-api-key') ? 'api-key' : 'bearer', reason: error.message }, 'sign-in failed');
-      failedSignIns.take(address, failedSignInsPerMinute, 'failed sign-ins');
       throw new HttpError(401, 'UNAUTHENTICATED', error.message, { 'www-authenticate': 'Bearer' });
     }
     rateLimiter.take(caller.kind === 'anonymous' ? `anonymous:${req.socket.remoteAddress}` : callerId(caller), caller.kind === 'client' ? caller.ratePerMinute : ratePerMinute);

@@ -32,7 +32,7 @@ export interface SupergraphPolicies {
   access: Map<string, AccessRule>;
   /** `Type.field` → the kind of personal data it holds (from `@personalData`). */
   personalData: Map<string, string>;
-  /** Entity type → its key fields (the first `@key` of its owner). */
+  /** Entity type → the field sets of its `@key`s, in the order the supergraph gives them. */
   entityKeys: Map<string, string[]>;
 }
 
@@ -127,8 +127,8 @@ export function prepareSupergraph(supergraphSdl: string): PreparedSupergraph {
     const type = definition.name.value;
     const typeRule = readRule(definition.directives);
     if (typeRule) policies.access.set(type, typeRule);
-    const key = definition.directives?.find((d) => d.name.value === 'join__type' && stringArg(d, 'key'));
-    if (key && !policies.entityKeys.has(type)) policies.entityKeys.set(type, stringArg(key, 'key')!.split(/\s+/).filter((f) => /^\w+$/.test(f)));
+    const keys = (definition.directives ?? []).filter((d) => d.name.value === 'join__type').flatMap((d) => stringArg(d, 'key') ?? []);
+    if (keys.length) policies.entityKeys.set(type, [...new Set(keys.map((k) => k.trim().replace(/\s+/g, ' ')))]);
     for (const field of definition.fields ?? []) {
       const rule = readRule(field.directives);
       if (rule) policies.access.set(`${type}.${field.name.value}`, rule);

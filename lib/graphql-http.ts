@@ -142,7 +142,8 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
 
 function clientWentAway(req: IncomingMessage, error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
-  return req.destroyed || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as Error | null)?.message === 'aborted';
+  // Not req.destroyed: it is true as soon as the body has been read, hang-up or not.
+  return req.socket.destroyed || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as Error | null)?.message === 'aborted';
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {

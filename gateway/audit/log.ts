@@ -99,7 +99,13 @@ export class AuditLog {
     const line = `${JSON.stringify({ ...chained, hash })}\n`;
     const bytes = Buffer.byteLength(line);
     this.rotateIfNeeded(bytes);
-    writeSync(this.fd!, line);
+    try {
+      writeWhole(this.fd!, line);
+    } catch (error) {
+      // A disk that filled up mid-line must not leave half a record for the next to be glued to.
+      ftruncateSync(this.fd!, this.size);
+      throw error;
+    }
     if (this.options.fsync) fsyncSync(this.fd!);
     this.size += bytes;
     this.lastHash = hash;
@@ -120,6 +126,8 @@ export class AuditLog {
   private checkpoint(kind: CheckpointKind, anchor?: { seq: number; head: string }): void {
     const key = this.options.checkpoints?.key;
     if (!key) return;
+    // A checkpoint must never name a record a power cut could still take away.
+    if (this.fd !== null) fsyncSync(this.fd);
     const day = chinaDate(this.now());
     if (this.checkpointFd === null || day !== this.checkpointDay) {
       if (this.checkpointFd !== null) closeSync(this.checkpointFd);
@@ -131,7 +139,7 @@ export class AuditLog {
       key,
     );
     const line = JSON.stringify(signed);
-    writeSync(this.checkpointFd, `${line}\n`);
+    writeWhole(this.checkpointFd, `${line}\n`);
     if (this.options.fsync) fsyncSync(this.checkpointFd);
     this.lastCheckpoint = lineHash(line);
     if (!anchor) this.sinceCheckpoint = 0;
@@ -152,57 +160,18 @@ export class AuditLog {
   private readCheckpointHead(): void {
     const latest = checkpointFiles(this.options.dir).at(-1);
     if (!latest) return;
+    // A checkpoint torn by a power cut is set aside like a torn record; the one before it is the head.
+    setAsideTornTail(this.options.dir, latest, this.now());
     const last = readLines(join(this.options.dir, latest)).at(-1);
     if (!last) return;
-    try {
-      this.chain = (JSON.parse(last) as Checkpoint).chain;
-      this.lastCheckpoint = lineHash(last);
-    } catch {
-      // A torn checkpoint line: the next one starts a new run of checkpoints; verify reports the break.
-    }
+    this.chain = (JSON.parse(last) as Checkpoint).chain;
+    this.lastCheckpoint = lineHash(last);
   }
 
-  /**
-   * Moves a torn tail of the newest file aside (what follows its last whole record: a
-   * half-written line, or the zeros a file system may leave after a power cut); says
-   * where, for the record that follows.
-   */
+  /** Moves a torn tail of the newest records file aside; says where, for the record that follows. */
   private recoverTornLine(): { file: string; bytes: number; movedTo: string } | undefined {
     const latest = auditFiles(this.options.dir).at(-1);
-    if (!latest) return undefined;
-    const path = join(this.options.dir, latest);
-    const text = readFileSync(path);
-    let keep = text.length;
-    // Walk back over trailing lines that are not records.
-    while (keep > 0) {
-      const end = text[keep - 1] === 0x0a ? keep - 1 : keep;
-      const start = text.lastIndexOf(0x0a, end - 1) + 1;
-      if (parses(text.subarray(start, end).toString('utf8'))) {
-        keep = end;
-        break;
-      }
-      keep = start;
-    }
-    // `keep` ends the last whole record (before its newline), or is 0.
-    const whole = keep === 0 ? 0 : keep + 1;
-    if (whole === text.length && (keep === 0 || text[keep] === 0x0a)) return undefined;
-    const fd = openSync(path, 'r+');
-    try {
-      if (keep > 0 && text[keep] !== 0x0a) {
-        // The record was written whole but for its newline: it stays, completed.
-        ftruncateSync(fd, keep);
-        writeSync(fd, '\n', keep);
-        if (whole >= text.length) return undefined;
-      }
-      const torn = text.subarray(whole);
-      const movedTo = `${latest}.torn-${this.now().toISOString().replace(/[:.]/g, '-')}`;
-      writeFileSync(join(this.options.dir, movedTo), torn, { mode: PRIVATE_FILE });
-      ftruncateSync(fd, whole);
-      fsyncSync(fd);
-      return { file: latest, bytes: torn.length, movedTo };
-    } finally {
-      closeSync(fd);
-    }
+    return latest ? setAsideTornTail(this.options.dir, latest, this.now()) : undefined;
   }
 
   private rotateIfNeeded(bytes: number): void {
@@ -229,22 +198,78 @@ export class AuditLog {
     const cutoff = new Date(`${today}T00:00:00Z`);
     cutoff.setUTCDate(cutoff.getUTCDate() - this.retentionDays);
     const oldest = cutoff.toISOString().slice(0, 10);
-    const expired = auditFiles(this.options.dir).filter((f) => FILE.exec(f)![1]! < oldest);
+    const files = auditFiles(this.options.dir);
+    const expired = files.filter((f) => FILE.exec(f)![1]! < oldest);
     if (expired.length === 0) return;
+    // The last record deleted, to check the first one kept really follows it before vouching for the cut.
+    const lastDeleted = lastRecordOf(this.options.dir, expired);
     for (const f of expired) unlinkSync(join(this.options.dir, f));
-    // The first record kept points at one just deleted: a signed anchor says that is where the trail now starts.
     const first = auditFiles(this.options.dir)[0];
     const firstRecord = first && readLines(join(this.options.dir, first))[0];
-    if (firstRecord) {
-      const { seq, prev } = JSON.parse(firstRecord) as { seq: number; prev: string };
-      this.checkpoint('retention', { seq: seq - 1, head: prev });
-    } else {
-      // Everything before the record about to be written is gone.
-      this.checkpoint('retention', { seq: this.lastSeq, head: this.lastHash });
-    }
+    const start = firstRecord ? (JSON.parse(firstRecord) as { seq: number; prev: string }) : { seq: this.lastSeq + 1, prev: this.lastHash };
+    // The first record kept points at one just deleted: a signed anchor says that is where the trail now starts. Files
+    // deleted out of turn (by hand, or renamed to an old date) break that link, and the gateway signs nothing for them.
+    if (lastDeleted && lastDeleted.hash === start.prev && lastDeleted.seq === start.seq - 1) this.checkpoint('retention', { seq: start.seq - 1, head: start.prev });
     // Checkpoints of days before the first record kept anchor nothing that is left.
     const keptFrom = first ? FILE.exec(first)![1]! : today;
     for (const f of checkpointFiles(this.options.dir)) if (CHECKPOINT_FILE.exec(f)![1]! < keptFrom) unlinkSync(join(this.options.dir, f));
+  }
+}
+
+/** Writes all of `text`: writeSync may write less than it was given. */
+function writeWhole(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+/** The last record (its hash and number) in these files, the newest first. */
+function lastRecordOf(dir: string, files: readonly string[]): { hash: string; seq: number } | undefined {
+  for (let i = files.length - 1; i >= 0; i--) {
+    const line = readLines(join(dir, files[i]!)).at(-1);
+    if (line && parses(line)) return JSON.parse(line) as { hash: string; seq: number };
+  }
+  return undefined;
+}
+
+/**
+ * Moves what follows the last whole JSON line of `file` (a half-written line, or the
+ * zeros a file system may leave after a power cut) into a file of its own, 0600, and
+ * cuts it off; says what was moved and where, or undefined when there was nothing.
+ */
+function setAsideTornTail(dir: string, file: string, now: Date): { file: string; bytes: number; movedTo: string } | undefined {
+  const path = join(dir, file);
+  const text = readFileSync(path);
+  let keep = text.length;
+  // Walk back over trailing lines that are not JSON.
+  while (keep > 0) {
+    const end = text[keep - 1] === 0x0a ? keep - 1 : keep;
+    const start = text.lastIndexOf(0x0a, end - 1) + 1;
+    if (parses(text.subarray(start, end).toString('utf8'))) {
+      keep = end;
+      break;
+    }
+    keep = start;
+  }
+  // `keep` ends the last whole line (before its newline), or is 0.
+  const whole = keep === 0 ? 0 : keep + 1;
+  if (whole === text.length && (keep === 0 || text[keep] === 0x0a)) return undefined;
+  const fd = openSync(path, 'r+');
+  try {
+    if (keep > 0 && text[keep] !== 0x0a) {
+      // The line was written whole but for its newline: it stays, completed.
+      ftruncateSync(fd, keep);
+      writeSync(fd, '\n', keep);
+      if (whole >= text.length) return undefined;
+    }
+    const torn = text.subarray(whole);
+    const movedTo = `${file}.torn-${now.toISOString().replace(/[:.]/g, '-')}`;
+    writeFileSync(join(dir, movedTo), torn, { mode: PRIVATE_FILE });
+    ftruncateSync(fd, whole);
+    fsyncSync(fd);
+    return { file, bytes: torn.length, movedTo };
+  } finally {
+    closeSync(fd);
   }
 }
 

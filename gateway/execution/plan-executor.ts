@@ -180,8 +180,9 @@ export class PlanExecutor {
   }
 
   private execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
-    // Opened before either executor runs: the data sources charge it too, so Apollo's is bounded as well.
-    if (this.options.bounds) openBudget(requestContext, this.options.bounds);
+    // Opened before either executor runs: the data sources charge it too, so Apollo's is bounded as well. Not
+    // for mutations: stopping after a write was made would hide what was written.
+    if (this.options.bounds && requestContext.operation?.operation !== 'mutation') openBudget(requestContext, this.options.bounds);
     return tracedAsync(
       OpenTelemetrySpanNames.REQUEST,
       () => ({

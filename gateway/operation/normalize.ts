@@ -31,6 +31,8 @@ import {
   GraphQLError,
   isAbstractType,
   isCompositeType,
+  isInterfaceType,
+  isObjectType,
   getNamedType,
   Kind,
   print,
@@ -46,7 +48,6 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { BoundedMap } from '../../lib/bounded-map';
 
 export interface NormalizedOperation {
   /** One operation, no fragment definitions, no `@skip`/`@include`: what is planned and executed. */
@@ -63,8 +64,8 @@ export interface NormalizedOperation {
 export interface NormalizeOptions {
   /** Fields the expansion may produce before the operation is refused. */
   maxSelections: number;
-  /** Distinct normalized forms kept. */
-  cacheSize?: number;
+  /** Fields kept in cached forms, all documents together (default 200,000: about 25 MB). */
+  maxCachedSelections?: number;
 }
 
 /** A refusal while normalizing: the request is answered with it, nothing is planned. */
@@ -84,23 +85,31 @@ interface DocumentForms {
 
 /**
  * Normalizes operations over one schema, caching each form by the document's hash, the
- * operation's name and the values of the variables its conditions read.
+ * operation's name and the values of the variables its conditions read. The cache is
+ * bounded by the fields it holds, not by a count of documents: forms are cached before
+ * the limits judge them, and a form may be large.
  */
 export class OperationNormalizer {
-  private readonly cache: BoundedMap<string, DocumentForms>;
+  private readonly cache = new Map<string, DocumentForms>();
+  private cachedSelections = 0;
+  private readonly maxCachedSelections: number;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly options: NormalizeOptions,
   ) {
-    this.cache = new BoundedMap(options.cacheSize ?? 2000);
+    this.maxCachedSelections = options.maxCachedSelections ?? 200_000;
   }
 
   normalize(document: DocumentNode, queryHash: string, operationName: string | null | undefined, variables: Variables): NormalizedOperation {
     const key = `${queryHash}\u0000${operationName ?? ''}`;
-    let forms = this.cache.get(key);
     const { operation, fragments } = pick(document, operationName);
-    if (!forms) {
+    let forms = this.cache.get(key);
+    if (forms) {
+      // Least recently used goes first: re-inserted at the end.
+      this.cache.delete(key);
+      this.cache.set(key, forms);
+    } else {
       forms = { conditionVariables: conditionVariables(operation, fragments), forms: new Map() };
       this.cache.set(key, forms);
     }
@@ -111,9 +120,22 @@ export class OperationNormalizer {
       const conditions = new Map(forms.conditionVariables.map((name, i) => [name, values[i]!]));
       form = normalizeOperation(this.schema, operation, fragments, conditions, this.options.maxSelections);
       // Condition variables are few and boolean: at most a handful of forms per document.
-      if (forms.forms.size < 64) forms.forms.set(formKey, form);
+      if (forms.forms.size < 64) {
+        forms.forms.set(formKey, form);
+        this.cachedSelections += form.selections;
+        this.evict(key);
+      }
     }
     return form;
+  }
+
+  private evict(keep: string): void {
+    for (const [key, forms] of this.cache) {
+      if (this.cachedSelections <= this.maxCachedSelections) return;
+      if (key === keep) continue;
+      this.cache.delete(key);
+      for (const form of forms.forms.values()) this.cachedSelections -= form.selections;
+    }
   }
 }
 
@@ -216,11 +238,18 @@ function normalizeOperation(
    */
   type Entry = { kind: 'field'; nodes: FieldNode[] } | { kind: 'fragment'; type: GraphQLCompositeType; directives: readonly DirectiveNode[] | undefined; sets: SelectionSetNode[] };
 
-  const collect = (sets: readonly SelectionSetNode[], parent: GraphQLCompositeType, out: Entry[], fields: Map<string, FieldNode[]>): void => {
+  // Every selection visited while collecting, spliced or not: the walk itself is bounded, not only what it yields.
+  let visited = 0;
+  const maxVisits = maxSelections * 20;
+
+  const collect = (sets: readonly SelectionSetNode[], parent: GraphQLCompositeType, out: Entry[], fields: Map<string, FieldNode[]>, spread: Set<string>): void => {
     for (const set of sets) {
       for (const selection of set.selections) {
+        if (++visited > maxVisits) throw new OperationRefused(`the operation's fragments spread more than ${maxVisits} selections; ask for less in one request`);
         if (!included(selection.directives)) continue;
         if (selection.kind === Kind.FIELD) {
+          // Reserved for introspection by the specification; the gateway's own aliases live there too.
+          if (selection.alias?.value.startsWith('__')) throw new OperationRefused(`alias "${selection.alias.value}": names beginning with "__" are reserved; choose another alias`);
           const key = selection.alias?.value ?? selection.name.value;
           const group = fields.get(key);
           if (group) group.push(selection);
@@ -237,6 +266,9 @@ function normalizeOperation(
           typeCondition = selection.typeCondition?.name.value;
           body = selection.selectionSet;
         } else {
+          // As GraphQL collects fields: a fragment spread twice into one selection adds nothing the second time.
+          if (spread.has(selection.name.value)) continue;
+          spread.add(selection.name.value);
           const fragment = fragments.get(selection.name.value);
           // Validation has refused unknown fragments; a stale document cannot reach here.
           if (!fragment) throw new OperationRefused(`unknown fragment "${selection.name.value}"`);
@@ -247,7 +279,7 @@ function normalizeOperation(
         if (!type || !isCompositeType(type)) throw new OperationRefused(`unknown type "${typeCondition}" in a type condition`);
         const directives = otherDirectives(selection.directives);
         if (!directives && alwaysApplies(schema, type, parent)) {
-          collect([body], parent, out, fields);
+          collect([body], parent, out, fields, spread);
           continue;
         }
         if (!mayApply(schema, type, parent)) continue;
@@ -261,7 +293,7 @@ function normalizeOperation(
 
   const build = (sets: readonly SelectionSetNode[], parent: GraphQLCompositeType): SelectionNode[] => {
     const entries: Entry[] = [];
-    collect(sets, parent, entries, new Map());
+    collect(sets, parent, entries, new Map(), new Set());
     const out: SelectionNode[] = [];
     for (const entry of entries) {
       if (entry.kind === 'field') {
@@ -359,11 +391,17 @@ function possible(schema: GraphQLSchema, type: GraphQLCompositeType): readonly s
   return isAbstractType(type) ? schema.getPossibleTypes(type).map((t) => t.name) : [type.name];
 }
 
-/** A fragment on `condition` always applies inside `parent`: every object `parent` may be is a `condition`. */
+/**
+ * A fragment on `condition` can be spliced into `parent`: it always applies there, and
+ * its fields are fields of `parent` too. An object type inside one of its interfaces, an
+ * interface inside one it implements; never into a union, nor an interface into an
+ * object-only condition it happens to cover today (one implementer: its fields are not
+ * the interface's).
+ */
 function alwaysApplies(schema: GraphQLSchema, condition: GraphQLCompositeType, parent: GraphQLCompositeType): boolean {
   if (condition === parent) return true;
-  const within = new Set(possible(schema, condition));
-  return possible(schema, parent).every((t) => within.has(t));
+  if (isObjectType(parent)) return possible(schema, condition).includes(parent.name);
+  return isInterfaceType(parent) && isInterfaceType(condition) && parent.getInterfaces().includes(condition);
 }
 
 function mayApply(schema: GraphQLSchema, condition: GraphQLCompositeType, parent: GraphQLCompositeType): boolean {

@@ -11,8 +11,9 @@
  * - to execution (`onMerged`): it keeps the subgraphs' merged answers of the request,
  *   where those keys are;
  * - to the response (`willSendResponse`): the record.
- * Without the compiled executor (GATEWAY_EXECUTOR=apollo) there are no merged answers:
- * the record then has the keys the response itself shows.
+ * Without merged answers (GATEWAY_EXECUTOR=apollo, or a request the compiled executor
+ * handed to Apollo's) the record has only the keys the response shows, says so
+ * (`entityKeys: "shown-only"`), and is written for every answer with data.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
@@ -53,10 +54,13 @@ export function auditCapability(policiesFor: PoliciesOf, log: AuditLog): AuditCa
           let entities: Record<string, string[]> = {};
           const fromPlan = merged.get(ctx.contextValue);
           const operation = ctx.contextValue.operation;
-          if (result.data && fromPlan) entities = keysFor(ctx.schema).collect(fromPlan.planned, fromPlan.data);
-          else if (result.data && operation) entities = keysFor(ctx.schema).collectShown(operation.document, result.data as Record<string, unknown>);
+          const data = result.data as Record<string, unknown> | null | undefined;
+          // Without merged answers (Apollo's executor ran it) the record says its keys are only those the answer shows.
+          const keysShownOnly = Boolean(data && !fromPlan);
+          if (data && fromPlan) entities = keysFor(ctx.schema).collect(fromPlan.planned, fromPlan.data, data);
+          else if (data && operation) entities = keysFor(ctx.schema).collectShown(operation.document, data);
           const unmasked = [...(unmaskedFields.get(ctx.contextValue) ?? [])];
-          if (Object.keys(entities).length === 0 && unmasked.length === 0) return;
+          if (Object.keys(entities).length === 0 && unmasked.length === 0 && !keysShownOnly) return;
           const { caller, requestId, purpose } = ctx.contextValue;
           log.append({
             time: new Date().toISOString(),
@@ -68,6 +72,7 @@ export function auditCapability(policiesFor: PoliciesOf, log: AuditLog): AuditCa
             operationName: ctx.operationName,
             documentHash,
             entities,
+            ...(keysShownOnly ? { entityKeys: 'shown-only' } : {}),
             unmasked,
             outcome: result.errors?.length ? (result.data ? 'partial' : 'error') : 'ok',
           });

@@ -5,6 +5,8 @@
  */
 import { HttpError } from '../../lib/errors';
 
+const MAX_BUCKETS = 50_000;
+
 interface Bucket {
   tokens: number;
   updated: number;
@@ -23,13 +25,22 @@ export class RateLimiter {
       throw new HttpError(429, 'TOO_MANY_REQUESTS', `rate limit of ${ratePerMinute} ${what} a minute reached; retry in ${wait} s`, { 'retry-after': String(wait) });
     }
     bucket.tokens -= 1;
-    // Full buckets carry no information: forget them so idle callers cost no memory.
-    if (this.buckets.size > 50_000) for (const [k, b] of this.buckets) if (b.tokens >= ratePerMinute - 1) this.buckets.delete(k);
+    if (this.buckets.size > MAX_BUCKETS) this.forget(ratePerMinute);
   }
 
-  /** Seconds until `key` may take again; 0 when it may now. Takes nothing. */
-  waitFor(key: string, ratePerMinute: number): number {
-    return this.wait(this.refilled(key, ratePerMinute), ratePerMinute);
+  /**
+   * Buckets that are full again carry no information: forgotten, so idle callers cost no
+   * memory. If callers that never come back (a client rotating addresses) still fill the
+   * table, the ones idle longest go too: the table stays bounded.
+   */
+  private forget(ratePerMinute: number): void {
+    const now = this.now();
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + (now - bucket.updated) * (ratePerMinute / 60_000) >= ratePerMinute) this.buckets.delete(key);
+    }
+    if (this.buckets.size <= MAX_BUCKETS / 2) return;
+    const byAge = [...this.buckets].sort((a, b) => a[1].updated - b[1].updated);
+    for (const [key] of byAge.slice(0, this.buckets.size - MAX_BUCKETS / 2)) this.buckets.delete(key);
   }
 
   private refilled(key: string, ratePerMinute: number): Bucket {

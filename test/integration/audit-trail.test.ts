@@ -177,6 +177,34 @@ describe('the audit trail', () => {
     expect(verifyTrail(dir, keys)).toMatchObject({ brokenAt: null, records: 7, unanchored: 0 });
   });
 
+  it('a checkpoint line torn at a power cut is set aside too, and the checkpoints go on', () => {
+    const { dir, key, keys } = trail(5);
+    appendFileSync(join(dir, checkpointFiles(dir)[0]!), '{"checkpoint":"periodic","chain":"');
+    const log = new AuditLog({ dir, checkpoints: { key, seconds: 0 } });
+    log.append({ subject: 'user:after' });
+    log.close();
+    expect(verifyTrail(dir, keys)).toMatchObject({ brokenAt: null, records: 6, unanchored: 0 });
+    expect(readdirSync(dir).filter((f) => f.startsWith('checkpoints-') && f.includes('.torn-'))).toHaveLength(1);
+  });
+
+  it('vouches for no cut it did not make: files deleted out of turn get no retention anchor', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const keys = publicKeysFrom([privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()]);
+    let now = new Date('2026-05-01T02:00:00Z');
+    const log = new AuditLog({ dir, retentionDays: 180, now: () => now, checkpoints: { key: privateKey, seconds: 0 } });
+    log.append({ subject: 'user:old' });
+    now = new Date('2026-11-20T02:00:00Z');
+    log.append({ subject: 'user:recent' });
+    // Someone removes a recent file (not expired) before the next day's rotation deletes the old one.
+    unlinkSync(join(dir, 'audit-2026-11-20-001.jsonl'));
+    now = new Date('2026-11-28T02:00:00Z');
+    log.append({ subject: 'user:today' });
+    log.close();
+    expect(auditFiles(dir)).toEqual(['audit-2026-11-28-001.jsonl']);
+    expect(verifyTrail(dir, keys).problems).toContainEqual(expect.objectContaining({ reason: expect.stringContaining('start is not anchored') }));
+  });
+
   it('answers who looked at an enterprise, when and why (`npm run audit:query`)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'audit-'));
     const log = new AuditLog({ dir });

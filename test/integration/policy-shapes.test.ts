@@ -164,6 +164,22 @@ describe('the holes as they were found', () => {
     expect(departmentRequests()).toBe(0);
   });
 
+  it('records only what the answer shows: an applicant withheld from a town’s user is not on its record', async () => {
+    const { county } = stack.departments;
+    const town = county.towns[0]!.code;
+    const project = county.projects.find((p) => p.townCode === town && county.enterprises.some((e) => e.uscc === p.applicantUscc && !e.regionCode.startsWith(town.slice(0, 9))))!;
+    const token = await stack.issuer.token({ sub: 'town-shapes', org: `${town}-zf`, region: town, scope: 'enterprise:read construction:read' });
+    const { body, audit } = await ask({ authorization: `Bearer ${token}` }, `query($c: ID!) { constructionProject(code: $c) { code applicant { name } } }`, { c: project.code });
+    expect(JSON.parse(body).data.constructionProject).toEqual({ code: project.code, applicant: null });
+    expect(audit!.entities).toEqual({ ConstructionProject: [project.code] });
+  });
+
+  it('an alias beginning with __ is refused, so no alias can stand in for the gateway’s own', async () => {
+    const { status, body } = await ask(restricted(), `query($c: ID!) { constructionProject(code: $c) { __proto__: name } }`, { c: stack.departments.county.projects[0]!.code });
+    expect(status).toBe(400);
+    expect(JSON.parse(body).errors[0].message).toMatch(/names beginning with "__" are reserved/);
+  });
+
   it('a key that is skipped still leaves the entity on the record, with and without pii:read', async () => {
     const uscc = stack.departments.county.projects[0]!.applicantUscc;
     const query = `query($u: ID!) { enterprise(uscc: $u) { uscc @skip(if: true) name legalRepresentative { idNumber } } }`;

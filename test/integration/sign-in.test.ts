@@ -1,8 +1,8 @@
 /**
  * Signing in: which bearer tokens the gateway accepts (they must expire, within a bounded
  * lifetime, and not be dated in the future), and what happens to someone guessing
- * credentials from one address (429 after a few failures, each failure logged without
- * what was presented).
+ * credentials from one address (its failures answered 429 after a few, each logged
+ * without what was presented).
  */
 import { recordingLogger } from '../helpers/logs';
 import { startTestStack, type TestStack } from '../helpers/stack';
@@ -52,7 +52,7 @@ describe('failed sign-ins', () => {
   });
   afterAll(() => guarded.stop());
 
-  it('are logged without the credential, and answered 429 from one address after the limit, before any check', async () => {
+  it('are logged without the credential, and answered 429 from one address after the limit; valid credentials still pass', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await guarded.queryWith({ 'x-api-key': `guess-number-${i}-secret` }, QUERY)).status);
     // Five failures a minute allowed (this stack's setting): the rest wait.
@@ -61,8 +61,8 @@ describe('failed sign-ins', () => {
     expect(failures).toHaveLength(5);
     expect(failures[0]).toMatchObject({ level: 40, credential: 'api-key', address: expect.stringMatching(/127\.0\.0\.1/), reason: 'the API key is not registered' });
     expect(JSON.stringify(lines)).not.toMatch(/guess-number/);
-    // A valid credential from the same address waits too: the address is what is slowed down.
-    const blocked = await guarded.query(QUERY);
-    expect(blocked.status).toBe(429);
+    // Someone else behind the same address with a valid credential is not held up by the guesser.
+    const valid = await guarded.query(QUERY);
+    expect(valid.status).toBe(200);
   });
 });
