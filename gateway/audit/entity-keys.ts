@@ -1,10 +1,12 @@
 /**
  * Which entities a response disclosed, by key, whatever the client selected. The client's
  * operation is never changed: the gateway plans its own copy of it with every entity's
- * key added under a reserved alias (`withKeys`), the plan fetches those keys alongside
- * what the client asked for, and the response is shaped by the client's operation alone,
- * so the keys never reach it. `collect` then reads them from the subgraphs' merged
- * answers. An entity under an interface or a union is keyed by its runtime type.
+ * key added under a reserved alias (`withKeys`) where the client did not select it, the
+ * plan fetches those keys alongside what the client asked for, and the response is
+ * shaped by the client's operation alone, so the keys never reach it. `collect` then
+ * reads them from the subgraphs' merged answers, alongside the response, so an object
+ * the response nulled is not recorded. An entity under an interface or a union is keyed
+ * by its runtime type.
  *
  * An entity type's key is its first `@key` whose fields the API schema shows (a key made
  * of `@inaccessible` fields cannot be asked for). A single scalar key is recorded as its
@@ -73,7 +75,7 @@ export class EntityKeys {
    * type → keys, sorted.
    */
   collect(planned: DocumentNode, data: Record<string, unknown>, shown: Record<string, unknown>): Record<string, string[]> {
-    return this.read(planned, data, (responseKey) => responseKey.startsWith(AUDIT_ALIAS), shown);
+    return this.read(planned, data, (responseKey, field) => responseKey === field || responseKey.startsWith(AUDIT_ALIAS), shown);
   }
 
   /** The entities whose keys a response shows itself (when there are no merged answers to read). */
@@ -81,7 +83,7 @@ export class EntityKeys {
     return this.read(document, response, () => true);
   }
 
-  private read(planned: DocumentNode, data: Record<string, unknown>, keyAt: (responseKey: string) => boolean, shown?: Record<string, unknown>): Record<string, string[]> {
+  private read(planned: DocumentNode, data: Record<string, unknown>, keyAt: (responseKey: string, field: string) => boolean, shown?: Record<string, unknown>): Record<string, string[]> {
     const operation = planned.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
     if (!operation) return {};
     let walk = this.walkers.get(planned);
@@ -89,22 +91,26 @@ export class EntityKeys {
       walk = responseWalker(this.schema, (type, field) => this.keyOf(type)?.names.includes(field) ?? false);
       this.walkers.set(planned, walk);
     }
-    const found = new Map<object, { type: string; parts: Record<string, unknown> }>();
+    const entities: Record<string, Set<string>> = {};
+    // Compound keys are gathered per object; a one-field scalar key (the usual case) goes straight in.
+    const compound = new Map<object, { type: string; parts: Record<string, unknown> }>();
     walk(operation, data, (type, field, holder, responseKey) => {
-      if (!keyAt(responseKey)) return;
+      if (!keyAt(responseKey, field)) return;
       const value = holder[responseKey];
       if (value === null || value === undefined) return;
-      let entry = found.get(holder);
-      if (!entry) found.set(holder, (entry = { type, parts: {} }));
+      const key = this.keyOf(type)!;
+      if (key.names.length === 1 && typeof value !== 'object') {
+        (entities[type] ??= new Set()).add(String(value));
+        return;
+      }
+      let entry = compound.get(holder);
+      if (!entry) compound.set(holder, (entry = { type, parts: {} }));
       entry.parts[field] = value;
     }, shown);
-    const entities: Record<string, Set<string>> = {};
-    for (const { type, parts } of found.values()) {
+    for (const { type, parts } of compound.values()) {
       const key = this.keyOf(type)!;
       if (key.names.some((name) => !(name in parts))) continue;
-      const only = key.names.length === 1 ? parts[key.names[0]!] : undefined;
-      const text = only !== undefined && typeof only !== 'object' ? String(only) : JSON.stringify(Object.fromEntries(key.names.map((n) => [n, parts[n]])));
-      (entities[type] ??= new Set()).add(text);
+      (entities[type] ??= new Set()).add(JSON.stringify(Object.fromEntries(key.names.map((n) => [n, parts[n]]))));
     }
     return Object.fromEntries(Object.entries(entities).map(([type, keys]) => [type, [...keys].sort()]));
   }
@@ -124,8 +130,10 @@ export class EntityKeys {
       return selection;
     });
     const taken = new Set(selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : [])));
+    // A scalar key field the client selected itself, unaliased, is read where it is: nothing more is fetched.
+    const selected = new Set(selections.flatMap((s) => (s.kind === Kind.FIELD && !s.alias && !s.selectionSet ? [s.name.value] : [])));
     const own = this.keyOf(type.name);
-    if (own) selections.push(...this.keyFields(own, taken));
+    if (own) selections.push(...this.keyFields(own, taken, selected));
     if (isAbstractType(type)) {
       // The runtime type decides which key applies: always know it.
       if (!taken.has('__typename')) selections.push({ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } });
@@ -145,8 +153,8 @@ export class EntityKeys {
   }
 
   /** The key's fields under reserved aliases no selection of the client's uses. */
-  private keyFields(key: Key, taken: Set<string>): FieldNode[] {
-    return key.fields.map((field) => {
+  private keyFields(key: Key, taken: Set<string>, selected: ReadonlySet<string> = new Set()): FieldNode[] {
+    return key.fields.filter((field) => field.selectionSet || !selected.has(field.name.value)).map((field) => {
       let alias = `${AUDIT_ALIAS}${field.name.value}`;
       while (taken.has(alias)) alias = `${alias}_`;
       taken.add(alias);

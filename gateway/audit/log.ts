@@ -47,7 +47,9 @@ const FILE = /^audit-(\d{4}-\d{2}-\d{2})-(\d{3})\.jsonl$/;
 const CHECKPOINT_FILE = /^checkpoints-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const PRIVATE_FILE = 0o600;
 
-export const recordHash = (record: Record<string, unknown>) => createHash('sha256').update(JSON.stringify(record)).digest('hex');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export const recordHash = (record: Record<string, unknown>) => sha256(JSON.stringify(record));
 
 export class AuditLog {
   private readonly maxBytes: number;
@@ -95,8 +97,10 @@ export class AuditLog {
 
   append(record: Record<string, unknown>): void {
     const chained = { ...record, seq: this.lastSeq + 1, prev: this.lastHash };
-    const hash = recordHash(chained);
-    const line = `${JSON.stringify({ ...chained, hash })}\n`;
+    // Serialized once: the hash covers this text, and the line is this text with the hash as its last field.
+    const text = JSON.stringify(chained);
+    const hash = sha256(text);
+    const line = `${text.slice(0, -1)},"hash":"${hash}"}\n`;
     const bytes = Buffer.byteLength(line);
     this.rotateIfNeeded(bytes);
     try {
