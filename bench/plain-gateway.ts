@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { INTERNAL_IDENTITY_HEADER } from '../contracts/internal-identity';
 import { prepareSupergraph } from '../gateway/supergraph';
 
 async function serve(port: number) {
@@ -22,7 +23,7 @@ async function serve(port: number) {
       new RemoteGraphQLDataSource({
         url: urls[name] ?? url,
         willSendRequest: ({ request }) => {
-          request.http?.headers.set('x-county-identity', token);
+          request.http?.headers.set(INTERNAL_IDENTITY_HEADER, token);
         },
       }),
   });

@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { SignJWT } from 'jose';
+import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '../contracts/internal-identity';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../scripts/dev-issuer';
 import { readBenchConfig, type BenchConfig, type Mode } from './config';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
@@ -92,7 +92,7 @@ async function main() {
           console.log(`${TARGET_NAMES[target]} not started: ${why}`);
         });
         // The floor has no gateway, so it does not change with the mode: measured once.
-        if (m === 0) endpoints.push({ target: 'd', name: TARGET_NAMES.d, url: backend.subgraphUrls.construction!, headers: { 'x-county-identity': secrets.identityToken }, floor: true });
+        if (m === 0) endpoints.push({ target: 'd', name: TARGET_NAMES.d, url: backend.subgraphUrls.construction!, headers: { [INTERNAL_IDENTITY_HEADER]: secrets.identityToken }, floor: true });
         try {
           for (const latencyMs of config.latenciesMs) {
             await setDepartmentLatency(backend, latencyMs);
@@ -167,13 +167,11 @@ async function makeSecrets(): Promise<Secrets> {
     work,
     userToken: await issuer.token({ sub: 'bench', region: '522633', scope: ALL_SCOPES.join(' ') }),
     // What (b) and (c) send the subgraphs, and the floor too: the identity our gateway would sign for this caller.
-    identityToken: await new SignJWT({ kind: 'user', scope: ALL_SCOPES.join(' '), region: '522633', purpose: null })
-      .setProtectedHeader({ alg: 'EdDSA' })
-      .setSubject('bench')
-      .setIssuer('county-gateway')
-      .setAudience('county-subgraphs')
-      .setExpirationTime('6h')
-      .sign(keys.privateKey),
+    identityToken: await signInternalIdentity(
+      { kind: 'user', subject: 'bench', region: '522633', org: null, scopes: ALL_SCOPES, purpose: null },
+      keys.privateKey,
+      6 * 3600,
+    ),
   };
 }
 

@@ -12,7 +12,7 @@ import type { ErrorCode } from '../lib/errors';
 import { sendJson, type Route } from '../lib/graphql-http';
 import { isLoopbackRequest } from '../lib/loopback';
 import { SAME_ORIGIN_ONLY, staticSite } from '../lib/static-files';
-import { CONFIG_ELEMENT_ID, type ExplorerPageConfig } from '../web/explorer/src/page-config';
+import { CONFIG_ELEMENT_ID, type ExplorerPageConfig } from '../contracts/explorer-page';
 
 export const EXPLORER_PREFIX = '/explorer';
 export const DEFAULT_EXPLORER_ROOT = resolve(__dirname, '..', 'dist', 'web', 'explorer');

@@ -15,7 +15,9 @@ import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './datasourc
 import { auditCapability } from './plugins/audit';
 import { authorizationPlugin } from './plugins/authorization';
 import type { GatewayContext } from './plugins/context';
-import { IDENTITY_HEADER, IdentitySigner } from './plugins/forward-identity';
+import { IdentitySigner } from './plugins/forward-identity';
+import { INTERNAL_IDENTITY_HEADER } from '../contracts/internal-identity';
+import { STALE_EXTENSION, StaleReport } from '../contracts/stale-report';
 import { AuthenticationError, callerId, IdentityVerifier, type IdentityOptions } from './plugins/identity';
 import { DEFAULT_LIMITS, limitsPlugin, type OperationLimits } from './plugins/limits';
 import { operationPlugin } from './plugins/operation';
@@ -109,15 +111,14 @@ export function createGateway(options: GatewayOptions): GatewayService {
         onFailure: ({ context, ...failure }) => logger.warn({ requestId: (context as Partial<GatewayContext>).requestId, ...failure }, 'subgraph unavailable'),
         willSendRequest: ({ request, context }) => {
           const token = (context as Partial<GatewayContext>).identityToken;
-          if (token) request.http?.headers.set(IDENTITY_HEADER, token);
+          if (token) request.http?.headers.set(INTERNAL_IDENTITY_HEADER, token);
           const requestId = (context as Partial<GatewayContext>).requestId;
           if (requestId) request.http?.headers.set('x-request-id', requestId);
           // Runs inside the gateway.fetch span: the subgraph continues the trace from there.
           injectTraceHeaders(request.http?.headers);
         },
         didReceiveResponse: async ({ response, context }) => {
-          const stale = response.extensions?.stale;
-          if (Array.isArray(stale)) (context as Partial<GatewayContext>).stale?.push(...stale);
+          (context as Partial<GatewayContext>).stale?.add(response.extensions?.[STALE_EXTENSION]);
           return response;
         },
       });
@@ -214,7 +215,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
       if (!caller.purposes.includes(kind)) throw new HttpError(403, 'FORBIDDEN', `client ${caller.subject} is not registered for purposes of kind "${kind}"`);
     }
     const identityToken = signer ? await signer.sign(caller, purpose) : '';
-    return { caller, purpose, requestId, identityToken, stale: [] };
+    return { caller, purpose, requestId, identityToken, stale: new StaleReport() };
   }
 
   const server = createGraphQLHttpServer({

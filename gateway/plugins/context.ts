@@ -1,3 +1,4 @@
+import type { StaleReport } from '../../contracts/stale-report';
 import type { NormalizedOperation } from '../operation/normalize';
 import type { Caller } from './identity';
 
@@ -10,7 +11,7 @@ export interface GatewayContext {
   /** The caller as the gateway vouches for it to the subgraphs (signed). */
   identityToken: string;
   /** What subgraphs served from stale cache (their `extensions.stale`), passed on to the caller. */
-  stale: { department: string; ageSeconds: number; records: number }[];
+  stale: StaleReport;
   /** The operation as every policy reads it (plugins/operation.ts sets it before any policy runs). */
   operation?: NormalizedOperation;
 }

@@ -1,16 +1,11 @@
 /**
- * The gateway vouches for the caller to the subgraphs: a short-lived JWT signed with the
- * gateway's own key, in `x-county-identity`. A subgraph trusts nothing else, so a client
- * that sends the header itself gains nothing (the gateway never forwards client headers).
+ * The gateway vouches for the caller to the subgraphs (contracts/internal-identity.ts),
+ * reusing a signature for the same caller and purpose while it has life left.
  */
 import type { KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { signInternalIdentity } from '../../contracts/internal-identity';
 import { BoundedMap } from '../../lib/bounded-map';
 import { callerId, type Caller } from './identity';
-
-export const IDENTITY_HEADER = 'x-county-identity';
-export const IDENTITY_ISSUER = 'county-gateway';
-export const IDENTITY_AUDIENCE = 'county-subgraphs';
 
 /** A signed identity is reused while it has this much life left (it lives two minutes). */
 const REUSE_MS = 60_000;
@@ -25,26 +20,18 @@ export class IdentitySigner {
     const key = `${callerId(caller)}|${caller.kind === 'anonymous' ? '' : caller.region}|${[...caller.scopes].sort().join(' ')}|${purpose ?? ''}`;
     const cached = this.signed.get(key);
     if (cached && cached.until > Date.now()) return cached.token;
-    const token = this.fresh(caller, purpose);
+    const token = signInternalIdentity(
+      {
+        kind: caller.kind,
+        subject: caller.kind === 'anonymous' ? 'anonymous' : caller.subject,
+        region: caller.kind === 'anonymous' ? null : caller.region,
+        org: caller.kind === 'user' ? caller.org : null,
+        scopes: [...caller.scopes],
+        purpose,
+      },
+      this.privateKey,
+    );
     this.signed.set(key, { token, until: Date.now() + REUSE_MS });
     return token;
-  }
-
-  private fresh(caller: Caller, purpose: string | null): Promise<string> {
-    const claims: Record<string, unknown> = {
-      kind: caller.kind,
-      scope: [...caller.scopes].join(' '),
-      purpose,
-    };
-    if (caller.kind !== 'anonymous') claims.region = caller.region;
-    if (caller.kind === 'user') claims.org = caller.org;
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'EdDSA' })
-      .setSubject(caller.kind === 'anonymous' ? 'anonymous' : caller.subject)
-      .setIssuer(IDENTITY_ISSUER)
-      .setAudience(IDENTITY_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('2m')
-      .sign(this.privateKey);
   }
 }

@@ -1,9 +1,10 @@
 /**
- * Stale-if-error, told: when a subgraph served a department's last known records because
- * the department was down, its `extensions.stale` is passed on to the caller, one entry
- * per department with the age of the oldest record served.
+ * Stale-if-error, told (contracts/stale-report.ts): when subgraphs served a department's
+ * last known records because the department was down, their `extensions.stale` entries,
+ * gathered per department in the request's context, are passed on to the caller.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import { STALE_EXTENSION } from '../../contracts/stale-report';
 import type { GatewayContext } from './context';
 
 export function stalePlugin(): ApolloServerPlugin<GatewayContext> {
@@ -11,17 +12,10 @@ export function stalePlugin(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async willSendResponse(ctx) {
-          const reported = ctx.contextValue.stale;
-          if (!reported?.length || ctx.response.body.kind !== 'single') return;
-          const byDepartment = new Map<string, { department: string; ageSeconds: number; records: number }>();
-          for (const entry of reported) {
-            const merged = byDepartment.get(entry.department) ?? { department: entry.department, ageSeconds: 0, records: 0 };
-            merged.ageSeconds = Math.max(merged.ageSeconds, entry.ageSeconds);
-            merged.records += entry.records;
-            byDepartment.set(entry.department, merged);
-          }
+          const entries = ctx.contextValue.stale?.entries;
+          if (!entries?.length || ctx.response.body.kind !== 'single') return;
           const result = ctx.response.body.singleResult;
-          result.extensions = { ...result.extensions, stale: [...byDepartment.values()] };
+          result.extensions = { ...result.extensions, [STALE_EXTENSION]: entries };
         },
       };
     },

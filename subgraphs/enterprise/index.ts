@@ -7,7 +7,7 @@ import { DepartmentHttp } from '../shared/department-http';
 import type { GatewayIdentity } from '../shared/identity';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
-import { StaleReport } from '../shared/stale';
+import { StaleReport } from '../../contracts/stale-report';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
 import { EnterpriseRegistryClient, type Enterprise } from './client';
 import { resolvers, type EnterpriseContext } from './resolvers';

@@ -5,7 +5,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { jwtVerify } from 'jose';
+import { INTERNAL_IDENTITY_HEADER, verifyInternalIdentity } from '../../contracts/internal-identity';
 import { HttpError } from '../../lib/errors';
 
 export interface TrustedCaller {
@@ -18,8 +18,6 @@ export interface TrustedCaller {
   purpose: string | null;
 }
 
-const HEADER = 'x-county-identity';
-
 export class GatewayIdentity {
   private readonly key: KeyObject;
 
@@ -28,18 +26,11 @@ export class GatewayIdentity {
   }
 
   async verify(req: IncomingMessage): Promise<TrustedCaller> {
-    const token = req.headers[HEADER];
+    const token = req.headers[INTERNAL_IDENTITY_HEADER];
     if (typeof token !== 'string') throw new HttpError(401, 'UNAUTHENTICATED', 'no gateway identity: this subgraph is reached through the gateway only');
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: 'county-gateway', audience: 'county-subgraphs' });
-      return {
-        kind: payload.kind === 'user' || payload.kind === 'client' ? payload.kind : 'anonymous',
-        subject: payload.sub ?? 'anonymous',
-        region: typeof payload.region === 'string' ? payload.region : null,
-        org: typeof payload.org === 'string' ? payload.org : null,
-        scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
-        purpose: typeof payload.purpose === 'string' ? payload.purpose : null,
-      };
+      const identity = await verifyInternalIdentity(token, this.key);
+      return { ...identity, scopes: new Set(identity.scopes) };
     } catch {
       throw new HttpError(401, 'UNAUTHENTICATED', 'the gateway identity does not verify: this subgraph is reached through the gateway only');
     }

@@ -11,7 +11,7 @@ import type { Logger } from '../../lib/logger';
 import type { GatewayIdentity, TrustedCaller } from './identity';
 import type { DepartmentHttp } from './department-http';
 import { createSubgraphMetrics } from './metrics';
-import type { StaleReport } from './stale';
+import { STALE_EXTENSION, type StaleReport } from '../../contracts/stale-report';
 
 export interface SubgraphService {
   name: string;
@@ -57,7 +57,7 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
               const stale = (ctx.contextValue as { stale?: StaleReport }).stale?.entries;
               if (!stale?.length || ctx.response.body.kind !== 'single') return;
               const result = ctx.response.body.singleResult;
-              result.extensions = { ...result.extensions, stale };
+              result.extensions = { ...result.extensions, [STALE_EXTENSION]: stale };
             },
           };
         },

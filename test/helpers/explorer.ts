@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EXPLORER_ROOT } from '../../gateway/explorer';
-import type { ExplorerPageConfig } from '../../web/explorer/src/page-config';
+import type { ExplorerPageConfig } from '../../contracts/explorer-page';
 
 /** What a browser sends when it navigates to a page. */
 export const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };

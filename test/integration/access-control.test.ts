@@ -1,3 +1,4 @@
+import { INTERNAL_IDENTITY_HEADER } from '../../contracts/internal-identity';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,7 +149,7 @@ describe('who may see what: roles × fields × regions', () => {
   it('subgraphs refuse callers that bypass the gateway, even with a forged identity header', async () => {
     const direct = await fetch(stack.subgraphUrls.enterprise, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-county-identity': tokens.county! },
+      headers: { 'content-type': 'application/json', [INTERNAL_IDENTITY_HEADER]: tokens.county! },
       body: JSON.stringify({ query: '{ enterprise(uscc: "91350100M000100Y43") { name } }' }),
     });
     expect(direct.status).toBe(401);

@@ -4,6 +4,7 @@
  * DEPARTMENT_ERROR; SUBGRAPH_UNAVAILABLE names the subgraph, which is the department's) and lists the departments whose last known records it served in
  * `extensions.stale`; a section of the page shows a marker for each department it draws on.
  */
+import type { StaleEntry } from '../../../contracts/stale-report';
 
 export const DEPARTMENTS = {
   construction: '住建局',
@@ -23,12 +24,8 @@ export interface ResponseError {
   extensions?: { code?: string; department?: string; reason?: string; [key: string]: unknown };
 }
 
-/** One entry of the response's `extensions.stale` (gateway/plugins/stale.ts). */
-export interface StaleReport {
-  department: string;
-  ageSeconds: number;
-  records: number;
-}
+/** One entry of the response's `extensions.stale` (contracts/stale-report.ts). */
+export type StaleReport = StaleEntry;
 
 export interface Unavailable {
   /** DEPARTMENT_UNAVAILABLE: no answer or 5xx; DEPARTMENT_ERROR: an answer nobody could read. */

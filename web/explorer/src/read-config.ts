@@ -1,4 +1,4 @@
-import { CONFIG_ELEMENT_ID, type ExplorerPageConfig } from './page-config';
+import { CONFIG_ELEMENT_ID, type ExplorerPageConfig } from '../../../contracts/explorer-page';
 
 /**
  * The config the gateway wrote into the page. The page opened as a plain file (`/explorer/`)
