@@ -11,6 +11,7 @@ module.exports = {
   // Their otlp-exporter-base is nested under each exporter, hence the look-ahead over the whole path.
   transformIgnorePatterns: ['^(?!.*/@opentelemetry/otlp-exporter-base/).*/node_modules/(?!(until-async|rettime|@open-draft|headers-polyfill|tough-cookie)/).+\\.c?js$'],
   // Integration tests start whole stacks; give them room without hiding a hang.
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],

@@ -12,6 +12,10 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { INTERNAL_IDENTITY_HEADER } from '../contracts/internal-identity';
 import { prepareSupergraph } from '../gateway/supergraph';
 
+// @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
+// (政务外网) must not send anything out, and every gateway stop would wait on the unreachable host.
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+
 async function serve(port: number) {
   const urls = JSON.parse(process.env.BENCH_SUBGRAPH_URLS!) as Record<string, string>;
   const token = process.env.BENCH_IDENTITY_TOKEN!;

@@ -3,9 +3,9 @@ import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, u
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
-import type { AuditLogOptions } from './audit/log';
-import type { IdentityOptions, PartnerClient } from './plugins/identity';
-import type { OperationLimits } from './plugins/limits';
+import { calendarDay, type AuditLogOptions } from './audit/log';
+import type { SignInOptions, PartnerClient } from './capabilities/sign-in';
+import type { OperationLimits } from './capabilities/limits';
 
 export interface GatewayConfig {
   port: number;
@@ -124,7 +124,9 @@ function parseFlags(argv: readonly string[]): Record<string, string> {
 export interface SecurityConfig {
   production: boolean;
   /** Unset outside production: the embedded default's development issuer is used. */
-  identity: IdentityOptions | undefined;
+  identityProvider: SignInOptions | undefined;
+  /** The kinds of X-Purpose accepted (GATEWAY_PURPOSE_KINDS, comma-separated); unset: any lower-case kind. */
+  purposeKinds: string[] | undefined;
   partners: PartnerClient[];
   audit: AuditLogOptions;
   corsOrigins: string[];
@@ -148,11 +150,11 @@ export interface SecurityConfig {
 export function readSecurityConfig(env: Env): SecurityConfig {
   const production = env.NODE_ENV === 'production';
   const problems: string[] = [];
-  let identity: IdentityOptions | undefined;
+  let identityProvider: SignInOptions | undefined;
   if (env.AUTH_JWKS_URL || env.AUTH_JWKS_FILE) {
     try {
       const jwks = env.AUTH_JWKS_URL ? { url: new URL(env.AUTH_JWKS_URL).toString() } : { set: JSON.parse(readFileSync(env.AUTH_JWKS_FILE!, 'utf8')) as { keys: object[] } };
-      identity = { jwks, issuer: env.AUTH_ISSUER || undefined, audience: env.AUTH_AUDIENCE || undefined };
+      identityProvider = { jwks, issuer: env.AUTH_ISSUER || undefined, audience: env.AUTH_AUDIENCE || undefined };
     } catch (error) {
       problems.push(`AUTH_JWKS_URL / AUTH_JWKS_FILE: ${(error as Error).message}`);
     }
@@ -161,13 +163,15 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   } else if (production) {
     problems.push('production needs the identity provider: set AUTH_JWKS_URL (or AUTH_JWKS_FILE) and AUTH_ISSUER');
   }
+  const purposeKinds = env.GATEWAY_PURPOSE_KINDS ? env.GATEWAY_PURPOSE_KINDS.split(',').map((kind) => kind.trim()) : undefined;
+  if (purposeKinds?.some((kind) => !PURPOSE_KIND.test(kind))) problems.push(`GATEWAY_PURPOSE_KINDS="${env.GATEWAY_PURPOSE_KINDS}" must be lower-case words separated by commas (case,item,project)`);
   let partners: PartnerClient[] = [];
   // Outside production, partners registered with `npm run partner:register` are picked up by default.
   const devPartners = resolve(__dirname, '..', '.dev-keys', 'partners.json');
   const partnersFile = env.PARTNER_CLIENTS_FILE || (!production && existsSync(devPartners) ? devPartners : undefined);
   if (partnersFile) {
     try {
-      partners = parsePartnerClients(JSON.parse(readFileSync(partnersFile, 'utf8')));
+      partners = parsePartnerClients(JSON.parse(readFileSync(partnersFile, 'utf8')), purposeKinds);
     } catch (error) {
       problems.push(`PARTNER_CLIENTS_FILE (${partnersFile}): ${(error as Error).message}`);
     }
@@ -202,13 +206,15 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   if (production && !env.AUDIT_DIR) problems.push('AUDIT_DIR must be set in production (where the audit trail is kept)');
   const config: SecurityConfig = {
     production,
-    identity,
+    identityProvider,
+    purposeKinds,
     partners,
     audit: {
       dir: resolve(env.AUDIT_DIR || 'audit'),
       retentionDays: number('AUDIT_RETENTION_DAYS', 180),
       maxBytes: number('AUDIT_MAX_BYTES', 50_000_000),
       fsync: env.AUDIT_FSYNC === 'true',
+      timeZone: auditTimeZone(env.AUDIT_TIME_ZONE, problems),
       checkpoints: checkpointKey && { key: checkpointKey, every: number('AUDIT_CHECKPOINT_EVERY', 100), seconds: number('AUDIT_CHECKPOINT_SECONDS', 60) },
     },
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
@@ -221,6 +227,18 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   };
   if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
+}
+
+/** The zone whose days name the audit files (AUDIT_TIME_ZONE, an IANA name; default Asia/Shanghai). */
+function auditTimeZone(zone: string | undefined, problems: string[]): string | undefined {
+  if (!zone) return undefined;
+  try {
+    calendarDay(zone);
+    return zone;
+  } catch {
+    problems.push(`AUDIT_TIME_ZONE="${zone}" is not a time zone (an IANA name such as Asia/Shanghai)`);
+    return undefined;
+  }
 }
 
 /** Where the embedded default keeps the key it signs audit checkpoints with (made on first use, git-ignored). */
@@ -264,6 +282,7 @@ function readCheckpointKey(env: Env, production: boolean, problems: string[]): K
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const PURPOSE_KIND = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** A registered partner system as PARTNER_CLIENTS_FILE holds it (`npm run partner:register` writes it). */
 export const partnerClientSchema = z.object({
@@ -272,17 +291,19 @@ export const partnerClientSchema = z.object({
   keySha256: z.string().regex(SHA256_HEX, 'keySha256 must be the hex SHA-256 of the API key'),
   region: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{12})$/, 'region must be a division code of 2, 4, 6 or 12 digits (52 the province, 522633 the county)'),
   scopes: z.array(z.string().min(1)),
-  purposes: z.array(z.enum(['case', 'item', 'project'], { error: 'purposes must be case, item or project' })).min(1, 'purposes must name at least one kind'),
+  purposes: z.array(z.string().regex(PURPOSE_KIND, 'purposes must be kinds of X-Purpose: lower-case words (case, item, project)')).min(1, 'purposes must name at least one kind'),
   operations: z.array(z.string().regex(SHA256_HEX, 'operations must be hex SHA-256 hashes of the registered operation texts')),
   ratePerMinute: z.number({ error: 'ratePerMinute must be a number' }).int('ratePerMinute must be a whole number').positive('ratePerMinute must be greater than 0'),
 });
 
-/** Checks a partner file's records; throws naming each bad record and field. */
-export function parsePartnerClients(value: unknown): PartnerClient[] {
+/** Checks a partner file's records (their purposes against the kinds accepted, when set); throws naming each bad record and field. */
+export function parsePartnerClients(value: unknown, purposeKinds?: readonly string[]): PartnerClient[] {
   const parsed = z.array(partnerClientSchema, { error: 'must be a JSON array of client records' }).safeParse(value);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => (i.path.length ? `record ${i.path.map(String).join(', ')}: ${i.message}` : i.message)).join('; '));
   const ids = parsed.data.map((c) => c.id);
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
   if (repeated) throw new Error(`client id "${repeated}" is registered twice`);
+  const unknownKind = purposeKinds && parsed.data.find((c) => c.purposes.some((kind) => !purposeKinds.includes(kind)));
+  if (unknownKind) throw new Error(`client "${unknownKind.id}" is registered for purposes (${unknownKind.purposes.join(', ')}) this gateway does not accept (GATEWAY_PURPOSE_KINDS=${purposeKinds!.join(',')})`);
   return parsed.data;
 }

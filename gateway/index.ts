@@ -14,6 +14,10 @@ import { isClusterPrimary, runPrimary, workerSlot } from './cluster';
 import { readGatewayConfig, readSecurityConfig } from './config';
 import { createGateway } from './server';
 
+// @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
+// (政务外网) must not send anything out, and every gateway stop would wait on the unreachable host.
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+
 async function main(): Promise<void> {
   const config = readGatewayConfig(process.argv.slice(2), process.env);
   const security = readSecurityConfig(process.env);
@@ -30,8 +34,9 @@ async function main(): Promise<void> {
     subgraphUrls: config.subgraphUrls,
     logger,
     maxBodyBytes: config.maxBodyBytes,
-    identity: { ...security.identity, ...security.tokens, partners: security.partners },
-    identitySigningKey: signingKey ? createPrivateKey(signingKey.replace(/\\n/g, '\n')) : undefined,
+    signIn: { ...security.identityProvider, ...security.tokens, partners: security.partners },
+    purposeKinds: security.purposeKinds,
+    internalIdentityKey: signingKey ? createPrivateKey(signingKey.replace(/\\n/g, '\n')) : undefined,
     audit: new AuditLog(slot === undefined ? security.audit : { ...security.audit, dir: join(security.audit.dir, `worker-${slot}`) }),
     corsOrigins: security.corsOrigins,
     ratePerMinute: security.ratePerMinute,

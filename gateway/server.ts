@@ -1,33 +1,31 @@
 import type { KeyObject } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Kind, parse } from 'graphql';
-import { HttpError } from '../lib/errors';
 import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-http';
 import { staticSite, type StaticSiteOptions } from '../lib/static-files';
-import { injectTraceHeaders } from '../lib/tracing';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit/log';
-import { explorerPages, type ExplorerOptions } from './explorer';
-import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './datasources/CoalescingGraphQLDataSource';
-import { auditCapability } from './plugins/audit';
-import { authorizationPlugin } from './plugins/authorization';
-import type { GatewayContext } from './plugins/context';
-import { IdentitySigner } from './plugins/forward-identity';
-import { INTERNAL_IDENTITY_HEADER } from '../contracts/internal-identity';
-import { STALE_EXTENSION, StaleReport } from '../contracts/stale-report';
-import { AuthenticationError, callerId, IdentityVerifier, type IdentityOptions } from './plugins/identity';
-import { DEFAULT_LIMITS, limitsPlugin, type OperationLimits } from './plugins/limits';
-import { operationPlugin } from './plugins/operation';
-import { normalizers } from './operation/normalize';
-import { maskingPlugin } from './plugins/masking';
-import { GatewayMetrics } from './plugins/metrics';
-import { RateLimiter } from './plugins/rate-limit';
-import { stalePlugin } from './plugins/stale';
+import { auditCapability } from './capabilities/audit';
+import { authorizationCapability } from './capabilities/authorization';
+import type { Capability, ContextDraft, GatewayContext, IncomingRequest } from './capabilities/capability';
+import { forwardCallerCapability } from './capabilities/forward-caller';
+import { DEFAULT_LIMITS, limitsCapability, type OperationLimits } from './capabilities/limits';
+import { maskingCapability } from './capabilities/masking';
+import { metricsCapability } from './capabilities/metrics';
+import { operationCapability } from './capabilities/operation';
+import { purposeCapability } from './capabilities/purpose';
+import { rateLimitCapability } from './capabilities/rate-limit';
+import { requestLogCapability } from './capabilities/request-log';
+import { signInCapability, type SignInOptions } from './capabilities/sign-in';
+import { staleReportCapability } from './capabilities/stale-report';
 import { PlanExecutor } from './execution/plan-executor';
+import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './execution/subgraph-data-source';
+import { explorerPages, type ExplorerOptions } from './explorer';
 import { LiveSupergraph, type ReloadOutcome, type SupergraphFile } from './live-supergraph';
+import { normalizers } from './operation/normalize';
 
 export interface GatewayOptions {
   /** Any Federation 2 supergraph; the gateway knows nothing of our departments. */
@@ -39,9 +37,11 @@ export interface GatewayOptions {
   logger: Logger;
   maxBodyBytes?: number;
   /** Who may sign in: the identity provider's keys and the registered partner systems. */
-  identity?: IdentityOptions;
-  /** Signs the caller's identity for the subgraphs; without it none is forwarded. */
-  identitySigningKey?: KeyObject;
+  signIn?: SignInOptions;
+  /** Signs the caller's identity for the subgraphs (contracts/internal-identity.ts); without it none is forwarded. */
+  internalIdentityKey?: KeyObject;
+  /** The kinds of `X-Purpose` accepted (`case` → `X-Purpose: case:<reference>`); unset: any lower-case kind. */
+  purposeKinds?: readonly string[];
   audit?: AuditLog;
   limits?: Partial<OperationLimits>;
   /** Tokens a document may have (graphql-js counts them while parsing, before any other work). */
@@ -80,26 +80,46 @@ export interface GatewayService {
 }
 
 const GRAPHQL_PATH = '/graphql';
-const PURPOSE = /^(case|item|project):[\w.:-]{1,64}$/;
 
+/**
+ * The gateway: capabilities (capabilities/, each one file) composed around Apollo's query
+ * planner and our executor. Order matters and is written once, here: the context is built
+ * sign-in → rate limit → purpose → caller forwarding; the operation is normalized before
+ * every policy; refusals are cut before masking, and the audit sees the final answer.
+ */
 export function createGateway(options: GatewayOptions): GatewayService {
   const { subgraphUrls = {}, logger } = options;
   const supergraph = new LiveSupergraph(options.supergraphSdl, logger, options.supergraphFile);
   const subgraphEndpoints = () => Object.fromEntries(Object.entries(supergraph.current.subgraphUrls).map(([name, url]) => [name, subgraphUrls[name] ?? url]));
-  const identity = new IdentityVerifier(options.identity ?? {});
-  const signer = options.identitySigningKey && new IdentitySigner(options.identitySigningKey);
-  const rateLimiter = new RateLimiter();
-  const ratePerMinute = options.ratePerMinute ?? 600;
-  const failedSignIns = new RateLimiter();
-  const failedSignInsPerMinute = options.failedSignInsPerMinute ?? 10;
+  const limits: OperationLimits = { ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits };
+  const normalizerFor = normalizers({ maxSelections: limits.maxSelections });
+  const warm = options.warmOperations ?? [];
+  const capabilities: Capability[] = [
+    signInCapability(options.signIn ?? {}, options.failedSignInsPerMinute ?? 10, logger),
+    rateLimitCapability(options.ratePerMinute ?? 600),
+    purposeCapability(options.purposeKinds),
+    forwardCallerCapability(options.internalIdentityKey),
+    staleReportCapability(),
+    requestLogCapability(logger),
+    operationCapability(normalizerFor),
+    limitsCapability(limits),
+    authorizationCapability(supergraph.policiesFor),
+    maskingCapability(supergraph.policiesFor),
+    ...(options.audit ? [auditCapability(supergraph.policiesFor, options.audit)] : []),
+    metricsCapability(operationNames(warm)),
+  ];
+  const fetchHooks = capabilities.flatMap((c) => (c.subgraphFetch ? [c.subgraphFetch] : []));
+  const willSend = fetchHooks.flatMap((h) => (h.willSend ? [h.willSend] : []));
+  const didReceive = fetchHooks.flatMap((h) => (h.didReceive ? [h.didReceive] : []));
+  const fetched = fetchHooks.flatMap((h) => (h.fetched ? [h.fetched] : []));
+  const failed = fetchHooks.flatMap((h) => (h.failed ? [h.failed] : []));
   let ready = false;
-  const metrics = new GatewayMetrics();
   const connections = subgraphConnectionPool();
   const explorer = options.explorer && explorerPages(options.explorer, { production: options.production ?? false, endpoint: GRAPHQL_PATH });
 
-  // @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
-  // (政务外网) must not send anything out, and a gateway stop would wait on the unreachable host.
-  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  if (process.env.APOLLO_TELEMETRY_DISABLED !== 'true' && process.env.APOLLO_TELEMETRY_DISABLED !== '1') {
+    logger.warn('APOLLO_TELEMETRY_DISABLED is not set: @apollo/gateway will try to send usage metrics to Apollo (set it to true where the gateway is started)');
+  }
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.hook,
     logger,
@@ -108,73 +128,28 @@ export function createGateway(options: GatewayOptions): GatewayService {
         url: subgraphUrls[name] ?? url,
         connections,
         subgraph: name,
-        onFailure: ({ context, ...failure }) => logger.warn({ requestId: (context as Partial<GatewayContext>).requestId, ...failure }, 'subgraph unavailable'),
+        onFailure: (failure) => failed.forEach((hook) => hook(failure)),
         willSendRequest: ({ request, context }) => {
-          const token = (context as Partial<GatewayContext>).identityToken;
-          if (token) request.http?.headers.set(INTERNAL_IDENTITY_HEADER, token);
-          const requestId = (context as Partial<GatewayContext>).requestId;
-          if (requestId) request.http?.headers.set('x-request-id', requestId);
-          // Runs inside the gateway.fetch span: the subgraph continues the trace from there.
-          injectTraceHeaders(request.http?.headers);
+          const headers = request.http?.headers;
+          if (headers) for (const hook of willSend) hook({ subgraph: name, headers, context: context as Partial<GatewayContext> });
         },
         didReceiveResponse: async ({ response, context }) => {
-          (context as Partial<GatewayContext>).stale?.add(response.extensions?.[STALE_EXTENSION]);
+          for (const hook of didReceive) hook({ subgraph: name, response, context: context as Partial<GatewayContext> });
           return response;
         },
       });
-      source.onFetched = (seconds) => metrics.subgraphFetch(name, seconds);
+      if (fetched.length) source.onFetched = (seconds) => fetched.forEach((hook) => hook(name, seconds));
       return source;
     },
   });
   supergraph.attach(gateway);
-  const limits: OperationLimits = { ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits };
-  const normalizerFor = normalizers({ maxSelections: limits.maxSelections });
-  const audit = options.audit && auditCapability(supergraph.policiesFor, options.audit);
-  const executor =
-    (options.executor ?? 'compiled') === 'compiled'
-      ? new PlanExecutor(gateway, {
-          bounds: limits,
-          planWith: audit?.planWith,
-          onMerged: audit?.onMerged,
-          onPlanned: () => metrics.queryPlanned(),
-          onHandOver: (reason) => metrics.executorHandOver(reason),
-        })
-      : undefined;
-  const warm = options.warmOperations ?? [];
+  const executor = (options.executor ?? 'compiled') === 'compiled' ? new PlanExecutor(gateway, executionHooks(capabilities)) : undefined;
   if (executor && warm.length > 0) {
     gateway.onSchemaLoadOrUpdate(() => {
       const { prepared, skipped } = executor.warm(warm, (schema, document, queryHash, name) => normalizerFor(schema).normalize(document, queryHash, name, {}));
       logger.debug({ prepared, skipped }, 'query plans warmed');
     });
   }
-  const plugins = [
-    // Apollo's landing page loads from a CDN, which county networks cannot reach; ours is gateway/explorer.ts.
-    ApolloServerPluginLandingPageDisabled(),
-    // First: every policy after it reads the normalized operation it sets.
-    operationPlugin(normalizerFor),
-    limitsPlugin(limits),
-    // Order matters: refusals are nulled first, then masking, then the audit sees the final answer.
-    authorizationPlugin(supergraph.policiesFor),
-    maskingPlugin(supergraph.policiesFor),
-    ...(audit ? [audit.plugin] : []),
-    stalePlugin(),
-    metrics.plugin(operationNames(warm)),
-    {
-      // One line per request, by request id: who, which operation, how it ended. No data, no personal data.
-      async requestDidStart() {
-        const started = performance.now();
-        return {
-          async willSendResponse(ctx) {
-            const errors = ctx.response.body.kind === 'single' ? (ctx.response.body.singleResult.errors ?? []) : [];
-            logger.info(
-              { requestId: ctx.contextValue.requestId, caller: callerId(ctx.contextValue.caller), operation: ctx.operationName, errors: errors.map((e) => e.extensions?.code), ms: Math.round(performance.now() - started) },
-              'request',
-            );
-          },
-        };
-      },
-    } satisfies ApolloServerPlugin<GatewayContext>,
-  ];
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -182,40 +157,30 @@ export function createGateway(options: GatewayOptions): GatewayService {
     // Refuse giant documents while parsing, before any other work (graphql-js counts tokens).
     parseOptions: { maxTokens: options.maxTokens ?? 5000 },
     hideSchemaDetailsFromClientErrors: options.production ?? false,
-    plugins,
+    plugins: [
+      // Apollo's landing page loads from a CDN, which county networks cannot reach; ours is gateway/explorer.ts.
+      ApolloServerPluginLandingPageDisabled(),
+      ...capabilities.flatMap((c) => (c.plugin ? [c.plugin] : [])),
+    ],
     logger,
   });
 
-  async function context(req: IncomingMessage, requestId: string): Promise<GatewayContext> {
-    const header = (name: string) => {
-      const value = req.headers[name];
-      return typeof value === 'string' ? value : undefined;
+  const contextHooks = capabilities.flatMap((c) => (c.context ? [c.context.bind(c)] : []));
+  async function context(req: IncomingRequest['req'], requestId: string): Promise<GatewayContext> {
+    const request: IncomingRequest = {
+      req,
+      header: (name) => {
+        const value = req.headers[name];
+        return typeof value === 'string' ? value : undefined;
+      },
+      address: req.socket.remoteAddress ?? 'unknown',
     };
-    let caller;
-    const address = req.socket.remoteAddress ?? 'unknown';
-    try {
-      caller = await identity.identify({ authorization: header('authorization'), apiKey: header('x-api-key') });
-    } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
-      // Guessing from one address is slowed down (and its flood kept out of the log); a valid credential from it
-      // (others behind the same NAT) is not.
-      failedSignIns.take(address, failedSignInsPerMinute, 'failed sign-ins from this address');
-      // Who tried and why it failed, never what was presented.
-      logger.warn({ requestId, address, credential: header('x-api-key') ? 'api-key' : 'bearer', reason: error.message }, 'sign-in failed');
-      throw new HttpError(401, 'UNAUTHENTICATED', error.message, { 'www-authenticate': 'Bearer' });
+    const draft: ContextDraft = { requestId };
+    for (const hook of contextHooks) {
+      const pending = hook(request, draft);
+      if (pending) await pending;
     }
-    rateLimiter.take(caller.kind === 'anonymous' ? `anonymous:${req.socket.remoteAddress}` : callerId(caller), caller.kind === 'client' ? caller.ratePerMinute : ratePerMinute);
-    const purpose = header('x-purpose') ?? null;
-    if (purpose !== null && !PURPOSE.test(purpose)) {
-      throw new HttpError(400, 'BAD_REQUEST', 'X-Purpose must be case:<case number>, item:<item code> or project:<project code>');
-    }
-    if (caller.kind === 'client') {
-      if (!purpose) throw new HttpError(403, 'FORBIDDEN', 'partner systems must state a purpose in X-Purpose (case:…, item:… or project:…)');
-      const kind = purpose.split(':', 1)[0]!;
-      if (!caller.purposes.includes(kind)) throw new HttpError(403, 'FORBIDDEN', `client ${caller.subject} is not registered for purposes of kind "${kind}"`);
-    }
-    const identityToken = signer ? await signer.sign(caller, purpose) : '';
-    return { caller, purpose, requestId, identityToken, stale: new StaleReport() };
+    return draft as GatewayContext;
   }
 
   const server = createGraphQLHttpServer({
@@ -231,12 +196,9 @@ export function createGateway(options: GatewayOptions): GatewayService {
       ...Object.fromEntries((options.sites ?? []).map((site) => [`${site.prefix}/*`, staticSite(site)])),
       ...explorer?.routes,
       ...options.routes,
+      ...Object.assign({}, ...capabilities.map((c) => c.routes ?? {})),
       '/healthz': (_req, res) =>
         ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),
-      '/metrics': async (_req, res) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(await metrics.registry.metrics());
-      },
       '/readyz': async (_req, res) => {
         const subgraphs = await readiness(subgraphEndpoints());
         const allReady = ready && Object.values(subgraphs).every((s) => s.ready);
@@ -254,9 +216,26 @@ export function createGateway(options: GatewayOptions): GatewayService {
       ready = false;
       await apollo.stop();
       await connections.close();
-      options.audit?.close();
+      for (const capability of capabilities) await capability.stop?.();
     },
     reloadSupergraph: (sdl) => supergraph.reload(sdl),
+  };
+}
+
+/** The executor's hooks from every capability that has some: plans rewritten in order, the rest all told. */
+function executionHooks(capabilities: readonly Capability[]): ConstructorParameters<typeof PlanExecutor>[1] {
+  const hooks = capabilities.flatMap((c) => (c.execution ? [c.execution] : []));
+  const planWith = hooks.flatMap((h) => (h.planWith ? [h.planWith] : []));
+  const onMerged = hooks.flatMap((h) => (h.onMerged ? [h.onMerged] : []));
+  const onPlanned = hooks.flatMap((h) => (h.onPlanned ? [h.onPlanned] : []));
+  const onHandOver = hooks.flatMap((h) => (h.onHandOver ? [h.onHandOver] : []));
+  const bounds = hooks.find((h) => h.bounds)?.bounds;
+  return {
+    bounds,
+    planWith: planWith.length ? (document, schema) => planWith.reduce((planned, rewrite) => rewrite(planned, schema), document) : undefined,
+    onMerged: onMerged.length ? (context, data, planned) => onMerged.forEach((hook) => hook(context, data, planned)) : undefined,
+    onPlanned: onPlanned.length ? () => onPlanned.forEach((hook) => hook()) : undefined,
+    onHandOver: onHandOver.length ? (reason) => onHandOver.forEach((hook) => hook(reason)) : undefined,
   };
 }
 

@@ -2,7 +2,7 @@
  * Reads a supergraph for serving: the security features it declares and which fields
  * carry which rules. `@apollo/gateway` refuses any supergraph with a `for: SECURITY`
  * feature because it does not enforce them; this gateway enforces `@authenticated` and
- * `@requiresScopes` itself (plugins/authorization.ts), so it hands @apollo/gateway the
+ * `@requiresScopes` itself (capabilities/authorization.ts), so it hands @apollo/gateway the
  * supergraph with those two links marked as understood; any other security feature it
  * cannot enforce (such as `@policy`) is still refused by @apollo/gateway.
  */

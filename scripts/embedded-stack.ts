@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { AuditLog } from '../gateway/audit/log';
-import type { IdentityOptions } from '../gateway/plugins/identity';
-import type { OperationLimits } from '../gateway/plugins/limits';
+import { PURPOSE_KINDS } from '../domain/purposes';
+import type { SignInOptions } from '../gateway/capabilities/sign-in';
+import type { OperationLimits } from '../gateway/capabilities/limits';
 import type { SupergraphFile } from '../gateway/live-supergraph';
 import { createGateway, type GatewayService } from '../gateway/server';
 import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
 import { explorerExamples } from './explorer-examples';
 import { readOperationFiles } from './schema-operations';
-import { GatewayIdentity } from '../subgraphs/shared/identity';
+import { InternalIdentityVerifier } from '../subgraphs/shared/caller';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
 import { createDepartments, generateCounty, serveDepartment, type DepartmentFaults, type MockDepartments } from '../mocks';
@@ -26,6 +27,10 @@ import { createLandSubgraph } from '../subgraphs/land';
 import type { DepartmentClientSettings, DepartmentConnection, LicenceIssuerConfig } from '../subgraphs/shared/config';
 import { createApprovalSubgraph } from '../subgraphs/approval';
 import type { SubgraphService } from '../subgraphs/shared/subgraph-service';
+
+// @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
+// (政务外网) must not send anything out, and every stop would wait on the unreachable host.
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 
 export const DEPARTMENT_IDS: readonly DepartmentId[] = ['enterprise', 'land', 'construction', 'approval'];
 
@@ -43,12 +48,14 @@ export interface EmbeddedStackOptions {
   approvalClock?: () => Date;
   seed?: number;
   /** Who may sign in (identity provider keys, partner systems); passed to the gateway. */
-  identity?: IdentityOptions;
+  signIn?: SignInOptions;
+  /** The kinds of X-Purpose the gateway accepts (default: this county's, domain/purposes.ts). */
+  purposeKinds?: readonly string[];
   audit?: AuditLog;
   corsOrigins?: string[];
   /** Failed sign-ins a minute per client address before 429. */
   failedSignInsPerMinute?: number;
-  /** What one operation may ask and bring back (defaults: gateway/plugins/limits.ts). */
+  /** What one operation may ask and bring back (defaults: gateway/capabilities/limits.ts). */
   limits?: Partial<OperationLimits>;
   maxTokens?: number;
   /** The key pair the gateway signs callers' identity with (default: one made for this run). */
@@ -121,7 +128,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
     // The gateway vouches for callers with a key made for this run; only its subgraphs get the public half.
     const gatewayKeys = options.gatewayKeys ?? generateKeyPairSync('ed25519');
-    const gatewayIdentity = new GatewayIdentity(gatewayKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    const gatewayIdentity = new InternalIdentityVerifier(gatewayKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
     const subgraphs = {} as Record<DepartmentId, SubgraphService>;
     const subgraphUrls = {} as Record<DepartmentId, string>;
     for (const id of DEPARTMENT_IDS) {
@@ -146,8 +153,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       supergraphFile: options.supergraphFile,
       subgraphUrls,
       logger: options.logger.child({ component: 'gateway' }),
-      identity: options.identity,
-      identitySigningKey: gatewayKeys.privateKey,
+      signIn: options.signIn,
+      purposeKinds: options.purposeKinds ?? PURPOSE_KINDS,
+      internalIdentityKey: gatewayKeys.privateKey,
       audit: options.audit,
       corsOrigins: options.corsOrigins,
       limits: options.limits,

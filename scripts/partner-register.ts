@@ -10,7 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parsePartnerClients, partnerClientSchema } from '../gateway/config';
-import { sha256, type PartnerClient } from '../gateway/plugins/identity';
+import { sha256, type PartnerClient } from '../gateway/capabilities/sign-in';
+import { PURPOSE_KINDS } from '../domain/purposes';
 import { ALL_SCOPES } from './dev-issuer';
 
 export interface PartnerRegistration {
@@ -19,7 +20,7 @@ export interface PartnerRegistration {
   /** Division code of its jurisdiction: 52 the province, 522633 the county, a town's 12 digits. */
   region: string;
   scopes: string[];
-  /** Kinds of purpose it may state in X-Purpose: case, item, project. */
+  /** Kinds of purpose it may state in X-Purpose (domain/purposes.ts: case, item, project). */
   purposes: string[];
   /** The exact texts it will send (trusted documents); only their SHA-256 is kept. */
   operations: string[];
@@ -31,6 +32,8 @@ export function registerPartner(registration: PartnerRegistration): { client: Pa
   const problems: string[] = [];
   const unknown = registration.scopes.filter((s) => !ALL_SCOPES.includes(s));
   if (unknown.length) problems.push(`unknown scope(s) ${unknown.join(', ')}; known: ${ALL_SCOPES.join(', ')}`);
+  const unknownKinds = registration.purposes.filter((kind) => !(PURPOSE_KINDS as readonly string[]).includes(kind));
+  if (unknownKinds.length) problems.push(`unknown purpose kind(s) ${unknownKinds.join(', ')}; known: ${PURPOSE_KINDS.join(', ')}`);
   if (registration.operations.length === 0) problems.push('no operations: a partner system may run only the operations it registered (--operations)');
   const apiKey = `cjk_${randomBytes(24).toString('base64url')}`;
   const record = {

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const stack = await startEmbeddedStack({
     departmentClients: { enterprise: client, land: client, construction: client, approval: client },
     faults: { enterprise: noFaults, land: noFaults, construction: noFaults, approval: noFaults },
-    identity: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
+    signIn: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
     dashboard: { developmentToken: () => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }) },
     logger: silentLogger(),
   });

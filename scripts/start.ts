@@ -18,12 +18,13 @@ async function main(): Promise<void> {
   const tracing = config.tracing && (await startTracing(config.tracing, { logger }));
   if (config.tracing) console.log(`  ✓ tracing: ${describeTracing(config.tracing)}`);
   // A newcomer is not locked out: the embedded default signs tokens with a development key.
-  const issuer = config.identity ? undefined : await devIssuer();
-  const identity = config.identity ?? { jwks: { set: issuer!.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE };
+  const issuer = config.identityProvider ? undefined : await devIssuer();
+  const identityProvider = config.identityProvider ?? { jwks: { set: issuer!.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE };
   const audit = new AuditLog(config.audit);
   const developmentToken = issuer && (() => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }));
   const stack = await startEmbeddedStack({
-    identity: { ...identity, ...config.tokens, partners: config.partners },
+    signIn: { ...identityProvider, ...config.tokens, partners: config.partners },
+    purposeKinds: config.purposeKinds,
     audit,
     corsOrigins: config.corsOrigins,
     limits: config.limits,

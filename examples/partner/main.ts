@@ -91,7 +91,7 @@ export async function runPartnerExample(print: (line: string) => void = console.
   for (const id of DEPARTMENT_IDS) departmentClients[id] = readDepartmentClientSettings({}, id.toUpperCase(), { timeoutMs: 3000 });
   const stack = await startEmbeddedStack({
     departmentClients,
-    identity: { partners: [bank.client, province.client] },
+    signIn: { partners: [bank.client, province.client] },
     audit: new AuditLog({ dir: auditDir }),
     logger: silentLogger(),
   });

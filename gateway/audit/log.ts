@@ -19,7 +19,6 @@
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { chinaDate } from '../../domain/time';
 import { GENESIS, lineHash, signCheckpoint, type Checkpoint, type CheckpointKind } from './checkpoints';
 
 export { GENESIS };
@@ -39,8 +38,19 @@ export interface AuditLogOptions {
   retentionDays?: number;
   fsync?: boolean;
   now?: () => Date;
+  /** The time zone whose calendar days name the daily files and count retention (default Asia/Shanghai). */
+  timeZone?: string;
   /** Without it no checkpoints are written and the trail is only hash-chained. */
   checkpoints?: AuditCheckpointOptions;
+}
+
+/** China has one time zone; a county elsewhere sets its own (AUDIT_TIME_ZONE). */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** `YYYY-MM-DD` of an instant in a time zone; throws RangeError for a zone that does not exist. */
+export function calendarDay(timeZone: string): (instant: Date) => string {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (instant) => format.format(instant);
 }
 
 const FILE = /^audit-(\d{4}-\d{2}-\d{2})-(\d{3})\.jsonl$/;
@@ -55,6 +65,7 @@ export class AuditLog {
   private readonly maxBytes: number;
   private readonly retentionDays: number;
   private readonly now: () => Date;
+  private readonly dayOf: (instant: Date) => string;
   private fd: number | null = null;
   private size = 0;
   private day = '';
@@ -71,6 +82,7 @@ export class AuditLog {
     this.maxBytes = options.maxBytes ?? 50_000_000;
     this.retentionDays = options.retentionDays ?? 180;
     this.now = options.now ?? (() => new Date());
+    this.dayOf = calendarDay(options.timeZone ?? DEFAULT_TIME_ZONE);
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const torn = this.recoverTornLine();
     this.readHead();
@@ -132,7 +144,7 @@ export class AuditLog {
     if (!key) return;
     // A checkpoint must never name a record a power cut could still take away.
     if (this.fd !== null) fsyncSync(this.fd);
-    const day = chinaDate(this.now());
+    const day = this.dayOf(this.now());
     if (this.checkpointFd === null || day !== this.checkpointDay) {
       if (this.checkpointFd !== null) closeSync(this.checkpointFd);
       this.checkpointFd = openSync(join(this.options.dir, `checkpoints-${day}.jsonl`), 'a', PRIVATE_FILE);
@@ -179,7 +191,7 @@ export class AuditLog {
   }
 
   private rotateIfNeeded(bytes: number): void {
-    const day = chinaDate(this.now());
+    const day = this.dayOf(this.now());
     if (this.fd !== null && day === this.day && this.size + bytes <= this.maxBytes) return;
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;

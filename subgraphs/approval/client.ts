@@ -3,7 +3,7 @@ import type { ReviewDecision, ReviewStatus } from '../../domain/joint-review';
 import { badUserInput, conflict, departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import type { DepartmentHttp } from '../shared/department-http';
-import type { TrustedCaller } from '../shared/identity';
+import type { TrustedCaller } from '../shared/caller';
 import { Jurisdiction } from '../shared/jurisdiction';
 
 export type ProjectStage = 'PROJECT_LAND_PLANNING' | 'ENGINEERING_PERMIT' | 'CONSTRUCTION_PERMIT' | 'COMPLETION_ACCEPTANCE';

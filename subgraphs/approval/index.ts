@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientSettings } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
-import type { GatewayIdentity } from '../shared/identity';
+import type { InternalIdentityVerifier } from '../shared/caller';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
@@ -23,7 +23,7 @@ export interface ApprovalSubgraphConfig extends DepartmentClientSettings {
 export function createApprovalSubgraph(
   config: ApprovalSubgraphConfig,
   logger: Logger,
-  identity: GatewayIdentity,
+  identity: InternalIdentityVerifier,
   clock: () => Date = () => new Date(),
 ): SubgraphService {
   const http = new DepartmentHttp({ department: APPROVAL_SYSTEM, baseUrl: config.url, timeoutMs: config.timeoutMs, logger, resilience: config });

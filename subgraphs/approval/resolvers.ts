@@ -3,7 +3,7 @@ import { isFinal, jointStatusOf, type ReviewDecision } from '../../domain/joint-
 import { inForceOn, LICENCE_TYPE_NAMES, parseLicenceCode } from '../../domain/licences';
 import { regionLevel } from '../../domain/regions';
 import { badUserInput, forbidden } from '../../lib/errors';
-import type { TrustedCaller } from '../shared/identity';
+import type { TrustedCaller } from '../shared/caller';
 import { connectionOf, pageOf } from '../shared/cursor';
 import { requireValid } from '../shared/inputs';
 import type { LicenceVerifier } from '../shared/licences';

@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
-import type { GatewayIdentity } from '../shared/identity';
+import type { InternalIdentityVerifier } from '../shared/caller';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { StaleReport } from '../../contracts/stale-report';
@@ -14,7 +14,7 @@ import { resolvers, type ConstructionContext } from './resolvers';
 
 export const CONSTRUCTION_SYSTEM: DepartmentRef = { id: 'construction', name: '住建局 construction system' };
 
-export function createConstructionSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
+export function createConstructionSubgraph(department: DepartmentClientConfig, logger: Logger, identity: InternalIdentityVerifier): SubgraphService {
   const http = new DepartmentHttp({ department: CONSTRUCTION_SYSTEM, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
   const cacheOptions = { ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys };
   const projects = new BoundedCache<Project>(cacheOptions);

@@ -3,7 +3,7 @@ import { departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import { createCachedLoader } from '../shared/cached-loader';
 import type { DepartmentHttp } from '../shared/department-http';
-import type { TrustedCaller } from '../shared/identity';
+import type { TrustedCaller } from '../shared/caller';
 import { Jurisdiction } from '../shared/jurisdiction';
 
 export type RegistrationStatus = 'SUBSISTING' | 'IN_BUSINESS' | 'REVOKED' | 'DEREGISTERED' | 'MOVED_OUT';

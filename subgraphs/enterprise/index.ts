@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
-import type { GatewayIdentity } from '../shared/identity';
+import type { InternalIdentityVerifier } from '../shared/caller';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { StaleReport } from '../../contracts/stale-report';
@@ -14,7 +14,7 @@ import { resolvers, type EnterpriseContext } from './resolvers';
 
 export const ENTERPRISE_REGISTRY: DepartmentRef = { id: 'enterprise', name: '市场监管局 enterprise registry' };
 
-export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
+export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger, identity: InternalIdentityVerifier): SubgraphService {
   const http = new DepartmentHttp({ department: ENTERPRISE_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
   const cache = new BoundedCache<Enterprise>({ ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys });
   const licences = new LicenceVerifier(department.publicKeyPem);

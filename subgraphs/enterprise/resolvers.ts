@@ -1,6 +1,6 @@
 import { checkRegionCode, checkUscc } from '../../domain/identifiers';
 import { connectionOf, pageOf } from '../shared/cursor';
-import type { TrustedCaller } from '../shared/identity';
+import type { TrustedCaller } from '../shared/caller';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';

@@ -3,7 +3,7 @@ import { departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import { createCachedLoader } from '../shared/cached-loader';
 import type { DepartmentHttp } from '../shared/department-http';
-import type { TrustedCaller } from '../shared/identity';
+import type { TrustedCaller } from '../shared/caller';
 import { Jurisdiction } from '../shared/jurisdiction';
 
 /** The land system's wire format: pinyin-initial names, HTTP 200 with its own result codes. */

@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
-import type { GatewayIdentity } from '../shared/identity';
+import type { InternalIdentityVerifier } from '../shared/caller';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { StaleReport } from '../../contracts/stale-report';
@@ -14,7 +14,7 @@ import { resolvers, type LandContext } from './resolvers';
 
 export const LAND_REGISTRY: DepartmentRef = { id: 'land', name: '自然资源局 land and planning system' };
 
-export function createLandSubgraph(department: DepartmentClientConfig, logger: Logger, identity: GatewayIdentity): SubgraphService {
+export function createLandSubgraph(department: DepartmentClientConfig, logger: Logger, identity: InternalIdentityVerifier): SubgraphService {
   const http = new DepartmentHttp({
     department: LAND_REGISTRY,
     baseUrl: department.url,

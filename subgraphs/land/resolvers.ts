@@ -1,6 +1,6 @@
 import { checkUnitNumber } from '../../domain/identifiers';
 import type { LicenceType } from '../../domain/licences';
-import type { TrustedCaller } from '../shared/identity';
+import type { TrustedCaller } from '../shared/caller';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import { chinaDate } from '../../domain/time';

@@ -16,7 +16,7 @@
  */
 import { isWithin, regionPrefix } from '../../domain/regions';
 import { forbidden } from '../../lib/errors';
-import type { TrustedCaller } from './identity';
+import type { TrustedCaller } from './caller';
 
 export class Jurisdiction {
   private constructor(private readonly region: string | null) {}

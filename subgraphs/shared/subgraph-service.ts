@@ -8,7 +8,7 @@ export type Resolvers<TContext> = GraphQLResolverMap<TContext>;
 import type { DocumentNode } from 'graphql';
 import { createGraphQLHttpServer, sendJson } from '../../lib/graphql-http';
 import type { Logger } from '../../lib/logger';
-import type { GatewayIdentity, TrustedCaller } from './identity';
+import type { InternalIdentityVerifier, TrustedCaller } from './caller';
 import type { DepartmentHttp } from './department-http';
 import { createSubgraphMetrics } from './metrics';
 import { STALE_EXTENSION, type StaleReport } from '../../contracts/stale-report';
@@ -30,7 +30,7 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   /** Builds a fresh context per request: DataLoaders must never outlive one request. */
   context: (req: IncomingMessage, caller: TrustedCaller) => TContext;
   /** Checks the gateway's signature on the caller's identity. */
-  identity: GatewayIdentity;
+  identity: InternalIdentityVerifier;
   logger: Logger;
   caches: { clear(): void; close(): void; hits: number; misses: number; staleServes: number }[];
   /** The subgraph's door to its department: /readyz reports it. */

@@ -15,7 +15,7 @@ import { parse } from 'graphql';
 import { AuditLog } from '../../gateway/audit/log';
 import { readRecords } from '../../gateway/audit/verify';
 import { OperationNormalizer } from '../../gateway/operation/normalize';
-import { measure } from '../../gateway/plugins/limits';
+import { measure } from '../../gateway/capabilities/limits';
 import { createGateway, type GatewayService } from '../../gateway/server';
 import { loadSupergraph } from '../../gateway/supergraph';
 import { listen, type Listening } from '../../lib/listen';

@@ -3,7 +3,7 @@ import { silentLogger } from '../../lib/logger';
 import { createDepartments, generateCounty, type County, type MockDepartment } from '../../mocks';
 import { BoundedCache } from '../../subgraphs/shared/cache';
 import { DepartmentHttp, type ResilienceOptions } from '../../subgraphs/shared/department-http';
-import type { TrustedCaller } from '../../subgraphs/shared/identity';
+import type { TrustedCaller } from '../../subgraphs/shared/caller';
 
 export const county: County = generateCounty();
 

@@ -2,12 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditLog } from '../../gateway/audit/log';
-import type { PartnerClient } from '../../gateway/plugins/identity';
-import type { OperationLimits } from '../../gateway/plugins/limits';
+import type { PartnerClient } from '../../gateway/capabilities/sign-in';
+import type { OperationLimits } from '../../gateway/capabilities/limits';
 import type { SupergraphFile } from '../../gateway/live-supergraph';
 import { silentLogger, type Logger } from '../../lib/logger';
 import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
-import { ALL_SCOPES, STAFF_SCOPES, testIssuer, type TestIssuer } from './identity';
+import { ALL_SCOPES, STAFF_SCOPES, testIssuer, type TestIssuer } from './issuer';
 import type { DepartmentId } from '../../mocks';
 import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStack } from '../../scripts/embedded-stack';
 
@@ -75,7 +75,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const stack = await startEmbeddedStack({
     departmentClients: { enterprise: client(8), land: client(options.landMaxConcurrency ?? 4), construction: client(8), approval: client(8) },
     approvalClock: options.approvalClock,
-    identity: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE, partners: options.partners },
+    signIn: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE, partners: options.partners },
     audit: options.audit,
     corsOrigins: options.corsOrigins,
     supergraphFile: options.supergraphFile,

@@ -25,8 +25,8 @@ describe('the compiled executor answers our operations as @apollo/gateway does',
       supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
       subgraphUrls: stack.subgraphUrls,
       logger: silentLogger(),
-      identity: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
-      identitySigningKey: keys.privateKey,
+      signIn: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
+      internalIdentityKey: keys.privateKey,
       executor: 'apollo',
     });
     await gateway.start();

@@ -20,7 +20,7 @@ import {
 import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
 import { loadSupergraph } from '../../gateway/supergraph';
 import { isWithin } from '../../domain/regions';
-import { ALL_SCOPES } from '../helpers/identity';
+import { ALL_SCOPES } from '../helpers/issuer';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../helpers/stack';
 import { DEPARTMENT_IDS } from '../../scripts/embedded-stack';
 

@@ -35,8 +35,8 @@ beforeAll(async () => {
     supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
     subgraphUrls: stack.subgraphUrls,
     logger: silentLogger(),
-    identity: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
-    identitySigningKey: keys.privateKey,
+    signIn: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
+    internalIdentityKey: keys.privateKey,
     limits: UNLIMITED,
   });
   await gateway.start();

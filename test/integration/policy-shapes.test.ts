@@ -21,7 +21,7 @@ import { OperationNormalizer } from '../../gateway/operation/normalize';
 import { loadSupergraph } from '../../gateway/supergraph';
 import { DEPARTMENT_IDS } from '../../scripts/embedded-stack';
 import { equivalentShapes } from '../helpers/equivalent-shapes';
-import { ALL_SCOPES } from '../helpers/identity';
+import { ALL_SCOPES } from '../helpers/issuer';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 const api = loadSupergraph(readFileSync(DEFAULT_SUPERGRAPH, 'utf8')).apiSchema;

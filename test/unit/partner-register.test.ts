@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { calendarDay, DEFAULT_TIME_ZONE } from '../../gateway/audit/log';
 import { parsePartnerClients, readSecurityConfig } from '../../gateway/config';
-import { sha256 } from '../../gateway/plugins/identity';
+import { sha256 } from '../../gateway/capabilities/sign-in';
 import { readOperationTexts, registerPartner, type PartnerRegistration } from '../../scripts/partner-register';
 
 const ROOT = join(__dirname, '..', '..');
@@ -31,7 +32,7 @@ describe('registering a partner system', () => {
     const attempt = () => registerPartner({ ...bank, region: '5226', scopes: ['enterprise:write'], purposes: ['loan'], operations: [], ratePerMinute: 0 });
     expect(attempt).toThrow(/unknown scope\(s\) enterprise:write/);
     expect(attempt).toThrow(/no operations/);
-    expect(attempt).toThrow(/purposes must be case, item or project/);
+    expect(attempt).toThrow(/unknown purpose kind\(s\) loan; known: case, item, project/);
     expect(attempt).toThrow(/ratePerMinute must be greater than 0/);
     expect(() => registerPartner({ ...bank, region: '52263' })).toThrow(/region must be a division code/);
   });
@@ -57,6 +58,25 @@ describe('registering a partner system', () => {
     const dir = mkdtempSync(join(tmpdir(), 'partners-'));
     writeFileSync(join(dir, 'partners.json'), JSON.stringify([{ ...good, keySha256: 'plain-text-key' }]));
     expect(() => readSecurityConfig({ PARTNER_CLIENTS_FILE: join(dir, 'partners.json') })).toThrow(/PARTNER_CLIENTS_FILE .*record 0, keySha256: keySha256 must be the hex SHA-256/);
+  });
+
+  it('takes the purpose kinds from GATEWAY_PURPOSE_KINDS and refuses partners registered for others', () => {
+    const good = registerPartner(bank).client;
+    expect(readSecurityConfig({}).purposeKinds).toBeUndefined();
+    expect(readSecurityConfig({ GATEWAY_PURPOSE_KINDS: 'case, item,project' }).purposeKinds).toEqual(['case', 'item', 'project']);
+    expect(() => readSecurityConfig({ GATEWAY_PURPOSE_KINDS: 'case,Item Code' })).toThrow(/GATEWAY_PURPOSE_KINDS="case,Item Code" must be lower-case words/);
+    expect(parsePartnerClients([good], ['project'])).toEqual([good]);
+    expect(() => parsePartnerClients([good], ['case'])).toThrow(/client "bank-cjrcb" is registered for purposes \(project\) this gateway does not accept/);
+    expect(() => parsePartnerClients([{ ...good, purposes: ['Project!'] }])).toThrow(/purposes must be kinds of X-Purpose/);
+  });
+
+  it('cuts audit files by the days of AUDIT_TIME_ZONE, China\'s by default', () => {
+    expect(readSecurityConfig({}).audit.timeZone).toBeUndefined();
+    expect(readSecurityConfig({ AUDIT_TIME_ZONE: 'Asia/Urumqi' }).audit.timeZone).toBe('Asia/Urumqi');
+    expect(() => readSecurityConfig({ AUDIT_TIME_ZONE: 'Mars/Olympus' })).toThrow(/AUDIT_TIME_ZONE="Mars\/Olympus" is not a time zone/);
+    const day = calendarDay(DEFAULT_TIME_ZONE);
+    expect(day(new Date('2026-12-01T15:59:59Z'))).toBe('2026-12-01');
+    expect(day(new Date('2026-12-01T16:00:00Z'))).toBe('2026-12-02');
   });
 
   it('npm run partner:register writes a record the gateway loads and prints the key once', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareSupergraph } from '../../gateway/supergraph';
-import { mask } from '../../gateway/plugins/masking';
+import { mask } from '../../gateway/capabilities/masking';
 import { buildASTSchema, isObjectType, parse } from 'graphql';
 
 const supergraph = readFileSync(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), 'utf8');

@@ -23,8 +23,8 @@ import {
 import { BoundedMap } from '../../lib/bounded-map';
 import type { NormalizedOperation } from '../operation/normalize';
 import type { AccessRule, PoliciesOf, SupergraphPolicies } from '../supergraph';
-import { requireOperation, type GatewayContext } from './context';
-import type { Caller } from './identity';
+import { requireOperation, type Capability, type GatewayContext } from './capability';
+import type { Caller } from './sign-in';
 
 interface Segment {
   key: string;
@@ -40,10 +40,10 @@ interface Refusal {
 /** The most errors one response carries for refusals; more are summarised in one. */
 const MAX_REFUSAL_ERRORS = 50;
 
-export function authorizationPlugin(policiesFor: PoliciesOf): ApolloServerPlugin<GatewayContext> {
+export function authorizationCapability(policiesFor: PoliciesOf): Capability {
   // The same operation from callers with the same scopes is cut the same way under the same rules: walk it once.
   const decidedUnder = new WeakMap<SupergraphPolicies, BoundedMap<string, ReturnType<typeof authorize>>>();
-  return {
+  const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       let refusals: Refusal[] = [];
       return {
@@ -87,6 +87,7 @@ export function authorizationPlugin(policiesFor: PoliciesOf): ApolloServerPlugin
       };
     },
   };
+  return { name: 'authorization', plugin };
 }
 
 /** What the caller may not read in this operation, and the operation without it. */

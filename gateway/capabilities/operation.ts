@@ -8,10 +8,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { OperationNormalizer } from '../operation/normalize';
-import type { GatewayContext } from './context';
+import type { Capability, GatewayContext } from './capability';
 
-export function operationPlugin(normalizerFor: (schema: GraphQLSchema) => OperationNormalizer): ApolloServerPlugin<GatewayContext> {
-  return {
+export function operationCapability(normalizerFor: (schema: GraphQLSchema) => OperationNormalizer): Capability {
+  const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
         async didResolveOperation(ctx) {
@@ -30,4 +30,5 @@ export function operationPlugin(normalizerFor: (schema: GraphQLSchema) => Operat
       };
     },
   };
+  return { name: 'operation', plugin };
 }

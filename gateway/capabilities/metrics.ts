@@ -1,15 +1,16 @@
 /**
- * The gateway's Prometheus metrics: requests by operation and outcome, their latency,
- * errors by code, and how long each subgraph takes to answer a fetch.
+ * The gateway's Prometheus metrics at /metrics: requests by operation and outcome, their
+ * latency, errors by code, how long each subgraph takes to answer a fetch, how many
+ * operations were planned and how many requests the compiled executor handed over.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { GatewayContext } from './context';
-import { sha256 } from './identity';
+import type { Capability, GatewayContext } from './capability';
+import { sha256 } from './sign-in';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export class GatewayMetrics {
+class GatewayMetrics {
   readonly registry = new Registry();
   private readonly requests = new Counter({ name: 'gateway_requests_total', help: 'GraphQL requests by operation and outcome', labelNames: ['operation', 'outcome'], registers: [this.registry] });
   private readonly latency = new Histogram({ name: 'gateway_request_duration_seconds', help: 'GraphQL request latency', labelNames: ['operation'], buckets: BUCKETS, registers: [this.registry] });
@@ -66,4 +67,24 @@ export class GatewayMetrics {
       },
     };
   }
+}
+
+/**
+ * `known`: operation names that may become labels (the operations the gateway warms);
+ * a partner's registered operations are labelled by name too, anything else is `other`.
+ */
+export function metricsCapability(known: ReadonlySet<string>): Capability {
+  const metrics = new GatewayMetrics();
+  return {
+    name: 'metrics',
+    plugin: metrics.plugin(known),
+    execution: { onPlanned: () => metrics.queryPlanned(), onHandOver: (reason) => metrics.executorHandOver(reason) },
+    subgraphFetch: { fetched: (subgraph, seconds) => metrics.subgraphFetch(subgraph, seconds) },
+    routes: {
+      '/metrics': async (_req, res) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
+    },
+  };
 }

@@ -1,13 +1,17 @@
 /**
- * Who is asking. End users bring a bearer JWT from the unified identity provider
- * (统一身份认证), checked against its JWKS; partner systems bring an API key mapped to a
- * registered client (keys are stored as SHA-256 hashes: they are random, not passwords).
- * Anything presented and wrong is 401 at once: a bad credential is never downgraded to
- * anonymous.
+ * Sign-in: who is asking (context.caller). End users bring a bearer JWT from the unified
+ * identity provider (统一身份认证), checked against its JWKS; partner systems bring an API
+ * key mapped to a registered client (keys are stored as SHA-256 hashes: they are random,
+ * not passwords). Anything presented and wrong is 401 at once: a bad credential is never
+ * downgraded to anonymous. Failed sign-ins from one address are slowed down.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { BoundedMap } from '../../lib/bounded-map';
+import { HttpError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { TokenBuckets } from '../../lib/token-buckets';
+import type { Capability } from './capability';
 
 export type Caller =
   | { kind: 'anonymous'; scopes: ReadonlySet<string> }
@@ -24,7 +28,7 @@ export type Caller =
       ratePerMinute: number;
     };
 
-export const ANONYMOUS: Caller = { kind: 'anonymous', scopes: new Set() };
+const ANONYMOUS: Caller = { kind: 'anonymous', scopes: new Set() };
 
 /** A registered partner system. */
 export interface PartnerClient {
@@ -40,7 +44,7 @@ export interface PartnerClient {
   ratePerMinute: number;
 }
 
-export interface IdentityOptions {
+export interface SignInOptions {
   /** Where user tokens' keys come from; none: users cannot sign in (partners still can). */
   jwks?: { url: string } | { set: { keys: object[] } };
   issuer?: string;
@@ -55,14 +59,14 @@ export interface IdentityOptions {
 export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
-export class AuthenticationError extends Error {}
+class AuthenticationError extends Error {}
 
-export class IdentityVerifier {
+class CallerVerifier {
   private readonly keys: JWTVerifyGetKey | undefined;
   private readonly partners: PartnerClient[];
   private readonly verified = new BoundedMap<string, { caller: Caller; expiresAt: number }>(10_000);
 
-  constructor(private readonly options: IdentityOptions) {
+  constructor(private readonly options: SignInOptions) {
     const jwks = options.jwks;
     this.keys = !jwks ? undefined : 'url' in jwks ? createRemoteJWKSet(new URL(jwks.url)) : createLocalJWKSet(jwks.set as never);
     this.partners = options.partners ?? [];
@@ -135,3 +139,25 @@ export class IdentityVerifier {
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export const callerId = (caller: Caller) => (caller.kind === 'anonymous' ? 'anonymous' : `${caller.kind}:${caller.subject}`);
+
+/** `failedPerMinute`: failed sign-ins a minute from one address before 429. */
+export function signInCapability(options: SignInOptions, failedPerMinute: number, logger: Logger): Capability {
+  const callers = new CallerVerifier(options);
+  const failed = new TokenBuckets();
+  return {
+    name: 'sign-in',
+    async context({ header, address }, context) {
+      try {
+        context.caller = await callers.identify({ authorization: header('authorization'), apiKey: header('x-api-key') });
+      } catch (error) {
+        if (!(error instanceof AuthenticationError)) throw error;
+        // Guessing from one address is slowed down (and its flood kept out of the log); a valid credential from it
+        // (others behind the same NAT) is not.
+        failed.take(address, failedPerMinute, 'failed sign-ins from this address');
+        // Who tried and why it failed, never what was presented.
+        logger.warn({ requestId: context.requestId, address, credential: header('x-api-key') ? 'api-key' : 'bearer', reason: error.message }, 'sign-in failed');
+        throw new HttpError(401, 'UNAUTHENTICATED', error.message, { 'www-authenticate': 'Bearer' });
+      }
+    },
+  };
+}

@@ -1,16 +1,19 @@
 /**
- * The gateway vouches for the caller to the subgraphs (contracts/internal-identity.ts),
- * reusing a signature for the same caller and purpose while it has life left.
+ * The gateway vouches for the caller to the subgraphs: the caller and purpose, signed
+ * (contracts/internal-identity.ts), sent with every subgraph fetch. A signature is reused
+ * for the same caller and purpose while it has life left. Without a key none is sent, and
+ * subgraphs that require one refuse the gateway.
  */
 import type { KeyObject } from 'node:crypto';
-import { signInternalIdentity } from '../../contracts/internal-identity';
 import { BoundedMap } from '../../lib/bounded-map';
-import { callerId, type Caller } from './identity';
+import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '../../contracts/internal-identity';
+import { needs, type Capability } from './capability';
+import { callerId, type Caller } from './sign-in';
 
 /** A signed identity is reused while it has this much life left (it lives two minutes). */
 const REUSE_MS = 60_000;
 
-export class IdentitySigner {
+class InternalIdentitySigner {
   private readonly signed = new BoundedMap<string, { token: Promise<string>; until: number }>(10_000);
 
   constructor(private readonly privateKey: KeyObject) {}
@@ -34,4 +37,19 @@ export class IdentitySigner {
     this.signed.set(key, { token, until: Date.now() + REUSE_MS });
     return token;
   }
+}
+
+export function forwardCallerCapability(privateKey: KeyObject | undefined): Capability {
+  const signer = privateKey && new InternalIdentitySigner(privateKey);
+  return {
+    name: 'caller forwarding',
+    async context(_request, context) {
+      context.identityToken = signer ? await signer.sign(needs(context, 'caller', 'caller forwarding'), context.purpose ?? null) : '';
+    },
+    subgraphFetch: {
+      willSend({ headers, context }) {
+        if (context.identityToken) headers.set(INTERNAL_IDENTITY_HEADER, context.identityToken);
+      },
+    },
+  };
 }

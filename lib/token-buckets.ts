@@ -1,9 +1,8 @@
 /**
- * A token bucket per key (each user, each partner system, all anonymous callers from one
- * address, the failed sign-ins from one address): `ratePerMinute` a minute, with bursts
- * up to that many. Over the limit is 429 with Retry-After, before any GraphQL work is done.
+ * A token bucket per key: `ratePerMinute` a minute, with bursts up to that many. Over the
+ * limit is 429 with Retry-After. The table of buckets stays bounded whatever the keys.
  */
-import { HttpError } from '../../lib/errors';
+import { HttpError } from './errors';
 
 const MAX_BUCKETS = 50_000;
 
@@ -12,7 +11,7 @@ interface Bucket {
   updated: number;
 }
 
-export class RateLimiter {
+export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly now: () => number = () => Date.now()) {}

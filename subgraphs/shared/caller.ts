@@ -18,7 +18,7 @@ export interface TrustedCaller {
   purpose: string | null;
 }
 
-export class GatewayIdentity {
+export class InternalIdentityVerifier {
   private readonly key: KeyObject;
 
   constructor(publicKeyPem: string) {

@@ -7,7 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { responseWalker, type ResponseWalker } from '../response-walk';
 import type { PoliciesOf } from '../supergraph';
-import type { GatewayContext } from './context';
+import type { Capability, GatewayContext } from './capability';
 
 export const PII_SCOPE = 'pii:read';
 
@@ -26,7 +26,7 @@ export const mayReadPersonalData = (ctx: GatewayContext) => ctx.caller.scopes.ha
 /** Fields shown unmasked in this response, `Type.field`, for the audit record. */
 export const unmaskedFields = new WeakMap<GatewayContext, Set<string>>();
 
-export function maskingPlugin(policiesFor: PoliciesOf): ApolloServerPlugin<GatewayContext> {
+export function maskingCapability(policiesFor: PoliciesOf): Capability {
   // One walker per schema: a reloaded supergraph brings its own rules.
   const walkers = new WeakMap<GraphQLSchema, ResponseWalker>();
   const walkerFor = (schema: GraphQLSchema) => {
@@ -37,7 +37,7 @@ export function maskingPlugin(policiesFor: PoliciesOf): ApolloServerPlugin<Gatew
     }
     return walk;
   };
-  return {
+  const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
         async willSendResponse(ctx) {
@@ -60,4 +60,5 @@ export function maskingPlugin(policiesFor: PoliciesOf): ApolloServerPlugin<Gatew
       };
     },
   };
+  return { name: 'masking', plugin };
 }

@@ -20,17 +20,11 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { EntityKeys } from '../audit/entity-keys';
 import type { AuditLog } from '../audit/log';
 import type { PoliciesOf } from '../supergraph';
-import type { GatewayContext } from './context';
-import { callerId } from './identity';
+import type { Capability, GatewayContext } from './capability';
+import { callerId } from './sign-in';
 import { unmaskedFields } from './masking';
 
-export interface AuditCapability {
-  plugin: ApolloServerPlugin<GatewayContext>;
-  planWith: (document: DocumentNode, schema: GraphQLSchema) => DocumentNode;
-  onMerged: (context: unknown, data: Record<string, unknown>, planned: DocumentNode) => void;
-}
-
-export function auditCapability(policiesFor: PoliciesOf, log: AuditLog): AuditCapability {
+export function auditCapability(policiesFor: PoliciesOf, log: AuditLog): Capability {
   // One reader of keys per schema: a reloaded supergraph brings its own entities.
   const keysBySchema = new WeakMap<GraphQLSchema, EntityKeys>();
   const keysFor = (schema: GraphQLSchema) => {
@@ -81,10 +75,14 @@ export function auditCapability(policiesFor: PoliciesOf, log: AuditLog): AuditCa
     },
   };
   return {
+    name: 'audit',
     plugin,
-    planWith: (document, schema) => keysFor(schema).withKeys(document),
-    onMerged: (context, data, planned) => {
-      if (context && typeof context === 'object') merged.set(context, { data, planned });
+    execution: {
+      planWith: (document, schema) => keysFor(schema).withKeys(document),
+      onMerged: (context, data, planned) => {
+        if (context && typeof context === 'object') merged.set(context, { data, planned });
+      },
     },
+    stop: () => log.close(),
   };
 }

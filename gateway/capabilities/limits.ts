@@ -26,8 +26,8 @@ import {
   type SelectionNode,
 } from 'graphql';
 import type { NormalizedOperation } from '../operation/normalize';
-import { requireOperation, type GatewayContext } from './context';
-import { sha256 } from './identity';
+import { requireOperation, type Capability, type GatewayContext } from './capability';
+import { sha256 } from './sign-in';
 
 export interface OperationLimits {
   maxDepth: number;
@@ -55,9 +55,10 @@ export const DEFAULT_LIMITS: OperationLimits = {
 
 const refuse = (message: string, code = 'BAD_REQUEST', status = 400) => new GraphQLError(message, { extensions: { code, http: { status } } });
 
-export function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext> {
+/** Refuses what costs too much before it is planned, and bounds what comes back while it runs. */
+export function limitsCapability(limits: OperationLimits): Capability {
   const measured = new WeakMap<NormalizedOperation, Map<string, Measure>>();
-  return {
+  const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
         // Field suggestions ("Did you mean …") map the schema for whoever guesses; partners get none.
@@ -93,6 +94,7 @@ export function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<Gatewa
       };
     },
   };
+  return { name: 'limits', plugin, execution: { bounds: limits } };
 }
 
 export interface Measure {

@@ -1,0 +1,33 @@
+/**
+ * Why the data is read (context.purpose): `X-Purpose: <kind>:<reference>`, e.g. the case
+ * number a reviewer works on. The kinds a deployment accepts are its policy, not the
+ * gateway's (ours: case, item and project, domain/purposes.ts); unset, any lower-case
+ * kind is well-formed. Partner systems must state one, of a kind they are registered
+ * for. Masking shows personal data only with a purpose, and the audit records it.
+ */
+import { HttpError } from '../../lib/errors';
+import { needs, type Capability } from './capability';
+
+const REFERENCE = '[\\w.:-]{1,64}';
+const ANY_KIND = '[a-z][a-z0-9-]{0,31}';
+
+export function purposeCapability(kinds: readonly string[] | undefined): Capability {
+  const valid = new RegExp(`^(${kinds?.length ? kinds.map(escape).join('|') : ANY_KIND}):${REFERENCE}$`);
+  const shape = kinds?.length ? kinds.map((kind) => `${kind}:<reference>`).join(', ') : '<kind>:<reference>';
+  return {
+    name: 'purpose',
+    context({ header }, context) {
+      const caller = needs(context, 'caller', 'purpose');
+      const purpose = header('x-purpose') ?? null;
+      if (purpose !== null && !valid.test(purpose)) throw new HttpError(400, 'BAD_REQUEST', `X-Purpose must be one of ${shape} (a reference is 1–64 letters, digits, _ . : or -)`);
+      if (caller.kind === 'client') {
+        if (!purpose) throw new HttpError(403, 'FORBIDDEN', `partner systems must state a purpose in X-Purpose (${shape})`);
+        const kind = purpose.split(':', 1)[0]!;
+        if (!caller.purposes.includes(kind)) throw new HttpError(403, 'FORBIDDEN', `client ${caller.subject} is not registered for purposes of kind "${kind}"`);
+      }
+      context.purpose = purpose;
+    },
+  };
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
