@@ -4,17 +4,11 @@
  * status is derived from its tasks live here, once, for the approval system that
  * enforces them and the subgraph that shows them.
  */
+import { REVIEW_STATUS_NAMES } from './statuses';
+
 export type ReviewStatus = 'PENDING_ACCEPTANCE' | 'IN_REVIEW' | 'APPROVED' | 'CORRECTIONS_REQUESTED' | 'REJECTED';
 export type ReviewDecision = 'ACCEPT' | 'APPROVE' | 'REQUEST_CORRECTIONS' | 'REJECT';
 export type JointStatus = 'IN_REVIEW' | 'AWAITING_CORRECTIONS' | 'APPROVED' | 'REJECTED';
-
-export const REVIEW_STATUS_NAMES: Record<ReviewStatus, string> = {
-  PENDING_ACCEPTANCE: '待受理',
-  IN_REVIEW: '审查中',
-  APPROVED: '通过',
-  CORRECTIONS_REQUESTED: '退回补正',
-  REJECTED: '不予许可',
-};
 
 export const isFinal = (status: ReviewStatus) => status === 'APPROVED' || status === 'REJECTED';
 

@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STAGE_NAMES } from '../../domain/stages';
+import { JOINT_STATUS_NAMES, REGISTRATION_STATUS_NAMES, REVIEW_STATUS_NAMES } from '../../domain/statuses';
 import { AuditLog } from '../../gateway/audit/log';
 import { readRecords } from '../../gateway/audit/verify';
 import { silentLogger } from '../../lib/logger';
@@ -36,27 +38,14 @@ const LOAN_APPLICANT = '91522633MAPP50ECX8';
 const ONLINE_APPLICATION_PROJECT = '2110-522633-35-03-141247';
 const PROVINCIAL_CASE = 'case:GZ2026112900017';
 
-// Typed by the generated enums: a status the schema adds without a label here fails typecheck.
-const REGISTRATION: Record<RegistrationStatus, string> = {
-  SUBSISTING: '存续 subsisting',
-  IN_BUSINESS: '在业 in business',
-  REVOKED: '吊销 licence revoked',
-  DEREGISTERED: '注销 deregistered',
-  MOVED_OUT: '迁出 moved out',
-};
-const JOINT: Record<JointStatus, string> = {
-  IN_REVIEW: '审查中 in review',
-  AWAITING_CORRECTIONS: '待补正 awaiting corrections',
-  APPROVED: '通过 approved',
-  REJECTED: '不予许可 rejected',
-};
-const REVIEW: Record<ReviewStatus, string> = {
-  PENDING_ACCEPTANCE: '待受理',
-  IN_REVIEW: '审查中',
-  APPROVED: '通过',
-  CORRECTIONS_REQUESTED: '退回补正',
-  REJECTED: '不予许可',
-};
+// The county's names (domain/), typed by the generated enums: a value the schema adds without a name fails typecheck.
+const REGISTRATION: Record<RegistrationStatus, string> = REGISTRATION_STATUS_NAMES;
+const JOINT: Record<JointStatus, string> = JOINT_STATUS_NAMES;
+const REVIEW: Record<ReviewStatus, string> = REVIEW_STATUS_NAMES;
+const STAGE: Record<ProjectStage, string> = STAGE_NAMES;
+
+/** The value as staff say it, then as the API spells it: 吊销 (REVOKED). */
+const named = <V extends string>(names: Record<V, string>, value: V) => `${names[value]} (${value})`;
 
 /** The registered text of a generated document. */
 const textOf = (operation: RegisteredOperation<unknown, never>) => MANIFEST[String(operation.__meta__?.hash)]!;
@@ -104,7 +93,7 @@ export async function runPartnerExample(print: (line: string) => void = console.
     const check = await asBank.execute(BankEnterpriseCheckDocument, { uscc: LOAN_APPLICANT }, `project:${LOAN_PROJECT}`);
     const enterprise = check.data?.enterprise;
     if (!enterprise) throw new Error(`the bank got no enterprise: ${JSON.stringify(check.errors)}`);
-    print(`    ${enterprise.name} (${enterprise.uscc}): ${REGISTRATION[enterprise.status]}; 经营异常名录 ${enterprise.onAbnormalList ? 'listed' : 'not listed'}`);
+    print(`    ${enterprise.name} (${enterprise.uscc}): ${named(REGISTRATION, enterprise.status)}; 经营异常名录 ${enterprise.onAbnormalList ? 'listed' : 'not listed'}`);
     print(`    business licence ${enterprise.businessLicence.number}: signature ${enterprise.businessLicence.verified ? 'verifies' : 'DOES NOT verify'}`);
     print(`    legal representative ${enterprise.legalRepresentative.name}, ID number ${enterprise.legalRepresentative.idNumber} (masked: the bank has no pii:read)`);
     print(`    read from 市场监管局 at ${enterprise.dataAsOf ?? 'unknown'}${check.stale.length ? `, served stale: ${JSON.stringify(check.stale)}` : ''}`);
@@ -114,8 +103,8 @@ export async function runPartnerExample(print: (line: string) => void = console.
     const submitted = await asProvince.execute(ProvinceSubmitApplicationDocument, { input }, `project:${ONLINE_APPLICATION_PROJECT}`);
     const application = submitted.data?.submitApplication;
     if (!application) throw new Error(`the application was not submitted: ${JSON.stringify(submitted.errors)}`);
-    print(`    application ${application.id} at ${application.stage}: ${JOINT[application.jointStatus]}, ${application.tasks.length} review tasks`);
-    for (const task of application.tasks) print(`      ${task.department}${task.lead ? ' (牵头 lead)' : ''}: ${REVIEW[task.status]}, due ${task.deadline}`);
+    print(`    application ${application.id} at ${named(STAGE, application.stage)}: ${named(JOINT, application.jointStatus)}, ${application.tasks.length} review tasks`);
+    for (const task of application.tasks) print(`      ${task.department}${task.lead ? ' (牵头 lead)' : ''}: ${named(REVIEW, task.status)}, due ${task.deadline}`);
     // The answer may be lost on the way back: the same key makes the retry safe.
     const retried = await asProvince.execute(ProvinceSubmitApplicationDocument, { input }, `project:${ONLINE_APPLICATION_PROJECT}`);
     if (retried.data?.submitApplication.id !== application.id) throw new Error(`a retry with the same idempotency key made another application: ${JSON.stringify(retried)}`);
@@ -125,14 +114,14 @@ export async function runPartnerExample(print: (line: string) => void = console.
     const review = await asProvince.execute(ProvinceJointReviewDocument, { code: ONLINE_APPLICATION_PROJECT }, PROVINCIAL_CASE);
     const project = review.data?.constructionProject;
     if (!project) throw new Error(`the provincial platform got no project: ${JSON.stringify(review.errors)}`);
-    print(`    ${project.name} (${project.code}), stage ${project.stage}: ${project.jointStatus ? JOINT[project.jointStatus] : 'no application'}`);
-    print(`    applicant ${project.applicant ? `${project.applicant.name}: ${REGISTRATION[project.applicant.status]}` : 'not available'}`);
+    print(`    ${project.name} (${project.code}), stage ${named(STAGE, project.stage)}: ${project.jointStatus ? JOINT[project.jointStatus] : 'no application'}`);
+    print(`    applicant ${project.applicant ? `${project.applicant.name}: ${named(REGISTRATION, project.applicant.status)}` : 'not available'}`);
     const parcelError = errorAt(review, 'constructionProject', 'parcel');
     if (project.parcel) print(`    parcel ${project.parcel.unitNumber}: ${project.parcel.landUse}`);
     else if (parcelError?.extensions?.code === 'FORBIDDEN') print(`    parcel: not shown, FORBIDDEN (${parcelError.message}); the rest of the answer is served`);
     else throw new Error(`expected the parcel to be FORBIDDEN without land:read, got ${JSON.stringify(review)}`);
     if (!project.applications) print(`    applications: not available (${errorAt(review, 'constructionProject', 'applications')?.message ?? 'the approval system did not answer'})`);
-    for (const a of project.applications ?? []) print(`    application ${a.id} (${a.stage}): ${JOINT[a.jointStatus]}, due ${a.deadline}${a.overdue ? ', OVERDUE' : ''}`);
+    for (const a of project.applications ?? []) print(`    application ${a.id} ${named(STAGE, a.stage)}: ${named(JOINT, a.jointStatus)}, due ${a.deadline}${a.overdue ? ', OVERDUE' : ''}`);
 
     print('\n[4] refusals a partner system handles');
     const refusal = async (what: string, call: () => Promise<unknown>, code: string) => {

@@ -5,7 +5,7 @@
  * Names, legal bases and time limits follow the county's published guides; codes are
  * illustrative.
  */
-import type { ProjectStage } from '../shared/county';
+import type { ProjectStage } from '../../domain/stages';
 
 export type Necessity = 'REQUIRED' | 'OPTIONAL' | 'DEFERRABLE';
 export type MaterialSource = 'APPLICANT' | 'DEPARTMENT' | 'OTHER';

@@ -9,7 +9,8 @@ import { closedBecause, decide, isFinal, jointStatusOf, type ReviewDecision, typ
 import { isWithin } from '../../domain/regions';
 import { chinaDate } from '../../domain/time';
 import { addWorkingDays } from '../../domain/working-days';
-import { COUNTY_CODE, COUNTY_NAME, PROJECT_STAGES, type County, type ProjectStage } from '../shared/county';
+import { isProjectStage, type ProjectStage } from '../../domain/stages';
+import { COUNTY_CODE, COUNTY_NAME, type County } from '../shared/county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 import { SeededRandom } from '../shared/random';
 import { HOLIDAYS, MAKE_UP_WORKDAYS } from './calendar';
@@ -136,7 +137,7 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
       http.post(`${base}/api/applications`, async ({ request }) => {
         const body = (await readJson(request)) as { projectCode?: unknown; stage?: unknown; idempotencyKey?: unknown } | undefined;
         const { projectCode, stage, idempotencyKey } = body ?? {};
-        if (typeof projectCode !== 'string' || typeof idempotencyKey !== 'string' || !PROJECT_STAGES.includes(stage as ProjectStage)) {
+        if (typeof projectCode !== 'string' || typeof idempotencyKey !== 'string' || !isProjectStage(stage)) {
           return badRequest('body must be {"projectCode": string, "stage": one of the four stages, "idempotencyKey": string}');
         }
         const existingId = byKey.get(idempotencyKey);

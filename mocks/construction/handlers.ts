@@ -4,19 +4,13 @@
  * the department writes them (立项用地规划许可 …).
  */
 import { http, HttpResponse } from 'msw';
-import type { County, ProjectRecord, ProjectStage } from '../shared/county';
+import { STAGE_NAMES } from '../../domain/stages';
+import type { County, ProjectRecord } from '../shared/county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 
 export const CONSTRUCTION_URL = 'http://construction.department.test';
 export const MAX_BATCH = 500;
 const MAX_PAGE = 200;
-
-const STAGE_NAMES: Record<ProjectStage, string> = {
-  PROJECT_LAND_PLANNING: '立项用地规划许可',
-  ENGINEERING_PERMIT: '工程建设许可',
-  CONSTRUCTION_PERMIT: '施工许可',
-  COMPLETION_ACCEPTANCE: '竣工验收',
-};
 
 const toWire = (p: ProjectRecord, issuer: string) => ({
   ...p,

@@ -6,6 +6,7 @@
  * Division codes for towns and villages follow the statistical layout (county 6 +
  * town 3 + village 3) but the numbers are illustrative, not the official table.
  */
+import { PROJECT_STAGES, type ProjectStage } from '../../domain/stages';
 import {
   idCardCheckChar,
   orgCodeCheckChar,
@@ -101,17 +102,6 @@ export interface ParcelRecord {
   engineeringPlanningPermit: PlanningPermitRecord | null;
 }
 
-export type ProjectStage =
-  | 'PROJECT_LAND_PLANNING'
-  | 'ENGINEERING_PERMIT'
-  | 'CONSTRUCTION_PERMIT'
-  | 'COMPLETION_ACCEPTANCE';
-export const PROJECT_STAGES: readonly ProjectStage[] = [
-  'PROJECT_LAND_PLANNING',
-  'ENGINEERING_PERMIT',
-  'CONSTRUCTION_PERMIT',
-  'COMPLETION_ACCEPTANCE',
-];
 
 export type ParticipantRole = 'SURVEY' | 'DESIGN' | 'CONSTRUCTION' | 'SUPERVISION';
 

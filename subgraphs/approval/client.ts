@@ -1,3 +1,4 @@
+import type { ProjectStage } from '../../domain/stages';
 import DataLoader from 'dataloader';
 import type { ReviewDecision, ReviewStatus } from '../../domain/joint-review';
 import { badUserInput, conflict, departmentError } from '../../lib/errors';
@@ -6,7 +7,6 @@ import type { DepartmentHttp } from '../shared/department-http';
 import type { TrustedCaller } from '../shared/caller';
 import { Jurisdiction } from '../shared/jurisdiction';
 
-export type ProjectStage = 'PROJECT_LAND_PLANNING' | 'ENGINEERING_PERMIT' | 'CONSTRUCTION_PERMIT' | 'COMPLETION_ACCEPTANCE';
 
 /** The catalogue as the approval system sends it. */
 export interface Material {

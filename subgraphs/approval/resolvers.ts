@@ -9,7 +9,8 @@ import { requireValid } from '../shared/inputs';
 import type { LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
 import { evaluate, type ChecklistFacts, type Evaluation } from './checklist';
-import type { Application, ApprovalSystemClient, Material, ProjectStage, RegionRecord, ServiceItem, Task } from './client';
+import type { ProjectStage } from '../../domain/stages';
+import type { Application, ApprovalSystemClient, Material, RegionRecord, ServiceItem, Task } from './client';
 import { selectCase, type CaseAnswer } from './guide';
 
 /** A licence issuer the service center trusts: its 统一社会信用代码, name and key. */

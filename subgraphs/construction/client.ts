@@ -1,4 +1,6 @@
 import type DataLoader from 'dataloader';
+import { stageNamed, STAGE_NAMES, type ProjectStage } from '../../domain/stages';
+import { DRAWING_REVIEW_RESULT_NAMES, PERMIT_STATUS_NAMES, readerOf } from '../../domain/statuses';
 import { departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import { createCachedLoader } from '../shared/cached-loader';
@@ -6,22 +8,14 @@ import type { DepartmentHttp } from '../shared/department-http';
 import type { TrustedCaller } from '../shared/caller';
 import { Jurisdiction } from '../shared/jurisdiction';
 
-export type ProjectStage = 'PROJECT_LAND_PLANNING' | 'ENGINEERING_PERMIT' | 'CONSTRUCTION_PERMIT' | 'COMPLETION_ACCEPTANCE';
 export type InvolvementRole = 'APPLICANT' | 'SURVEY' | 'DESIGN' | 'CONSTRUCTION' | 'SUPERVISION';
 
-/** How the department writes each value; the schema speaks the enum names. */
-const STAGES: Record<string, ProjectStage> = {
-  立项用地规划许可: 'PROJECT_LAND_PLANNING',
-  工程建设许可: 'ENGINEERING_PERMIT',
-  施工许可: 'CONSTRUCTION_PERMIT',
-  竣工验收: 'COMPLETION_ACCEPTANCE',
-};
-const STAGE_NAMES = Object.fromEntries(Object.entries(STAGES).map(([name, stage]) => [stage, name])) as Record<ProjectStage, string>;
+/** How the department writes each value; the schema speaks the enum names (stages and statuses: domain/). */
+const drawingReviewResultNamed = readerOf(DRAWING_REVIEW_RESULT_NAMES);
+const permitStatusNamed = readerOf(PERMIT_STATUS_NAMES);
 const INVESTOR_TYPES: Record<string, string> = { 政府投资: 'GOVERNMENT', 企业投资: 'ENTERPRISE' };
 const APPROVAL_MODES: Record<string, string> = { 审批: 'APPROVAL', 核准: 'RATIFICATION', 备案: 'FILING' };
 const NATURES: Record<string, string> = { 新建: 'NEW_BUILD', 扩建: 'EXPANSION', 改建: 'RECONSTRUCTION' };
-const REVIEW_RESULTS: Record<string, string> = { 合格: 'PASSED', 不合格: 'FAILED', 审查中: 'IN_REVIEW' };
-const PERMIT_STATUSES: Record<string, string> = { 有效: 'VALID', 变更: 'AMENDED', 注销: 'REVOKED' };
 
 /** A project as the department sends it. */
 interface WireProject {
@@ -166,14 +160,14 @@ export class ConstructionClient {
 }
 
 function toProject(wire: WireProject, http: DepartmentHttp): Project | Error {
-  const stage = STAGES[wire.stage];
+  const stage = stageNamed(wire.stage);
   const investorType = INVESTOR_TYPES[wire.investorType];
   const approvalMode = APPROVAL_MODES[wire.approvalMode];
   const nature = NATURES[wire.nature];
   const review = wire.drawingReview;
-  const reviewResult = review && REVIEW_RESULTS[review.result];
+  const reviewResult = review && drawingReviewResultNamed(review.result);
   const permit = wire.constructionPermit;
-  const permitStatus = permit && PERMIT_STATUSES[permit.status];
+  const permitStatus = permit && permitStatusNamed(permit.status);
   // A value we cannot map is reported, never guessed: a wrong permit status misleads a reviewer.
   if (!stage || !investorType || !approvalMode || !nature || (review && !reviewResult) || (permit && !permitStatus)) {
     return departmentError(http.department, `project ${wire.code} has a value this gateway does not know`);

@@ -4,7 +4,8 @@ import type { TrustedCaller } from '../shared/caller';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
-import type { ConstructionClient, InvolvementRole, Project, ProjectStage } from './client';
+import type { ProjectStage } from '../../domain/stages';
+import type { ConstructionClient, InvolvementRole, Project } from './client';
 
 export interface ConstructionContext {
   caller: TrustedCaller;

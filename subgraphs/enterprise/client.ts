@@ -1,3 +1,4 @@
+import { readerOf, REGISTRATION_STATUS_NAMES, type RegistrationStatus } from '../../domain/statuses';
 import type DataLoader from 'dataloader';
 import { departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
@@ -6,15 +7,9 @@ import type { DepartmentHttp } from '../shared/department-http';
 import type { TrustedCaller } from '../shared/caller';
 import { Jurisdiction } from '../shared/jurisdiction';
 
-export type RegistrationStatus = 'SUBSISTING' | 'IN_BUSINESS' | 'REVOKED' | 'DEREGISTERED' | 'MOVED_OUT';
+export type { RegistrationStatus };
 
-const STATUS: Record<string, RegistrationStatus> = {
-  存续: 'SUBSISTING',
-  在业: 'IN_BUSINESS',
-  吊销: 'REVOKED',
-  注销: 'DEREGISTERED',
-  迁出: 'MOVED_OUT',
-};
+const registrationStatusNamed = readerOf(REGISTRATION_STATUS_NAMES);
 
 /** An enterprise as the registry sends it (its wire format, camelCase JSON). */
 interface RegistryEnterprise {
@@ -116,7 +111,7 @@ export class EnterpriseRegistryClient {
 
 /** One unreadable record fails its own slot, not the batch. */
 function toEnterprise(record: RegistryEnterprise, http: DepartmentHttp): Enterprise | Error {
-  const status = STATUS[record.status];
+  const status = registrationStatusNamed(record.status);
   if (!status) return departmentError(http.department, `unknown registration status "${record.status}"`);
   const { businessTermFrom, businessTermTo, industryCode, industryName, ...rest } = record;
   return {

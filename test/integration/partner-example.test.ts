@@ -19,10 +19,10 @@ describe('the partner system example (docs/partners.md)', () => {
     expect({ exitCode, output }).toEqual({ exitCode: 0, output: expect.stringContaining('done: every step behaved as docs/partners.md says.') });
 
     // The bank: a revoked developer, its legal representative's ID number masked (no pii:read).
-    expect(output).toMatch(/91522633MAPP50ECX8\): 吊销 licence revoked/);
+    expect(output).toMatch(/91522633MAPP50ECX8\): 吊销 \(REVOKED\)/);
     expect(output).toMatch(/ID number 522633\*{8}\d{3}[\dX] \(masked/);
     // The provincial platform: an application, safe to retry, and a joint review without the parcel it may not read.
-    const [, applicationId] = /application (SQ\d+) at CONSTRUCTION_PERMIT/.exec(output)!;
+    const [, applicationId] = /application (SQ\d+) at 施工许可 \(CONSTRUCTION_PERMIT\)/.exec(output)!;
     expect(output).toContain(`retried with the same idempotency key: the same application ${applicationId}`);
     expect(output).toMatch(/parcel: not shown, FORBIDDEN \(ConstructionProject\.parcel: needs scope land:read\)/);
     // Refusals, each with its status and code.

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { responseHealth, type ResponseHealth } from './departments';
 import { formatAmount, formatDate } from './format';
 import { graphqlRequest } from './graphql';
-import { JOINT_STATUSES, STAGES, label, REGISTRATION_STATUSES, type JointStatus, type ProjectStage } from './labels';
+import { JOINT_STATUS_NAMES, STAGE_NAMES, label, REGISTRATION_STATUS_NAMES, type JointStatus, type ProjectStage } from './labels';
 import { Missing, OtherErrors, SourceMarkers } from './markers';
 import { BASE, followLink, navigate, projectHref } from './router';
 import { useGraphQL, useSession } from './use-graphql';
@@ -70,9 +70,9 @@ export function filtersOf(search: URLSearchParams): ListFilters {
   const stage = search.get('stage') ?? '';
   const status = search.get('status') ?? '';
   return {
-    stage: stage in STAGES ? (stage as ProjectStage) : '',
+    stage: stage in STAGE_NAMES ? (stage as ProjectStage) : '',
     town: /^\d{12}$/.test(search.get('town') ?? '') ? search.get('town')! : '',
-    status: status in JOINT_STATUSES ? (status as JointStatus) : '',
+    status: status in JOINT_STATUS_NAMES ? (status as JointStatus) : '',
     after: search.get('after'),
   };
 }
@@ -158,7 +158,7 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
           阶段
           <select id="filter-stage" value={filters.stage} onChange={(e) => change({ stage: e.target.value as ListFilters['stage'] })}>
             <option value="">全部阶段</option>
-            {Object.entries(STAGES).map(([value, text]) => (
+            {Object.entries(STAGE_NAMES).map(([value, text]) => (
               <option key={value} value={value}>
                 {text}
               </option>
@@ -181,7 +181,7 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
           联审状态
           <select id="filter-status" value={filters.status} onChange={(e) => change({ status: e.target.value as ListFilters['status'] })}>
             <option value="">全部（含未申报）</option>
-            {Object.entries(JOINT_STATUSES).map(([value, text]) => (
+            {Object.entries(JOINT_STATUS_NAMES).map(([value, text]) => (
               <option key={value} value={value}>
                 {text}
               </option>
@@ -216,7 +216,7 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
             {loaded.state === 'loading' && '加载中…'}
             {loaded.state === 'done' && total !== null && (
               <span id="result-count" data-total={total}>
-                共 {total} 个{filters.status ? `联审状态为“${JOINT_STATUSES[filters.status]}”的申请` : '项目'}
+                共 {total} 个{filters.status ? `联审状态为“${JOINT_STATUS_NAMES[filters.status]}”的申请` : '项目'}
                 {total > 0 && `，第 ${offset + 1}–${offset + rows.length} 个`}
               </span>
             )}
@@ -282,7 +282,7 @@ function ListRow({ row, byStatus, townName, health }: { row: Row; byStatus: bool
     <Missing department="approval" missing short />
   ) : application ? (
     <span className={`status status-${application.jointStatus}`} data-joint-status={application.jointStatus}>
-      {JOINT_STATUSES[application.jointStatus]}
+      {JOINT_STATUS_NAMES[application.jointStatus]}
     </span>
   ) : (
     <span className="none" data-joint-status="NONE">
@@ -316,14 +316,14 @@ function ListRow({ row, byStatus, townName, health }: { row: Row; byStatus: bool
         </a>
       </td>
       <td>{project.name}</td>
-      <td className="nowrap">{STAGES[application && byStatus ? application.stage : project.stage]}</td>
+      <td className="nowrap">{STAGE_NAMES[application && byStatus ? application.stage : project.stage]}</td>
       <td className="nowrap">{townName(project.townCode)}</td>
       <td>
         {applicant ? (
           <>
             {applicant.name}
             {applicant.status !== 'SUBSISTING' && applicant.status !== 'IN_BUSINESS' && (
-              <span className="badge badge-bad">{label(REGISTRATION_STATUSES, applicant.status)}</span>
+              <span className="badge badge-bad">{label(REGISTRATION_STATUS_NAMES, applicant.status)}</span>
             )}
             {applicant.onAbnormalList && <span className="badge badge-warn">经营异常</span>}
           </>

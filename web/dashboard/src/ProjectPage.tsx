@@ -4,16 +4,16 @@ import { formatAmount, formatDate, formatDateTime } from './format';
 import {
   APPROVAL_MODES,
   CONSTRUCTION_NATURES,
-  DRAWING_REVIEW_RESULTS,
+  DRAWING_REVIEW_RESULT_NAMES,
   INVESTOR_TYPES,
-  JOINT_STATUSES,
+  JOINT_STATUS_NAMES,
   LAND_RIGHT_NATURES,
   label,
   PARTICIPANT_ROLES,
-  PERMIT_STATUSES,
-  REGISTRATION_STATUSES,
-  REVIEW_STATUSES,
-  STAGES,
+  PERMIT_STATUS_NAMES,
+  REGISTRATION_STATUS_NAMES,
+  REVIEW_STATUS_NAMES,
+  STAGE_NAMES,
   type JointStatus,
   type ProjectStage,
 } from './labels';
@@ -152,12 +152,12 @@ function ProjectFacts({ project, health }: { project: Project; health: ResponseH
           投资项目代码 <strong>{project.code}</strong>
         </span>
         <span>
-          阶段 <strong>{STAGES[project.stage]}</strong>
+          阶段 <strong>{STAGE_NAMES[project.stage]}</strong>
         </span>
         <span>
           联审状态{' '}
           {project.jointStatus ? (
-            <strong className={`status status-${project.jointStatus}`}>{JOINT_STATUSES[project.jointStatus]}</strong>
+            <strong className={`status status-${project.jointStatus}`}>{JOINT_STATUS_NAMES[project.jointStatus]}</strong>
           ) : project.applications === null ? (
             <Missing department="approval" missing />
           ) : (
@@ -189,7 +189,7 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
               [
                 '施工图审查',
                 project.drawingReview
-                  ? `${label(DRAWING_REVIEW_RESULTS, project.drawingReview.result)}${project.drawingReview.certificateNumber ? `（${project.drawingReview.certificateNumber}）` : ''}，${project.drawingReview.agency}`
+                  ? `${label(DRAWING_REVIEW_RESULT_NAMES, project.drawingReview.result)}${project.drawingReview.certificateNumber ? `（${project.drawingReview.certificateNumber}）` : ''}，${project.drawingReview.agency}`
                   : '未送审',
               ],
             ]}
@@ -206,7 +206,7 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
                   [
                     '登记状态',
                     <span key="s" className={['SUBSISTING', 'IN_BUSINESS'].includes(project.applicant.status) ? '' : 'badge badge-bad'}>
-                      {label(REGISTRATION_STATUSES, project.applicant.status)}
+                      {label(REGISTRATION_STATUS_NAMES, project.applicant.status)}
                     </span>,
                   ],
                   ['法定代表人', project.applicant.legalRepresentative.name],
@@ -324,7 +324,7 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
                   <tr key={i}>
                     <td>{label(PARTICIPANT_ROLES, p.role)}</td>
                     <td>{p.enterprise?.name ?? <Missing department="enterprise" missing={missingAt(health, 'enterprise', [...P, 'participants', i])} />}</td>
-                    <td>{p.enterprise ? label(REGISTRATION_STATUSES, p.enterprise.status) : '—'}</td>
+                    <td>{p.enterprise ? label(REGISTRATION_STATUS_NAMES, p.enterprise.status) : '—'}</td>
                     <td>{p.qualification}</td>
                   </tr>
                 ))}
@@ -367,7 +367,7 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
                 missing={false}
                 note={
                   project.constructionPermit
-                    ? label(PERMIT_STATUSES, project.constructionPermit.status)
+                    ? label(PERMIT_STATUS_NAMES, project.constructionPermit.status)
                     : project.constructionPermitRequired
                       ? undefined
                       : '该项目无需办理施工许可'
@@ -468,8 +468,8 @@ function ApplicationTasks({ application }: { application: Application }) {
   return (
     <div className="application" data-application={application.id}>
       <h3>
-        {STAGES[application.stage]}阶段联审申请 {application.id}
-        <span className={`status status-${application.jointStatus}`}> {JOINT_STATUSES[application.jointStatus]}</span>
+        {STAGE_NAMES[application.stage]}阶段联审申请 {application.id}
+        <span className={`status status-${application.jointStatus}`}> {JOINT_STATUS_NAMES[application.jointStatus]}</span>
         {application.overdue && <span className="badge badge-bad"> 逾期</span>}
       </h3>
       <p className="application-facts">
@@ -494,7 +494,7 @@ function ApplicationTasks({ application }: { application: Application }) {
                 {task.lead && <span className="badge badge-lead"> 牵头</span>}
               </th>
               <td>
-                <span className={`review review-${task.status}`}>{label(REVIEW_STATUSES, task.status)}</span>
+                <span className={`review review-${task.status}`}>{label(REVIEW_STATUS_NAMES, task.status)}</span>
               </td>
               <td>{task.reviewer ?? '—'}</td>
               <td>{task.opinion ?? '—'}</td>
