@@ -1,8 +1,8 @@
 /** The county's department systems, as the embedded default and the tests use them. */
 import { createApprovalSystem } from './approval/handlers';
 import { createConstructionSystem } from './construction/handlers';
-import { createEnterpriseRegistry } from './enterprise-registry/handlers';
-import { createLandRegistry, landFaultDefaults } from './land-registry/handlers';
+import { createEnterpriseSystem } from './enterprise/handlers';
+import { createLandSystem, landFaultDefaults } from './land/handlers';
 import { generateCounty, type County } from './shared/county';
 import { noFaults, type DepartmentFaults, type MockDepartment } from './shared/department';
 
@@ -23,8 +23,8 @@ export function createDepartments(
 ): MockDepartments {
   return {
     county,
-    enterprise: createEnterpriseRegistry(county, faults.enterprise ?? noFaults()),
-    land: createLandRegistry(county, faults.land ?? landFaultDefaults()),
+    enterprise: createEnterpriseSystem(county, faults.enterprise ?? noFaults()),
+    land: createLandSystem(county, faults.land ?? landFaultDefaults()),
     construction: createConstructionSystem(county, faults.construction ?? noFaults()),
     approval: createApprovalSystem(county, { faults: faults.approval ?? noFaults(), now: options.approvalClock }),
   };

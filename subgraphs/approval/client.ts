@@ -84,7 +84,7 @@ export interface LibraryProject {
   applicantUscc: string;
 }
 
-export interface ApprovalSystem {
+export interface ApprovalDepartment {
   http: DepartmentHttp;
   /** The catalogue and the region table change rarely: one cached copy per process. */
   reference: BoundedCache<ServiceItem[] | RegionRecord[]>;
@@ -99,7 +99,7 @@ const MAX_BATCH = 500;
  * jurisdiction (shared/jurisdiction.ts): a write about another region's record is
  * refused as if the record did not exist, before anything is sent.
  */
-export class ApprovalSystemClient {
+export class ApprovalClient {
   private readonly byId: DataLoader<string, Application | null>;
   private readonly byProject: DataLoader<string, Application[]>;
   private readonly projects: DataLoader<string, LibraryProject | null>;
@@ -107,7 +107,7 @@ export class ApprovalSystemClient {
   private readonly jurisdiction: Jurisdiction;
 
   constructor(
-    private readonly system: ApprovalSystem,
+    private readonly system: ApprovalDepartment,
     private readonly caller: TrustedCaller,
   ) {
     this.jurisdiction = Jurisdiction.of(caller);

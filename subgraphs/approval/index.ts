@@ -9,10 +9,10 @@ import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
 import { chinaDate } from '../../domain/time';
-import { ApprovalSystemClient, type RegionRecord, type ServiceItem } from './client';
+import { ApprovalClient, type RegionRecord, type ServiceItem } from './client';
 import { resolvers, type ApprovalContext, type LicenceIssuer } from './resolvers';
 
-export const APPROVAL_SYSTEM: DepartmentRef = { id: 'approval', name: '政务服务中心 approval system' };
+export const APPROVAL_DEPARTMENT: DepartmentRef = { id: 'approval', name: '政务服务中心 approval system' };
 
 export interface ApprovalSubgraphConfig extends DepartmentClientSettings {
   url: string;
@@ -26,7 +26,7 @@ export function createApprovalSubgraph(
   identity: InternalIdentityVerifier,
   clock: () => Date = () => new Date(),
 ): SubgraphService {
-  const http = new DepartmentHttp({ department: APPROVAL_SYSTEM, baseUrl: config.url, timeoutMs: config.timeoutMs, logger, resilience: config });
+  const http = new DepartmentHttp({ department: APPROVAL_DEPARTMENT, baseUrl: config.url, timeoutMs: config.timeoutMs, logger, resilience: config });
   const reference = new BoundedCache<ServiceItem[] | RegionRecord[]>({ ttlSeconds: config.cacheTtlSeconds, maxKeys: 16 });
   const issuers = new Map<string, LicenceIssuer>(
     config.licenceIssuers.map((i) => [i.uscc, { uscc: i.uscc, name: i.name, verifier: new LicenceVerifier(i.publicKeyPem) }]),
@@ -35,7 +35,7 @@ export function createApprovalSubgraph(
     name: 'approval',
     typeDefs: loadSchema(join(__dirname, 'schema.graphql')),
     resolvers,
-    context: (_req, caller) => ({ caller, approval: new ApprovalSystemClient({ http, reference }, caller), issuers, today: chinaDate(clock()) }),
+    context: (_req, caller) => ({ caller, approval: new ApprovalClient({ http, reference }, caller), issuers, today: chinaDate(clock()) }),
     identity,
     logger,
     department: http,

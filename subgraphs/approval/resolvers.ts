@@ -10,7 +10,7 @@ import type { LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
 import { evaluate, type ChecklistFacts, type Evaluation } from './checklist';
 import type { ProjectStage } from '../../domain/stages';
-import type { Application, ApprovalSystemClient, Material, RegionRecord, ServiceItem, Task } from './client';
+import type { Application, ApprovalClient, Material, RegionRecord, ServiceItem, Task } from './client';
 import { selectCase, type CaseAnswer } from './guide';
 
 /** A licence issuer the service center trusts: its 统一社会信用代码, name and key. */
@@ -22,7 +22,7 @@ export interface LicenceIssuer {
 
 export interface ApprovalContext {
   caller: TrustedCaller;
-  approval: ApprovalSystemClient;
+  approval: ApprovalClient;
   issuers: Map<string, LicenceIssuer>;
   /** Today in the county (YYYY-MM-DD), for `overdue`. */
   today: string;

@@ -70,7 +70,7 @@ export interface ProjectPage {
   projects: Project[];
 }
 
-export interface ConstructionSystem {
+export interface ConstructionDepartment {
   http: DepartmentHttp;
   projects: BoundedCache<Project>;
   involvements: BoundedCache<Involvement[]>;
@@ -87,7 +87,7 @@ export class ConstructionClient {
   private readonly byEnterprise: DataLoader<string, Involvement[] | null>;
   private readonly jurisdiction: Jurisdiction;
 
-  constructor(private readonly system: ConstructionSystem, caller: TrustedCaller, onStale?: (ageSeconds: number) => void) {
+  constructor(private readonly system: ConstructionDepartment, caller: TrustedCaller, onStale?: (ageSeconds: number) => void) {
     this.jurisdiction = Jurisdiction.of(caller);
     this.byCode = createCachedLoader(system.projects, (codes) => this.fetchProjects(codes), { maxBatchSize: MAX_BATCH, onStale });
     this.byEnterprise = createCachedLoader(system.involvements, (uscc) => this.fetchInvolvements(uscc), { maxBatchSize: MAX_BATCH, onStale });

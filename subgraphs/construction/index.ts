@@ -12,10 +12,10 @@ import { createSubgraphService, type SubgraphService } from '../shared/subgraph-
 import { ConstructionClient, type Involvement, type Project } from './client';
 import { resolvers, type ConstructionContext } from './resolvers';
 
-export const CONSTRUCTION_SYSTEM: DepartmentRef = { id: 'construction', name: '住建局 construction system' };
+export const CONSTRUCTION_DEPARTMENT: DepartmentRef = { id: 'construction', name: '住建局 construction system' };
 
 export function createConstructionSubgraph(department: DepartmentClientConfig, logger: Logger, identity: InternalIdentityVerifier): SubgraphService {
-  const http = new DepartmentHttp({ department: CONSTRUCTION_SYSTEM, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
+  const http = new DepartmentHttp({ department: CONSTRUCTION_DEPARTMENT, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
   const cacheOptions = { ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys };
   const projects = new BoundedCache<Project>(cacheOptions);
   const involvements = new BoundedCache<Involvement[]>(cacheOptions);
@@ -26,7 +26,7 @@ export function createConstructionSubgraph(department: DepartmentClientConfig, l
     resolvers,
     context: (_req, caller) => {
       const stale = new StaleReport();
-      return { caller, stale, projects: new ConstructionClient({ http, projects, involvements }, caller, (age) => stale.record(CONSTRUCTION_SYSTEM.id, age)), licences };
+      return { caller, stale, projects: new ConstructionClient({ http, projects, involvements }, caller, (age) => stale.record(CONSTRUCTION_DEPARTMENT.id, age)), licences };
     },
     identity,
     logger,

@@ -44,7 +44,7 @@ export type Enterprise = Omit<RegistryEnterprise, 'status' | 'businessTermFrom' 
 };
 
 /** What a subgraph process holds for the registry: its HTTP door and the shared cache. */
-export interface EnterpriseRegistry {
+export interface EnterpriseDepartment {
   http: DepartmentHttp;
   cache: BoundedCache<Enterprise>;
 }
@@ -57,11 +57,11 @@ const MAX_BATCH = 500;
  * the request is collected into one batch query (and de-duplicated) per tick, and every
  * enterprise it hands out is inside the caller's jurisdiction (shared/jurisdiction.ts).
  */
-export class EnterpriseRegistryClient {
+export class EnterpriseClient {
   private readonly byUscc: DataLoader<string, Enterprise | null>;
   private readonly jurisdiction: Jurisdiction;
 
-  constructor(private readonly registry: EnterpriseRegistry, caller: TrustedCaller, onStale?: (ageSeconds: number) => void) {
+  constructor(private readonly registry: EnterpriseDepartment, caller: TrustedCaller, onStale?: (ageSeconds: number) => void) {
     this.jurisdiction = Jurisdiction.of(caller);
     this.byUscc = createCachedLoader(registry.cache, (codes) => this.fetchMany(codes), { maxBatchSize: MAX_BATCH, onStale });
   }

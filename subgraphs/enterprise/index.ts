@@ -9,13 +9,13 @@ import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { StaleReport } from '../../contracts/stale-report';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
-import { EnterpriseRegistryClient, type Enterprise } from './client';
+import { EnterpriseClient, type Enterprise } from './client';
 import { resolvers, type EnterpriseContext } from './resolvers';
 
-export const ENTERPRISE_REGISTRY: DepartmentRef = { id: 'enterprise', name: '市场监管局 enterprise registry' };
+export const ENTERPRISE_DEPARTMENT: DepartmentRef = { id: 'enterprise', name: '市场监管局 enterprise registry' };
 
 export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger, identity: InternalIdentityVerifier): SubgraphService {
-  const http = new DepartmentHttp({ department: ENTERPRISE_REGISTRY, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
+  const http = new DepartmentHttp({ department: ENTERPRISE_DEPARTMENT, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
   const cache = new BoundedCache<Enterprise>({ ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys });
   const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<EnterpriseContext>({
@@ -24,7 +24,7 @@ export function createEnterpriseSubgraph(department: DepartmentClientConfig, log
     resolvers,
     context: (_req, caller) => {
       const stale = new StaleReport();
-      return { caller, stale, enterprises: new EnterpriseRegistryClient({ http, cache }, caller, (age) => stale.record(ENTERPRISE_REGISTRY.id, age)), licences };
+      return { caller, stale, enterprises: new EnterpriseClient({ http, cache }, caller, (age) => stale.record(ENTERPRISE_DEPARTMENT.id, age)), licences };
     },
     identity,
     logger,

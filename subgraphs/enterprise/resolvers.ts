@@ -4,11 +4,11 @@ import type { TrustedCaller } from '../shared/caller';
 import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
-import type { Enterprise, EnterpriseRegistryClient } from './client';
+import type { Enterprise, EnterpriseClient } from './client';
 
 export interface EnterpriseContext {
   caller: TrustedCaller;
-  enterprises: EnterpriseRegistryClient;
+  enterprises: EnterpriseClient;
   licences: LicenceVerifier;
 }
 

@@ -95,7 +95,7 @@ export interface Parcel {
   issuer: Issuer;
 }
 
-export interface LandRegistry {
+export interface LandDepartment {
   /** Its bulkhead keeps the legacy system at a few requests at once (LAND_DEPARTMENT_MAX_CONCURRENCY). */
   http: DepartmentHttp;
   cache: BoundedCache<Parcel>;
@@ -107,11 +107,11 @@ export interface LandRegistry {
  * the DataLoader; the department connection's bulkhead keeps them to a few at once.
  * Every parcel it hands out is inside the caller's jurisdiction (shared/jurisdiction.ts).
  */
-export class LandRegistryClient {
+export class LandClient {
   private readonly byUnitNumber: DataLoader<string, Parcel | null>;
   private readonly jurisdiction: Jurisdiction;
 
-  constructor(private readonly registry: LandRegistry, caller: TrustedCaller, onStale?: (ageSeconds: number) => void) {
+  constructor(private readonly registry: LandDepartment, caller: TrustedCaller, onStale?: (ageSeconds: number) => void) {
     this.jurisdiction = Jurisdiction.of(caller);
     this.byUnitNumber = createCachedLoader(
       registry.cache,

@@ -9,14 +9,14 @@ import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { StaleReport } from '../../contracts/stale-report';
 import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
-import { LandRegistryClient, type Parcel } from './client';
+import { LandClient, type Parcel } from './client';
 import { resolvers, type LandContext } from './resolvers';
 
-export const LAND_REGISTRY: DepartmentRef = { id: 'land', name: '自然资源局 land and planning system' };
+export const LAND_DEPARTMENT: DepartmentRef = { id: 'land', name: '自然资源局 land and planning system' };
 
 export function createLandSubgraph(department: DepartmentClientConfig, logger: Logger, identity: InternalIdentityVerifier): SubgraphService {
   const http = new DepartmentHttp({
-    department: LAND_REGISTRY,
+    department: LAND_DEPARTMENT,
     baseUrl: department.url,
     timeoutMs: department.timeoutMs,
     logger,
@@ -30,7 +30,7 @@ export function createLandSubgraph(department: DepartmentClientConfig, logger: L
     resolvers,
     context: (_req, caller) => {
       const stale = new StaleReport();
-      return { caller, stale, parcels: new LandRegistryClient({ http, cache }, caller, (age) => stale.record(LAND_REGISTRY.id, age)), licences };
+      return { caller, stale, parcels: new LandClient({ http, cache }, caller, (age) => stale.record(LAND_DEPARTMENT.id, age)), licences };
     },
     identity,
     logger,

@@ -5,11 +5,11 @@ import { requireValid } from '../shared/inputs';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import { chinaDate } from '../../domain/time';
 import type { Resolvers } from '../shared/subgraph-service';
-import type { LandRegistryClient, Parcel, PlanningPermit } from './client';
+import type { LandClient, Parcel, PlanningPermit } from './client';
 
 export interface LandContext {
   caller: TrustedCaller;
-  parcels: LandRegistryClient;
+  parcels: LandClient;
   licences: LicenceVerifier;
 }
 

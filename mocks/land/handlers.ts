@@ -7,15 +7,15 @@ import { http, HttpResponse } from 'msw';
 import type { County, ParcelRecord, PlanningPermitRecord } from '../shared/county';
 import { faultAndRecordHandler, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 
-export const LAND_REGISTRY_URL = 'http://land-registry.department.test';
+export const LAND_URL = 'http://land.department.test';
 
 /** The legacy system's slowness: it answers one parcel at a time, ~15 ms each. */
 export const landFaultDefaults = (): DepartmentFaults => ({ latencyMs: 15, failureRate: 0, down: false });
 
-export function createLandRegistry(county: County, faults: DepartmentFaults = landFaultDefaults()): MockDepartment {
+export function createLandSystem(county: County, faults: DepartmentFaults = landFaultDefaults()): MockDepartment {
   const byUnitNumber = new Map<string, ParcelRecord>(county.parcels.map((p) => [p.unitNumber, p]));
   const requests: RecordedRequest[] = [];
-  const base = LAND_REGISTRY_URL;
+  const base = LAND_URL;
   return {
     id: 'land',
     name: '自然资源局 不动产登记与规划系统 (land and planning)',

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { EnterpriseRegistryClient, type Enterprise } from '../../subgraphs/enterprise/client';
+import { EnterpriseClient, type Enterprise } from '../../subgraphs/enterprise/client';
 import { county, countyCaller, departmentHttp, freshCache, interceptDepartment } from '../helpers/departments';
 
 const { department } = interceptDepartment((d) => d.enterprise);
@@ -7,10 +7,10 @@ const [a, b, c] = county.enterprises.map((e) => e.uscc);
 const unknown = '91522633MA00000000'.slice(0, 17) + 'X';
 
 function newClient(cache = freshCache<Enterprise>()) {
-  return { client: new EnterpriseRegistryClient({ http: departmentHttp(department), cache }, countyCaller), cache };
+  return { client: new EnterpriseClient({ http: departmentHttp(department), cache }, countyCaller), cache };
 }
 
-describe('EnterpriseRegistryClient', () => {
+describe('EnterpriseClient', () => {
   it('collects the lookups of one tick into one batch query, de-duplicated', async () => {
     const { client } = newClient();
     const found = await Promise.all([client.enterprise(a!), client.enterprise(b!), client.enterprise(a!), client.enterprise(c!)]);
@@ -58,7 +58,7 @@ describe('EnterpriseRegistryClient', () => {
 
   it('gives up after its deadline', async () => {
     department.faults.latencyMs = 300;
-    const client = new EnterpriseRegistryClient({ http: departmentHttp(department, 50), cache: freshCache() }, countyCaller);
+    const client = new EnterpriseClient({ http: departmentHttp(department, 50), cache: freshCache() }, countyCaller);
     await expect(client.enterprise(a!)).rejects.toMatchObject({ extensions: { code: 'DEPARTMENT_UNAVAILABLE', reason: 'no answer within 50 ms' } });
   });
 });

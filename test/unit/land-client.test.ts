@@ -1,13 +1,13 @@
 import { delay, http } from 'msw';
-import { LAND_REGISTRY_URL } from '../../mocks/land-registry/handlers';
-import { LandRegistryClient, type Parcel } from '../../subgraphs/land/client';
+import { LAND_URL } from '../../mocks/land/handlers';
+import { LandClient, type Parcel } from '../../subgraphs/land/client';
 import { county, countyCaller, departmentHttp, freshCache, interceptDepartment } from '../helpers/departments';
 
 const { department, server } = interceptDepartment((d) => d.land);
 const newClient = (maxConcurrency = 4) =>
-  new LandRegistryClient({ http: departmentHttp(department, 1000, { maxConcurrency }), cache: freshCache<Parcel>() }, countyCaller);
+  new LandClient({ http: departmentHttp(department, 1000, { maxConcurrency }), cache: freshCache<Parcel>() }, countyCaller);
 
-describe('LandRegistryClient (legacy system, no batch endpoint)', () => {
+describe('LandClient (legacy system, no batch endpoint)', () => {
   it('asks once per distinct parcel, never twice for the same one', async () => {
     const client = newClient();
     const [p1, p2] = county.parcels;
@@ -21,7 +21,7 @@ describe('LandRegistryClient (legacy system, no batch endpoint)', () => {
     let inFlight = 0;
     let peak = 0;
     server.use(
-      http.get(`${LAND_REGISTRY_URL}/bdc/query`, async () => {
+      http.get(`${LAND_URL}/bdc/query`, async () => {
         inFlight++;
         peak = Math.max(peak, inFlight);
         await delay(5);
@@ -56,7 +56,7 @@ describe('LandRegistryClient (legacy system, no batch endpoint)', () => {
   it('fails only the parcels whose request failed', async () => {
     const [ok, failing] = county.parcels;
     server.use(
-      http.get(`${LAND_REGISTRY_URL}/bdc/query`, ({ request }) =>
+      http.get(`${LAND_URL}/bdc/query`, ({ request }) =>
         new URL(request.url).searchParams.get('bdcdyh') === failing!.unitNumber ? new Response(null, { status: 502 }) : undefined,
       ),
     );

@@ -6,13 +6,13 @@ import { http, HttpResponse } from 'msw';
 import type { County, EnterpriseRecord } from '../shared/county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 
-export const ENTERPRISE_REGISTRY_URL = 'http://enterprise-registry.department.test';
+export const ENTERPRISE_URL = 'http://enterprise.department.test';
 export const MAX_BATCH = 500;
 
-export function createEnterpriseRegistry(county: County, faults: DepartmentFaults = noFaults()): MockDepartment {
+export function createEnterpriseSystem(county: County, faults: DepartmentFaults = noFaults()): MockDepartment {
   const byUscc = new Map<string, EnterpriseRecord>(county.enterprises.map((e) => [e.uscc, e]));
   const requests: RecordedRequest[] = [];
-  const base = ENTERPRISE_REGISTRY_URL;
+  const base = ENTERPRISE_URL;
   return {
     id: 'enterprise',
     name: '市场监管局 企业登记系统 (enterprise registry)',
