@@ -3,7 +3,7 @@ import { createApprovalSystem } from './approval/handlers';
 import { createConstructionSystem } from './construction/handlers';
 import { createEnterpriseSystem } from './enterprise/handlers';
 import { createLandSystem, landFaultDefaults } from './land/handlers';
-import { generateCounty, type County } from './shared/county';
+import { generateCounty, type County } from './county';
 import { noFaults, type DepartmentFaults, type MockDepartment } from './shared/department';
 
 export type DepartmentId = 'enterprise' | 'land' | 'construction' | 'approval';
@@ -30,6 +30,6 @@ export function createDepartments(
   };
 }
 
-export { generateCounty, type County } from './shared/county';
+export { generateCounty, type County } from './county';
 export type { DepartmentFaults, MockDepartment } from './shared/department';
 export { serveDepartment, type ServedDepartment } from './shared/serve';

@@ -10,7 +10,7 @@ import { isWithin } from '../../domain/regions';
 import { chinaDate } from '../../domain/time';
 import { addWorkingDays } from '../../domain/working-days';
 import { isProjectStage, type ProjectStage } from '../../domain/stages';
-import { COUNTY_CODE, COUNTY_NAME, type County } from '../shared/county';
+import { COUNTY_CODE, COUNTY_NAME, type County } from '../county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 import { SeededRandom } from '../shared/random';
 import { HOLIDAYS, MAKE_UP_WORKDAYS } from './calendar';

@@ -5,7 +5,7 @@
  */
 import { http, HttpResponse } from 'msw';
 import { STAGE_NAMES } from '../../domain/stages';
-import type { County, ProjectRecord } from '../shared/county';
+import type { County, ProjectRecord } from '../county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 
 export const CONSTRUCTION_URL = 'http://construction.department.test';

@@ -3,7 +3,7 @@
  * or up to MAX_BATCH of them in one request.
  */
 import { http, HttpResponse } from 'msw';
-import type { County, EnterpriseRecord } from '../shared/county';
+import type { County, EnterpriseRecord } from '../county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 
 export const ENTERPRISE_URL = 'http://enterprise.department.test';

@@ -4,7 +4,7 @@
  * pinyin-initial field names, as the real one does.
  */
 import { http, HttpResponse } from 'msw';
-import type { County, ParcelRecord, PlanningPermitRecord } from '../shared/county';
+import type { County, ParcelRecord, PlanningPermitRecord } from '../county';
 import { faultAndRecordHandler, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 
 export const LAND_URL = 'http://land.department.test';

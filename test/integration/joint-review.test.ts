@@ -1,4 +1,4 @@
-import type { EnterpriseRecord, ProjectRecord } from '../../mocks/shared/county';
+import type { EnterpriseRecord, ProjectRecord } from '../../mocks/county';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;

@@ -8,7 +8,11 @@ import {
   checkUnitNumber,
   checkUscc,
 } from '../../domain/identifiers';
-import { DATASET_DATE, generateCounty } from '../../mocks/shared/county';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_STAGES } from '../../domain/stages';
+import { EDGE_CASES } from '../../mocks/county/edge-cases';
+import { DATASET_DATE, generateCounty } from '../../mocks/county';
 
 const county = generateCounty();
 
@@ -70,16 +74,58 @@ describe('the seeded county data set', () => {
     expect(new Set(county.projects.map((p) => p.townCode)).size).toBeGreaterThanOrEqual(10);
   });
 
-  it('holds the edge cases it names', () => {
-    const project = (code: string) => county.projects.find((p) => p.code === code)!;
-    const enterprise = (uscc: string) => county.enterprises.find((e) => e.uscc === uscc)!;
-    const { edgeCases } = county;
-    expect(enterprise(project(edgeCases.revokedApplicantProject).applicantUscc).status).toBe('吊销');
-    const listed = enterprise(project(edgeCases.abnormalListedApplicantProject).applicantUscc);
-    expect(listed.abnormalRecords.some((r) => r.removedOn === null)).toBe(true);
-    const parcel = county.parcels.find((p) => p.unitNumber === project(edgeCases.expiredLandRightProject).parcelUnitNumber)!;
-    expect(parcel.termEnd < DATASET_DATE).toBe(true);
-    expect(project(edgeCases.permitExemptProject).constructionPermitRequired).toBe(false);
-    expect(project(edgeCases.permitExemptProject).constructionPermit).toBeNull();
+  // Each case chosen by its predicate, for the default seed and others: a change to the generation order moves a case,
+  // never breaks it silently.
+  describe.each([[522633], [1], [42], [2026]])('seed %i', (seed) => {
+    const seeded = seed === county.seed ? county : generateCounty(seed);
+    const ordinary = new Set(PROJECT_STAGES.map((stage) => seeded.projects.find((p) => p.stage === stage)!.code));
+
+    it.each(EDGE_CASES.map((edgeCase) => [edgeCase.name, edgeCase] as const))('holds %s on a project that qualifies for it', (name, edgeCase) => {
+      const project = seeded.projects.find((p) => p.code === seeded.edgeCases[name])!;
+      expect(project).toBeDefined();
+      expect(edgeCase.qualifies(project, seeded)).toBe(true);
+      expect(edgeCase.holds(project, seeded)).toBe(true);
+      expect(ordinary.has(project.code)).toBe(false);
+    });
+
+    it('plants each case on its own project, the first that qualifies', () => {
+      const codes = EDGE_CASES.map((edgeCase) => seeded.edgeCases[edgeCase.name]);
+      expect(new Set(codes).size).toBe(EDGE_CASES.length);
+      for (const [i, edgeCase] of EDGE_CASES.entries()) {
+        const earlier = new Set(codes.slice(0, i));
+        const first = seeded.projects.find((p) => !ordinary.has(p.code) && !earlier.has(p.code) && edgeCase.qualifies(p, seeded));
+        expect({ name: edgeCase.name, code: first?.code }).toEqual({ name: edgeCase.name, code: seeded.edgeCases[edgeCase.name] });
+      }
+    });
+
+    it('shows no case on any other project', () => {
+      const named = new Set(Object.values(seeded.edgeCases));
+      const spoiled = EDGE_CASES.filter((edgeCase) => edgeCase.name !== 'permitExemptProject').flatMap((edgeCase) =>
+        seeded.projects.filter((p) => !named.has(p.code) && edgeCase.holds(p, seeded)).map((p) => `${edgeCase.name}: ${p.code}`),
+      );
+      expect(spoiled).toEqual([]);
+    });
+  });
+
+  it("matches the README's table of projects to try", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const table = Object.fromEntries([...readme.matchAll(/^\| `(\d{4}-522633-\d{2}-\d{2}-\d{6})` \| (.+) \|$/gm)].map((m) => [m[2]!, m[1]!]));
+    const first = (stage: string) => county.projects.find((p) => p.stage === stage)!.code;
+    const rows = Object.entries(table);
+    const codeFor = (start: string) => rows.find(([what]) => what.startsWith(start))?.[1];
+    expect({
+      PROJECT_LAND_PLANNING: codeFor('立项用地规划许可 stage'),
+      ENGINEERING_PERMIT: codeFor('工程建设许可 stage'),
+      CONSTRUCTION_PERMIT: codeFor('施工许可 stage'),
+      COMPLETION_ACCEPTANCE: codeFor('竣工验收 stage'),
+      revokedApplicantProject: codeFor("the applicant's licence is revoked"),
+      abnormalListedApplicantProject: codeFor('the applicant is on the abnormal-operations list'),
+      expiredLandRightProject: codeFor("the parcel's land-use right has expired"),
+      permitExemptProject: codeFor('a small project that needs no construction permit'),
+      tamperedPermitProject: codeFor('its construction permit was extended after signing'),
+    }).toEqual({
+      ...Object.fromEntries(PROJECT_STAGES.map((stage) => [stage, first(stage)])),
+      ...county.edgeCases,
+    });
   });
 });
