@@ -10,7 +10,7 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { silentLogger } from '../lib/logger';
-import { startEmbeddedStack } from '../scripts/embedded-stack';
+import { startEmbeddedStack } from '../stack/embedded-stack';
 
 async function main() {
   const privateKey = createPrivateKey(process.env.BENCH_IDENTITY_PRIVATE_KEY!);

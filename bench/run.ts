@@ -18,7 +18,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '../contracts/internal-identity';
-import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../scripts/dev-issuer';
+import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
 import { readBenchConfig, type BenchConfig, type Mode } from './config';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
 import { cpuMs, jsonLine, peakRssMb, processTree, startProcess, stopProcess, type Started } from './processes';

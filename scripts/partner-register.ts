@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { parsePartnerClients, partnerClientSchema } from '../gateway/config';
 import { sha256, type PartnerClient } from '../gateway/capabilities/sign-in';
 import { PURPOSE_KINDS } from '../domain/purposes';
-import { ALL_SCOPES } from './dev-issuer';
+import { ALL_SCOPES } from '../stack/dev-issuer';
 
 export interface PartnerRegistration {
   id: string;

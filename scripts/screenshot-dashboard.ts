@@ -7,9 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { silentLogger } from '../lib/logger';
 import { launchChromium } from './chromium';
-import { dashboardBuilt } from './dashboard';
-import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from './dev-issuer';
-import { startEmbeddedStack } from './embedded-stack';
+import { dashboardBuilt } from '../stack/dashboard';
+import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
+import { startEmbeddedStack } from '../stack/embedded-stack';
 
 const OUT = resolve(__dirname, '..', 'docs', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };

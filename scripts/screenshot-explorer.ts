@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { AuditLog } from '../gateway/audit/log';
 import { silentLogger } from '../lib/logger';
 import { launchChromium } from './chromium';
-import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from './dev-issuer';
-import { startEmbeddedStack } from './embedded-stack';
-import { readStartConfig } from './start-config';
+import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
+import { startEmbeddedStack } from '../stack/embedded-stack';
+import { readStartConfig } from '../stack/start-config';
 
 const OUTPUT = join(__dirname, '..', 'docs', 'screenshots', 'explorer.png');
 

@@ -2,7 +2,7 @@
  * `npm run token -- --sub u1 --org 522633-zj --region 522633 --scope "enterprise:read land:read pii:read"`
  * prints a development token the embedded default accepts.
  */
-import { ALL_SCOPES, devIssuer } from './dev-issuer';
+import { ALL_SCOPES, devIssuer } from '../stack/dev-issuer';
 
 async function main() {
   const args = new Map<string, string>();

@@ -15,7 +15,7 @@ import { JOINT_STATUS_NAMES, REGISTRATION_STATUS_NAMES, REVIEW_STATUS_NAMES } fr
 import { AuditLog } from '../../gateway/audit/log';
 import { readRecords } from '../../gateway/audit/verify';
 import { silentLogger } from '../../lib/logger';
-import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStackOptions } from '../../scripts/embedded-stack';
+import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStackOptions } from '../../stack/embedded-stack';
 import { registerPartner } from '../../scripts/partner-register';
 import { readDepartmentClientSettings } from '../../subgraphs/shared/config';
 import { CountyGatewayClient, errorAt, GatewayRefusal, type RegisteredOperation } from './client';

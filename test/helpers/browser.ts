@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { chromiumInstalled, launchChromium } from '../../scripts/chromium';
-import { DEFAULT_DASHBOARD_ROOT } from '../../scripts/dashboard';
+import { DEFAULT_DASHBOARD_ROOT } from '../../stack/dashboard';
 
 const ROOT = join(__dirname, '..', '..');
 const SOURCES = join(ROOT, 'web', 'dashboard');

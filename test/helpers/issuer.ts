@@ -1,4 +1,4 @@
-import { ALL_SCOPES, ephemeralIssuer, type DevIssuer } from '../../scripts/dev-issuer';
+import { ALL_SCOPES, ephemeralIssuer, type DevIssuer } from '../../stack/dev-issuer';
 
 export { ALL_SCOPES };
 

@@ -19,9 +19,9 @@ export interface StartedCommand {
   waitForLine(pattern: RegExp): Promise<RegExpMatchArray>;
 }
 
-/** `npm start` (scripts/start.ts) as a child process, with its own audit directory unless given one. */
+/** `npm start` (stack/start.ts) as a child process, with its own audit directory unless given one. */
 export function startCommand(env: Record<string, string>): StartedCommand {
-  return startScript('scripts/start.ts', [], env);
+  return startScript('stack/start.ts', [], env);
 }
 
 /** Children still running when the test process ends (a test failed before stopping one) are killed, not left behind. */

@@ -6,10 +6,10 @@ import type { PartnerClient } from '../../gateway/capabilities/sign-in';
 import type { OperationLimits } from '../../gateway/capabilities/limits';
 import type { SupergraphFile } from '../../gateway/live-supergraph';
 import { silentLogger, type Logger } from '../../lib/logger';
-import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
+import { AUDIENCE, DEV_ISSUER } from '../../stack/dev-issuer';
 import { ALL_SCOPES, STAFF_SCOPES, testIssuer, type TestIssuer } from './issuer';
 import type { DepartmentId } from '../../mocks';
-import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStack } from '../../scripts/embedded-stack';
+import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack';
 
 export interface GraphQLResponse<T = any> {
   status: number;

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { dashboardRoutes, type DashboardConfig } from '../../scripts/dashboard';
+import { dashboardRoutes, type DashboardConfig } from '../../stack/dashboard';
 import { postGraphQL, startTestStack, type TestStack } from '../helpers/stack';
 
 /** A stand-in for the built dashboard: these tests are about how the gateway serves it, not the page (test/browser). */

@@ -4,8 +4,8 @@ import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
 import { createGateway, type GatewayService } from '../../gateway/server';
 import { listen, type Listening } from '../../lib/listen';
 import { silentLogger } from '../../lib/logger';
-import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
-import { explorerExamples } from '../../scripts/explorer-examples';
+import { AUDIENCE, DEV_ISSUER } from '../../stack/dev-issuer';
+import { explorerExamples } from '../../stack/explorer-examples';
 import { executorMetrics } from '../helpers/gateway';
 import { startTestStack, type TestStack } from '../helpers/stack';
 

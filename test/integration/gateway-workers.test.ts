@@ -10,8 +10,8 @@ import { verifyTrail } from '../../gateway/audit/verify';
 import { DEV_CHECKPOINT_KEY } from '../../gateway/config';
 import { silentLogger } from '../../lib/logger';
 import { generateCounty } from '../../mocks';
-import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../../scripts/dev-issuer';
-import { startEmbeddedStack, type EmbeddedStack } from '../../scripts/embedded-stack';
+import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../../stack/dev-issuer';
+import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack';
 import { startScript } from '../helpers/npm-start';
 import { operation } from '../helpers/stack';
 

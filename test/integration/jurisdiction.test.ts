@@ -22,7 +22,7 @@ import { loadSupergraph } from '../../gateway/supergraph';
 import { isWithin } from '../../domain/regions';
 import { ALL_SCOPES } from '../helpers/issuer';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../helpers/stack';
-import { DEPARTMENT_IDS } from '../../scripts/embedded-stack';
+import { DEPARTMENT_IDS } from '../../stack/embedded-stack';
 
 const api = loadSupergraph(readFileSync(DEFAULT_SUPERGRAPH, 'utf8')).apiSchema;
 const READ_SCOPES = ALL_SCOPES.filter((s) => s !== 'pii:read');

@@ -18,8 +18,8 @@ import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
 import { createGateway, type GatewayService } from '../../gateway/server';
 import { listen, type Listening } from '../../lib/listen';
 import { silentLogger } from '../../lib/logger';
-import { ALL_SCOPES, AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
-import { explorerExamples } from '../../scripts/explorer-examples';
+import { ALL_SCOPES, AUDIENCE, DEV_ISSUER } from '../../stack/dev-issuer';
+import { explorerExamples } from '../../stack/explorer-examples';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 const keys = generateKeyPairSync('ed25519');

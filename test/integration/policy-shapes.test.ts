@@ -19,7 +19,7 @@ import { readRecords } from '../../gateway/audit/verify';
 import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
 import { OperationNormalizer } from '../../gateway/operation/normalize';
 import { loadSupergraph } from '../../gateway/supergraph';
-import { DEPARTMENT_IDS } from '../../scripts/embedded-stack';
+import { DEPARTMENT_IDS } from '../../stack/embedded-stack';
 import { equivalentShapes } from '../helpers/equivalent-shapes';
 import { ALL_SCOPES } from '../helpers/issuer';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';

@@ -4,7 +4,7 @@
  * (bytes from the subgraphs, entities resolved) stops there with RESPONSE_TOO_LARGE and
  * nothing of it, and the gateway serves the next request as before.
  */
-import { DEPARTMENT_IDS } from '../../scripts/embedded-stack';
+import { DEPARTMENT_IDS } from '../../stack/embedded-stack';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;

@@ -6,7 +6,7 @@
  */
 import { recordingLogger } from '../helpers/logs';
 import { startTestStack, type TestStack } from '../helpers/stack';
-import { AUDIENCE, DEV_ISSUER } from '../../scripts/dev-issuer';
+import { AUDIENCE, DEV_ISSUER } from '../../stack/dev-issuer';
 
 let stack: TestStack;
 beforeAll(async () => {

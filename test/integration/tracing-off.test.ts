@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import { tracerFor, tracingActive } from '../../lib/tracing';
 import { readTracingConfig } from '../../lib/tracing-config';
-import { DEPARTMENT_IDS } from '../../scripts/embedded-stack';
+import { DEPARTMENT_IDS } from '../../stack/embedded-stack';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 // Tracing is never started in this file (each jest file is its own process-wide API state).

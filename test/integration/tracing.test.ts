@@ -6,7 +6,7 @@ import { silentLogger } from '../../lib/logger';
 import { startTracing, type Tracing } from '../../lib/tracing';
 import { readTracingConfig } from '../../lib/tracing-config';
 import type { DepartmentId } from '../../mocks';
-import { DEPARTMENT_IDS } from '../../scripts/embedded-stack';
+import { DEPARTMENT_IDS } from '../../stack/embedded-stack';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 // The whole stack runs in this process; one in-memory exporter sees every component's spans.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readGatewayConfig } from '../../gateway/config';
 import { readTracingConfig } from '../../lib/tracing-config';
-import { readStartConfig } from '../../scripts/start-config';
+import { readStartConfig } from '../../stack/start-config';
 import { readDepartmentClientSettings, readDepartmentConnection } from '../../subgraphs/shared/config';
 
 describe('gateway configuration', () => {

@@ -15,7 +15,7 @@ import type { SupergraphFile } from '../gateway/live-supergraph';
 import { createGateway, type GatewayService } from '../gateway/server';
 import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
 import { explorerExamples } from './explorer-examples';
-import { readOperationFiles } from './schema-operations';
+import { readOperationFiles } from '../scripts/schema-operations';
 import { InternalIdentityVerifier } from '../subgraphs/shared/caller';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
