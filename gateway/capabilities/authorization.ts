@@ -20,7 +20,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
 } from 'graphql';
-import { BoundedMap } from '../../lib/bounded-map';
+import { LRUCache } from 'lru-cache';
 import type { NormalizedOperation } from '../operation/normalize';
 import type { AccessRule, PoliciesOf, SupergraphPolicies } from '../supergraph';
 import { requireOperation, type Capability, type GatewayContext } from './capability';
@@ -42,7 +42,7 @@ const MAX_REFUSAL_ERRORS = 50;
 
 export function authorizationCapability(policiesFor: PoliciesOf): Capability {
   // The same operation from callers with the same scopes is cut the same way under the same rules: walk it once.
-  const decidedUnder = new WeakMap<SupergraphPolicies, BoundedMap<string, ReturnType<typeof authorize>>>();
+  const decidedUnder = new WeakMap<SupergraphPolicies, LRUCache<string, ReturnType<typeof authorize>>>();
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       let refusals: Refusal[] = [];
@@ -51,7 +51,7 @@ export function authorizationCapability(policiesFor: PoliciesOf): Capability {
           const caller = ctx.contextValue.caller;
           const policies = policiesFor(ctx.schema);
           let decided = decidedUnder.get(policies);
-          if (!decided) decidedUnder.set(policies, (decided = new BoundedMap(2000)));
+          if (!decided) decidedUnder.set(policies, (decided = new LRUCache({ max: 2000 })));
           const operation = requireOperation(ctx.contextValue);
           const key = `${operation.hash}|${caller.kind}|${[...caller.scopes].sort().join(' ')}`;
           let result = decided.get(key);

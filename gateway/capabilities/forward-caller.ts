@@ -5,7 +5,7 @@
  * subgraphs that require one refuse the gateway.
  */
 import type { KeyObject } from 'node:crypto';
-import { BoundedMap } from '../../lib/bounded-map';
+import { LRUCache } from 'lru-cache';
 import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '../../contracts/internal-identity';
 import { needs, type Capability } from './capability';
 import { callerId, type Caller } from './sign-in';
@@ -14,7 +14,7 @@ import { callerId, type Caller } from './sign-in';
 const REUSE_MS = 60_000;
 
 class InternalIdentitySigner {
-  private readonly signed = new BoundedMap<string, { token: Promise<string>; until: number }>(10_000);
+  private readonly signed = new LRUCache<string, { token: Promise<string>; until: number }>({ max: 10_000 });
 
   constructor(private readonly privateKey: KeyObject) {}
 

@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { BoundedMap } from '../../lib/bounded-map';
+import { LRUCache } from 'lru-cache';
 import { HttpError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { TokenBuckets } from '../../lib/token-buckets';
@@ -64,7 +64,7 @@ class AuthenticationError extends Error {}
 class CallerVerifier {
   private readonly keys: JWTVerifyGetKey | undefined;
   private readonly partners: PartnerClient[];
-  private readonly verified = new BoundedMap<string, { caller: Caller; expiresAt: number }>(10_000);
+  private readonly verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({ max: 10_000 });
 
   constructor(private readonly options: SignInOptions) {
     const jwks = options.jwks;

@@ -48,7 +48,7 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { BoundedMap } from '../../lib/bounded-map';
+import { LRUCache } from 'lru-cache';
 import { tracingActive } from '../../lib/tracing';
 import { budgetOf, openBudget, type ResponseBounds, type ResponseBudget } from './response-budget';
 import { compileResponseShaper, type ResponseShaper } from './shape-response';
@@ -125,7 +125,7 @@ export interface PlanExecutorOptions {
 export class PlanExecutor {
   private readonly gateway: GatewayInternals;
   private readonly apolloExecutor: GatewayExecutor;
-  private readonly plans: BoundedMap<string, PreparedOperation>;
+  private readonly plans: LRUCache<string, PreparedOperation>;
   private plansFor: Schema | undefined;
   private services: Record<string, GraphQLDataSource> = {};
 
@@ -139,7 +139,7 @@ export class PlanExecutor {
       throw new Error('this @apollo/gateway version does not have the executor and service map the plan executor replaces: pin @apollo/gateway ~2.14 or set GATEWAY_EXECUTOR=apollo');
     }
     this.apolloExecutor = this.gateway.executor;
-    this.plans = new BoundedMap(options.maxPlans ?? 1000);
+    this.plans = new LRUCache({ max: options.maxPlans ?? 1000 });
     this.gateway.executor = (requestContext) => this.execute(requestContext);
   }
 
@@ -257,12 +257,8 @@ export class PlanExecutor {
     }
     const key = operationName === undefined ? queryHash : `${queryHash}\u0000${operationName}`;
     const cached = this.plans.get(key);
-    if (cached) {
-      // Least recently used goes first: a burst of new operations must not push out the ones in use.
-      this.plans.delete(key);
-      this.plans.set(key, cached);
-      return cached;
-    }
+    // Least recently used goes first (lru-cache): a burst of new operations must not push out the ones in use.
+    if (cached) return cached;
     const prepared = this.prepare(apiSchema, document, operationName);
     this.options.onPlanned?.();
     this.plans.set(key, prepared);

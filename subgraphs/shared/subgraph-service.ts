@@ -32,7 +32,7 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   /** Checks the gateway's signature on the caller's identity. */
   identity: InternalIdentityVerifier;
   logger: Logger;
-  caches: { clear(): void; close(): void; hits: number; misses: number; staleServes: number }[];
+  caches: { clear(): void; hits: number; misses: number; staleServes: number }[];
   /** The subgraph's door to its department: /readyz reports it. */
   department: DepartmentHttp;
 }
@@ -94,10 +94,7 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
     name: definition.name,
     server,
     start: () => apollo.start(),
-    stop: async () => {
-      await apollo.stop();
-      for (const cache of definition.caches) cache.close();
-    },
+    stop: () => apollo.stop(),
     clearCaches: () => {
       for (const cache of definition.caches) cache.clear();
     },
