@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { BreakingChangeType, DangerousChangeType, Kind, parse, type GraphQLSchema } from 'graphql';
+import { Kind, parse, type GraphQLSchema } from 'graphql';
 import { loadSupergraph, type LoadedSupergraph } from '../gateway/supergraph';
 import { acknowledgementLine, readAcknowledgements, type Acknowledgement } from './schema-changelog';
 import { argumentIsRequired, diffPolicies, diffSchemas, sortChanges, type SchemaChange } from './schema-diff';
@@ -67,7 +67,7 @@ export interface CheckResult {
   problems: string[];
 }
 
-export function checkSchemas(input: CheckInput): CheckResult {
+export async function checkSchemas(input: CheckInput): Promise<CheckResult> {
   const problems: string[] = [];
   const load = (which: string, sdl: string): LoadedSupergraph | undefined => {
     try {
@@ -79,7 +79,7 @@ export function checkSchemas(input: CheckInput): CheckResult {
   };
   const released = load('released', input.released.supergraph);
   const current = load('current', input.current.supergraph);
-  const subgraphs = compareSubgraphs(input.released.subgraphs, input.current.subgraphs, problems);
+  const subgraphs = await compareSubgraphs(input.released.subgraphs, input.current.subgraphs, problems);
   const { acknowledgements, problems: changelogProblems } = readAcknowledgements(input.changelog);
   problems.push(...changelogProblems);
   const parsed = parseOperations(input.operations);
@@ -89,7 +89,7 @@ export function checkSchemas(input: CheckInput): CheckResult {
   }
 
   const exists = (coordinate: string) => coordinateExists(released.apiSchema, coordinate) && coordinateExists(current.apiSchema, coordinate);
-  const changes = sortChanges([...diffSchemas(released.apiSchema, current.apiSchema), ...diffPolicies(released.policies, current.policies, exists)]);
+  const changes = sortChanges([...(await diffSchemas(released.apiSchema, current.apiSchema)), ...diffPolicies(released.policies, current.policies, exists)]);
   const usages = parsed.operations.map((op) => ({ op, usage: operationUsage(released.apiSchema, op.document) }));
   const byCoordinate = new Map(acknowledgements.map((a) => [a.coordinate, a]));
   const reported: ReportedChange[] = changes.map((change) => {
@@ -138,41 +138,43 @@ function affects(change: SchemaChange, usage: OperationUsage, current: GraphQLSc
   const type = c.split('.')[0]!;
   const either = (uses: boolean, variables = false) => (uses ? 'uses' : variables ? 'variables' : null);
   switch (change.kind) {
-    case BreakingChangeType.TYPE_REMOVED:
-    case BreakingChangeType.TYPE_CHANGED_KIND:
+    case 'TYPE_REMOVED':
+    case 'TYPE_KIND_CHANGED':
       return either(usage.types.has(c));
-    case BreakingChangeType.TYPE_REMOVED_FROM_UNION:
-      return either(usage.types.has(c) && usage.types.has(/^(\w+) was removed/.exec(change.description)?.[1] ?? ''));
-    case BreakingChangeType.IMPLEMENTED_INTERFACE_REMOVED:
-      return either(usage.types.has(c) && usage.types.has(/interface (\w+)\.$/.exec(change.description)?.[1] ?? ''));
-    case BreakingChangeType.VALUE_REMOVED_FROM_ENUM:
+    case 'UNION_MEMBER_REMOVED':
+    case 'OBJECT_TYPE_INTERFACE_REMOVED':
+      return either(usage.types.has(c) && usage.types.has(change.subject ?? ''));
+    case 'ENUM_VALUE_REMOVED':
       return either(usage.enumValues.has(c), usage.variableInputs.has(type));
-    case BreakingChangeType.REQUIRED_INPUT_FIELD_ADDED:
+    case 'INPUT_FIELD_ADDED':
     case 'INPUT_FIELD_NOW_REQUIRED':
       return either(usage.types.has(type), usage.variableInputs.has(type));
-    case BreakingChangeType.FIELD_REMOVED:
-    case BreakingChangeType.FIELD_CHANGED_KIND:
+    case 'FIELD_REMOVED':
+    case 'FIELD_TYPE_CHANGED':
+    case 'INPUT_FIELD_REMOVED':
+    case 'INPUT_FIELD_TYPE_CHANGED':
       return either(usage.fields.has(c), usage.variableInputs.has(type));
-    case BreakingChangeType.REQUIRED_ARG_ADDED:
+    case 'FIELD_ARGUMENT_ADDED':
       return either(usage.fields.has(field));
-    case BreakingChangeType.ARG_REMOVED:
+    case 'FIELD_ARGUMENT_REMOVED':
       return either(usage.args.has(c));
-    case BreakingChangeType.ARG_CHANGED_KIND:
+    case 'FIELD_ARGUMENT_TYPE_CHANGED':
       // Passing it breaks if the value no longer fits; leaving it out breaks if it became required.
       return either(usage.args.has(c) || (usage.fields.has(field) && argumentIsRequired(current, c)));
     case 'ARG_NOW_REQUIRED':
-    case DangerousChangeType.ARG_DEFAULT_VALUE_CHANGE:
+    case 'FIELD_ARGUMENT_DEFAULT_CHANGED':
       return either(usage.fields.has(field) && !usage.args.has(c));
-    case BreakingChangeType.DIRECTIVE_REMOVED:
-    case BreakingChangeType.DIRECTIVE_ARG_REMOVED:
-    case BreakingChangeType.REQUIRED_DIRECTIVE_ARG_ADDED:
-    case BreakingChangeType.DIRECTIVE_REPEATABLE_REMOVED:
-    case BreakingChangeType.DIRECTIVE_LOCATION_REMOVED:
+    case 'DIRECTIVE_REMOVED':
+    case 'DIRECTIVE_ARGUMENT_REMOVED':
+    case 'DIRECTIVE_ARGUMENT_ADDED':
+    case 'DIRECTIVE_ARGUMENT_TYPE_CHANGED':
+    case 'DIRECTIVE_REPEATABLE_REMOVED':
+    case 'DIRECTIVE_LOCATION_REMOVED':
       return either(usage.directives.has(c.replace(/\(\w+:\)$/, '')));
-    case DangerousChangeType.VALUE_ADDED_TO_ENUM:
+    case 'ENUM_VALUE_ADDED':
       return either(usage.types.has(type));
-    case DangerousChangeType.TYPE_ADDED_TO_UNION:
-    case DangerousChangeType.IMPLEMENTED_INTERFACE_ADDED:
+    case 'UNION_MEMBER_ADDED':
+    case 'OBJECT_TYPE_INTERFACE_ADDED':
       return either(usage.types.has(c));
     default:
       // Access and personal-data changes: whoever selects the field or type.
@@ -192,9 +194,9 @@ function coordinateExists(schema: GraphQLSchema, coordinate: string): boolean {
 const machinery = (coordinate: string, ownDirectives: Set<string>) =>
   /(^|\.)_|__/.test(coordinate) || (coordinate.startsWith('@') && !ownDirectives.has(coordinate.replace(/\(.*$/, '')));
 
-function compareSubgraphs(released: Record<string, string>, current: Record<string, string>, problems: string[]): SubgraphReport[] {
+function compareSubgraphs(released: Record<string, string>, current: Record<string, string>, problems: string[]): Promise<SubgraphReport[]> {
   const names = [...new Set([...Object.keys(released), ...Object.keys(current)])].sort();
-  return names.map((name): SubgraphReport => {
+  return Promise.all(names.map(async (name): Promise<SubgraphReport> => {
     const before = released[name];
     const after = current[name];
     if (before === undefined) return { name, status: 'added', changes: [] };
@@ -202,13 +204,13 @@ function compareSubgraphs(released: Record<string, string>, current: Record<stri
     if (before === after) return { name, status: 'unchanged', changes: [] };
     try {
       const own = new Set([before, after].flatMap((sdl) => parse(sdl).definitions.flatMap((d) => (d.kind === Kind.DIRECTIVE_DEFINITION ? [`@${d.name.value}`] : []))));
-      const changes = diffSchemas(buildSubgraphSchema({ typeDefs: parse(before) }), buildSubgraphSchema({ typeDefs: parse(after) })).filter((c) => !machinery(c.coordinate, own));
+      const changes = (await diffSchemas(buildSubgraphSchema({ typeDefs: parse(before) }), buildSubgraphSchema({ typeDefs: parse(after) }))).filter((c) => !machinery(c.coordinate, own));
       return { name, status: 'changed', changes };
     } catch (error) {
       problems.push(`subgraph ${name}: cannot build its schema: ${(error as Error).message}`);
       return { name, status: 'changed', changes: [] };
     }
-  });
+  }));
 }
 
 // ---------------------------------------------------------------- the repository's files
@@ -247,9 +249,9 @@ export function readReleasedSchemas(root: string): { release: ReleaseRecord; sch
   return { release, schemas: { supergraph: readFileSync(join(dir, 'supergraph.graphql'), 'utf8'), subgraphs } };
 }
 
-export function checkRepository(root: string): { release: ReleaseRecord; result: CheckResult } {
+export async function checkRepository(root: string): Promise<{ release: ReleaseRecord; result: CheckResult }> {
   const { release, schemas } = readReleasedSchemas(root);
-  const result = checkSchemas({
+  const result = await checkSchemas({
     released: schemas,
     current: readCurrentSchemas(root),
     operations: readOperationFiles(root),
@@ -313,19 +315,17 @@ export function formatReport(result: CheckResult, release: ReleaseRecord): strin
   return out.join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const rootFlag = process.argv.indexOf('--root');
   const root = rootFlag >= 0 && process.argv[rootFlag + 1] ? resolve(process.argv[rootFlag + 1]!) : ROOT;
-  const { release, result } = checkRepository(root);
+  const { release, result } = await checkRepository(root);
   console.log(formatReport(result, release));
   process.exit(result.ok ? 0 : 1);
 }
 
 if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
+  main().catch((error: unknown) => {
     console.error(`schema check: ${(error as Error).message}`);
     process.exit(1);
-  }
+  });
 }

@@ -2,88 +2,82 @@
  * What changed between two schemas, each change with its schema coordinate (`Type`,
  * `Type.field`, `Type.field(arg:)`, `Enum.VALUE`, `@directive`) and a level:
  * breaking (an operation that worked may now fail), dangerous (it still validates but
- * may behave differently) or safe. graphql-js decides breaking and dangerous; this adds
- * what it misses (an argument or input field that lost its default and is now
- * required), the safe changes, and, for a supergraph, changes to who may read a field.
+ * may behave differently) or safe. @graphql-inspector/core finds and classifies the
+ * changes; this adds what it calls merely dangerous but breaks operations (an argument or
+ * input field that lost its default and is now required) and, for a supergraph, changes
+ * to who may read a field.
  */
-import {
-  BreakingChangeType,
-  DangerousChangeType,
-  findBreakingChanges,
-  findDangerousChanges,
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isObjectType,
-  isRequiredArgument,
-  isRequiredInputField,
-  isSpecifiedDirective,
-  isSpecifiedScalarType,
-  isIntrospectionType,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-} from 'graphql';
+import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
+import { isInputObjectType, isInterfaceType, isObjectType, isRequiredArgument, isRequiredInputField, type GraphQLSchema } from 'graphql';
 import type { AccessRule, SupergraphPolicies } from '../gateway/supergraph';
 
 export type ChangeLevel = 'breaking' | 'dangerous' | 'safe';
 
 export interface SchemaChange {
   level: ChangeLevel;
-  /** graphql-js's change type, or one of ours (ARG_NOW_REQUIRED, FIELD_ADDED, ACCESS_CHANGED …). */
+  /** @graphql-inspector/core's change type, or one of ours (ARG_NOW_REQUIRED, ACCESS_CHANGED …). */
   kind: string;
   coordinate: string;
   description: string;
+  /** The other type a change names: the union member or the interface added or removed. */
+  subject?: string;
 }
 
-/** How each graphql-js description names its coordinate (graphql 16's wording). */
-const COORDINATES: Record<string, [RegExp, (m: RegExpExecArray) => string]> = {
-  [BreakingChangeType.TYPE_REMOVED]: [/^(?:Standard scalar )?(\w+) was removed/, (m) => m[1]!],
-  [BreakingChangeType.TYPE_CHANGED_KIND]: [/^(\w+) changed from /, (m) => m[1]!],
-  [BreakingChangeType.TYPE_REMOVED_FROM_UNION]: [/^(\w+) was removed from union type (\w+)\.$/, (m) => m[2]!],
-  [BreakingChangeType.VALUE_REMOVED_FROM_ENUM]: [/^(\w+) was removed from enum type (\w+)\.$/, (m) => `${m[2]}.${m[1]}`],
-  [BreakingChangeType.REQUIRED_INPUT_FIELD_ADDED]: [/^A required field (\w+) on input type (\w+) was added\.$/, (m) => `${m[2]}.${m[1]}`],
-  [BreakingChangeType.IMPLEMENTED_INTERFACE_REMOVED]: [/^(\w+) no longer implements interface (\w+)\.$/, (m) => m[1]!],
-  [BreakingChangeType.FIELD_REMOVED]: [/^(\w+)\.(\w+) was removed\.$/, (m) => `${m[1]}.${m[2]}`],
-  [BreakingChangeType.FIELD_CHANGED_KIND]: [/^(\w+)\.(\w+) changed type from /, (m) => `${m[1]}.${m[2]}`],
-  [BreakingChangeType.REQUIRED_ARG_ADDED]: [/^A required arg (\w+) on (\w+)\.(\w+) was added\.$/, (m) => `${m[2]}.${m[3]}(${m[1]}:)`],
-  [BreakingChangeType.ARG_REMOVED]: [/^(\w+)\.(\w+) arg (\w+) was removed\.$/, (m) => `${m[1]}.${m[2]}(${m[3]}:)`],
-  [BreakingChangeType.ARG_CHANGED_KIND]: [/^(\w+)\.(\w+) arg (\w+) has changed type /, (m) => `${m[1]}.${m[2]}(${m[3]}:)`],
-  [BreakingChangeType.DIRECTIVE_REMOVED]: [/^(\w+) was removed\.$/, (m) => `@${m[1]}`],
-  [BreakingChangeType.DIRECTIVE_ARG_REMOVED]: [/^(\w+) was removed from (\w+)\.$/, (m) => `@${m[2]}(${m[1]}:)`],
-  [BreakingChangeType.REQUIRED_DIRECTIVE_ARG_ADDED]: [/^A required arg (\w+) on directive (\w+) was added\.$/, (m) => `@${m[2]}(${m[1]}:)`],
-  [BreakingChangeType.DIRECTIVE_REPEATABLE_REMOVED]: [/^Repeatable flag was removed from (\w+)\.$/, (m) => `@${m[1]}`],
-  [BreakingChangeType.DIRECTIVE_LOCATION_REMOVED]: [/^\w+ was removed from (\w+)\.$/, (m) => `@${m[1]}`],
-  [DangerousChangeType.VALUE_ADDED_TO_ENUM]: [/^(\w+) was added to enum type (\w+)\.$/, (m) => `${m[2]}.${m[1]}`],
-  [DangerousChangeType.TYPE_ADDED_TO_UNION]: [/^(\w+) was added to union type (\w+)\.$/, (m) => m[2]!],
-  [DangerousChangeType.OPTIONAL_INPUT_FIELD_ADDED]: [/^An optional field (\w+) on input type (\w+) was added\.$/, (m) => `${m[2]}.${m[1]}`],
-  [DangerousChangeType.OPTIONAL_ARG_ADDED]: [/^An optional arg (\w+) on (\w+)\.(\w+) was added\.$/, (m) => `${m[2]}.${m[3]}(${m[1]}:)`],
-  [DangerousChangeType.IMPLEMENTED_INTERFACE_ADDED]: [/^\w+ added to interfaces implemented by (\w+)\.$/, (m) => m[1]!],
-  [DangerousChangeType.ARG_DEFAULT_VALUE_CHANGE]: [/^(\w+)\.(\w+) arg (\w+) /, (m) => `${m[1]}.${m[2]}(${m[3]}:)`],
+const LEVELS: Record<CriticalityLevel, ChangeLevel> = {
+  [CriticalityLevel.Breaking]: 'breaking',
+  [CriticalityLevel.Dangerous]: 'dangerous',
+  [CriticalityLevel.NonBreaking]: 'safe',
 };
 
-/** The coordinate a graphql-js change is about; throws on wording this code does not know. */
-export function coordinateOf(change: { type: string; description: string }): string {
-  const entry = COORDINATES[change.type];
-  const m = entry?.[0].exec(change.description);
-  if (!entry || !m) throw new Error(`unrecognised graphql-js schema change ${change.type}: "${change.description}" (update COORDINATES in scripts/schema-diff.ts)`);
-  return entry[1](m);
+/**
+ * The coordinate a change is about, from its path (`Type.field.arg`, `@directive.arg`,
+ * `Type.field.@deprecated`): arguments in parentheses, applied directives dropped.
+ */
+export function coordinateOf(change: Pick<Change, 'type' | 'path' | 'meta'>): string {
+  let path = (change.path ?? 'schema').replace(/\.@.*$/, '');
+  // A directive argument added is reported on the directive's path alone.
+  const added = (change.meta as { addedDirectiveArgumentName?: unknown }).addedDirectiveArgumentName;
+  if (change.type === 'DIRECTIVE_ARGUMENT_ADDED' && typeof added === 'string' && !path.endsWith(`.${added}`)) path = `${path}.${added}`;
+  if (/ARGUMENT/.test(change.type)) {
+    const m = /^(.*)\.(\w+)$/.exec(path);
+    if (m) return `${m[1]}(${m[2]}:)`;
+  }
+  return path;
 }
 
-export function diffSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchema): SchemaChange[] {
+export async function diffSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchema): Promise<SchemaChange[]> {
   const changes: SchemaChange[] = [];
-  for (const c of findBreakingChanges(oldSchema, newSchema)) changes.push({ level: 'breaking', kind: c.type, coordinate: coordinateOf(c), description: c.description });
-  for (const c of findDangerousChanges(oldSchema, newSchema)) {
-    const coordinate = coordinateOf(c);
-    // graphql-js calls a dropped default "dangerous"; on a non-null argument it makes the argument required.
-    if (c.type === DangerousChangeType.ARG_DEFAULT_VALUE_CHANGE && argumentIsRequired(newSchema, coordinate)) {
+  for (const change of await diff(oldSchema, newSchema)) {
+    // Applied directives: deprecations are reported as such, federation's are machinery, access rules are diffPolicies'.
+    if (change.type.startsWith('DIRECTIVE_USAGE_')) continue;
+    const coordinate = coordinateOf(change);
+    const meta = change.meta as Record<string, unknown>;
+    const subject = [meta.addedUnionMemberTypeName, meta.removedUnionMemberTypeName, meta.addedInterfaceName, meta.removedInterfaceName].find((name): name is string => typeof name === 'string');
+    // A non-null argument or input field whose default goes is one every operation must now send.
+    if (change.type === 'FIELD_ARGUMENT_DEFAULT_CHANGED' && argumentIsRequired(newSchema, coordinate)) {
       changes.push({ level: 'breaking', kind: 'ARG_NOW_REQUIRED', coordinate, description: `${coordinate} lost its default value and is now required.` });
       continue;
     }
-    changes.push({ level: 'dangerous', kind: c.type, coordinate, description: c.description });
+    if (change.type === 'INPUT_FIELD_DEFAULT_VALUE_CHANGED' && inputFieldIsRequired(newSchema, coordinate)) {
+      changes.push({ level: 'breaking', kind: 'INPUT_FIELD_NOW_REQUIRED', coordinate, description: `${coordinate} lost its default value and is now required.` });
+      continue;
+    }
+    // An operation that repeats the directive at one location no longer validates (the library calls it dangerous).
+    const level = change.type === 'DIRECTIVE_REPEATABLE_REMOVED' ? 'breaking' : LEVELS[change.criticality.level];
+    changes.push({ level, kind: change.type, coordinate, description: change.message, ...(subject ? { subject } : {}) });
   }
-  changes.push(...inputFieldsNowRequired(oldSchema, newSchema), ...safeChanges(oldSchema, newSchema, changes));
-  return sortChanges(changes);
+  const breaking = new Set(changes.filter((c) => c.level === 'breaking' && !NOW_REQUIRED.has(c.kind)).map((c) => c.coordinate));
+  const added = new Set(changes.filter((c) => /_ADDED$/.test(c.kind) && !/DESCRIPTION|DEPRECATION|ARGUMENT/.test(c.kind)).map((c) => c.coordinate));
+  return sortChanges(
+    changes.filter(
+      (c) =>
+        // A type change at the same coordinate already says it breaks; what is new comes with its arguments and descriptions.
+        !(NOW_REQUIRED.has(c.kind) && breaking.has(c.coordinate)) && !(/ARGUMENT_ADDED|DESCRIPTION|DEPRECATION/.test(c.kind) && added.has(c.coordinate.replace(/\(\w+:\)$/, ''))),
+    ),
+  );
 }
+
+const NOW_REQUIRED = new Set(['ARG_NOW_REQUIRED', 'INPUT_FIELD_NOW_REQUIRED']);
 
 const LEVEL_ORDER: Record<ChangeLevel, number> = { breaking: 0, dangerous: 1, safe: 2 };
 export const sortChanges = (changes: SchemaChange[]) =>
@@ -98,96 +92,12 @@ export function argumentIsRequired(schema: GraphQLSchema, coordinate: string): b
   return arg !== undefined && isRequiredArgument(arg);
 }
 
-/** graphql-js does not look at input field defaults: a non-null field that loses its default becomes required. */
-function inputFieldsNowRequired(oldSchema: GraphQLSchema, newSchema: GraphQLSchema): SchemaChange[] {
-  const changes: SchemaChange[] = [];
-  for (const oldType of Object.values(oldSchema.getTypeMap())) {
-    const newType = newSchema.getType(oldType.name);
-    if (!isInputObjectType(oldType) || !isInputObjectType(newType)) continue;
-    for (const [name, oldField] of Object.entries(oldType.getFields())) {
-      const newField = newType.getFields()[name];
-      if (newField && !isRequiredInputField(oldField) && isRequiredInputField(newField) && String(oldField.type) === String(newField.type)) {
-        const coordinate = `${oldType.name}.${name}`;
-        changes.push({ level: 'breaking', kind: 'INPUT_FIELD_NOW_REQUIRED', coordinate, description: `${coordinate} lost its default value and is now required.` });
-      }
-    }
-  }
-  return changes;
-}
-
-const userType = (t: GraphQLNamedType) => !isIntrospectionType(t) && !isSpecifiedScalarType(t);
-
-/** Additions and edits graphql-js does not report because no operation can break on them. */
-function safeChanges(oldSchema: GraphQLSchema, newSchema: GraphQLSchema, reported: SchemaChange[]): SchemaChange[] {
-  const seen = new Set(reported.map((c) => c.coordinate));
-  const changes: SchemaChange[] = [];
-  const safe = (kind: string, coordinate: string, description: string) => changes.push({ level: 'safe', kind, coordinate, description });
-  const describe = (coordinate: string, before: string | null | undefined, after: string | null | undefined) => {
-    if ((before ?? '') !== (after ?? '')) safe('DESCRIPTION_CHANGED', coordinate, `${coordinate} has a new description.`);
-  };
-  const deprecate = (coordinate: string, before: string | null | undefined, after: string | null | undefined) => {
-    if (before === after) return;
-    if (after != null) safe('DEPRECATED', coordinate, `${coordinate} is deprecated: ${after}`);
-    else safe('UNDEPRECATED', coordinate, `${coordinate} is no longer deprecated.`);
-  };
-  for (const newType of Object.values(newSchema.getTypeMap()).filter(userType)) {
-    const oldType = oldSchema.getType(newType.name);
-    if (!oldType) {
-      safe('TYPE_ADDED', newType.name, `${newType.name} was added.`);
-      continue;
-    }
-    describe(newType.name, oldType.description, newType.description);
-    if ((isObjectType(newType) || isInterfaceType(newType)) && (isObjectType(oldType) || isInterfaceType(oldType))) {
-      const oldFields = oldType.getFields();
-      for (const field of Object.values(newType.getFields())) {
-        const coordinate = `${newType.name}.${field.name}`;
-        const before = oldFields[field.name];
-        if (!before) {
-          safe('FIELD_ADDED', coordinate, `${coordinate} was added.`);
-          continue;
-        }
-        if (String(before.type) !== String(field.type) && !seen.has(coordinate)) {
-          safe('FIELD_TYPE_NARROWED', coordinate, `${coordinate} changed type from ${String(before.type)} to ${String(field.type)} (every old value is still valid).`);
-        }
-        describe(coordinate, before.description, field.description);
-        deprecate(coordinate, before.deprecationReason, field.deprecationReason);
-        for (const arg of field.args) {
-          const argCoordinate = `${coordinate}(${arg.name}:)`;
-          const oldArg = before.args.find((a) => a.name === arg.name);
-          if (!oldArg) continue;
-          if (String(oldArg.type) !== String(arg.type) && !seen.has(argCoordinate)) {
-            safe('ARG_TYPE_WIDENED', argCoordinate, `${argCoordinate} changed type from ${String(oldArg.type)} to ${String(arg.type)} (every old value is still accepted).`);
-          }
-          describe(argCoordinate, oldArg.description, arg.description);
-          deprecate(argCoordinate, oldArg.deprecationReason, arg.deprecationReason);
-        }
-      }
-    }
-    if (isEnumType(newType) && isEnumType(oldType)) {
-      for (const value of newType.getValues()) {
-        const before = oldType.getValue(value.name);
-        if (!before) continue;
-        describe(`${newType.name}.${value.name}`, before.description, value.description);
-        deprecate(`${newType.name}.${value.name}`, before.deprecationReason, value.deprecationReason);
-      }
-    }
-    if (isInputObjectType(newType) && isInputObjectType(oldType)) {
-      const oldFields = oldType.getFields();
-      for (const field of Object.values(newType.getFields())) {
-        const coordinate = `${newType.name}.${field.name}`;
-        const before = oldFields[field.name];
-        if (!before) continue;
-        if (String(before.type) !== String(field.type) && !seen.has(coordinate)) {
-          safe('INPUT_FIELD_TYPE_WIDENED', coordinate, `${coordinate} changed type from ${String(before.type)} to ${String(field.type)} (every old value is still accepted).`);
-        }
-        describe(coordinate, before.description, field.description);
-      }
-    }
-  }
-  for (const directive of newSchema.getDirectives()) {
-    if (!isSpecifiedDirective(directive) && !oldSchema.getDirective(directive.name)) safe('DIRECTIVE_ADDED', `@${directive.name}`, `@${directive.name} was added.`);
-  }
-  return changes;
+/** Whether input field `Type.field` is required in `schema` (non-null, no default). */
+function inputFieldIsRequired(schema: GraphQLSchema, coordinate: string): boolean {
+  const [typeName, fieldName] = coordinate.split('.');
+  const type = schema.getType(typeName!);
+  const field = isInputObjectType(type) ? type.getFields()[fieldName!] : undefined;
+  return field !== undefined && isRequiredInputField(field);
 }
 
 /**

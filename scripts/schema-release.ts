@@ -14,12 +14,13 @@ import { NOTHING_YET, releaseChangelog, UNRELEASED_HEADING } from './schema-chan
 import { changelogPath, checkRepository, formatReport, readCurrentSchemas, releasedDir, ROOT, type CheckResult, type ReleaseRecord, type SchemaSet } from './schema-check';
 
 const SEMVER = /^(\d+)\.(\d+)\.(\d+)$/;
-const COSMETIC = new Set(['DESCRIPTION_CHANGED']);
+/** Descriptions only (TYPE_DESCRIPTION_CHANGED, FIELD_DESCRIPTION_ADDED …): a patch release. */
+const cosmetic = (kind: string) => kind.includes('DESCRIPTION');
 
 export function nextVersion(previous: string, result: CheckResult): string {
   const [, major, minor, patch] = SEMVER.exec(previous)!.map(Number) as [number, number, number, number];
   if (result.supergraph.some((c) => c.level === 'breaking')) return `${major + 1}.0.0`;
-  if (result.supergraph.some((c) => !COSMETIC.has(c.kind))) return `${major}.${minor + 1}.0`;
+  if (result.supergraph.some((c) => !cosmetic(c.kind))) return `${major}.${minor + 1}.0`;
   return `${major}.${minor}.${patch + 1}`;
 }
 
@@ -56,7 +57,7 @@ ${UNRELEASED_HEADING}
 ${NOTHING_YET}
 `;
 
-export function cutRelease(root: string, requestedVersion: string | undefined, date = chinaDate()): { release: ReleaseRecord; report?: string } {
+export async function cutRelease(root: string, requestedVersion: string | undefined, date = chinaDate()): Promise<{ release: ReleaseRecord; report?: string }> {
   if (requestedVersion !== undefined && !SEMVER.test(requestedVersion)) throw new Error(`--version must look like 1.2.0, not "${requestedVersion}"`);
   const current = readCurrentSchemas(root);
   const changelogFile = changelogPath(root);
@@ -75,7 +76,7 @@ export function cutRelease(root: string, requestedVersion: string | undefined, d
     return { release };
   }
 
-  const { release: previous, result } = checkRepository(root);
+  const { release: previous, result } = await checkRepository(root);
   const report = formatReport(result, previous);
   if (!result.ok) throw new Error(`${report}\n\nnot released: fix what schema:check reports first`);
   // Acknowledged breaks may land one commit at a time; a release must not leave this repository's operations behind.
@@ -101,18 +102,16 @@ export function cutRelease(root: string, requestedVersion: string | undefined, d
   return { release, report };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const flag = process.argv.indexOf('--version');
-  const { release, report } = cutRelease(ROOT, flag >= 0 ? process.argv[flag + 1] : undefined);
+  const { release, report } = await cutRelease(ROOT, flag >= 0 ? process.argv[flag + 1] : undefined);
   if (report) console.log(report, '\n');
   console.log(`released schema ${release.version} (${release.date}) to schema/released/; review and commit schema/released/ and schema/CHANGELOG.md`);
 }
 
 if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
+  main().catch((error: unknown) => {
     console.error(`schema release: ${(error as Error).message}`);
     process.exit(1);
-  }
+  });
 }

@@ -64,22 +64,22 @@ const nextMajor = `${major + 1}.0.0`;
 const nextMinor = `${major}.${minor + 1}.0`;
 
 describe('npm run schema:release', () => {
-  it('records the current schemas as the next major version after an acknowledged break, and the changelog with it', () => {
+  it('records the current schemas as the next major version after an acknowledged break, and the changelog with it', async () => {
     const root = copyRepository();
     const changed = variant({ enterprise: removeField('Enterprise', 'abnormalRecords') });
     writeSchemas(root, changed);
-    expect(() => cutRelease(root, undefined, '2025-03-03')).toThrow(/not released: fix what schema:check reports first/);
+    await expect(cutRelease(root, undefined, '2025-03-03')).rejects.toThrow(/not released: fix what schema:check reports first/);
 
     const changelogPath = join(root, 'schema', 'CHANGELOG.md');
     const acknowledgement = '- BREAKING: Enterprise.abnormalRecords — listed in the credit subgraph now; dashboard team told 2025-03-02';
     writeFileSync(changelogPath, readFileSync(changelogPath, 'utf8').replace('(nothing yet)', acknowledgement));
     // Acknowledged, so schema:check passes; but this repository's own operations must follow before a release.
-    expect(() => cutRelease(root, undefined, '2025-03-03')).toThrow(/update these operations to the schema first:\n.*EnterpriseProfile.*\n.*JointReview/);
+    await expect(cutRelease(root, undefined, '2025-03-03')).rejects.toThrow(/update these operations to the schema first:\n.*EnterpriseProfile.*\n.*JointReview/);
     for (const name of ['EnterpriseProfile', 'JointReview']) {
       const path = join(root, 'docs', 'operations', `${name}.graphql`);
       writeFileSync(path, readFileSync(path, 'utf8').replace(/abnormalRecords \{[^}]*\}/, ''));
     }
-    const { release } = cutRelease(root, undefined, '2025-03-03');
+    const { release } = await cutRelease(root, undefined, '2025-03-03');
     expect(release).toMatchObject({ version: nextMajor, date: '2025-03-03', subgraphs: ['enterprise', 'land', 'construction', 'approval'] });
     expect(readFileSync(join(root, 'schema', 'released', 'supergraph.graphql'), 'utf8')).toBe(changed.supergraph);
     expect(readFileSync(join(root, 'schema', 'released', 'subgraphs', 'enterprise.graphql'), 'utf8')).toBe(changed.subgraphs.enterprise);
@@ -89,20 +89,20 @@ describe('npm run schema:release', () => {
     expect(unreleased.trim()).toBe('## Unreleased\n\n(nothing yet)');
     const section = changelog.slice(changelog.indexOf(`## ${nextMajor} — 2025-03-03`), changelog.indexOf(`## ${released}`));
     expect(section).toContain(acknowledgement);
-    expect(section).toContain('Breaking:\n- Enterprise.abnormalRecords: Enterprise.abnormalRecords was removed.');
+    expect(section).toContain("Breaking:\n- Enterprise.abnormalRecords: Field 'abnormalRecords' was removed from object type 'Enterprise'");
 
     // The release is the new baseline: nothing left to report, nothing to release.
-    const { result } = checkRepository(root);
+    const { result } = await checkRepository(root);
     expect(result).toMatchObject({ ok: true, supergraph: [] });
-    expect(() => cutRelease(root, undefined, '2025-03-04')).toThrow(`nothing changed since ${nextMajor}`);
+    await expect(cutRelease(root, undefined, '2025-03-04')).rejects.toThrow(`nothing changed since ${nextMajor}`);
   });
 
-  it('takes a minor version for an addition, and refuses a version that is not newer', () => {
+  it('takes a minor version for an addition, and refuses a version that is not newer', async () => {
     const root = copyRepository();
     writeSchemas(root, variant({ land: (sdl) => sdl.replace('type Query {', 'type Query {\n  """宗地数 Parcels in a town."""\n  parcelCount(townCode: String!): Int! @requiresScopes(scopes: [["land:read"]])') }));
-    expect(() => cutRelease(root, released, '2025-03-03')).toThrow(`must be newer than the released ${released}`);
-    expect(cutRelease(root, undefined, '2025-03-03').release.version).toBe(nextMinor);
-    expect(readFileSync(join(root, 'schema', 'CHANGELOG.md'), 'utf8')).toContain('Safe:\n- Query.parcelCount: Query.parcelCount was added.');
+    await expect(cutRelease(root, released, '2025-03-03')).rejects.toThrow(`must be newer than the released ${released}`);
+    expect((await cutRelease(root, undefined, '2025-03-03')).release.version).toBe(nextMinor);
+    expect(readFileSync(join(root, 'schema', 'CHANGELOG.md'), 'utf8')).toContain("Safe:\n- Query.parcelCount: Field 'parcelCount' was added to object type 'Query'\n");
   });
 });
 
