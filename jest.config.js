@@ -10,8 +10,8 @@ module.exports = {
   // The OTLP exporters load node:http with import(), which jest's sandbox refuses; transformed, it becomes require().
   // Their otlp-exporter-base is nested under each exporter, hence the look-ahead over the whole path.
   transformIgnorePatterns: ['^(?!.*/@opentelemetry/otlp-exporter-base/).*/node_modules/(?!(until-async|rettime|@open-draft|headers-polyfill|tough-cookie)/).+\\.c?js$'],
-  // Integration tests start whole stacks; give them room without hiding a hang.
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // Integration tests start whole stacks; give them room without hiding a hang.
   testTimeout: 30000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],

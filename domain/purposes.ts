@@ -4,12 +4,11 @@
  * of them; a purpose is what lets a reviewer see personal data unmasked, and the audit
  * records it.
  */
-export const PURPOSE_KINDS = ['case', 'item', 'project'] as const;
-
-export type PurposeKind = (typeof PURPOSE_KINDS)[number];
-
-export const PURPOSE_LABELS: Record<PurposeKind, string> = {
-  case: '办件（办件编号）',
-  item: '事项（事项编码）',
-  project: '项目（项目代码）',
-};
+export const PURPOSE_KINDS = [
+  /** 办件: a case number (办件编号), `case:GZ2026112900017`. */
+  'case',
+  /** 事项: a service item code (事项编码), `item:000133001000`. */
+  'item',
+  /** 项目: a project code (投资项目代码), `project:2110-522633-35-02-862638`. */
+  'project',
+] as const;

@@ -165,6 +165,8 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   }
   const purposeKinds = env.GATEWAY_PURPOSE_KINDS ? env.GATEWAY_PURPOSE_KINDS.split(',').map((kind) => kind.trim()) : undefined;
   if (purposeKinds?.some((kind) => !PURPOSE_KIND.test(kind))) problems.push(`GATEWAY_PURPOSE_KINDS="${env.GATEWAY_PURPOSE_KINDS}" must be lower-case words separated by commas (case,item,project)`);
+  // A purpose (with pii:read) unmasks personal data: production says which purposes count.
+  if (production && !purposeKinds) problems.push('GATEWAY_PURPOSE_KINDS must be set in production (the kinds of X-Purpose accepted, e.g. case,item,project)');
   let partners: PartnerClient[] = [];
   // Outside production, partners registered with `npm run partner:register` are picked up by default.
   const devPartners = resolve(__dirname, '..', '.dev-keys', 'partners.json');

@@ -84,8 +84,9 @@ const GRAPHQL_PATH = '/graphql';
 /**
  * The gateway: capabilities (capabilities/, each one file) composed around Apollo's query
  * planner and our executor. Order matters and is written once, here: the context is built
- * sign-in → rate limit → purpose → caller forwarding; the operation is normalized before
- * every policy; refusals are cut before masking, and the audit sees the final answer.
+ * sign-in → rate limit → purpose → caller forwarding → stale report; the operation is
+ * normalized before every policy; refusals are cut before masking, the audit sees the
+ * final answer, and the request log line sees every error.
  */
 export function createGateway(options: GatewayOptions): GatewayService {
   const { subgraphUrls = {}, logger } = options;
@@ -99,14 +100,17 @@ export function createGateway(options: GatewayOptions): GatewayService {
     rateLimitCapability(options.ratePerMinute ?? 600),
     purposeCapability(options.purposeKinds),
     forwardCallerCapability(options.internalIdentityKey),
-    staleReportCapability(),
-    requestLogCapability(logger),
+    // The first with a didResolveOperation hook: every policy after it reads the normalized operation.
     operationCapability(normalizerFor),
     limitsCapability(limits),
+    // Apollo Server starts each willSendResponse hook in this order: refusals are added, then masking, then the
+    // audit sees the final answer; the report, the metrics and the log line come last and see all of it.
     authorizationCapability(supergraph.policiesFor),
     maskingCapability(supergraph.policiesFor),
     ...(options.audit ? [auditCapability(supergraph.policiesFor, options.audit)] : []),
+    staleReportCapability(),
     metricsCapability(operationNames(warm)),
+    requestLogCapability(logger),
   ];
   const fetchHooks = capabilities.flatMap((c) => (c.subgraphFetch ? [c.subgraphFetch] : []));
   const willSend = fetchHooks.flatMap((h) => (h.willSend ? [h.willSend] : []));

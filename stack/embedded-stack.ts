@@ -1,5 +1,5 @@
 /**
- * The embedded default: the three mock department systems over HTTP, the three
+ * The embedded default: the four mock department systems over HTTP, the four
  * subgraphs in front of them, and the gateway over the composed supergraph, each on
  * its own port. `npm start` runs it on fixed ports; tests run it on ephemeral ones.
  */

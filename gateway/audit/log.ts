@@ -8,8 +8,8 @@
  * at the cost of a disk flush per request.
  *
  * A chain has one writer. Files are created readable by their owner only (0600, in a
- * 0700 directory): the trail names who looked at whom. They rotate by day (China
- * Standard Time) and by size, and are deleted after the retention period (等保 2.0: at
+ * 0700 directory): the trail names who looked at whom. They rotate by day (in
+ * `timeZone`, China's by default) and by size, and are deleted after the retention period (等保 2.0: at
  * least six months), with a signed checkpoint anchoring the first record kept.
  *
  * A power cut without fsync can leave the last line half written. At start-up such a

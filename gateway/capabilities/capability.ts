@@ -18,7 +18,7 @@ import type { SubgraphFailure } from '../execution/subgraph-data-source';
 import type { NormalizedOperation } from '../operation/normalize';
 import type { Caller } from './sign-in';
 
-/** What every plugin knows about the request it serves. */
+/** What every capability knows about the request it serves, once the context is built. */
 export interface GatewayContext {
   requestId: string;
   /** Who is asking (sign-in.ts). */
@@ -65,7 +65,9 @@ export interface Capability {
     onMerged?(context: unknown, data: Record<string, unknown>, planned: DocumentNode): void;
     /** How much a query's subgraph answers may bring back. */
     bounds?: ResponseBounds;
+    /** An operation was planned (start-up warm-up, a supergraph change, or met for the first time). */
     onPlanned?(): void;
+    /** A request went to @apollo/gateway's own executor instead (@defer, subscriptions …), and why. */
     onHandOver?(reason: string): void;
   };
   /** Each fetch from a subgraph. */
@@ -82,11 +84,14 @@ export interface Capability {
   stop?(): void | Promise<void>;
 }
 
-/** What an earlier capability must have set; missing means the capabilities are composed in the wrong order. */
-export function needs<K extends keyof GatewayContext>(context: ContextDraft, key: K, by: string): NonNullable<GatewayContext[K]> {
+/**
+ * What an earlier capability must have set (null is a value: no purpose stated); unset
+ * means the capabilities are composed in the wrong order.
+ */
+export function needs<K extends keyof GatewayContext>(context: ContextDraft, key: K, by: string): GatewayContext[K] {
   const value = context[key];
-  if (value === undefined || value === null) throw new Error(`${by} reads context.${key}: compose the capability that sets it before ${by}`);
-  return value as NonNullable<GatewayContext[K]>;
+  if (value === undefined) throw new Error(`${by} reads context.${key}: compose the capability that sets it before ${by}`);
+  return value as GatewayContext[K];
 }
 
 /** The request's normalized operation; a policy that runs without one is wired wrong. */

@@ -6,12 +6,12 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '../../contracts/internal-identity';
+import { INTERNAL_IDENTITY_HEADER, INTERNAL_IDENTITY_LIFETIME_SECONDS, signInternalIdentity } from '../../contracts/internal-identity';
 import { needs, type Capability } from './capability';
 import { callerId, type Caller } from './sign-in';
 
-/** A signed identity is reused while it has this much life left (it lives two minutes). */
-const REUSE_MS = 60_000;
+/** A signed identity is reused for half its life: a subgraph never receives one about to expire. */
+const REUSE_MS = (INTERNAL_IDENTITY_LIFETIME_SECONDS * 1000) / 2;
 
 class InternalIdentitySigner {
   private readonly signed = new LRUCache<string, { token: Promise<string>; until: number }>({ max: 10_000 });
@@ -44,7 +44,7 @@ export function forwardCallerCapability(privateKey: KeyObject | undefined): Capa
   return {
     name: 'caller forwarding',
     async context(_request, context) {
-      context.identityToken = signer ? await signer.sign(needs(context, 'caller', 'caller forwarding'), context.purpose ?? null) : '';
+      context.identityToken = signer ? await signer.sign(needs(context, 'caller', 'caller forwarding'), needs(context, 'purpose', 'caller forwarding')) : '';
     },
     subgraphFetch: {
       willSend({ headers, context }) {

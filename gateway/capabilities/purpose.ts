@@ -1,9 +1,10 @@
 /**
  * Why the data is read (context.purpose): `X-Purpose: <kind>:<reference>`, e.g. the case
  * number a reviewer works on. The kinds a deployment accepts are its policy, not the
- * gateway's (ours: case, item and project, domain/purposes.ts); unset, any lower-case
- * kind is well-formed. Partner systems must state one, of a kind they are registered
- * for. Masking shows personal data only with a purpose, and the audit records it.
+ * gateway's (ours: case, item and project, domain/purposes.ts; production must name them,
+ * gateway/config.ts); unset, any lower-case kind is well-formed. Partner systems must
+ * state one, of a kind they are registered for. Masking shows personal data only with a
+ * purpose, and the audit records it.
  */
 import { HttpError } from '../../lib/errors';
 import { needs, type Capability } from './capability';
@@ -12,8 +13,9 @@ const REFERENCE = '[\\w.:-]{1,64}';
 const ANY_KIND = '[a-z][a-z0-9-]{0,31}';
 
 export function purposeCapability(kinds: readonly string[] | undefined): Capability {
-  const valid = new RegExp(`^(${kinds?.length ? kinds.map(escape).join('|') : ANY_KIND}):${REFERENCE}$`);
-  const shape = kinds?.length ? kinds.map((kind) => `${kind}:<reference>`).join(', ') : '<kind>:<reference>';
+  if (kinds?.length === 0) throw new Error('purposeKinds is empty: no purpose could be stated (leave it unset to accept any kind)');
+  const valid = new RegExp(`^(${kinds ? kinds.map(escapeRegExp).join('|') : ANY_KIND}):${REFERENCE}$`);
+  const shape = kinds ? kinds.map((kind) => `${kind}:<reference>`).join(', ') : '<kind>:<reference>';
   return {
     name: 'purpose',
     context({ header }, context) {
@@ -30,4 +32,4 @@ export function purposeCapability(kinds: readonly string[] | undefined): Capabil
   };
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

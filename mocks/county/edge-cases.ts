@@ -8,6 +8,7 @@
  * README shows) and projects another case has taken are never chosen.
  */
 import { DATASET_DATE, type EdgeCaseName, type EnterpriseRecord, type ParcelRecord, type ProjectRecord } from './model';
+import { PROJECT_STAGES } from '../../domain/stages';
 import { signLicence } from '../shared/signing';
 import { isDeveloper, type GeneratedCounty } from './generation';
 
@@ -78,7 +79,7 @@ export const EDGE_CASES: readonly EdgeCase[] = [
 
 /** The project each case is planted on; throws when no project qualifies (a generation change broke a case). */
 export function chooseEdgeCases(county: GeneratedCounty): Map<EdgeCase, ProjectRecord> {
-  const ordinary = new Set(['PROJECT_LAND_PLANNING', 'ENGINEERING_PERMIT', 'CONSTRUCTION_PERMIT', 'COMPLETION_ACCEPTANCE'].map((stage) => county.projects.find((p) => p.stage === stage)));
+  const ordinary = new Set(PROJECT_STAGES.map((stage) => county.projects.find((p) => p.stage === stage)));
   const chosen = new Map<EdgeCase, ProjectRecord>();
   const taken = new Set<ProjectRecord>();
   for (const edgeCase of EDGE_CASES) {

@@ -1,12 +1,11 @@
-import type { ProjectStage } from '../../domain/stages';
 import DataLoader from 'dataloader';
 import type { ReviewDecision, ReviewStatus } from '../../domain/joint-review';
+import type { ProjectStage } from '../../domain/stages';
 import { badUserInput, conflict, departmentError } from '../../lib/errors';
 import type { BoundedCache } from '../shared/cache';
 import type { DepartmentHttp } from '../shared/department-http';
 import type { TrustedCaller } from '../shared/caller';
 import { Jurisdiction } from '../shared/jurisdiction';
-
 
 /** The catalogue as the approval system sends it. */
 export interface Material {

@@ -166,6 +166,7 @@ describe('production mode', () => {
     expect(stderr).toMatch(/production needs the identity provider: set AUTH_JWKS_URL/);
     expect(stderr).toMatch(/AUDIT_DIR must be set in production/);
     expect(stderr).toMatch(/AUDIT_CHECKPOINT_KEY_FILE must be set in production/);
+    expect(stderr).toMatch(/GATEWAY_PURPOSE_KINDS must be set in production/);
   });
 });
 

@@ -83,6 +83,32 @@ describe('a client that hangs up', () => {
   });
 });
 
+describe('the request log', () => {
+  const { logger, lines } = recordingLogger();
+  let logged: TestStack;
+  beforeAll(async () => {
+    logged = await startTestStack({ logger });
+  });
+  afterAll(() => logged.stop());
+
+  it('writes one line per request, by request id, with every error code the answer carries (refusals too)', async () => {
+    const refused = await logged.queryWith({}, 'query Probe { constructionProjects(first: 1) { totalCount } }');
+    const codes = (refused.errors ?? []).map((e) => e.extensions?.code);
+    expect(codes.length).toBeGreaterThan(0);
+    const answered = await logged.query('query Probe { serviceItems(stage: COMPLETION_ACCEPTANCE) { code } }');
+    expect(answered.errors).toBeUndefined();
+    const requests = await waitFor(() => {
+      const found = lines.filter((l) => l.msg === 'request' && l.operation === 'Probe');
+      return found.length === 2 ? found : undefined;
+    });
+    expect(requests.map((l) => ({ caller: l.caller, errors: l.errors }))).toEqual([
+      { caller: 'anonymous', errors: codes },
+      { caller: expect.stringMatching(/^user:/), errors: [] },
+    ]);
+    expect(new Set(requests.map((l) => l.requestId)).size).toBe(2);
+  });
+});
+
 /** Polls until `find` returns something (the server logs after the socket closes). */
 async function waitFor<T>(find: () => T | undefined, attempts = 200): Promise<T> {
   for (let i = 0; i < attempts; i++) {

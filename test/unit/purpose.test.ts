@@ -34,6 +34,10 @@ describe('X-Purpose', () => {
     expect(purposeOf(undefined, 'Permit:A-1')).toMatchObject({ status: 400 });
   });
 
+  it('refuses an empty list of kinds at start-up rather than every purpose at run time', () => {
+    expect(() => purposeCapability([])).toThrow(/purposeKinds is empty/);
+  });
+
   it.each([['because I want it'], ['case:'], [`case:${'x'.repeat(65)}`], ['case:a b']])('refuses the malformed header %j', (header) => {
     expect(purposeOf(PURPOSE_KINDS, header)).toMatchObject({ status: 400 });
   });
