@@ -27,6 +27,10 @@ export interface GatewayConfig {
   executor: 'compiled' | 'apollo';
   /** Operation documents (GATEWAY_WARM_OPERATIONS_DIR, *.graphql) planned before the first request. */
   warmOperations: string[];
+  /** On SIGTERM: how long /readyz says draining before the port closes (GATEWAY_DRAIN_SECONDS), so load balancers notice. */
+  drainSeconds: number;
+  /** Then how long requests in flight may take to finish before their connections are cut (GATEWAY_SHUTDOWN_TIMEOUT_SECONDS). */
+  shutdownTimeoutSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +39,9 @@ export const DEFAULT_SUPERGRAPH = resolve(__dirname, '..', 'schema', 'supergraph
 
 /** The variable that overrides a subgraph's URL: `SUBGRAPH_<NAME>_URL`, NAME upper-cased. */
 export const subgraphUrlVariable = (name: string) => `SUBGRAPH_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+
+const seconds = (name: string, min: number) =>
+  z.coerce.number({ error: `${name} must be a number of seconds` }).min(min, `${name} must be at least ${min} s`).max(600, `${name} must be at most 600 s`);
 
 const port = (name: string) =>
   z.coerce.number({ error: `${name} must be a port number` }).int(`${name} must be a whole number`).min(0, `${name} must be 0–65535`).max(65535, `${name} must be 0–65535`);
@@ -69,6 +76,8 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
       .max(64, 'GATEWAY_WORKERS (or --workers) must be 1–64 (one per core is usual)')
       .default(1),
     executor: z.enum(['compiled', 'apollo'], { error: 'GATEWAY_EXECUTOR must be compiled (the default) or apollo' }).default('compiled'),
+    drainSeconds: seconds('GATEWAY_DRAIN_SECONDS', 0).default(5),
+    shutdownTimeoutSeconds: seconds('GATEWAY_SHUTDOWN_TIMEOUT_SECONDS', 1).default(30),
   });
   const parsed = schema.safeParse({
     port: flags.port ?? env.PORT,
@@ -80,6 +89,8 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     maxBodyBytes: env.MAX_BODY_BYTES,
     workers: flags.workers ?? (env.GATEWAY_WORKERS || undefined),
     executor: env.GATEWAY_EXECUTOR || undefined,
+    drainSeconds: env.GATEWAY_DRAIN_SECONDS || undefined,
+    shutdownTimeoutSeconds: env.GATEWAY_SHUTDOWN_TIMEOUT_SECONDS || undefined,
   });
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => i.message);
   const tracing = readTracingConfigNoting(env, problems);

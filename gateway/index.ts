@@ -56,11 +56,18 @@ async function main(): Promise<void> {
   const dashboard = config.dashboardDir ? { dashboard: `${listening.url}/dashboard/` } : {};
   if (slot === undefined) logger.info({ url: `${listening.url}/graphql`, supergraph: config.supergraphPath, ...dashboard }, 'gateway ready');
   else logger.info({ url: `${listening.url}/graphql`, pid: process.pid, ...dashboard }, 'worker ready');
+  // SIGTERM (a deploy, a scale-down): leave the load balancer first, then finish what is in flight. SIGINT (a
+  // person at a terminal) skips the wait, but still lets requests in flight finish.
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await listening.close();
+    gateway.drain();
+    const drainSeconds = signal === 'SIGTERM' ? config.drainSeconds : 0;
+    logger.info({ signal, drainSeconds, shutdownTimeoutSeconds: config.shutdownTimeoutSeconds }, 'draining: /readyz says so, then the port closes');
+    await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
+    const cut = await listening.closeWithin(config.shutdownTimeoutSeconds * 1000);
+    if (cut > 0) logger.warn({ connections: cut }, 'requests still in flight at the shutdown deadline: their connections were cut');
     await gateway.stop();
     await tracing?.shutdown();
+    logger.info({ signal }, 'stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -74,6 +74,8 @@ export interface GatewayService {
   /** Built, not listening: the entry point or the test decides where it listens. */
   server: Server;
   start(): Promise<void>;
+  /** From now on /readyz says `draining` (503), so load balancers send no new requests; it keeps serving. */
+  drain(): void;
   stop(): Promise<void>;
   /** Serves this supergraph from now on if it is valid whole; otherwise keeps the current one. */
   reloadSupergraph(supergraphSdl: string): ReloadOutcome;
@@ -118,6 +120,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const fetched = fetchHooks.flatMap((h) => (h.fetched ? [h.fetched] : []));
   const failed = fetchHooks.flatMap((h) => (h.failed ? [h.failed] : []));
   let ready = false;
+  let draining = false;
+  const serving = (): 'ready' | 'starting' | 'draining' => (draining ? 'draining' : ready ? 'ready' : 'starting');
   const connections = subgraphConnectionPool();
   const explorer = options.explorer && explorerPages(options.explorer, { production: options.production ?? false, endpoint: GRAPHQL_PATH });
 
@@ -201,12 +205,20 @@ export function createGateway(options: GatewayOptions): GatewayService {
       ...explorer?.routes,
       ...options.routes,
       ...Object.assign({}, ...capabilities.map((c) => c.routes ?? {})),
-      '/healthz': (_req, res) =>
-        ready ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 503, { status: 'starting', reason: 'supergraph not loaded yet' }),
-      '/readyz': async (_req, res) => {
+      // Alive: the process answers.
+      '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      // This replica can serve: a load balancer's probe. Departments do not count: with one down, every replica
+      // still answers the rest (partial answers), so taking replicas out would only make it worse.
+      '/readyz': (_req, res) => {
+        const state = serving();
+        sendJson(res, state === 'ready' ? 200 : 503, { status: state, supergraph: supergraph.describe() });
+      },
+      // For operators and dashboards: every subgraph and its department, never in the status code.
+      '/status': async (_req, res) => {
         const subgraphs = await readiness(subgraphEndpoints());
-        const allReady = ready && Object.values(subgraphs).every((s) => s.ready);
-        sendJson(res, allReady ? 200 : 503, { status: allReady ? 'ready' : ready ? 'degraded' : 'starting', supergraphLoaded: ready, supergraph: supergraph.describe(), subgraphs });
+        const state = serving();
+        const status = state === 'ready' && !Object.values(subgraphs).every((s) => s.ready) ? 'degraded' : state;
+        sendJson(res, 200, { status, supergraphLoaded: ready, supergraph: supergraph.describe(), subgraphs });
       },
     },
   });
@@ -215,6 +227,9 @@ export function createGateway(options: GatewayOptions): GatewayService {
     start: async () => {
       await apollo.start();
       ready = true;
+    },
+    drain: () => {
+      draining = true;
     },
     stop: async () => {
       ready = false;
@@ -257,17 +272,20 @@ function operationNames(documents: readonly string[]): Set<string> {
 }
 
 /**
- * Each subgraph's own /readyz (next to its GraphQL path): ready, and what it says of its
- * department. A subgraph without /readyz (another county's) counts as ready if it answers.
+ * Each subgraph's own /status (next to its GraphQL path): whether it answers, and what it
+ * says of its department. A subgraph without /status (another county's) counts as ready if
+ * it answers at all.
  */
 async function readiness(endpoints: Record<string, string>): Promise<Record<string, { ready: boolean; url: string; detail: unknown }>> {
   const entries = await Promise.all(
     Object.entries(endpoints).map(async ([name, url]) => {
-      const readyz = new URL('/readyz', url).toString();
+      const status = new URL('/status', url).toString();
       try {
-        const response = await fetch(readyz, { signal: AbortSignal.timeout(2000) });
-        const detail = await response.json().catch(() => null);
-        return [name, { ready: response.status < 500, url, detail }] as const;
+        const response = await fetch(status, { signal: AbortSignal.timeout(2000) });
+        const detail = (await response.json().catch(() => null)) as { status?: unknown } | null;
+        // Ours say `status: 'ready'` or what is wrong; another county's may say nothing, and count as ready if they answer.
+        const saysWrong = typeof detail?.status === 'string' && detail.status !== 'ready';
+        return [name, { ready: response.status < 500 && !saysWrong, url, detail }] as const;
       } catch (error) {
         return [name, { ready: false, url, detail: { reason: `cannot reach the subgraph: ${(error as Error).message}` } }] as const;
       }

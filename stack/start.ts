@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (config.explorer) console.log(`  explorer (browser):  ${origin}/graphql`);
   console.log(`  dashboard (browser): ${origin}/dashboard/  (联审工作台)`);
   if (!dashboardBuilt()) console.log('    (not built yet: run `npm run build:web` — npm install does it — and reload; until then the pages answer 503 NOT_BUILT)');
-  console.log(`  health, metrics:     ${origin}/readyz  ${origin}/metrics`);
+  console.log(`  status, metrics:     ${origin}/status  ${origin}/metrics`);
   console.log(`  audit trail:         ${config.audit.dir}`);
   console.log(`  partner systems:     ${config.partners.length} registered (npm run partner:register; docs/partners.md)`);
   if (developmentToken) {

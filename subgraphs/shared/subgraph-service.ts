@@ -78,11 +78,14 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(await metrics.registry.metrics());
       },
-      // Ready means the department answers; the breaker state says how this subgraph sees it.
-      '/readyz': async (_req, res) => {
+      // Ready: this subgraph serves. A department that is down is not a reason to leave the load balancer: the
+      // subgraph still answers (stale records, or the department's own error), so it is told in /status only.
+      '/readyz': (_req, res) => sendJson(res, 200, { status: 'ready', subgraph: definition.name }),
+      // For operators and the gateway's /status: whether the department answers, and how this subgraph sees it.
+      '/status': async (_req, res) => {
         const probe = await definition.department.probe();
         const { breaker, ...counters } = definition.department.stats;
-        sendJson(res, probe.reachable ? 200 : 503, {
+        sendJson(res, 200, {
           status: probe.reachable ? 'ready' : 'department unavailable',
           subgraph: definition.name,
           department: { id: definition.department.department.id, name: definition.department.department.name, ...probe, breaker: breaker.state, ...counters },

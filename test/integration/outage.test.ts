@@ -113,30 +113,33 @@ describe('a department that fails takes down its own fields only', () => {
   });
 });
 
-describe('/readyz shows which department is at fault', () => {
-  const readyz = async (url: string) => {
-    const response = await fetch(url.replace('/graphql', '/readyz'));
+describe('/status shows which department is at fault; /readyz stays ready', () => {
+  const probe = async (url: string, path: '/readyz' | '/status') => {
+    const response = await fetch(url.replace('/graphql', path));
     return { status: response.status, body: (await response.json()) as any };
   };
 
   it('is ready when every department answers', async () => {
-    const { status, body } = await readyz(stack.gatewayUrl);
+    const { status, body } = await probe(stack.gatewayUrl, '/status');
     expect(status).toBe(200);
     expect(body.status).toBe('ready');
     expect(Object.keys(body.subgraphs).sort()).toEqual(['approval', 'construction', 'enterprise', 'land']);
     expect(body.subgraphs.land.detail.department).toMatchObject({ id: 'land', reachable: true, breaker: 'closed' });
   });
 
-  it('reports a department that is down, on the gateway and on its subgraph', async () => {
+  it('reports a department that is down, on the gateway and on its subgraph, without taking either out of the load balancer', async () => {
     stack.departments.land.faults.down = true;
-    const gateway = await readyz(stack.gatewayUrl);
-    expect(gateway.status).toBe(503);
+    const gateway = await probe(stack.gatewayUrl, '/status');
+    expect(gateway.status).toBe(200);
     expect(gateway.body.status).toBe('degraded');
     expect(gateway.body.subgraphs.land).toMatchObject({ ready: false, detail: { department: { id: 'land', reachable: false, reason: 'HTTP 503' } } });
     expect(gateway.body.subgraphs.enterprise.ready).toBe(true);
-    const subgraph = await readyz(stack.subgraphUrls.land);
-    expect(subgraph.status).toBe(503);
+    const subgraph = await probe(stack.subgraphUrls.land, '/status');
+    expect(subgraph.status).toBe(200);
     expect(subgraph.body).toMatchObject({ status: 'department unavailable', subgraph: 'land' });
+    // The partial-answer design: every replica still serves the other departments' fields.
+    expect(await probe(stack.gatewayUrl, '/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
+    expect(await probe(stack.subgraphUrls.land, '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', subgraph: 'land' } });
   });
 });
 

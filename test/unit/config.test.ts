@@ -30,6 +30,14 @@ describe('gateway configuration', () => {
     );
   });
 
+  it('drains for 5 s and lets requests finish for 30 s on SIGTERM unless told otherwise', () => {
+    expect(readGatewayConfig(['--supergraph', supergraph], {})).toMatchObject({ drainSeconds: 5, shutdownTimeoutSeconds: 30 });
+    expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_DRAIN_SECONDS: '0', GATEWAY_SHUTDOWN_TIMEOUT_SECONDS: '2.5' })).toMatchObject({ drainSeconds: 0, shutdownTimeoutSeconds: 2.5 });
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_DRAIN_SECONDS: 'soon', GATEWAY_SHUTDOWN_TIMEOUT_SECONDS: '0' })).toThrow(
+      /GATEWAY_DRAIN_SECONDS must be a number of seconds.*GATEWAY_SHUTDOWN_TIMEOUT_SECONDS must be at least 1 s/,
+    );
+  });
+
   it('says where the supergraph was expected and how to make one', () => {
     expect(() => readGatewayConfig(['--supergraph', join(dir, 'missing.graphql')], {})).toThrow(/no supergraph at .*missing\.graphql.*npm run compose/);
   });
