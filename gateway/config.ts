@@ -1,6 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
 import { calendarDay, type AuditLogOptions } from './audit/log';
@@ -138,6 +139,10 @@ export interface SecurityConfig {
   identityProvider: SignInOptions | undefined;
   /** The kinds of X-Purpose accepted (GATEWAY_PURPOSE_KINDS, comma-separated); unset: any lower-case kind. */
   purposeKinds: string[] | undefined;
+  /** Redis the replicas share rate-limit counts through (REDIS_URL); unset: each process counts alone. */
+  redisUrl: string | undefined;
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY: addresses or CIDRs, comma-separated). */
+  trustProxy: string[] | undefined;
   partners: PartnerClient[];
   audit: AuditLogOptions;
   corsOrigins: string[];
@@ -178,6 +183,16 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   if (purposeKinds?.some((kind) => !PURPOSE_KIND.test(kind))) problems.push(`GATEWAY_PURPOSE_KINDS="${env.GATEWAY_PURPOSE_KINDS}" must be lower-case words separated by commas (case,item,project)`);
   // A purpose (with pii:read) unmasks personal data: production says which purposes count.
   if (production && !purposeKinds) problems.push('GATEWAY_PURPOSE_KINDS must be set in production (the kinds of X-Purpose accepted, e.g. case,item,project)');
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL (redis://127.0.0.1:6379)');
+  const trustProxy = env.TRUST_PROXY ? env.TRUST_PROXY.split(',').map((p) => p.trim()).filter(Boolean) : undefined;
+  if (trustProxy) {
+    try {
+      proxyaddr.compile(trustProxy);
+    } catch (error) {
+      problems.push(`TRUST_PROXY="${env.TRUST_PROXY}": ${(error as Error).message} (addresses or CIDRs, comma-separated: 127.0.0.1,10.0.0.0/8)`);
+    }
+  }
   let partners: PartnerClient[] = [];
   // Outside production, partners registered with `npm run partner:register` are picked up by default.
   const devPartners = resolve(__dirname, '..', '.dev-keys', 'partners.json');
@@ -221,6 +236,8 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     production,
     identityProvider,
     purposeKinds,
+    redisUrl,
+    trustProxy,
     partners,
     audit: {
       dir: resolve(env.AUDIT_DIR || 'audit'),

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     maxBodyBytes: config.maxBodyBytes,
     signIn: { ...security.identityProvider, ...security.tokens, partners: security.partners },
     purposeKinds: security.purposeKinds,
+    redisUrl: security.redisUrl,
+    trustProxy: security.trustProxy,
     internalIdentityKey: signingKey ? createPrivateKey(signingKey.replace(/\\n/g, '\n')) : undefined,
     audit: new AuditLog(slot === undefined ? security.audit : { ...security.audit, dir: join(security.audit.dir, `worker-${slot}`) }),
     corsOrigins: security.corsOrigins,

@@ -4,7 +4,9 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Kind, parse } from 'graphql';
+import proxyaddr from 'proxy-addr';
 import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-http';
+import { connectRedis } from '../lib/redis';
 import { staticSite, type StaticSiteOptions } from '../lib/static-files';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit/log';
@@ -20,6 +22,7 @@ import { purposeCapability } from './capabilities/purpose';
 import { rateLimitCapability } from './capabilities/rate-limit';
 import { requestLogCapability } from './capabilities/request-log';
 import { signInCapability, type SignInOptions } from './capabilities/sign-in';
+import { sharedStateCapability } from './capabilities/shared-state';
 import { staleReportCapability } from './capabilities/stale-report';
 import { PlanExecutor } from './execution/plan-executor';
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './execution/subgraph-data-source';
@@ -42,6 +45,10 @@ export interface GatewayOptions {
   internalIdentityKey?: KeyObject;
   /** The kinds of `X-Purpose` accepted (`case` → `X-Purpose: case:<reference>`); unset: any lower-case kind. */
   purposeKinds?: readonly string[];
+  /** Redis the replicas share their rate-limit counts through; unset: each process counts alone. */
+  redisUrl?: string;
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client; unset: the socket's peer is the client. */
+  trustProxy?: readonly string[];
   audit?: AuditLog;
   limits?: Partial<OperationLimits>;
   /** Tokens a document may have (graphql-js counts them while parsing, before any other work). */
@@ -97,9 +104,12 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const limits: OperationLimits = { ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits };
   const normalizerFor = normalizers({ maxSelections: limits.maxSelections });
   const warm = options.warmOperations ?? [];
+  const redis = options.redisUrl ? connectRedis(options.redisUrl, logger) : undefined;
+  const shared = redis ? [sharedStateCapability(redis, options.redisUrl!)] : [];
   const capabilities: Capability[] = [
-    signInCapability(options.signIn ?? {}, options.failedSignInsPerMinute ?? 10, logger),
-    rateLimitCapability(options.ratePerMinute ?? 600),
+    ...shared,
+    signInCapability(options.signIn ?? {}, options.failedSignInsPerMinute ?? 10, logger, redis),
+    rateLimitCapability(options.ratePerMinute ?? 600, redis),
     purposeCapability(options.purposeKinds),
     forwardCallerCapability(options.internalIdentityKey),
     // The first with a didResolveOperation hook: every policy after it reads the normalized operation.
@@ -111,7 +121,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     maskingCapability(supergraph.policiesFor),
     ...(options.audit ? [auditCapability(supergraph.policiesFor, options.audit)] : []),
     staleReportCapability(),
-    metricsCapability(operationNames(warm)),
+    metricsCapability(operationNames(warm), shared),
     requestLogCapability(logger),
   ];
   const fetchHooks = capabilities.flatMap((c) => (c.subgraphFetch ? [c.subgraphFetch] : []));
@@ -174,6 +184,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
   });
 
   const contextHooks = capabilities.flatMap((c) => (c.context ? [c.context.bind(c)] : []));
+  const trusted = options.trustProxy?.length ? proxyaddr.compile([...options.trustProxy]) : undefined;
+  const statusOf = () => Object.assign({}, ...capabilities.map((c) => c.status?.() ?? {})) as Record<string, unknown>;
   async function context(req: IncomingRequest['req'], requestId: string): Promise<GatewayContext> {
     const request: IncomingRequest = {
       req,
@@ -181,7 +193,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
         const value = req.headers[name];
         return typeof value === 'string' ? value : undefined;
       },
-      address: req.socket.remoteAddress ?? 'unknown',
+      address: trusted ? proxyaddr(req, trusted) : (req.socket.remoteAddress ?? 'unknown'),
     };
     const draft: ContextDraft = { requestId };
     for (const hook of contextHooks) {
@@ -211,14 +223,14 @@ export function createGateway(options: GatewayOptions): GatewayService {
       // still answers the rest (partial answers), so taking replicas out would only make it worse.
       '/readyz': (_req, res) => {
         const state = serving();
-        sendJson(res, state === 'ready' ? 200 : 503, { status: state, supergraph: supergraph.describe() });
+        sendJson(res, state === 'ready' ? 200 : 503, { status: state, supergraph: supergraph.describe(), ...statusOf() });
       },
       // For operators and dashboards: every subgraph and its department, never in the status code.
       '/status': async (_req, res) => {
         const subgraphs = await readiness(subgraphEndpoints());
         const state = serving();
         const status = state === 'ready' && !Object.values(subgraphs).every((s) => s.ready) ? 'degraded' : state;
-        sendJson(res, 200, { status, supergraphLoaded: ready, supergraph: supergraph.describe(), subgraphs });
+        sendJson(res, 200, { status, supergraphLoaded: ready, supergraph: supergraph.describe(), subgraphs, ...statusOf() });
       },
     },
   });

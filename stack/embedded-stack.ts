@@ -51,6 +51,12 @@ export interface EmbeddedStackOptions {
   signIn?: SignInOptions;
   /** The kinds of X-Purpose the gateway accepts (default: this county's, domain/purposes.ts). */
   purposeKinds?: readonly string[];
+  /** Redis the gateway shares rate-limit counts through (another replica given the same joins the count). */
+  redisUrl?: string;
+  /** Proxies whose X-Forwarded-For names the client. */
+  trustProxy?: readonly string[];
+  /** Requests a minute per user and per anonymous address (default 600). */
+  ratePerMinute?: number;
   audit?: AuditLog;
   corsOrigins?: string[];
   /** Failed sign-ins a minute per client address before 429. */
@@ -155,6 +161,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       logger: options.logger.child({ component: 'gateway' }),
       signIn: options.signIn,
       purposeKinds: options.purposeKinds ?? PURPOSE_KINDS,
+      redisUrl: options.redisUrl,
+      trustProxy: options.trustProxy,
+      ratePerMinute: options.ratePerMinute,
       internalIdentityKey: gatewayKeys.privateKey,
       audit: options.audit,
       corsOrigins: options.corsOrigins,

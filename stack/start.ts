@@ -25,6 +25,9 @@ async function main(): Promise<void> {
   const stack = await startEmbeddedStack({
     signIn: { ...identityProvider, ...config.tokens, partners: config.partners },
     purposeKinds: config.purposeKinds,
+    redisUrl: config.redisUrl,
+    trustProxy: config.trustProxy,
+    ratePerMinute: config.ratePerMinute,
     audit,
     corsOrigins: config.corsOrigins,
     limits: config.limits,

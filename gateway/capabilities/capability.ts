@@ -11,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { Registry } from 'prom-client';
 import type { StaleReport } from '../../contracts/stale-report';
 import type { Route } from '../../lib/graphql-http';
 import type { ResponseBounds } from '../execution/response-budget';
@@ -80,6 +81,10 @@ export interface Capability {
   };
   /** Routes beside /graphql (exact paths). */
   routes?: Record<string, Route>;
+  /** What it adds to the bodies of /readyz and /status (never to their status codes). */
+  status?(): Record<string, unknown>;
+  /** Its own series in the gateway's /metrics. */
+  registerMetrics?(registry: Registry): void;
   /** On the gateway's stop, after the last request. */
   stop?(): void | Promise<void>;
 }

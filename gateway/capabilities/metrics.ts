@@ -73,8 +73,9 @@ class GatewayMetrics {
  * `known`: operation names that may become labels (the operations the gateway warms);
  * a partner's registered operations are labelled by name too, anything else is `other`.
  */
-export function metricsCapability(known: ReadonlySet<string>): Capability {
+export function metricsCapability(known: ReadonlySet<string>, others: readonly Capability[] = []): Capability {
   const metrics = new GatewayMetrics();
+  for (const capability of others) capability.registerMetrics?.(metrics.registry);
   return {
     name: 'metrics',
     plugin: metrics.plugin(known),

@@ -10,7 +10,8 @@ import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type
 import { LRUCache } from 'lru-cache';
 import { HttpError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { TokenBuckets } from '../../lib/token-buckets';
+import { rateLimits } from '../../lib/rate-limits';
+import type { SharedRedis } from '../../lib/redis';
 import type { Capability } from './capability';
 
 export type Caller =
@@ -141,9 +142,9 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 export const callerId = (caller: Caller) => (caller.kind === 'anonymous' ? 'anonymous' : `${caller.kind}:${caller.subject}`);
 
 /** `failedPerMinute`: failed sign-ins a minute from one address before 429. */
-export function signInCapability(options: SignInOptions, failedPerMinute: number, logger: Logger): Capability {
+export function signInCapability(options: SignInOptions, failedPerMinute: number, logger: Logger, redis?: SharedRedis): Capability {
   const callers = new CallerVerifier(options);
-  const failed = new TokenBuckets();
+  const failed = rateLimits('failed-sign-ins', redis);
   return {
     name: 'sign-in',
     async context({ header, address }, context) {
@@ -153,7 +154,7 @@ export function signInCapability(options: SignInOptions, failedPerMinute: number
         if (!(error instanceof AuthenticationError)) throw error;
         // Guessing from one address is slowed down (and its flood kept out of the log); a valid credential from it
         // (others behind the same NAT) is not.
-        failed.take(address, failedPerMinute, 'failed sign-ins from this address');
+        await failed.take(address, failedPerMinute, 'failed sign-ins from this address');
         // Who tried and why it failed, never what was presented.
         logger.warn({ requestId: context.requestId, address, credential: header('x-api-key') ? 'api-key' : 'bearer', reason: error.message }, 'sign-in failed');
         throw new HttpError(401, 'UNAUTHENTICATED', error.message, { 'www-authenticate': 'Bearer' });

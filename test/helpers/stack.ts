@@ -56,6 +56,10 @@ export interface TestStackOptions {
   explorer?: false;
   /** The key pair the gateway signs callers' identity with, for a test that puts a second gateway in front. */
   gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
+  /** Shared state and the client address, as for replicas behind a load balancer. */
+  redisUrl?: string;
+  trustProxy?: string[];
+  ratePerMinute?: number;
 }
 
 const STAFF_CLAIMS = { sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') };
@@ -93,6 +97,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     logger: options.logger ?? silentLogger(),
     failedSignInsPerMinute: options.failedSignInsPerMinute ?? 10_000,
     limits: options.limits,
+    redisUrl: options.redisUrl,
+    trustProxy: options.trustProxy,
+    ratePerMinute: options.ratePerMinute,
   });
   const staffToken = await issuer.token(STAFF_CLAIMS);
   return {

@@ -1,0 +1,51 @@
+/**
+ * The connection to Redis that replicas share their state through (REDIS_URL). Commands
+ * fail at once while it is down (no offline queue): whoever uses it falls back to
+ * per-process state rather than waiting. It reconnects by itself; each change of state is
+ * logged once.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from './logger';
+
+export type RedisState = 'connecting' | 'ready' | 'unreachable';
+
+export interface SharedRedis {
+  client: Redis;
+  state(): RedisState;
+  close(): Promise<void>;
+}
+
+export function connectRedis(url: string, logger: Logger): SharedRedis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    // Keep trying, at most every 2 s: Redis coming back must be noticed without a restart.
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+  let state: RedisState = 'connecting';
+  const become = (next: RedisState, reason?: string) => {
+    if (state === next) return;
+    state = next;
+    if (next === 'ready') logger.info({ redis: redactedUrl(url) }, 'redis ready: rate limits are shared between replicas');
+    else logger.warn({ redis: redactedUrl(url), reason }, 'redis unreachable: rate limits fall back to this process alone until it is back');
+  };
+  client.on('ready', () => become('ready'));
+  client.on('error', (error: Error) => become('unreachable', error.message));
+  client.on('close', () => become('unreachable', 'connection closed'));
+  return {
+    client,
+    state: () => state,
+    close: async () => {
+      client.removeAllListeners('close');
+      client.disconnect();
+    },
+  };
+}
+
+/** The URL without its password, for logs and /status. */
+export function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
