@@ -7,6 +7,7 @@ import { Kind, parse } from 'graphql';
 import proxyaddr from 'proxy-addr';
 import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-http';
 import { connectRedis } from '../lib/redis';
+import { sharedCache } from '../lib/shared-cache';
 import { staticSite, type StaticSiteOptions } from '../lib/static-files';
 import type { Logger } from '../lib/logger';
 import type { AuditLog } from './audit/log';
@@ -175,6 +176,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
     // Refuse giant documents while parsing, before any other work (graphql-js counts tokens).
     parseOptions: { maxTokens: options.maxTokens ?? 5000 },
     hideSchemaDetailsFromClientErrors: options.production ?? false,
+    // A query registered on one replica is served by hash on every other.
+    ...(redis ? { persistedQueries: { cache: sharedCache(redis, 'apq') } } : {}),
     plugins: [
       // Apollo's landing page loads from a CDN, which county networks cannot reach; ours is gateway/explorer.ts.
       ApolloServerPluginLandingPageDisabled(),

@@ -1,8 +1,9 @@
 /**
- * The state replicas share (REDIS_URL): whether Redis answers, in /readyz and /status
- * detail and as the `gateway_redis_up` gauge. While it does not, the replicas keep
- * answering on their own state (lib/rate-limits.ts says how), so it is reported, never a
- * reason to refuse.
+ * The state replicas share (REDIS_URL: rate-limit counts, automatic persisted queries):
+ * whether Redis answers, in /readyz and /status detail and as the `gateway_redis_up`
+ * gauge. While it does not, the replicas keep answering on their own state
+ * (lib/rate-limits.ts, lib/shared-cache.ts say how), so it is reported, never a reason
+ * to refuse.
  */
 import { Gauge } from 'prom-client';
 import { redactedUrl, type SharedRedis } from '../../lib/redis';
@@ -11,7 +12,13 @@ import type { Capability } from './capability';
 export function sharedStateCapability(redis: SharedRedis, url: string): Capability {
   return {
     name: 'shared state',
-    status: () => ({ sharedState: { redis: redactedUrl(url), state: redis.state(), fallback: redis.state() === 'ready' ? null : 'rate limits count in this process only' } }),
+    status: () => ({
+      sharedState: {
+        redis: redactedUrl(url),
+        state: redis.state(),
+        fallback: redis.state() === 'ready' ? null : 'rate limits count in this process only; persisted queries are this process\'s alone',
+      },
+    }),
     registerMetrics(registry) {
       new Gauge({
         name: 'gateway_redis_up',

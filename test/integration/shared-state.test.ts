@@ -1,9 +1,10 @@
 /**
  * Two gateway replicas in front of the same subgraphs, sharing Redis: one count per
- * caller whichever replica answers, the client's address from a trusted proxy, and a
- * Redis outage that loosens limits to one count per replica instead of refusing (issue 12).
+ * caller whichever replica answers, the client's address from a trusted proxy, persisted
+ * queries registered once, and a Redis outage that loosens limits to one count per
+ * replica instead of refusing (issue 12).
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
 import { createGateway, type GatewayService } from '../../gateway/server';
@@ -72,6 +73,19 @@ it('counts one limit per client across both replicas, each client by the address
   expect(first.byReplica.flat().filter((s) => s !== 200 && s !== 429)).toEqual([]);
   // Another client behind the same proxy has its own count.
   expect((await send('203.0.113.8', 2 * LIMIT)).allowed).toBe(LIMIT);
+});
+
+it('serves by hash on one replica a query registered through the other', async () => {
+  const query = '{ serviceItems(stage: COMPLETION_ACCEPTANCE) { code } }';
+  const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
+  const post = async (url: string, body: object) =>
+    (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.50' }, body: JSON.stringify(body) })).json() as Promise<any>;
+  const unknown = await post(replicas[1]!, { extensions: { persistedQuery } });
+  expect(unknown.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  const registered = await post(replicas[0]!, { query, extensions: { persistedQuery } });
+  expect(registered.errors).toBeUndefined();
+  const byHash = await post(replicas[1]!, { extensions: { persistedQuery } });
+  expect(byHash).toEqual(registered);
 });
 
 it('keeps answering while Redis is down, counting in each replica alone, says so, and shares again once it is back', async () => {
