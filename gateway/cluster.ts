@@ -1,18 +1,58 @@
 /**
  * One gateway per core (`--workers N`, `GATEWAY_WORKERS`): node:cluster forks N workers
  * that share the port, the primary handing out connections in turn. Each worker is a
- * whole gateway with its own plan cache, rate-limit counters and /metrics, and its own
- * audit chain in `AUDIT_DIR/worker-<slot>`: two processes appending to one hash chain
- * would break it.
+ * whole gateway with its own plan cache and rate-limit counters (shared with REDIS_URL),
+ * and its own audit chain in `AUDIT_DIR/worker-<slot>`: two processes appending to one
+ * hash chain would break it. /metrics, whichever worker answers, is every worker's summed
+ * by the primary (prom-client's AggregatorRegistry): the request and reply below are the
+ * agreement between the two.
  *
  * A worker that dies after it served is replaced in the same slot (so it continues that
  * slot's audit chain); one that dies before it ever listened stops the gateway, since a
  * replacement would only die the same way.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { Logger } from '../lib/logger';
 
 const SLOT = 'GATEWAY_WORKER_SLOT';
+const METRICS_REQUEST = 'county-gateway:metrics-request';
+const METRICS_REPLY = 'county-gateway:metrics-reply';
+
+interface MetricsRequest {
+  type: typeof METRICS_REQUEST;
+  id: number;
+}
+interface MetricsReply {
+  type: typeof METRICS_REPLY;
+  id: number;
+  text?: string;
+  error?: string;
+}
+
+/**
+ * In a worker: a function that gets every worker's metrics (this one's `registry`
+ * included), summed by the primary. Undefined outside a cluster.
+ */
+export function clusterMetrics(registry: Registry): (() => Promise<string>) | undefined {
+  if (!cluster.isWorker) return undefined;
+  // Constructed for its side effect: this worker now answers the primary's requests for its metrics.
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([registry]);
+  let next = 0;
+  const pending = new Map<number, (reply: MetricsReply) => void>();
+  process.on('message', (message: Partial<MetricsReply>) => {
+    if (message?.type !== METRICS_REPLY || message.id === undefined) return;
+    pending.get(message.id)?.(message as MetricsReply);
+    pending.delete(message.id);
+  });
+  return () =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, (reply) => (reply.error !== undefined ? reject(new Error(reply.error)) : resolve(reply.text ?? '')));
+      process.send!({ type: METRICS_REQUEST, id } satisfies MetricsRequest);
+    });
+}
 
 /** This worker's slot (1…N), or undefined outside a cluster. */
 export function workerSlot(): number | undefined {
@@ -26,6 +66,16 @@ export function runPrimary(workers: number, host: string, logger: Logger): Promi
   const listened = new Set<number>();
   let stopping = false;
   let ready = false;
+
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, message: Partial<MetricsRequest>) => {
+    if (message?.type !== METRICS_REQUEST || message.id === undefined) return;
+    const id = message.id;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: METRICS_REPLY, id, text } satisfies MetricsReply),
+      (error: Error) => worker.send({ type: METRICS_REPLY, id, error: error.message } satisfies MetricsReply),
+    );
+  });
 
   return new Promise((resolve, reject) => {
     const fork = (slot: number): Worker => {

@@ -5,6 +5,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { clusterMetrics } from '../cluster';
 import type { Capability, GatewayContext } from './capability';
 import { sha256 } from './sign-in';
 
@@ -76,6 +77,8 @@ class GatewayMetrics {
 export function metricsCapability(known: ReadonlySet<string>, others: readonly Capability[] = []): Capability {
   const metrics = new GatewayMetrics();
   for (const capability of others) capability.registerMetrics?.(metrics.registry);
+  // With --workers, whichever worker is asked answers for all of them.
+  const everyWorker = clusterMetrics(metrics.registry);
   return {
     name: 'metrics',
     plugin: metrics.plugin(known),
@@ -83,8 +86,16 @@ export function metricsCapability(known: ReadonlySet<string>, others: readonly C
     subgraphFetch: { fetched: (subgraph, seconds) => metrics.subgraphFetch(subgraph, seconds) },
     routes: {
       '/metrics': async (_req, res) => {
+        let text: string;
+        try {
+          text = everyWorker ? await everyWorker() : await metrics.registry.metrics();
+        } catch (error) {
+          res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end(`metrics could not be gathered from every worker: ${(error as Error).message}\n`);
+          return;
+        }
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(await metrics.registry.metrics());
+        res.end(text);
       },
     },
   };

@@ -24,6 +24,8 @@ export function sharedStateCapability(redis: SharedRedis, url: string): Capabili
         name: 'gateway_redis_up',
         help: 'Whether Redis (the state replicas share) answers: 1, or 0 while rate limits count per process',
         registers: [registry],
+        // With --workers the primary sums workers' series: for this one, any worker cut off shows.
+        aggregator: 'min',
         collect() {
           this.set(redis.state() === 'ready' ? 1 : 0);
         },

@@ -53,7 +53,7 @@ describe('the gateway command with --workers (one gateway per core)', () => {
   });
   afterAll(() => backend.stop());
 
-  it('serves one port from two workers, each with its own intact audit chain, and SIGTERM stops them all', async () => {
+  it('serves one port from two workers, each with its own intact audit chain, metrics summed over both, and SIGTERM stops them all', async () => {
     const issuer = await ephemeralIssuer();
     const dir = mkdtempSync(join(tmpdir(), 'workers-'));
     writeFileSync(join(dir, 'jwks.json'), JSON.stringify(issuer.jwks));
@@ -65,6 +65,8 @@ describe('the gateway command with --workers (one gateway per core)', () => {
       AUTH_ISSUER: DEV_ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
       AUDIT_DIR: auditDir,
+      // Draining is gateway-drain.test.ts's subject; here SIGTERM may stop at once.
+      GATEWAY_DRAIN_SECONDS: '0',
       LOG_LEVEL: 'info',
     });
     try {
@@ -88,6 +90,24 @@ describe('the gateway command with --workers (one gateway per core)', () => {
         expect(body.errors).toBeUndefined();
         expect(body.data.constructionProject.code).toBe(code);
       }
+
+      // /metrics, whichever worker answers it, counts every worker's requests.
+      const requestsCounted = async () => {
+        const text = await new Promise<string>((resolve, reject) => {
+          request(url.replace('/graphql', '/metrics'), { agent: false }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          })
+            .once('error', reject)
+            .end();
+        });
+        return text
+          .split('\n')
+          .filter((l) => l.startsWith('gateway_requests_total{'))
+          .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      };
+      expect([await requestsCounted(), await requestsCounted()]).toEqual([codes.length, codes.length]);
 
       // Both workers answered (connections go to them in turn), each into its own chain.
       const chains = auditChains(auditDir);
@@ -120,7 +140,8 @@ describe('the gateway command with --workers (one gateway per core)', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  });
+    // Three gateway processes start, one is killed and replaced: more than the default on a loaded 2-core machine.
+  }, 90_000);
 
   it('refuses a bad worker count before starting anything', async () => {
     const { child, output } = startScript('gateway/index.ts', ['--port', '0', '--workers', 'many'], {});
