@@ -1,8 +1,10 @@
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
 import { createGateway, type GatewayOptions } from '../../gateway/server';
 import { listen } from '../../lib/listen';
 import { silentLogger } from '../../lib/logger';
+import { AUDIENCE, DEV_ISSUER } from '../../stack/dev-issuer';
 
 /** A gateway over our supergraph and nothing behind it: enough for what it serves itself (pages, refusals). */
 export async function bareGateway(options: Partial<GatewayOptions>): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -27,4 +29,19 @@ export async function executorMetrics(graphqlUrl: string): Promise<{ plans: numb
   const plans = Number(/^gateway_query_plans_total (\d+)$/m.exec(text)?.[1] ?? NaN);
   const handedOver = Object.fromEntries([...text.matchAll(/^gateway_executor_handovers_total\{reason="([^"]*)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
   return { plans, handedOver };
+}
+
+/** Another replica in front of `stack`'s subgraphs: the same supergraph, issuer and identity key. */
+export async function secondReplica(
+  stack: { subgraphUrls: Record<string, string>; issuer: { jwks: { keys: object[] } } },
+  internalIdentityKey: KeyObject,
+  options: Partial<GatewayOptions> = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { url, stop } = await bareGateway({
+    subgraphUrls: stack.subgraphUrls,
+    signIn: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
+    internalIdentityKey,
+    ...options,
+  });
+  return { url: `${url}/graphql`, stop };
 }

@@ -1,32 +1,14 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { publicKeysFrom } from '../../gateway/audit/checkpoints';
 import { auditChains } from '../../gateway/audit/log';
 import { verifyTrail } from '../../gateway/audit/verify';
 import { DEV_CHECKPOINT_KEY } from '../../gateway/config';
-import { silentLogger } from '../../lib/logger';
 import { generateCounty } from '../../mocks';
-import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../../stack/dev-issuer';
-import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack';
+import { departmentsWithoutGateway, postOnNewConnection, startGatewayCommand, type Backend } from '../helpers/gateway-command';
 import { startScript } from '../helpers/npm-start';
 import { operation } from '../helpers/stack';
-
-/** One POST on a connection of its own, so the cluster primary hands each to the next worker. */
-function postOnNewConnection(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
-    req.once('error', reject);
-    req.end(body);
-  });
-}
 
 const alive = (pid: number) => {
   try {
@@ -38,41 +20,15 @@ const alive = (pid: number) => {
 };
 
 describe('the gateway command with --workers (one gateway per core)', () => {
-  let backend: EmbeddedStack;
-  const keys = generateKeyPairSync('ed25519');
-
-  beforeAll(async () => {
-    const settings = { timeoutMs: 2000, cacheTtlSeconds: 60, cacheMaxStaleSeconds: 3600, cacheMaxKeys: 1000, maxConcurrency: 8, retries: 0, breakerFailures: 5, breakerOpenMs: 0 };
-    backend = await startEmbeddedStack({
-      departmentClients: { enterprise: settings, land: settings, construction: settings, approval: settings },
-      faults: Object.fromEntries(['enterprise', 'land', 'construction', 'approval'].map((d) => [d, { latencyMs: 0, failureRate: 0, down: false }])),
-      gatewayKeys: { privateKey: keys.privateKey, publicKey: keys.publicKey },
-      withGateway: false,
-      logger: silentLogger(),
-    });
-  });
-  afterAll(() => backend.stop());
+  let backend: Backend;
+  beforeAll(async () => (backend = await departmentsWithoutGateway()));
+  afterAll(() => backend.backend.stop());
 
   it('serves one port from two workers, each with its own intact audit chain, metrics summed over both, and SIGTERM stops them all', async () => {
-    const issuer = await ephemeralIssuer();
-    const dir = mkdtempSync(join(tmpdir(), 'workers-'));
-    writeFileSync(join(dir, 'jwks.json'), JSON.stringify(issuer.jwks));
-    const auditDir = join(dir, 'audit');
-    const { child, output, waitForLine } = startScript('gateway/index.ts', ['--port', '0', '--workers', '2'], {
-      ...Object.fromEntries(Object.entries(backend.subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
-      INTERNAL_IDENTITY_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      AUTH_JWKS_FILE: join(dir, 'jwks.json'),
-      AUTH_ISSUER: DEV_ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUDIT_DIR: auditDir,
-      // Draining is gateway-drain.test.ts's subject; here SIGTERM may stop at once.
-      GATEWAY_DRAIN_SECONDS: '0',
-      LOG_LEVEL: 'info',
-    });
+    // Draining is gateway-drain.test.ts's subject; here SIGTERM may stop at once.
+    const { child, output, url, ready, auditDir, token: tokenFor } = await startGatewayCommand(backend, ['--workers', '2'], { GATEWAY_DRAIN_SECONDS: '0' });
     try {
-      const [, ready] = await waitForLine(/^(\{.*"msg":"gateway ready".*\})$/);
-      const { url, workers } = JSON.parse(ready!) as { url: string; workers: number };
-      expect(workers).toBe(2);
+      expect(ready.workers).toBe(2);
       // Each worker says so itself, possibly just after the primary heard it listen.
       const workerLines = () => output.filter((l) => l.includes('"msg":"worker ready"'));
       while (workerLines().length < 2) await new Promise((r) => setTimeout(r, 20));
@@ -82,7 +38,7 @@ describe('the gateway command with --workers (one gateway per core)', () => {
       const workerPids = workerLog.map((w) => w.pid);
       expect(new Set(workerPids).size).toBe(2);
 
-      const token = await issuer.token({ sub: 'workers-test', region: '522633', scope: ALL_SCOPES.join(' ') });
+      const token = await tokenFor('workers-test');
       const codes = generateCounty().projects.slice(0, 8).map((p) => p.code);
       for (const code of codes) {
         const { status, body } = await postOnNewConnection(url, JSON.stringify({ query: operation('JointReview'), variables: { code } }), { authorization: `Bearer ${token}` });

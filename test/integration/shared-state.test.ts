@@ -5,12 +5,7 @@
  * replica instead of refusing (issue 12).
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
-import { createGateway, type GatewayService } from '../../gateway/server';
-import { listen, type Listening } from '../../lib/listen';
-import { silentLogger } from '../../lib/logger';
-import { AUDIENCE, DEV_ISSUER } from '../../stack/dev-issuer';
+import { secondReplica } from '../helpers/gateway';
 import { startRedis, type TestRedis } from '../helpers/redis';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
@@ -18,30 +13,19 @@ const LIMIT = 5;
 const keys = generateKeyPairSync('ed25519');
 let redis: TestRedis;
 let stack: TestStack;
-let second: { gateway: GatewayService; listening: Listening };
+let second: { url: string; stop: () => Promise<void> };
 let replicas: string[];
 
 beforeAll(async () => {
   redis = await startRedis();
-  stack = await startTestStack({ gatewayKeys: keys, explorer: false, redisUrl: redis.url, trustProxy: ['127.0.0.1'], ratePerMinute: LIMIT });
-  const gateway = createGateway({
-    supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
-    subgraphUrls: stack.subgraphUrls,
-    logger: silentLogger(),
-    signIn: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
-    internalIdentityKey: keys.privateKey,
-    redisUrl: redis.url,
-    trustProxy: ['127.0.0.1'],
-    ratePerMinute: LIMIT,
-  });
-  await gateway.start();
-  second = { gateway, listening: await listen(gateway.server, 0) };
-  replicas = [stack.gatewayUrl, `${second.listening.url}/graphql`];
+  const replica = { redisUrl: redis.url, trustProxy: ['127.0.0.1'], ratePerMinute: LIMIT };
+  stack = await startTestStack({ gatewayKeys: keys, explorer: false, ...replica });
+  second = await secondReplica(stack, keys.privateKey, replica);
+  replicas = [stack.gatewayUrl, second.url];
   await untilRedis('ready');
 });
 afterAll(async () => {
-  await second.listening.close();
-  await second.gateway.stop();
+  await second.stop();
   await stack.stop();
   await redis.stop();
 });
