@@ -46,7 +46,7 @@ export interface GatewayOptions {
   internalIdentityKey?: KeyObject;
   /** The kinds of `X-Purpose` accepted (`case` → `X-Purpose: case:<reference>`); unset: any lower-case kind. */
   purposeKinds?: readonly string[];
-  /** Redis the replicas share their rate-limit counts through; unset: each process counts alone. */
+  /** Redis the replicas share rate-limit counts and persisted queries through; unset: each process keeps its own. */
   redisUrl?: string;
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client; unset: the socket's peer is the client. */
   trustProxy?: readonly string[];

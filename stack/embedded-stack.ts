@@ -51,7 +51,7 @@ export interface EmbeddedStackOptions {
   signIn?: SignInOptions;
   /** The kinds of X-Purpose the gateway accepts (default: this county's, domain/purposes.ts). */
   purposeKinds?: readonly string[];
-  /** Redis the gateway shares rate-limit counts through (another replica given the same joins the count). */
+  /** Redis the gateway shares rate-limit counts and persisted queries through (another replica given the same joins them). */
   redisUrl?: string;
   /** Proxies whose X-Forwarded-For names the client. */
   trustProxy?: readonly string[];
