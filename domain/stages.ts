@@ -4,6 +4,8 @@
  * approval subgraphs (enum ProjectStage), the mock departments, the dashboard and the
  * partner example.
  */
+import { readerOf } from './statuses';
+
 export const PROJECT_STAGES = ['PROJECT_LAND_PLANNING', 'ENGINEERING_PERMIT', 'CONSTRUCTION_PERMIT', 'COMPLETION_ACCEPTANCE'] as const;
 
 export type ProjectStage = (typeof PROJECT_STAGES)[number];
@@ -17,7 +19,5 @@ export const STAGE_NAMES: Record<ProjectStage, string> = {
 
 export const isProjectStage = (value: unknown): value is ProjectStage => (PROJECT_STAGES as readonly unknown[]).includes(value);
 
-const BY_NAME = new Map(PROJECT_STAGES.map((stage) => [STAGE_NAMES[stage], stage]));
-
 /** The stage a department's record names (立项用地规划许可 …), or undefined for a name no stage has. */
-export const stageNamed = (name: string): ProjectStage | undefined => BY_NAME.get(name);
+export const stageNamed = readerOf(STAGE_NAMES);

@@ -5,6 +5,7 @@ import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
 import { calendarDay, type AuditLogOptions } from './audit/log';
+import { PURPOSE_KIND } from './capabilities/purpose';
 import type { SignInOptions, PartnerClient } from './capabilities/sign-in';
 import type { OperationLimits } from './capabilities/limits';
 
@@ -312,7 +313,6 @@ function readCheckpointKey(env: Env, production: boolean, problems: string[]): K
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const PURPOSE_KIND = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** A registered partner system as PARTNER_CLIENTS_FILE holds it (`npm run partner:register` writes it). */
 export const partnerClientSchema = z.object({

@@ -7,12 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SUPERGRAPH } from '../gateway/config';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { AuditLog } from '../gateway/audit/log';
 import { PURPOSE_KINDS } from '../domain/purposes';
-import type { SignInOptions } from '../gateway/capabilities/sign-in';
-import type { OperationLimits } from '../gateway/capabilities/limits';
 import type { SupergraphFile } from '../gateway/live-supergraph';
-import { createGateway, type GatewayService } from '../gateway/server';
+import { createGateway, type GatewayOptions, type GatewayService } from '../gateway/server';
 import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
 import { explorerExamples } from './explorer-examples';
 import { readOperationFiles } from '../scripts/schema-operations';
@@ -34,7 +31,10 @@ process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 
 export const DEPARTMENT_IDS: readonly DepartmentId[] = ['enterprise', 'land', 'construction', 'approval'];
 
-export interface EmbeddedStackOptions {
+/** The gateway's own settings the stack passes through as given (gateway/server.ts says what each does). */
+const GATEWAY_SETTINGS = ['signIn', 'purposeKinds', 'redisUrl', 'trustProxy', 'ratePerMinute', 'audit', 'corsOrigins', 'limits', 'maxTokens', 'failedSignInsPerMinute'] as const;
+
+export interface EmbeddedStackOptions extends Pick<GatewayOptions, (typeof GATEWAY_SETTINGS)[number]> {
   host?: string;
   gatewayPort?: number;
   subgraphPorts?: Partial<Record<DepartmentId, number>>;
@@ -47,23 +47,6 @@ export interface EmbeddedStackOptions {
   /** The approval system's and subgraph's clock (tests fix it). */
   approvalClock?: () => Date;
   seed?: number;
-  /** Who may sign in (identity provider keys, partner systems); passed to the gateway. */
-  signIn?: SignInOptions;
-  /** The kinds of X-Purpose the gateway accepts (default: this county's, domain/purposes.ts). */
-  purposeKinds?: readonly string[];
-  /** Redis the gateway shares rate-limit counts and persisted queries through (another replica given the same joins them). */
-  redisUrl?: string;
-  /** Proxies whose X-Forwarded-For names the client. */
-  trustProxy?: readonly string[];
-  /** Requests a minute per user and per anonymous address (default 600). */
-  ratePerMinute?: number;
-  audit?: AuditLog;
-  corsOrigins?: string[];
-  /** Failed sign-ins a minute per client address before 429. */
-  failedSignInsPerMinute?: number;
-  /** What one operation may ask and bring back (defaults: gateway/capabilities/limits.ts). */
-  limits?: Partial<OperationLimits>;
-  maxTokens?: number;
   /** The key pair the gateway signs callers' identity with (default: one made for this run). */
   gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
   /** 联审工作台 at /dashboard/ (built files; `developmentToken` signs its browser in). false: off. */
@@ -159,17 +142,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       supergraphFile: options.supergraphFile,
       subgraphUrls,
       logger: options.logger.child({ component: 'gateway' }),
-      signIn: options.signIn,
+      ...(Object.fromEntries(GATEWAY_SETTINGS.map((name) => [name, options[name]])) as Pick<GatewayOptions, (typeof GATEWAY_SETTINGS)[number]>),
+      // This county's purposes unless told otherwise.
       purposeKinds: options.purposeKinds ?? PURPOSE_KINDS,
-      redisUrl: options.redisUrl,
-      trustProxy: options.trustProxy,
-      ratePerMinute: options.ratePerMinute,
       internalIdentityKey: gatewayKeys.privateKey,
-      audit: options.audit,
-      corsOrigins: options.corsOrigins,
-      limits: options.limits,
-      maxTokens: options.maxTokens,
-      failedSignInsPerMinute: options.failedSignInsPerMinute,
       sites: options.dashboard === false ? [] : [dashboardSite(options.dashboard ?? {})],
       routes: options.dashboard === false ? {} : dashboardRoutes(options.dashboard ?? {}),
       explorer:

@@ -10,7 +10,9 @@ import { HttpError } from '../../lib/errors';
 import { needs, type Capability } from './capability';
 
 const REFERENCE = '[\\w.:-]{1,64}';
-const ANY_KIND = '[a-z][a-z0-9-]{0,31}';
+/** What a kind of purpose looks like (case, item, project …), wherever kinds are configured or registered. */
+export const PURPOSE_KIND = /^[a-z][a-z0-9-]{0,31}$/;
+const ANY_KIND = PURPOSE_KIND.source.slice(1, -1);
 
 export function purposeCapability(kinds: readonly string[] | undefined): Capability {
   if (kinds?.length === 0) throw new Error('purposeKinds is empty: no purpose could be stated (leave it unset to accept any kind)');

@@ -96,7 +96,8 @@ const parcel = (p: ProjectRecord, county: GeneratedCounty): ParcelRecord => coun
 
 /** A developer that applies for no project yet. */
 function idleDeveloper(county: GeneratedCounty): EnterpriseRecord {
-  const developer = county.enterprises.find((e) => isDeveloper(e) && !county.projects.some((p) => p.applicantUscc === e.uscc));
+  const applicants = new Set(county.projects.map((p) => p.applicantUscc));
+  const developer = county.enterprises.find((e) => isDeveloper(e) && !applicants.has(e.uscc));
   if (!developer) throw new Error(`county data: every developer already applies for a project (seed ${county.seed})`);
   return developer;
 }

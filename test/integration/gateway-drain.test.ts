@@ -18,7 +18,7 @@ describe('the gateway command on SIGTERM (a deploy or a scale-down)', () => {
   afterAll(() => backend.backend.stop());
 
   it('says draining on /readyz, then closes the port and answers every request in flight before it exits', async () => {
-    const { child, output, waitForLine, url, auditDir, token: tokenFor } = await startGatewayCommand(backend, [], { GATEWAY_DRAIN_SECONDS: '4', GATEWAY_SHUTDOWN_TIMEOUT_SECONDS: '60' });
+    const { child, output, waitForLine, url, auditDir, token: tokenFor } = await startGatewayCommand(backend, [], { GATEWAY_DRAIN_SECONDS: '15', GATEWAY_SHUTDOWN_TIMEOUT_SECONDS: '60' });
     try {
       const readyz = url.replace('/graphql', '/readyz');
       expect((await fetch(readyz)).status).toBe(200);
@@ -27,7 +27,8 @@ describe('the gateway command on SIGTERM (a deploy or a scale-down)', () => {
       const codes = generateCounty().projects.slice(20, 26).map((p) => p.code);
       const construction = backend.backend.departments.construction;
       const before = construction.requests.length;
-      construction.faults.latencyMs = 7000;
+      // Longer than the drain, and the drain far longer than one probe takes even on a loaded machine.
+      construction.faults.latencyMs = 18_000;
       const answers = codes.map((code) => postOnNewConnection(url, JSON.stringify({ query: operation('JointReview'), variables: { code } }), { authorization: `Bearer ${token}` }));
       // Every request has reached the department and waits there: all are in flight.
       await until(() => construction.requests.length - before >= codes.length);

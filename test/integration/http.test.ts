@@ -60,7 +60,7 @@ describe('the gateway over HTTP', () => {
   });
 });
 
-describe('a client that hangs up', () => {
+describe('what the gateway logs', () => {
   const { logger, lines } = recordingLogger();
   let logged: TestStack;
   beforeAll(async () => {
@@ -68,7 +68,7 @@ describe('a client that hangs up', () => {
   });
   afterAll(() => logged.stop());
 
-  it('mid-request is one informational line, not an error with a stack trace', async () => {
+  it('a client that hangs up mid-request is one informational line, not an error with a stack trace', async () => {
     const url = new URL(logged.gatewayUrl);
     const socket = connect(Number(url.port), url.hostname);
     await new Promise((resolve) => socket.once('connect', resolve));
@@ -81,17 +81,8 @@ describe('a client that hangs up', () => {
     expect(line.err).toBeUndefined();
     expect(lines.filter((l) => l.level >= 50)).toEqual([]);
   });
-});
 
-describe('the request log', () => {
-  const { logger, lines } = recordingLogger();
-  let logged: TestStack;
-  beforeAll(async () => {
-    logged = await startTestStack({ logger });
-  });
-  afterAll(() => logged.stop());
-
-  it('writes one line per request, by request id, with every error code the answer carries (refusals too)', async () => {
+  it('one line per request, by request id, with every error code the answer carries (refusals too)', async () => {
     const refused = await logged.queryWith({}, 'query Probe { constructionProjects(first: 1) { totalCount } }');
     const codes = (refused.errors ?? []).map((e) => e.extensions?.code);
     expect(codes.length).toBeGreaterThan(0);

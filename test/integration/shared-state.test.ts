@@ -87,3 +87,21 @@ it('keeps answering while Redis is down, counting in each replica alone, says so
   await untilRedis('ready');
   expect((await send('192.0.2.9', 4 * LIMIT)).allowed).toBe(LIMIT);
 });
+
+describe('a gateway that trusts no proxy', () => {
+  let alone: TestStack;
+  beforeAll(async () => {
+    alone = await startTestStack({ explorer: false, ratePerMinute: LIMIT });
+  });
+  afterAll(() => alone.stop());
+
+  it('ignores X-Forwarded-For: a client cannot escape its limit by naming other addresses', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3 * LIMIT; i++) {
+      const response = await fetch(alone.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i}` }, body: '{"query":"{ __typename }"}' });
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    expect(statuses.filter((s) => s === 200).length).toBe(LIMIT);
+  });
+});
