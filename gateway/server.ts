@@ -105,7 +105,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const limits: OperationLimits = { ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits };
   const normalizerFor = normalizers({ maxSelections: limits.maxSelections });
   const warm = options.warmOperations ?? [];
-  const redis = options.redisUrl ? connectRedis(options.redisUrl, logger) : undefined;
+  const redis = options.redisUrl ? connectRedis(options.redisUrl, logger, { shares: 'rate limits and persisted queries are', fallback: 'rate limits count in this process alone and persisted queries are its own' }) : undefined;
   const shared = redis ? [sharedStateCapability(redis, options.redisUrl!)] : [];
   const capabilities: Capability[] = [
     ...shared,

@@ -11,11 +11,13 @@ export type RedisState = 'connecting' | 'ready' | 'unreachable';
 
 export interface SharedRedis {
   client: Redis;
+  url: string;
   state(): RedisState;
   close(): Promise<void>;
 }
 
-export function connectRedis(url: string, logger: Logger): SharedRedis {
+/** `shares` and `fallback` say, in the log lines, what this process keeps in Redis and what it does without it. */
+export function connectRedis(url: string, logger: Logger, uses: { shares: string; fallback: string }): SharedRedis {
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -27,14 +29,15 @@ export function connectRedis(url: string, logger: Logger): SharedRedis {
   const become = (next: RedisState, reason?: string) => {
     if (state === next) return;
     state = next;
-    if (next === 'ready') logger.info({ redis: redactedUrl(url) }, 'redis ready: rate limits are shared between replicas');
-    else logger.warn({ redis: redactedUrl(url), reason }, 'redis unreachable: rate limits fall back to this process alone until it is back');
+    if (next === 'ready') logger.info({ redis: redactedUrl(url) }, `redis ready: ${uses.shares} shared between replicas`);
+    else logger.warn({ redis: redactedUrl(url), reason }, `redis unreachable: ${uses.fallback} until it is back`);
   };
   client.on('ready', () => become('ready'));
   client.on('error', (error: Error) => become('unreachable', error.message));
   client.on('close', () => become('unreachable', 'connection closed'));
   return {
     client,
+    url,
     state: () => state,
     close: async () => {
       client.removeAllListeners('close');

@@ -23,7 +23,8 @@ import { createEnterpriseSubgraph } from '../subgraphs/enterprise';
 import { createLandSubgraph } from '../subgraphs/land';
 import type { DepartmentClientSettings, DepartmentConnection, LicenceIssuerConfig } from '../subgraphs/shared/config';
 import { createApprovalSubgraph } from '../subgraphs/approval';
-import type { SubgraphService } from '../subgraphs/shared/subgraph-service';
+import { SUBGRAPH_REDIS_USES, type SubgraphService } from '../subgraphs/shared/subgraph-service';
+import { connectRedis } from '../lib/redis';
 
 // @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
 // (政务外网) must not send anything out, and every stop would wait on the unreachable host.
@@ -118,15 +119,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     // The gateway vouches for callers with a key made for this run; only its subgraphs get the public half.
     const gatewayKeys = options.gatewayKeys ?? generateKeyPairSync('ed25519');
     const gatewayIdentity = new InternalIdentityVerifier(gatewayKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    // With REDIS_URL the subgraphs share department records with replicas started beside this stack.
+    const redis = options.redisUrl ? connectRedis(options.redisUrl, options.logger.child({ component: 'subgraphs' }), SUBGRAPH_REDIS_USES) : undefined;
+    if (redis) opened.push(redis.close);
     const subgraphs = {} as Record<DepartmentId, SubgraphService>;
     const subgraphUrls = {} as Record<DepartmentId, string>;
     for (const id of DEPARTMENT_IDS) {
       const config = { ...options.departmentClients[id], ...connections[id] };
-      const logger = options.logger.child({ subgraph: id });
-      const subgraph =
-        id === 'approval'
-          ? createApprovalSubgraph({ ...config, licenceIssuers }, logger, gatewayIdentity, options.approvalClock)
-          : FACTORIES[id](config, logger, gatewayIdentity);
+      const runtime = { logger: options.logger.child({ subgraph: id }), identity: gatewayIdentity, redis };
+      const subgraph = id === 'approval' ? createApprovalSubgraph({ ...config, licenceIssuers }, runtime, options.approvalClock) : FACTORIES[id](config, runtime);
       await subgraph.start();
       opened.push(subgraph.stop);
       const listening: Listening = await listen(subgraph.server, options.subgraphPorts?.[id] ?? 0, host, `set ${id.toUpperCase()}_SUBGRAPH_PORT`);

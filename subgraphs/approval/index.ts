@@ -1,13 +1,11 @@
 import { join } from 'node:path';
 import type { DepartmentRef } from '../../lib/errors';
-import type { Logger } from '../../lib/logger';
 import { BoundedCache } from '../shared/cache';
 import type { DepartmentClientSettings } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
-import type { InternalIdentityVerifier } from '../shared/caller';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
-import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
+import { createSubgraphService, type SubgraphRuntime, type SubgraphService } from '../shared/subgraph-service';
 import { chinaDate } from '../../domain/time';
 import { ApprovalClient, type RegionRecord, type ServiceItem } from './client';
 import { resolvers, type ApprovalContext, type LicenceIssuer } from './resolvers';
@@ -22,11 +20,11 @@ export interface ApprovalSubgraphConfig extends DepartmentClientSettings {
 
 export function createApprovalSubgraph(
   config: ApprovalSubgraphConfig,
-  logger: Logger,
-  identity: InternalIdentityVerifier,
+  { logger, identity, redis }: SubgraphRuntime,
   clock: () => Date = () => new Date(),
 ): SubgraphService {
   const http = new DepartmentHttp({ department: APPROVAL_DEPARTMENT, baseUrl: config.url, timeoutMs: config.timeoutMs, logger, resilience: config });
+  // The guides and the region tree: a handful of keys, read on every checklist; each replica keeps its own.
   const reference = new BoundedCache<ServiceItem[] | RegionRecord[]>({ ttlSeconds: config.cacheTtlSeconds, maxKeys: 16 });
   const issuers = new Map<string, LicenceIssuer>(
     config.licenceIssuers.map((i) => [i.uscc, { uscc: i.uscc, name: i.name, verifier: new LicenceVerifier(i.publicKeyPem) }]),
@@ -38,6 +36,7 @@ export function createApprovalSubgraph(
     context: (_req, caller) => ({ caller, approval: new ApprovalClient({ http, reference }, caller), issuers, today: chinaDate(clock()) }),
     identity,
     logger,
+    redis,
     department: http,
     caches: [reference],
   });

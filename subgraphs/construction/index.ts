@@ -1,24 +1,21 @@
 import { join } from 'node:path';
 import type { DepartmentRef } from '../../lib/errors';
-import type { Logger } from '../../lib/logger';
-import { BoundedCache } from '../shared/cache';
+import { departmentCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
-import type { InternalIdentityVerifier } from '../shared/caller';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { StaleReport } from '../../contracts/stale-report';
-import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
+import { createSubgraphService, type SubgraphRuntime, type SubgraphService } from '../shared/subgraph-service';
 import { ConstructionClient, type Involvement, type Project } from './client';
 import { resolvers, type ConstructionContext } from './resolvers';
 
 export const CONSTRUCTION_DEPARTMENT: DepartmentRef = { id: 'construction', name: '住建局 construction system' };
 
-export function createConstructionSubgraph(department: DepartmentClientConfig, logger: Logger, identity: InternalIdentityVerifier): SubgraphService {
+export function createConstructionSubgraph(department: DepartmentClientConfig, { logger, identity, redis }: SubgraphRuntime): SubgraphService {
   const http = new DepartmentHttp({ department: CONSTRUCTION_DEPARTMENT, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
-  const cacheOptions = { ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys };
-  const projects = new BoundedCache<Project>(cacheOptions);
-  const involvements = new BoundedCache<Involvement[]>(cacheOptions);
+  const projects = departmentCache<Project>(department, redis, 'construction:by-project-code');
+  const involvements = departmentCache<Involvement[]>(department, redis, 'construction:involvements-by-uscc');
   const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<ConstructionContext>({
     name: 'construction',
@@ -30,6 +27,7 @@ export function createConstructionSubgraph(department: DepartmentClientConfig, l
     },
     identity,
     logger,
+    redis,
     department: http,
     caches: [projects, involvements],
   });

@@ -1,22 +1,20 @@
 import { join } from 'node:path';
 import type { DepartmentRef } from '../../lib/errors';
-import type { Logger } from '../../lib/logger';
-import { BoundedCache } from '../shared/cache';
+import { departmentCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
-import type { InternalIdentityVerifier } from '../shared/caller';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { StaleReport } from '../../contracts/stale-report';
-import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
+import { createSubgraphService, type SubgraphRuntime, type SubgraphService } from '../shared/subgraph-service';
 import { EnterpriseClient, type Enterprise } from './client';
 import { resolvers, type EnterpriseContext } from './resolvers';
 
 export const ENTERPRISE_DEPARTMENT: DepartmentRef = { id: 'enterprise', name: '市场监管局 enterprise registry' };
 
-export function createEnterpriseSubgraph(department: DepartmentClientConfig, logger: Logger, identity: InternalIdentityVerifier): SubgraphService {
+export function createEnterpriseSubgraph(department: DepartmentClientConfig, { logger, identity, redis }: SubgraphRuntime): SubgraphService {
   const http = new DepartmentHttp({ department: ENTERPRISE_DEPARTMENT, baseUrl: department.url, timeoutMs: department.timeoutMs, logger, resilience: department });
-  const cache = new BoundedCache<Enterprise>({ ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys });
+  const cache = departmentCache<Enterprise>(department, redis, 'enterprise:by-uscc');
   const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<EnterpriseContext>({
     name: 'enterprise',
@@ -28,6 +26,7 @@ export function createEnterpriseSubgraph(department: DepartmentClientConfig, log
     },
     identity,
     logger,
+    redis,
     department: http,
     caches: [cache],
   });

@@ -1,20 +1,18 @@
 import { join } from 'node:path';
 import type { DepartmentRef } from '../../lib/errors';
-import type { Logger } from '../../lib/logger';
-import { BoundedCache } from '../shared/cache';
+import { departmentCache } from '../shared/cache';
 import type { DepartmentClientConfig } from '../shared/config';
 import { DepartmentHttp } from '../shared/department-http';
-import type { InternalIdentityVerifier } from '../shared/caller';
 import { LicenceVerifier } from '../shared/licences';
 import { loadSchema } from '../shared/schema-file';
 import { StaleReport } from '../../contracts/stale-report';
-import { createSubgraphService, type SubgraphService } from '../shared/subgraph-service';
+import { createSubgraphService, type SubgraphRuntime, type SubgraphService } from '../shared/subgraph-service';
 import { LandClient, type Parcel } from './client';
 import { resolvers, type LandContext } from './resolvers';
 
 export const LAND_DEPARTMENT: DepartmentRef = { id: 'land', name: '自然资源局 land and planning system' };
 
-export function createLandSubgraph(department: DepartmentClientConfig, logger: Logger, identity: InternalIdentityVerifier): SubgraphService {
+export function createLandSubgraph(department: DepartmentClientConfig, { logger, identity, redis }: SubgraphRuntime): SubgraphService {
   const http = new DepartmentHttp({
     department: LAND_DEPARTMENT,
     baseUrl: department.url,
@@ -22,7 +20,7 @@ export function createLandSubgraph(department: DepartmentClientConfig, logger: L
     logger,
     resilience: department,
   });
-  const cache = new BoundedCache<Parcel>({ ttlSeconds: department.cacheTtlSeconds, maxStaleSeconds: department.cacheMaxStaleSeconds, maxKeys: department.cacheMaxKeys });
+  const cache = departmentCache<Parcel>(department, redis, 'land:by-unit-number');
   const licences = new LicenceVerifier(department.publicKeyPem);
   return createSubgraphService<LandContext>({
     name: 'land',
@@ -34,6 +32,7 @@ export function createLandSubgraph(department: DepartmentClientConfig, logger: L
     },
     identity,
     logger,
+    redis,
     department: http,
     caches: [cache],
   });

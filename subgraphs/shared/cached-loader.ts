@@ -11,8 +11,9 @@ export interface CachedLoaderOptions {
 }
 
 /**
- * A per-request DataLoader in front of the per-process cache: keys found fresh in the
- * cache are answered from it, the rest go to the department in one call of `fetchMany`,
+ * A per-request DataLoader in front of the department cache (this process's, then the
+ * replicas' shared level when there is one): keys found fresh in the cache are answered
+ * from it, the rest go to the department in one call of `fetchMany`,
  * which must answer one slot per key in key order (`null` unknown, `Error` failed).
  * A failed key is answered with its last known value when the cache still has one
  * (stale-if-error), and `onStale` is told. Fresh records get `dataAsOf`, the time they
@@ -44,8 +45,7 @@ export function createCachedLoader<V>(
     async (keys) => {
       const results: (V | null | Error)[] = new Array(keys.length);
       const missing: number[] = [];
-      keys.forEach((key, i) => {
-        const cached = cache.get(key);
+      (await cache.getMany(keys)).forEach((cached, i) => {
         if (cached === undefined) missing.push(i);
         else results[i] = cached;
       });

@@ -8,6 +8,8 @@ export type Resolvers<TContext> = GraphQLResolverMap<TContext>;
 import type { DocumentNode } from 'graphql';
 import { createGraphQLHttpServer, sendJson } from '../../lib/graphql-http';
 import type { Logger } from '../../lib/logger';
+import { redactedUrl, type SharedRedis } from '../../lib/redis';
+import type { BoundedCache } from './cache';
 import type { InternalIdentityVerifier, TrustedCaller } from './caller';
 import type { DepartmentHttp } from './department-http';
 import { createSubgraphMetrics } from './metrics';
@@ -19,9 +21,23 @@ export interface SubgraphService {
   server: Server;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Forgets cached department records, e.g. after a department corrects its data. */
-  clearCaches(): void;
+  /** Forgets cached department records (the replicas' shared ones too), e.g. after a department corrects its data. */
+  clearCaches(): Promise<void>;
 }
+
+/** What every subgraph is built with besides its department's settings. */
+export interface SubgraphRuntime {
+  logger: Logger;
+  /** Checks the gateway's signature on the caller's identity. */
+  identity: InternalIdentityVerifier;
+  /** Redis the subgraph's replicas share department records through (REDIS_URL); none: this process's cache alone. */
+  redis?: SharedRedis;
+}
+
+/** What a subgraph keeps in Redis, and does without it, for its log lines. */
+export const SUBGRAPH_REDIS_USES = { shares: 'department records are', fallback: 'department records are cached in this process alone' };
+
+export type CacheCounters = Pick<BoundedCache<unknown>, 'hits' | 'sharedHits' | 'misses' | 'staleServes' | 'clear'>;
 
 export interface SubgraphDefinition<TContext extends BaseContext> {
   name: string;
@@ -32,13 +48,15 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   /** Checks the gateway's signature on the caller's identity. */
   identity: InternalIdentityVerifier;
   logger: Logger;
-  caches: { clear(): void; hits: number; misses: number; staleServes: number }[];
+  caches: CacheCounters[];
+  redis?: SharedRedis;
   /** The subgraph's door to its department: /readyz reports it. */
   department: DepartmentHttp;
 }
 
 export function createSubgraphService<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>): SubgraphService {
-  const metrics = createSubgraphMetrics(definition.department.department.id, () => definition.caches, () => definition.department);
+  const redis = definition.redis;
+  const metrics = createSubgraphMetrics(definition.department.department.id, () => definition.caches, () => definition.department, definition.redis);
   definition.department.observer = metrics.observer;
   definition.department.tracedAs = `subgraph:${definition.name}`;
   const apollo = new ApolloServer<TContext>({
@@ -89,6 +107,7 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
           status: probe.reachable ? 'ready' : 'department unavailable',
           subgraph: definition.name,
           department: { id: definition.department.department.id, name: definition.department.department.name, ...probe, breaker: breaker.state, ...counters },
+          ...(redis && { sharedCache: { redis: redactedUrl(redis.url), state: redis.state(), fallback: redis.state() === 'ready' ? null : 'department records are cached in this process only' } }),
         });
       },
     },
@@ -98,8 +117,8 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
     server,
     start: () => apollo.start(),
     stop: () => apollo.stop(),
-    clearCaches: () => {
-      for (const cache of definition.caches) cache.clear();
+    clearCaches: async () => {
+      await Promise.all(definition.caches.map((cache) => cache.clear()));
     },
   };
 }

@@ -111,7 +111,7 @@ describeInBrowser('联审工作台 (dashboard) in Chromium', () => {
 
   it('shows a project with data from every department, from ONE GraphQL request', async () => {
     const project = fullProject();
-    stack.resetCounts();
+    await stack.resetCounts();
     const since = browser.requests.length;
     await openProject(project.code);
 
@@ -157,7 +157,7 @@ describeInBrowser('联审工作台 (dashboard) in Chromium', () => {
 
   it('marks a department that is down where its data belongs; the other departments’ data stays', async () => {
     const project = fullProject();
-    stack.resetCounts(); // cold caches: nothing stale to fall back on
+    await stack.resetCounts(); // cold caches: nothing stale to fall back on
     stack.departments.land.faults.down = true;
     await openProject(project.code);
 
@@ -175,7 +175,7 @@ describeInBrowser('联审工作台 (dashboard) in Chromium', () => {
     // The approval system down instead: the review tasks are marked, the land data is back.
     stack.departments.land.faults.down = false;
     stack.departments.approval.faults.down = true;
-    stack.resetCounts();
+    await stack.resetCounts();
     await openProject(project.code);
     await expect(section('reviews').locator('[data-department="approval"][data-state="unavailable"]').textContent()).resolves.toContain('政务服务中心审批系统数据暂不可用');
     await expect(section('reviews').locator('tr[data-task]').count()).resolves.toBe(0);
@@ -185,7 +185,7 @@ describeInBrowser('联审工作台 (dashboard) in Chromium', () => {
 
   it('marks data served from cache while its department is down, with when it was read', async () => {
     const project = fullProject();
-    stack.resetCounts();
+    await stack.resetCounts();
     await openProject(project.code);
     await expect(page.locator('[data-state="stale"]').count()).resolves.toBe(0);
 

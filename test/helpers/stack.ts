@@ -28,7 +28,7 @@ export interface TestStack extends EmbeddedStack {
   /** Requests each department system received since the last `resetCounts()`. */
   requests(id: DepartmentId): EmbeddedStack['departments']['enterprise']['requests'];
   /** Forget request logs and every subgraph cache, so counts start from cold. */
-  resetCounts(): void;
+  resetCounts(): Promise<void>;
 }
 
 /** The embedded stack on ephemeral ports, no artificial latency, silent logs. */
@@ -109,10 +109,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     query: (query, variables) => postGraphQL(stack.gatewayUrl, query, variables, { authorization: `Bearer ${staffToken}` }),
     queryWith: (headers, query, variables) => postGraphQL(stack.gatewayUrl, query, variables, headers),
     requests: (id) => stack.departments[id].requests,
-    resetCounts: () => {
+    resetCounts: async () => {
       for (const id of DEPARTMENT_IDS) {
         stack.departments[id].requests.length = 0;
-        stack.subgraphs[id].clearCaches();
+        await stack.subgraphs[id].clearCaches();
       }
     },
   };

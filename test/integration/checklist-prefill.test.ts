@@ -5,8 +5,8 @@ beforeAll(async () => {
   stack = await startTestStack();
 });
 afterAll(() => stack.stop());
-beforeEach(() => {
-  stack.resetCounts();
+beforeEach(async () => {
+  await stack.resetCounts();
   for (const id of ['enterprise', 'land', 'construction', 'approval'] as const) Object.assign(stack.departments[id].faults, { down: false });
 });
 

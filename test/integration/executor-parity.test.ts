@@ -78,7 +78,7 @@ describe('the compiled executor answers our operations as @apollo/gateway does',
     const dashboard = explorerExamples(stack.departments.county).find((e) => e.name === 'DashboardProjects')!;
     const full = await compare(dashboard.query, { first: 50 });
     expect(full.data.constructionProjects.nodes).toHaveLength(50);
-    stack.resetCounts();
+    await stack.resetCounts();
     stack.departments.land.faults.down = true;
     try {
       const degraded = await compare(dashboard.query, { first: 50, after: Buffer.from('offset:50').toString('base64url') });

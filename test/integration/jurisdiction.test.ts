@@ -173,7 +173,7 @@ describe('no path through the graph reaches another town’s record', () => {
         tried.push(query);
         continue;
       }
-      stack.resetCounts();
+      await stack.resetCounts();
       const townAnswer: GraphQLResponse = await as(townToken, query);
       expect(townAnswer.errors).toBeUndefined();
       const codes = regionCodes(townAnswer.data);
@@ -189,7 +189,7 @@ describe('no path through the graph reaches another town’s record', () => {
     const write = writes[coordinate];
     if (!write) throw new Error(`no attack for ${coordinate}: add one to writes`);
     const token = await stack.issuer.token({ sub: 'town-clerk', org: `${town}-zf`, region: town, scope: ALL_SCOPES.join(' ') });
-    stack.resetCounts();
+    await stack.resetCounts();
     const refused = await as(token, write.query);
     const written = stack.requests('approval').filter((r) => r.method === 'POST' && !r.path.endsWith('/batch') && !r.path.endsWith('/by-project'));
     const unknown = await as(token, write.unknown);
@@ -210,7 +210,7 @@ describe('the paths as they were found', () => {
     // County-wide, the same question reaches both records.
     const wide = await stack.queryWith({ authorization: `Bearer ${countyToken}` }, query, variables);
     expect(wide.data.materialChecklist[0].project.code).toBe(project.code);
-    stack.resetCounts();
+    await stack.resetCounts();
     const { data, errors } = await stack.queryWith({ authorization: `Bearer ${townToken}` }, query, variables);
     expect(errors).toBeUndefined();
     for (const entry of data.materialChecklist) expect([entry.project, entry.applicant]).toEqual([null, null]);

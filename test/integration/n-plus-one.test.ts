@@ -35,7 +35,7 @@ describe('no N+1: a dashboard page of 50 projects', () => {
 
   it('does not grow with page size: 10 and 100 projects cost the same number of enterprise batches', async () => {
     for (const first of [10, 100]) {
-      stack.resetCounts();
+      await stack.resetCounts();
       const { errors } = await stack.query(operation('DashboardProjects'), { first });
       expect(errors).toBeUndefined();
       expect(stack.requests('construction')).toHaveLength(1);

@@ -6,8 +6,8 @@ beforeAll(async () => {
   stack = await startTestStack({ timeoutMs: TIMEOUT_MS });
 });
 afterAll(() => stack.stop());
-beforeEach(() => {
-  stack.resetCounts();
+beforeEach(async () => {
+  await stack.resetCounts();
   for (const id of ['enterprise', 'land', 'construction'] as const) {
     Object.assign(stack.departments[id].faults, { latencyMs: 0, failureRate: 0, down: false });
   }
@@ -185,7 +185,7 @@ describe('fault injection at run time', () => {
     const down = await stack.query(`query($c: ID!) { constructionProject(code: $c) { code } }`, { c: project.code });
     expect(down.errors![0]!.extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', department: 'construction' });
     await put({ down: false });
-    stack.resetCounts();
+    await stack.resetCounts();
     const up = await stack.query(`query($c: ID!) { constructionProject(code: $c) { code } }`, { c: project.code });
     expect(up.data.constructionProject.code).toBe(project.code);
     expect(await (await fetch(admin)).json()).toMatchObject({ down: false, latencyMs: 0 });

@@ -148,7 +148,7 @@ describe('the holes as they were found', () => {
   it('a 40-hop fragment is refused before any department is asked', async () => {
     let hops = 'uscc';
     for (let i = 0; i < 40; i++) hops = `projects { applicant { ${hops} } }`;
-    stack.resetCounts();
+    await stack.resetCounts();
     const { status, body } = await ask(restricted(), `query($u: ID!) { enterprise(uscc: $u) { ...F } } fragment F on Enterprise { ${hops} }`, { u: stack.departments.county.projects[0]!.applicantUscc });
     expect(status).toBe(400);
     expect(JSON.parse(body).errors[0].message).toMatch(/levels deep; at most 12/);
@@ -157,7 +157,7 @@ describe('the holes as they were found', () => {
 
   it('fifty aliases inside a fragment are refused like fifty plain ones, and nothing is fetched', async () => {
     const aliases = Array.from({ length: 50 }, (_, i) => `a${i}: projects { code }`).join(' ');
-    stack.resetCounts();
+    await stack.resetCounts();
     const { status, body } = await ask(restricted(), `query($u: ID!) { enterprise(uscc: $u) { ...F } } fragment F on Enterprise { ${aliases} }`, { u: stack.departments.county.projects[0]!.applicantUscc });
     expect(status).toBe(400);
     expect(JSON.parse(body).errors[0].message).toMatch(/uses 50 aliases; at most 30/);

@@ -32,7 +32,7 @@ describe('constructionProjects: the dashboard list', () => {
   });
 
   it('dates the projects it lists, and a project opened from the list afterwards', async () => {
-    stack.resetCounts();
+    await stack.resetCounts();
     const before = Date.now();
     const { data } = await stack.query(`{ constructionProjects(first: 2) { nodes { code dataAsOf } } }`);
     const [first] = data.constructionProjects.nodes;

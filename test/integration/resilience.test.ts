@@ -5,8 +5,8 @@ beforeAll(async () => {
   stack = await startTestStack({ timeoutMs: 1000, breakerOpenMs: 400, landMaxConcurrency: 2 });
 });
 afterAll(() => stack.stop());
-beforeEach(() => {
-  stack.resetCounts();
+beforeEach(async () => {
+  await stack.resetCounts();
   for (const id of ['enterprise', 'land', 'construction', 'approval'] as const) {
     Object.assign(stack.departments[id].faults, { latencyMs: 0, failureRate: 0, down: false, failNext: 0, failOnly: undefined });
   }

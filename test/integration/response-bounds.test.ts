@@ -28,7 +28,7 @@ describe('the bound on what comes back', () => {
   });
 
   it('stops before sending the entity fetch that would pass the entity bound: the department is not asked', async () => {
-    stack.resetCounts();
+    await stack.resetCounts();
     const { data, errors } = await stack.query(`{ constructionProjects(first: 50) { nodes { code applicant { name } parcel { area } } } }`);
     expect(data).toBeNull();
     expect(errors![0]!.extensions).toEqual({ code: 'RESPONSE_TOO_LARGE' });

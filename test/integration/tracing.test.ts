@@ -29,8 +29,8 @@ afterAll(async () => {
   await stack.stop();
   await tracing.shutdown();
 });
-beforeEach(() => {
-  stack.resetCounts();
+beforeEach(async () => {
+  await stack.resetCounts();
   exporter.reset();
   for (const id of DEPARTMENT_IDS) {
     subgraphTraceparents[id]!.length = 0;
