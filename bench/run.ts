@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '../contracts/internal-identity';
+import { INTERNAL_IDENTITY_HEADER, internalIdentityKey, signInternalIdentity } from '../contracts/internal-identity';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
 import { readBenchConfig, type BenchConfig, type Mode } from './config';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
@@ -169,7 +169,7 @@ async function makeSecrets(): Promise<Secrets> {
     // What (b) and (c) send the subgraphs, and the floor too: the identity our gateway would sign for this caller.
     identityToken: await signInternalIdentity(
       { kind: 'user', subject: 'bench', region: '522633', org: null, scopes: ALL_SCOPES, purpose: null },
-      keys.privateKey,
+      await internalIdentityKey(keys.privateKey),
       6 * 3600,
     ),
   };

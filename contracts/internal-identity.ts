@@ -4,9 +4,14 @@
  * subgraph trusts nothing else about the caller, so a client that sends the header
  * itself gains nothing (the gateway never forwards client headers). Both sides, and the
  * benchmark that stands in for the gateway, import this one definition.
+ *
+ * The key's id (`kid`) is its JWK thumbprint (RFC 7638), so no one has to name keys and
+ * an id can never point at the wrong key. Subgraphs verify against a JWKS: during a
+ * rotation it holds the old key and the new, and gateway replicas move to the new key
+ * one at a time.
  */
-import type { KeyObject } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
 
 export const INTERNAL_IDENTITY_HEADER = 'x-county-identity';
 const ISSUER = 'county-gateway';
@@ -25,23 +30,48 @@ export interface InternalIdentity {
   purpose: string | null;
 }
 
-export function signInternalIdentity(identity: InternalIdentity, privateKey: KeyObject, lifetimeSeconds = INTERNAL_IDENTITY_LIFETIME_SECONDS): Promise<string> {
+/** The gateway's signing key and its id. */
+export interface InternalIdentityKey {
+  privateKey: KeyObject;
+  kid: string;
+}
+
+/** The public half of an Ed25519 key (private or public), as a JWKS entry with its thumbprint as `kid`. */
+export async function internalIdentityJwk(key: KeyObject): Promise<JWK> {
+  const jwk = await exportJWK(key.type === 'private' ? createPublicKey(key) : key);
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'EdDSA', use: 'sig' };
+}
+
+export async function internalIdentityKey(privateKey: KeyObject): Promise<InternalIdentityKey> {
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the internal identity key must be Ed25519 (this one is ${privateKey.asymmetricKeyType ?? privateKey.type})`);
+  return { privateKey, kid: (await internalIdentityJwk(privateKey)).kid! };
+}
+
+/** The keys a subgraph accepts: a JWKS (`keys` of Ed25519 public JWKs), or a function that finds the key (a remote JWKS). */
+export type InternalIdentityKeys = JSONWebKeySet | JWTVerifyGetKey;
+
+export function signInternalIdentity(identity: InternalIdentity, key: InternalIdentityKey, lifetimeSeconds = INTERNAL_IDENTITY_LIFETIME_SECONDS): Promise<string> {
   const claims: Record<string, unknown> = { kind: identity.kind, scope: identity.scopes.join(' '), purpose: identity.purpose };
   if (identity.region !== null) claims.region = identity.region;
   if (identity.org !== null) claims.org = identity.org;
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'EdDSA' })
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
     .setSubject(identity.subject)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${lifetimeSeconds}s`)
-    .sign(privateKey);
+    .sign(key.privateKey);
 }
 
-/** The identity in `token`, or an error when it is not one the gateway signed (or has expired). */
-export async function verifyInternalIdentity(token: string, publicKey: KeyObject): Promise<InternalIdentity> {
-  const { payload } = await jwtVerify(token, publicKey, { issuer: ISSUER, audience: AUDIENCE });
+/** A verifier over `keys`, made once (a local JWKS is indexed, a remote one keeps its cache). */
+export function internalIdentityKeys(keys: InternalIdentityKeys): JWTVerifyGetKey {
+  return typeof keys === 'function' ? keys : createLocalJWKSet(keys);
+}
+
+/** The identity in `token`, or an error when it is not one the gateway signed with a key in `keys` (or has expired). */
+export async function verifyInternalIdentity(token: string, keys: JWTVerifyGetKey): Promise<InternalIdentity> {
+  const { payload } = await jwtVerify(token, keys, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'] });
   return {
     kind: payload.kind === 'user' || payload.kind === 'client' ? payload.kind : 'anonymous',
     subject: payload.sub ?? 'anonymous',

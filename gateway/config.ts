@@ -1,6 +1,9 @@
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { internalIdentityKey, type InternalIdentityKey } from '../contracts/internal-identity';
+import { DEV_INTERNAL_IDENTITY_KEY, developmentKey } from '../lib/dev-keys';
+import { DEV_KEYS_DIR } from '../lib/paths';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
@@ -196,7 +199,7 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   }
   let partners: PartnerClient[] = [];
   // Outside production, partners registered with `npm run partner:register` are picked up by default.
-  const devPartners = resolve(__dirname, '..', '.dev-keys', 'partners.json');
+  const devPartners = join(DEV_KEYS_DIR, 'partners.json');
   const partnersFile = env.PARTNER_CLIENTS_FILE || (!production && existsSync(devPartners) ? devPartners : undefined);
   if (partnersFile) {
     try {
@@ -272,8 +275,50 @@ function auditTimeZone(zone: string | undefined, problems: string[]): string | u
   }
 }
 
+/** How the gateway command vouches for callers to the subgraphs: a key, or (told so) not at all. */
+export type InternalIdentitySetting = { key: InternalIdentityKey; source: string } | { key: undefined; source: 'off' };
+
+/**
+ * The key the gateway command signs `x-county-identity` with: INTERNAL_IDENTITY_KEY_FILE
+ * (Ed25519, PKCS#8 PEM) or INTERNAL_IDENTITY_PRIVATE_KEY (the PEM itself). Without either,
+ * production refuses to start unless INTERNAL_IDENTITY=off says to forward no identity
+ * (the subgraphs then refuse the gateway, unless they are another county's that need
+ * none); elsewhere it is the development key `npm start` uses too, so a gateway started
+ * beside `npm start` is one more replica in front of the same subgraphs.
+ */
+export async function readInternalIdentity(env: Env): Promise<InternalIdentitySetting> {
+  const mode = env.INTERNAL_IDENTITY;
+  if (mode && mode !== 'off') throw new Error(`configuration: INTERNAL_IDENTITY="${mode}": the only value is off (forward no identity to the subgraphs); to sign, set INTERNAL_IDENTITY_KEY_FILE`);
+  const file = env.INTERNAL_IDENTITY_KEY_FILE;
+  const inline = env.INTERNAL_IDENTITY_PRIVATE_KEY;
+  if (mode === 'off') {
+    if (file || inline) throw new Error('configuration: INTERNAL_IDENTITY=off and a key (INTERNAL_IDENTITY_KEY_FILE / _PRIVATE_KEY) are both set: say one');
+    return { key: undefined, source: 'off' };
+  }
+  if (file && inline) throw new Error('configuration: set INTERNAL_IDENTITY_KEY_FILE or INTERNAL_IDENTITY_PRIVATE_KEY, not both');
+  let pem: string;
+  let source: string;
+  if (file) {
+    if (!existsSync(file)) throw new Error(`configuration: INTERNAL_IDENTITY_KEY_FILE=${file} does not exist (make one with \`npm run identity:key -- new ${file}\`)`);
+    [pem, source] = [readFileSync(file, 'utf8'), resolve(file)];
+  } else if (inline) {
+    [pem, source] = [inline.replace(/\\n/g, '\n'), 'INTERNAL_IDENTITY_PRIVATE_KEY'];
+  } else if (env.NODE_ENV === 'production') {
+    throw new Error(
+      'configuration: the gateway signs who is asking for the subgraphs and has no key: set INTERNAL_IDENTITY_KEY_FILE (an Ed25519 private key; `npm run identity:key -- new <file>` makes one, and its JWKS for the subgraphs), or INTERNAL_IDENTITY=off to forward no identity',
+    );
+  } else {
+    return { key: await internalIdentityKey(developmentKey(DEV_INTERNAL_IDENTITY_KEY)), source: `${DEV_INTERNAL_IDENTITY_KEY} (development)` };
+  }
+  try {
+    return { key: await internalIdentityKey(createPrivateKey(pem)), source };
+  } catch (error) {
+    throw new Error(`configuration: the internal identity key (${source}) is not an Ed25519 private key in PEM: ${(error as Error).message}`);
+  }
+}
+
 /** Where the embedded default keeps the key it signs audit checkpoints with (made on first use, git-ignored). */
-export const DEV_CHECKPOINT_KEY = resolve(__dirname, '..', '.dev-keys', 'audit-checkpoint.pem');
+export const DEV_CHECKPOINT_KEY = join(DEV_KEYS_DIR, 'audit-checkpoint.pem');
 
 /**
  * The Ed25519 key audit checkpoints are signed with (AUDIT_CHECKPOINT_KEY_FILE, PKCS#8
@@ -287,20 +332,7 @@ function readCheckpointKey(env: Env, production: boolean, problems: string[]): K
       problems.push('AUDIT_CHECKPOINT_KEY_FILE must be set in production (the Ed25519 key that signs audit checkpoints; keep it apart from the identity keys)');
       return undefined;
     }
-    if (!existsSync(DEV_CHECKPOINT_KEY)) {
-      mkdirSync(resolve(DEV_CHECKPOINT_KEY, '..'), { recursive: true, mode: 0o700 });
-      // Written aside and linked into place: processes starting together agree on one key.
-      const aside = `${DEV_CHECKPOINT_KEY}.${process.pid}`;
-      writeFileSync(aside, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-      try {
-        linkSync(aside, DEV_CHECKPOINT_KEY);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      } finally {
-        unlinkSync(aside);
-      }
-    }
-    return createPrivateKey(readFileSync(DEV_CHECKPOINT_KEY));
+    return developmentKey(DEV_CHECKPOINT_KEY);
   }
   try {
     const key = createPrivateKey(readFileSync(file));

@@ -6,7 +6,8 @@
  * keep forbidding inline scripts.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { WEB_BUILD_DIR } from '../lib/paths';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../lib/errors';
 import { sendJson, type Route } from '../lib/graphql-http';
@@ -15,7 +16,7 @@ import { SAME_ORIGIN_ONLY, staticSite } from '../lib/static-files';
 import { CONFIG_ELEMENT_ID, type ExplorerPageConfig } from '../contracts/explorer-page';
 
 export const EXPLORER_PREFIX = '/explorer';
-export const DEFAULT_EXPLORER_ROOT = resolve(__dirname, '..', 'dist', 'web', 'explorer');
+export const DEFAULT_EXPLORER_ROOT = join(WEB_BUILD_DIR, 'explorer');
 
 /** An operation opened as a tab, with variables that work against the data behind it. */
 export interface ExplorerExample {

@@ -3,7 +3,6 @@
  * any Federation 2 supergraph, its subgraph URLs taken from the file unless overridden,
  * and each valid new version of the file without a restart.
  */
-import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listen } from '../lib/listen';
@@ -11,7 +10,7 @@ import { createLogger } from '../lib/logger';
 import { startTracing } from '../lib/tracing';
 import { AuditLog } from './audit/log';
 import { isClusterPrimary, runPrimary, workerSlot } from './cluster';
-import { readGatewayConfig, readSecurityConfig } from './config';
+import { readGatewayConfig, readInternalIdentity, readSecurityConfig } from './config';
 import { createGateway } from './server';
 
 // @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
@@ -21,13 +20,13 @@ process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 async function main(): Promise<void> {
   const config = readGatewayConfig(process.argv.slice(2), process.env);
   const security = readSecurityConfig(process.env);
+  const identity = await readInternalIdentity(process.env);
   const root = createLogger(config.logLevel, 'gateway');
   if (isClusterPrimary(config.workers)) return runPrimary(config.workers, config.host, root);
   const slot = workerSlot();
   const logger = slot === undefined ? root : root.child({ worker: slot });
   // Before the gateway is built, so its first request is traced.
   const tracing = config.tracing && (await startTracing(config.tracing, { logger }));
-  const signingKey = process.env.INTERNAL_IDENTITY_PRIVATE_KEY;
   const gateway = createGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     supergraphFile: { path: config.supergraphPath, pollMs: config.supergraphPollMs },
@@ -38,7 +37,7 @@ async function main(): Promise<void> {
     purposeKinds: security.purposeKinds,
     redisUrl: security.redisUrl,
     trustProxy: security.trustProxy,
-    internalIdentityKey: signingKey ? createPrivateKey(signingKey.replace(/\\n/g, '\n')) : undefined,
+    internalIdentityKey: identity.key,
     audit: new AuditLog(slot === undefined ? security.audit : { ...security.audit, dir: join(security.audit.dir, `worker-${slot}`) }),
     corsOrigins: security.corsOrigins,
     ratePerMinute: security.ratePerMinute,
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
   await gateway.start();
   const listening = await listen(gateway.server, config.port, config.host, 'set PORT or --port');
   const dashboard = config.dashboardDir ? { dashboard: `${listening.url}/dashboard/` } : {};
-  if (slot === undefined) logger.info({ url: `${listening.url}/graphql`, supergraph: config.supergraphPath, ...dashboard }, 'gateway ready');
+  if (slot === undefined) logger.info({ url: `${listening.url}/graphql`, supergraph: config.supergraphPath, identityKey: { kid: identity.key?.kid ?? null, from: identity.source }, ...dashboard }, 'gateway ready');
   else logger.info({ url: `${listening.url}/graphql`, pid: process.pid, ...dashboard }, 'worker ready');
   // SIGTERM (a deploy, a scale-down): leave the load balancer first, then finish what is in flight. SIGINT (a
   // person at a terminal) skips the wait, but still lets requests in flight finish.

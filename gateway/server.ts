@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { InternalIdentityKey } from '../contracts/internal-identity';
 import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -43,7 +43,7 @@ export interface GatewayOptions {
   /** Who may sign in: the identity provider's keys and the registered partner systems. */
   signIn?: SignInOptions;
   /** Signs the caller's identity for the subgraphs (contracts/internal-identity.ts); without it none is forwarded. */
-  internalIdentityKey?: KeyObject;
+  internalIdentityKey?: InternalIdentityKey;
   /** The kinds of `X-Purpose` accepted (`case` → `X-Purpose: case:<reference>`); unset: any lower-case kind. */
   purposeKinds?: readonly string[];
   /** Redis the replicas share rate-limit counts and persisted queries through; unset: each process keeps its own. */

@@ -7,13 +7,14 @@
  * SSO, a login flow not built yet (the page asks for a pasted token meanwhile).
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { WEB_BUILD_DIR } from '../lib/paths';
 import { sendJson, type Route } from '../lib/graphql-http';
 import { isLoopbackRequest } from '../lib/loopback';
 import type { StaticSiteOptions } from '../lib/static-files';
 
 export const DASHBOARD_PREFIX = '/dashboard';
-export const DEFAULT_DASHBOARD_ROOT = resolve(__dirname, '..', 'dist', 'web', 'dashboard');
+export const DEFAULT_DASHBOARD_ROOT = join(WEB_BUILD_DIR, 'dashboard');
 
 export interface DashboardOptions {
   /** The built dashboard; default dist/web/dashboard. */

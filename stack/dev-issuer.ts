@@ -4,12 +4,13 @@
  * Production never accepts its tokens: see gateway/config.ts.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { DEV_KEYS_DIR } from '../lib/paths';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 
 export const DEV_ISSUER = 'urn:congjiang:dev-identity';
 export const AUDIENCE = 'county-gateway';
-export const DEV_KEYS_DIR = resolve(__dirname, '..', '.dev-keys');
+export { DEV_KEYS_DIR };
 
 /** Every scope the embedded default knows: what a newcomer's development token carries. */
 export const ALL_SCOPES = [

@@ -14,15 +14,13 @@ import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions
 import { explorerExamples } from './explorer-examples';
 import { readOperationFiles } from '../scripts/schema-operations';
 import { InternalIdentityVerifier } from '../subgraphs/shared/caller';
+import { internalIdentityKey } from '../contracts/internal-identity';
 import { listen, type Listening } from '../lib/listen';
 import type { Logger } from '../lib/logger';
 import { createDepartments, generateCounty, serveDepartment, type DepartmentFaults, type MockDepartments } from '../mocks';
 import type { DepartmentId } from '../mocks';
-import { createConstructionSubgraph } from '../subgraphs/construction';
-import { createEnterpriseSubgraph } from '../subgraphs/enterprise';
-import { createLandSubgraph } from '../subgraphs/land';
+import { SUBGRAPHS } from '../subgraphs/catalog';
 import type { DepartmentClientSettings, DepartmentConnection, LicenceIssuerConfig } from '../subgraphs/shared/config';
-import { createApprovalSubgraph } from '../subgraphs/approval';
 import { SUBGRAPH_REDIS_USES, type SubgraphService } from '../subgraphs/shared/subgraph-service';
 import { connectRedis } from '../lib/redis';
 
@@ -81,12 +79,6 @@ export interface EmbeddedStack {
   stop(): Promise<void>;
 }
 
-const FACTORIES = {
-  enterprise: createEnterpriseSubgraph,
-  land: createLandSubgraph,
-  construction: createConstructionSubgraph,
-} as const;
-
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const host = options.host ?? '127.0.0.1';
   const progress = options.onProgress ?? (() => {});
@@ -118,16 +110,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
     // The gateway vouches for callers with a key made for this run; only its subgraphs get the public half.
     const gatewayKeys = options.gatewayKeys ?? generateKeyPairSync('ed25519');
-    const gatewayIdentity = new InternalIdentityVerifier(gatewayKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    const gatewayIdentity = await InternalIdentityVerifier.trusting(gatewayKeys.publicKey);
     // With REDIS_URL the subgraphs share department records with replicas started beside this stack.
     const redis = options.redisUrl ? connectRedis(options.redisUrl, options.logger.child({ component: 'subgraphs' }), SUBGRAPH_REDIS_USES) : undefined;
     if (redis) opened.push(redis.close);
     const subgraphs = {} as Record<DepartmentId, SubgraphService>;
     const subgraphUrls = {} as Record<DepartmentId, string>;
     for (const id of DEPARTMENT_IDS) {
-      const config = { ...options.departmentClients[id], ...connections[id] };
       const runtime = { logger: options.logger.child({ subgraph: id }), identity: gatewayIdentity, redis };
-      const subgraph = id === 'approval' ? createApprovalSubgraph({ ...config, licenceIssuers }, runtime, options.approvalClock) : FACTORIES[id](config, runtime);
+      const subgraph = SUBGRAPHS[id].create({ settings: options.departmentClients[id], connection: connections[id], licenceIssuers, clock: options.approvalClock }, runtime);
       await subgraph.start();
       opened.push(subgraph.stop);
       const listening: Listening = await listen(subgraph.server, options.subgraphPorts?.[id] ?? 0, host, `set ${id.toUpperCase()}_SUBGRAPH_PORT`);
@@ -146,7 +137,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ...(Object.fromEntries(GATEWAY_SETTINGS.map((name) => [name, options[name]])) as Pick<GatewayOptions, (typeof GATEWAY_SETTINGS)[number]>),
       // This county's purposes unless told otherwise.
       purposeKinds: options.purposeKinds ?? PURPOSE_KINDS,
-      internalIdentityKey: gatewayKeys.privateKey,
+      internalIdentityKey: await internalIdentityKey(gatewayKeys.privateKey),
       sites: options.dashboard === false ? [] : [dashboardSite(options.dashboard ?? {})],
       routes: options.dashboard === false ? {} : dashboardRoutes(options.dashboard ?? {}),
       explorer:

@@ -4,6 +4,7 @@ import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-conf
 import type { DepartmentId } from '../mocks';
 import type { DepartmentFaults } from '../mocks';
 import { readDepartmentClientSettings, readDepartmentConnection, readLicenceIssuers, type LicenceIssuerConfig } from '../subgraphs/shared/config';
+import { SUBGRAPHS } from '../subgraphs/catalog';
 import type { EmbeddedStackOptions } from './embedded-stack';
 
 type Env = Record<string, string | undefined>;
@@ -22,12 +23,12 @@ export interface StartConfig extends SecurityConfig {
   tracing: TracingConfig | undefined;
 }
 
-const DEFAULTS: Record<DepartmentId, { subgraphPort: number; departmentPort: number; timeoutMs: number; latencyMs: number; maxConcurrency: number }> = {
-  enterprise: { subgraphPort: 4001, departmentPort: 4101, timeoutMs: 3000, latencyMs: 3, maxConcurrency: 8 },
-  // The legacy land system is slow and answers one parcel at a time.
-  land: { subgraphPort: 4002, departmentPort: 4102, timeoutMs: 5000, latencyMs: 15, maxConcurrency: 4 },
-  construction: { subgraphPort: 4003, departmentPort: 4103, timeoutMs: 3000, latencyMs: 3, maxConcurrency: 8 },
-  approval: { subgraphPort: 4004, departmentPort: 4104, timeoutMs: 3000, latencyMs: 3, maxConcurrency: 8 },
+const DEFAULTS: Record<DepartmentId, { subgraphPort: number; departmentPort: number; latencyMs: number }> = {
+  enterprise: { subgraphPort: 4001, departmentPort: 4101, latencyMs: 3 },
+  // The legacy land system is slow.
+  land: { subgraphPort: 4002, departmentPort: 4102, latencyMs: 15 },
+  construction: { subgraphPort: 4003, departmentPort: 4103, latencyMs: 3 },
+  approval: { subgraphPort: 4004, departmentPort: 4104, latencyMs: 3 },
 };
 
 /** Every setting of `npm start`, read and checked once; see the README's configuration table. */
@@ -59,8 +60,8 @@ export function readStartConfig(env: Env): StartConfig {
     try {
       // With no connection configured the mock is started and fills it in.
       departmentClients[id] = {
-        ...readDepartmentClientSettings(env, P, d),
-        connection: readDepartmentConnection(env, P, { issuesLicences: id !== 'approval' }),
+        ...readDepartmentClientSettings(env, P, SUBGRAPHS[id].clientDefaults),
+        connection: readDepartmentConnection(env, P, { issuesLicences: SUBGRAPHS[id].issuesLicences }),
       };
     } catch (error) {
       problems.push((error as Error).message);

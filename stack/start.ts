@@ -2,7 +2,9 @@
  * `npm start`: the whole stack on the embedded default (mock departments over real
  * HTTP), until Ctrl-C or SIGTERM.
  */
+import { createPublicKey } from 'node:crypto';
 import { AuditLog } from '../gateway/audit/log';
+import { DEV_INTERNAL_IDENTITY_KEY, developmentKey } from '../lib/dev-keys';
 import { createLogger } from '../lib/logger';
 import { dashboardBuilt } from './dashboard';
 import { startTracing } from '../lib/tracing';
@@ -21,6 +23,8 @@ async function main(): Promise<void> {
   const issuer = config.identityProvider ? undefined : await devIssuer();
   const identityProvider = config.identityProvider ?? { jwks: { set: issuer!.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE };
   const audit = new AuditLog(config.audit);
+  // The development key, not one per run: a `npm run gateway` started beside this stack signs with it too, and is one more replica.
+  const gatewayKey = developmentKey(DEV_INTERNAL_IDENTITY_KEY);
   const developmentToken = issuer && (() => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }));
   const stack = await startEmbeddedStack({
     signIn: { ...identityProvider, ...config.tokens, partners: config.partners },
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
     departmentClients: config.departmentClients,
     faults: config.faults,
     seed: config.seed,
+    gatewayKeys: { privateKey: gatewayKey, publicKey: createPublicKey(gatewayKey) },
     logger,
     onProgress: (message) => console.log(`  ✓ ${message}`),
   });

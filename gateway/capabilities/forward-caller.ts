@@ -1,12 +1,12 @@
 /**
  * The gateway vouches for the caller to the subgraphs: the caller and purpose, signed
  * (contracts/internal-identity.ts), sent with every subgraph fetch. A signature is reused
- * for the same caller and purpose while it has life left. Without a key none is sent, and
- * subgraphs that require one refuse the gateway.
+ * for the same caller and purpose while it has life left. Without a key (the gateway
+ * command only when told: INTERNAL_IDENTITY=off) none is sent, and subgraphs that require
+ * one refuse the gateway.
  */
-import type { KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { INTERNAL_IDENTITY_HEADER, INTERNAL_IDENTITY_LIFETIME_SECONDS, signInternalIdentity } from '../../contracts/internal-identity';
+import { INTERNAL_IDENTITY_HEADER, INTERNAL_IDENTITY_LIFETIME_SECONDS, signInternalIdentity, type InternalIdentityKey } from '../../contracts/internal-identity';
 import { needs, type Capability } from './capability';
 import { callerId, type Caller } from './sign-in';
 
@@ -16,7 +16,7 @@ const REUSE_MS = (INTERNAL_IDENTITY_LIFETIME_SECONDS * 1000) / 2;
 class InternalIdentitySigner {
   private readonly signed = new LRUCache<string, { token: Promise<string>; until: number }>({ max: 10_000 });
 
-  constructor(private readonly privateKey: KeyObject) {}
+  constructor(private readonly key: InternalIdentityKey) {}
 
   /** The caller's identity for the subgraphs; the same caller and purpose reuse one signature for a minute. */
   sign(caller: Caller, purpose: string | null): Promise<string> {
@@ -32,15 +32,15 @@ class InternalIdentitySigner {
         scopes: [...caller.scopes],
         purpose,
       },
-      this.privateKey,
+      this.key,
     );
     this.signed.set(key, { token, until: Date.now() + REUSE_MS });
     return token;
   }
 }
 
-export function forwardCallerCapability(privateKey: KeyObject | undefined): Capability {
-  const signer = privateKey && new InternalIdentitySigner(privateKey);
+export function forwardCallerCapability(key: InternalIdentityKey | undefined): Capability {
+  const signer = key && new InternalIdentitySigner(key);
   return {
     name: 'caller forwarding',
     async context(_request, context) {

@@ -3,9 +3,10 @@
  * the jurisdiction it gives is applied in jurisdiction.ts. A request without a valid
  * gateway signature is refused outright: subgraphs are reached through the gateway only.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { INTERNAL_IDENTITY_HEADER, verifyInternalIdentity } from '../../contracts/internal-identity';
+import type { JWTVerifyGetKey } from 'jose';
+import { INTERNAL_IDENTITY_HEADER, internalIdentityJwk, internalIdentityKeys, verifyInternalIdentity, type InternalIdentityKeys } from '../../contracts/internal-identity';
 import { HttpError } from '../../lib/errors';
 
 export interface TrustedCaller {
@@ -19,17 +20,23 @@ export interface TrustedCaller {
 }
 
 export class InternalIdentityVerifier {
-  private readonly key: KeyObject;
+  private readonly keys: JWTVerifyGetKey;
 
-  constructor(publicKeyPem: string) {
-    this.key = createPublicKey(publicKeyPem);
+  /** `keys`: the gateway's public keys (INTERNAL_IDENTITY_JWKS_FILE or _URL). */
+  constructor(keys: InternalIdentityKeys) {
+    this.keys = internalIdentityKeys(keys);
+  }
+
+  /** Trusting one key: the embedded stack, whose gateway and subgraphs share a process. */
+  static async trusting(publicKey: KeyObject): Promise<InternalIdentityVerifier> {
+    return new InternalIdentityVerifier({ keys: [await internalIdentityJwk(publicKey)] });
   }
 
   async verify(req: IncomingMessage): Promise<TrustedCaller> {
     const token = req.headers[INTERNAL_IDENTITY_HEADER];
     if (typeof token !== 'string') throw new HttpError(401, 'UNAUTHENTICATED', 'no gateway identity: this subgraph is reached through the gateway only');
     try {
-      const identity = await verifyInternalIdentity(token, this.key);
+      const identity = await verifyInternalIdentity(token, this.keys);
       return { ...identity, scopes: new Set(identity.scopes) };
     } catch {
       throw new HttpError(401, 'UNAUTHENTICATED', 'the gateway identity does not verify: this subgraph is reached through the gateway only');

@@ -23,6 +23,8 @@ export interface SubgraphService {
   stop(): Promise<void>;
   /** Forgets cached department records (the replicas' shared ones too), e.g. after a department corrects its data. */
   clearCaches(): Promise<void>;
+  /** From now on /readyz says draining (503), so load balancers stop sending; requests keep being answered. */
+  drain(): void;
 }
 
 /** What every subgraph is built with besides its department's settings. */
@@ -56,6 +58,7 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
 
 export function createSubgraphService<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>): SubgraphService {
   const redis = definition.redis;
+  let draining = false;
   const metrics = createSubgraphMetrics(definition.department.department.id, () => definition.caches, () => definition.department, definition.redis);
   definition.department.observer = metrics.observer;
   definition.department.tracedAs = `subgraph:${definition.name}`;
@@ -98,7 +101,7 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
       },
       // Ready: this subgraph serves. A department that is down is not a reason to leave the load balancer: the
       // subgraph still answers (stale records, or the department's own error), so it is told in /status only.
-      '/readyz': (_req, res) => sendJson(res, 200, { status: 'ready', subgraph: definition.name }),
+      '/readyz': (_req, res) => sendJson(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ready', subgraph: definition.name }),
       // For operators and the gateway's /status: whether the department answers, and how this subgraph sees it.
       '/status': async (_req, res) => {
         const probe = await definition.department.probe();
@@ -117,6 +120,9 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
     server,
     start: () => apollo.start(),
     stop: () => apollo.stop(),
+    drain: () => {
+      draining = true;
+    },
     clearCaches: async () => {
       await Promise.all(definition.caches.map((cache) => cache.clear()));
     },

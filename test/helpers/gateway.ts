@@ -1,3 +1,4 @@
+import { internalIdentityKey } from '../../contracts/internal-identity';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
@@ -34,13 +35,13 @@ export async function executorMetrics(graphqlUrl: string): Promise<{ plans: numb
 /** Another replica in front of `stack`'s subgraphs: the same supergraph, issuer and identity key. */
 export async function secondReplica(
   stack: { subgraphUrls: Record<string, string>; issuer: { jwks: { keys: object[] } } },
-  internalIdentityKey: KeyObject,
+  privateKey: KeyObject,
   options: Partial<GatewayOptions> = {},
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const { url, stop } = await bareGateway({
     subgraphUrls: stack.subgraphUrls,
     signIn: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
-    internalIdentityKey,
+    internalIdentityKey: await internalIdentityKey(privateKey),
     ...options,
   });
   return { url: `${url}/graphql`, stop };

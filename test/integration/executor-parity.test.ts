@@ -1,3 +1,4 @@
+import { internalIdentityKey } from '../../contracts/internal-identity';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
@@ -26,7 +27,7 @@ describe('the compiled executor answers our operations as @apollo/gateway does',
       subgraphUrls: stack.subgraphUrls,
       logger: silentLogger(),
       signIn: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
-      internalIdentityKey: keys.privateKey,
+      internalIdentityKey: await internalIdentityKey(keys.privateKey),
       executor: 'apollo',
     });
     await gateway.start();

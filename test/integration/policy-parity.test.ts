@@ -8,6 +8,7 @@
  * Operations: the README's (docs/operations, as the explorer opens them) and the
  * dashboard's. Writes are left out: the two gateways would make two applications.
  */
+import { internalIdentityKey } from '../../contracts/internal-identity';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ beforeAll(async () => {
     subgraphUrls: stack.subgraphUrls,
     logger: silentLogger(),
     signIn: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
-    internalIdentityKey: keys.privateKey,
+    internalIdentityKey: await internalIdentityKey(keys.privateKey),
     limits: UNLIMITED,
   });
   await gateway.start();
