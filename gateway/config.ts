@@ -4,10 +4,12 @@ import { join, resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
+import { sha256 } from '../lib/watched-file';
 import { calendarDay, type AuditLogOptions } from './audit/log';
 import { PURPOSE_KIND } from './capabilities/purpose';
 import type { SignInOptions, PartnerClient } from './capabilities/sign-in';
 import type { OperationLimits } from './capabilities/limits';
+import type { PartnerRegistryFile } from './partner-registry';
 
 export interface GatewayConfig {
   port: number;
@@ -159,6 +161,8 @@ export interface SecurityConfig {
   /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY: addresses or CIDRs, comma-separated). */
   trustProxy: string[] | undefined;
   partners: PartnerClient[];
+  /** The file `partners` came from, followed while the gateway runs (PARTNER_CLIENTS_POLL_MS); none: no file. */
+  partnersFile: PartnerRegistryFile | undefined;
   audit: AuditLogOptions;
   corsOrigins: string[];
   ratePerMinute: number;
@@ -209,14 +213,23 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     }
   }
   let partners: PartnerClient[] = [];
+  let partnersFile: PartnerRegistryFile | undefined;
   // Outside production, partners registered with `npm run partner:register` are picked up by default.
   const devPartners = resolve(__dirname, '..', '.dev-keys', 'partners.json');
-  const partnersFile = env.PARTNER_CLIENTS_FILE || (!production && existsSync(devPartners) ? devPartners : undefined);
-  if (partnersFile) {
+  const partnersPath = env.PARTNER_CLIENTS_FILE || (!production && existsSync(devPartners) ? devPartners : undefined);
+  const partnersPollMs = Number(env.PARTNER_CLIENTS_POLL_MS || 2000);
+  if (!Number.isInteger(partnersPollMs) || (partnersPollMs !== 0 && partnersPollMs < 100)) {
+    problems.push(`PARTNER_CLIENTS_POLL_MS="${env.PARTNER_CLIENTS_POLL_MS}" must be 0 (watch only) or a whole number of milliseconds, at least 100`);
+  }
+  if (partnersPath) {
+    // The same check at start-up and for every later version of the file.
+    const parse = (text: string) => parsePartnerClients(JSON.parse(text), purposeKinds);
     try {
-      partners = parsePartnerClients(JSON.parse(readFileSync(partnersFile, 'utf8')), purposeKinds);
+      const text = readFileSync(partnersPath, 'utf8');
+      partners = parse(text);
+      partnersFile = { path: resolve(partnersPath), pollMs: partnersPollMs, version: sha256(text), parse };
     } catch (error) {
-      problems.push(`PARTNER_CLIENTS_FILE (${partnersFile}): ${(error as Error).message}`);
+      problems.push(`PARTNER_CLIENTS_FILE (${partnersPath}): ${(error as Error).message}`);
     }
   }
   const number = (name: string, fallback: number) => {
@@ -254,6 +267,7 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     redisUrl,
     trustProxy,
     partners,
+    partnersFile,
     audit: {
       dir: resolve(env.AUDIT_DIR || 'audit'),
       retentionDays: number('AUDIT_RETENTION_DAYS', 180),

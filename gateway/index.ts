@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     subgraphUrls: config.subgraphUrls,
     logger,
     maxBodyBytes: config.maxBodyBytes,
-    signIn: { ...security.identityProvider, ...security.tokens, partners: security.partners },
+    signIn: { ...security.identityProvider, ...security.tokens, partners: security.partners, partnersFile: security.partnersFile },
     purposeKinds: security.purposeKinds,
     redisUrl: security.redisUrl,
     trustProxy: security.trustProxy,

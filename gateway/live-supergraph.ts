@@ -15,22 +15,16 @@
  * the replica says not ready meanwhile — what a load balancer expects of a replica that
  * cannot serve yet, and what Apollo Router does.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApolloGateway, SupergraphSdlHook } from '@apollo/gateway';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../lib/logger';
+import { sha256, watchFile, type WatchedFile } from '../lib/watched-file';
 import { loadSupergraph, type LoadedSupergraph, type SupergraphPolicies } from './supergraph';
 import { SupergraphFetcher, type SupergraphUrl, type SupergraphUrlStatus } from './supergraph-url';
 
-export interface SupergraphFile {
-  path: string;
-  /** Also re-read the file this often (ms), for file systems where watching misses changes; 0: watch only. */
-  pollMs: number;
-}
+export type SupergraphFile = WatchedFile;
 
 export type ReloadOutcome =
   | { status: 'reloaded'; id: string; previous: string }
@@ -47,11 +41,6 @@ export interface ServedSupergraph {
 
 /** With a URL, also when it last answered and what went wrong. */
 export type SupergraphDescription = ServedSupergraph & Partial<SupergraphUrlStatus>;
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** A burst of change events (truncate, write, rename) settles before the file is read. */
-const SETTLE_MS = 50;
 
 export class LiveSupergraph {
   private served: LoadedSupergraph | undefined;
@@ -104,7 +93,12 @@ export class LiveSupergraph {
   readonly hook: SupergraphSdlHook = async ({ update }) => {
     const first = this.served ?? (await this.firstFromUrl());
     this.update = update;
-    const stopFollowing = this.file ? this.watch(this.file) : this.url ? this.poll() : () => {};
+    const file = this.file;
+    const stopFollowing = file
+      ? watchFile(file, first.id, (text) => this.reload(text, file.path), this.logger, 'the supergraph file')
+      : this.url
+        ? this.poll()
+        : () => {};
     return {
       supergraphSdl: first.sdl,
       cleanup: async () => {
@@ -197,50 +191,6 @@ export class LiveSupergraph {
     timer = setTimeout(() => void ask(), source.pollMs);
     timer.unref();
     return () => clearTimeout(timer);
-  }
-
-  /** Watches the file's directory (editors and `mv` replace the file, which ends a watch on the file itself) and polls. */
-  private watch({ path, pollMs }: SupergraphFile): () => void {
-    let lastSeen = this.served?.id;
-    let unreadable: string | undefined;
-    const check = () => {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        if (unreadable !== code) this.logger.warn({ source: path, reason: (error as Error).message }, 'cannot read the supergraph file; still serving the previous one');
-        unreadable = code;
-        return;
-      }
-      unreadable = undefined;
-      const id = sha256(text);
-      // Each version is tried once: a refused file is not retried (or logged again) until it changes.
-      if (id === lastSeen) return;
-      lastSeen = id;
-      this.reload(text, path);
-    };
-    let settle: NodeJS.Timeout | undefined;
-    const soon = () => {
-      clearTimeout(settle);
-      settle = setTimeout(check, SETTLE_MS);
-    };
-    let watcher: FSWatcher | undefined;
-    try {
-      watcher = watch(dirname(path), (_event, name) => {
-        if (!name || name === basename(path)) soon();
-      });
-      watcher.on('error', (error) => this.logger.warn({ source: path, reason: error.message }, 'stopped watching the supergraph file; polling only'));
-    } catch (error) {
-      this.logger.warn({ source: path, reason: (error as Error).message }, 'cannot watch the supergraph file; polling only');
-    }
-    const poll = pollMs > 0 ? setInterval(check, pollMs) : undefined;
-    poll?.unref();
-    return () => {
-      clearTimeout(settle);
-      clearInterval(poll);
-      watcher?.close();
-    };
   }
 }
 
