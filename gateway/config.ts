@@ -7,16 +7,21 @@ import { DEV_KEYS_DIR } from '../lib/paths';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
+import { sha256 } from '../lib/watched-file';
 import { calendarDay, type AuditLogOptions } from './audit/log';
 import { PURPOSE_KIND } from './capabilities/purpose';
 import type { SignInOptions, PartnerClient } from './capabilities/sign-in';
 import type { OperationLimits } from './capabilities/limits';
+import type { PartnerRegistryFile } from './partner-registry';
 
 export interface GatewayConfig {
   port: number;
   host: string;
-  supergraphPath: string;
-  /** How often the supergraph file is re-read besides watching it (ms); 0: watch only. */
+  /** The supergraph file (--supergraph, SUPERGRAPH_PATH); undefined when it comes from `supergraphUrl`. Exactly one is set. */
+  supergraphPath: string | undefined;
+  /** Where the supergraph is published (SUPERGRAPH_URL), asked for every `supergraphPollMs`. */
+  supergraphUrl: string | undefined;
+  /** How often the supergraph file is re-read besides watching it, or the URL asked again (ms); 0: watch the file only. */
   supergraphPollMs: number;
   /** Subgraph name → URL, replacing the URL written in the supergraph. */
   subgraphUrls: Record<string, string>;
@@ -65,12 +70,13 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
   const schema = z.object({
     port: port('PORT (or --port)').default(4000),
     host: z.string().min(1).default('127.0.0.1'),
-    supergraphPath: z.string().default(DEFAULT_SUPERGRAPH),
+    supergraphPath: z.string().optional(),
+    supergraphUrl: z.url({ protocol: /^https?$/, error: 'SUPERGRAPH_URL must be an http(s) URL (where the supergraph is published)' }).optional(),
     supergraphPollMs: z.coerce
       .number({ error: 'SUPERGRAPH_POLL_MS must be a number of milliseconds' })
       .int('SUPERGRAPH_POLL_MS must be a whole number of milliseconds')
       .refine((ms) => ms === 0 || ms >= 100, 'SUPERGRAPH_POLL_MS must be 0 (watch only) or at least 100')
-      .default(2000),
+      .optional(),
     subgraphUrls: z.record(z.string(), z.url({ error: 'SUBGRAPH_<NAME>_URL must be an http(s) URL' })),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
     maxBodyBytes: z.coerce.number().int().positive('MAX_BODY_BYTES must be greater than 0').default(1_000_000),
@@ -87,7 +93,8 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
   const parsed = schema.safeParse({
     port: flags.port ?? env.PORT,
     host: flags.host ?? env.HOST,
-    supergraphPath: flags.supergraph ?? env.SUPERGRAPH_PATH,
+    supergraphPath: flags.supergraph ?? (env.SUPERGRAPH_PATH || undefined),
+    supergraphUrl: env.SUPERGRAPH_URL || undefined,
     supergraphPollMs: env.SUPERGRAPH_POLL_MS || undefined,
     subgraphUrls,
     logLevel: env.LOG_LEVEL,
@@ -101,9 +108,18 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
   const tracing = readTracingConfigNoting(env, problems);
   if (!parsed.success || problems.length) throw new Error(`gateway configuration: ${problems.join('; ')}`);
   const dashboardDir = env.GATEWAY_DASHBOARD_DIR ? resolve(env.GATEWAY_DASHBOARD_DIR) : undefined;
-  const config = { ...parsed.data, supergraphPath: resolve(parsed.data.supergraphPath), dashboardDir, tracing, warmOperations: readOperations(env.GATEWAY_WARM_OPERATIONS_DIR) };
-  if (!existsSync(config.supergraphPath)) {
-    throw new Error(`gateway configuration: no supergraph at ${config.supergraphPath} (set --supergraph or SUPERGRAPH_PATH; \`npm run compose\` writes ours)`);
+  const { supergraphUrl } = parsed.data;
+  // Two sources would leave replicas disagreeing on which one wins: refuse rather than pick.
+  if (supergraphUrl && parsed.data.supergraphPath) {
+    throw new Error('gateway configuration: SUPERGRAPH_URL and a supergraph file (--supergraph or SUPERGRAPH_PATH) are both set: keep one (the URL, for replicas that must serve the same version)');
+  }
+  // Each poll of a URL is a request to another server (a 304 when nothing changed); a file costs a read.
+  const supergraphPollMs = parsed.data.supergraphPollMs ?? (supergraphUrl ? 10_000 : 2000);
+  if (supergraphUrl && supergraphPollMs === 0) throw new Error('gateway configuration: SUPERGRAPH_POLL_MS=0 means watching a file; with SUPERGRAPH_URL it must be at least 100 (default 10000)');
+  const supergraphPath = supergraphUrl ? undefined : resolve(parsed.data.supergraphPath ?? DEFAULT_SUPERGRAPH);
+  const config = { ...parsed.data, supergraphPath, supergraphUrl, supergraphPollMs, dashboardDir, tracing, warmOperations: readOperations(env.GATEWAY_WARM_OPERATIONS_DIR) };
+  if (supergraphPath && !existsSync(supergraphPath)) {
+    throw new Error(`gateway configuration: no supergraph at ${supergraphPath} (set --supergraph or SUPERGRAPH_PATH, or SUPERGRAPH_URL; \`npm run compose\` writes ours)`);
   }
   if (dashboardDir && !(existsSync(dashboardDir) && statSync(dashboardDir).isDirectory())) {
     throw new Error(`gateway configuration: GATEWAY_DASHBOARD_DIR=${dashboardDir} is not a folder (point it at a built web app, e.g. dist/web/dashboard after \`npm run build:web\`)`);
@@ -148,6 +164,8 @@ export interface SecurityConfig {
   /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY: addresses or CIDRs, comma-separated). */
   trustProxy: string[] | undefined;
   partners: PartnerClient[];
+  /** The file `partners` came from, followed while the gateway runs (PARTNER_CLIENTS_POLL_MS); none: no file. */
+  partnersFile: PartnerRegistryFile | undefined;
   audit: AuditLogOptions;
   corsOrigins: string[];
   ratePerMinute: number;
@@ -198,14 +216,23 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     }
   }
   let partners: PartnerClient[] = [];
+  let partnersFile: PartnerRegistryFile | undefined;
   // Outside production, partners registered with `npm run partner:register` are picked up by default.
   const devPartners = join(DEV_KEYS_DIR, 'partners.json');
-  const partnersFile = env.PARTNER_CLIENTS_FILE || (!production && existsSync(devPartners) ? devPartners : undefined);
-  if (partnersFile) {
+  const partnersPath = env.PARTNER_CLIENTS_FILE || (!production && existsSync(devPartners) ? devPartners : undefined);
+  const partnersPollMs = Number(env.PARTNER_CLIENTS_POLL_MS || 2000);
+  if (!Number.isInteger(partnersPollMs) || (partnersPollMs !== 0 && partnersPollMs < 100)) {
+    problems.push(`PARTNER_CLIENTS_POLL_MS="${env.PARTNER_CLIENTS_POLL_MS}" must be 0 (watch only) or a whole number of milliseconds, at least 100`);
+  }
+  if (partnersPath) {
+    // The same check at start-up and for every later version of the file.
+    const parse = (text: string) => parsePartnerClients(JSON.parse(text), purposeKinds);
     try {
-      partners = parsePartnerClients(JSON.parse(readFileSync(partnersFile, 'utf8')), purposeKinds);
+      const text = readFileSync(partnersPath, 'utf8');
+      partners = parse(text);
+      partnersFile = { path: resolve(partnersPath), pollMs: partnersPollMs, version: sha256(text), parse };
     } catch (error) {
-      problems.push(`PARTNER_CLIENTS_FILE (${partnersFile}): ${(error as Error).message}`);
+      problems.push(`PARTNER_CLIENTS_FILE (${partnersPath}): ${(error as Error).message}`);
     }
   }
   const number = (name: string, fallback: number) => {
@@ -243,6 +270,7 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     redisUrl,
     trustProxy,
     partners,
+    partnersFile,
     audit: {
       dir: resolve(env.AUDIT_DIR || 'audit'),
       retentionDays: number('AUDIT_RETENTION_DAYS', 180),

@@ -1,7 +1,9 @@
 /**
  * Entry point: `npm run gateway -- --supergraph <file> --port <n> [--workers <n>]` serves
  * any Federation 2 supergraph, its subgraph URLs taken from the file unless overridden,
- * and each valid new version of the file without a restart.
+ * and each valid new version of the file without a restart. With SUPERGRAPH_URL instead
+ * of a file, it listens at once and is not ready (/readyz 503) until the URL gives it a
+ * valid supergraph.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,12 +30,13 @@ async function main(): Promise<void> {
   // Before the gateway is built, so its first request is traced.
   const tracing = config.tracing && (await startTracing(config.tracing, { logger }));
   const gateway = createGateway({
-    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
-    supergraphFile: { path: config.supergraphPath, pollMs: config.supergraphPollMs },
+    ...(config.supergraphUrl
+      ? { supergraphUrl: { url: config.supergraphUrl, pollMs: config.supergraphPollMs } }
+      : { supergraphSdl: readFileSync(config.supergraphPath!, 'utf8'), supergraphFile: { path: config.supergraphPath!, pollMs: config.supergraphPollMs } }),
     subgraphUrls: config.subgraphUrls,
     logger,
     maxBodyBytes: config.maxBodyBytes,
-    signIn: { ...security.identityProvider, ...security.tokens, partners: security.partners },
+    signIn: { ...security.identityProvider, ...security.tokens, partners: security.partners, partnersFile: security.partnersFile },
     purposeKinds: security.purposeKinds,
     redisUrl: security.redisUrl,
     trustProxy: security.trustProxy,
@@ -52,10 +55,11 @@ async function main(): Promise<void> {
     executor: config.executor,
     warmOperations: config.warmOperations,
   });
-  await gateway.start();
+  // Listening first: while a supergraph URL is not answering, probes hear "not ready" (503) rather than nothing.
   const listening = await listen(gateway.server, config.port, config.host, 'set PORT or --port');
+  await gateway.start();
   const dashboard = config.dashboardDir ? { dashboard: `${listening.url}/dashboard/` } : {};
-  if (slot === undefined) logger.info({ url: `${listening.url}/graphql`, supergraph: config.supergraphPath, identityKey: { kid: identity.key?.kid ?? null, from: identity.source }, ...dashboard }, 'gateway ready');
+  if (slot === undefined) logger.info({ url: `${listening.url}/graphql`, supergraph: config.supergraphPath ?? config.supergraphUrl, identityKey: { kid: identity.key?.kid ?? null, from: identity.source }, ...dashboard }, 'gateway ready');
   else logger.info({ url: `${listening.url}/graphql`, pid: process.pid, ...dashboard }, 'worker ready');
   // SIGTERM (a deploy, a scale-down): leave the load balancer first, then finish what is in flight. SIGINT (a
   // person at a terminal) skips the wait, but still lets requests in flight finish.

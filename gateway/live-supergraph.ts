@@ -9,21 +9,22 @@
  * schema when the request starts, and `policiesFor(ctx.schema)` gives the rules of
  * exactly that schema. A request validated against the old schema is judged by the old
  * rules to the end, even when a reload lands in the middle of it.
+ *
+ * Given a URL instead of a text (supergraph-url.ts), there is nothing to serve until the URL
+ * answers with a valid supergraph: the gateway's start waits for it, asking every poll, and
+ * the replica says not ready meanwhile — what a load balancer expects of a replica that
+ * cannot serve yet, and what Apollo Router does.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApolloGateway, SupergraphSdlHook } from '@apollo/gateway';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../lib/logger';
+import { sha256, watchFile, type WatchedFile } from '../lib/watched-file';
 import { loadSupergraph, type LoadedSupergraph, type SupergraphPolicies } from './supergraph';
+import { SupergraphFetcher, type SupergraphUrl, type SupergraphUrlStatus } from './supergraph-url';
 
-export interface SupergraphFile {
-  path: string;
-  /** Also re-read the file this often (ms), for file systems where watching misses changes; 0: watch only. */
-  pollMs: number;
-}
+export type SupergraphFile = WatchedFile;
 
 export type ReloadOutcome =
   | { status: 'reloaded'; id: string; previous: string }
@@ -31,51 +32,77 @@ export type ReloadOutcome =
   | { status: 'refused'; reason: string; serving: string };
 
 export interface ServedSupergraph {
-  /** SHA-256 of the supergraph text being served. */
-  id: string;
-  loadedAt: string;
-  /** The file it was read from, or how it was given. */
+  /** SHA-256 of the supergraph text being served; null while a URL has not given one yet. */
+  id: string | null;
+  loadedAt: string | null;
+  /** The file or URL it was read from, or how it was given. */
   source: string;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** A burst of change events (truncate, write, rename) settles before the file is read. */
-const SETTLE_MS = 50;
+/** With a URL, also when it last answered and what went wrong. */
+export type SupergraphDescription = ServedSupergraph & Partial<SupergraphUrlStatus>;
 
 export class LiveSupergraph {
-  private served: LoadedSupergraph;
+  private served: LoadedSupergraph | undefined;
   private servedSince: ServedSupergraph;
   private readonly bySchema = new WeakMap<GraphQLSchema, LoadedSupergraph>();
   /** The supergraph being handed to the gateway during `update`, for the schema listener. */
   private pending: LoadedSupergraph | undefined;
   private update: ((sdl: string) => void) | undefined;
+  private readonly file: SupergraphFile | undefined;
+  private readonly url: { source: SupergraphUrl; fetcher: SupergraphFetcher } | undefined;
+  private readonly stopped = new AbortController();
 
+  /** `supergraphSdl`: the text to serve first (the file's, with `source` a file); none with a URL. */
   constructor(
-    supergraphSdl: string,
+    supergraphSdl: string | undefined,
     private readonly logger: Logger,
-    private readonly file?: SupergraphFile,
+    source?: SupergraphFile | SupergraphUrl,
   ) {
+    if (source && 'url' in source) {
+      if (supergraphSdl !== undefined) throw new Error('a supergraph comes from a text (and its file) or from a URL, not both');
+      this.url = { source, fetcher: new SupergraphFetcher(source, logger) };
+      this.servedSince = { id: null, loadedAt: null, source: source.url };
+      return;
+    }
+    if (supergraphSdl === undefined) throw new Error('no supergraph: give its text (and the file it came from) or a URL');
+    this.file = source;
     this.served = loadSupergraph(supergraphSdl);
-    this.servedSince = { id: this.served.id, loadedAt: new Date().toISOString(), source: file?.path ?? 'startup' };
+    this.servedSince = { id: this.served.id, loadedAt: new Date().toISOString(), source: source?.path ?? 'startup' };
   }
 
-  get current(): LoadedSupergraph {
+  /** Undefined only while a URL has not given a supergraph yet. */
+  get current(): LoadedSupergraph | undefined {
     return this.served;
   }
 
-  describe(): ServedSupergraph {
-    return this.servedSince;
+  describe(): SupergraphDescription {
+    return this.url ? { ...this.servedSince, ...this.url.fetcher.describe() } : this.servedSince;
+  }
+
+  get closed(): boolean {
+    return this.stopped.signal.aborted;
+  }
+
+  /** Stops asking the URL, and ends a start still waiting for its first supergraph. */
+  close(): void {
+    this.stopped.abort(new Error('the gateway stopped before its supergraph URL gave it a valid supergraph'));
   }
 
   /** ApolloGateway's `supergraphSdl`: the first supergraph, and the `update` to send later ones through. */
   readonly hook: SupergraphSdlHook = async ({ update }) => {
+    const first = this.served ?? (await this.firstFromUrl());
     this.update = update;
-    const stopWatching = this.file ? this.watch(this.file) : () => {};
+    const file = this.file;
+    const stopFollowing = file
+      ? watchFile(file, first.id, (text) => this.reload(text, file.path), this.logger, 'the supergraph file')
+      : this.url
+        ? this.poll()
+        : () => {};
     return {
-      supergraphSdl: this.served.sdl,
+      supergraphSdl: first.sdl,
       cleanup: async () => {
-        stopWatching();
+        stopFollowing();
         this.update = undefined;
       },
     };
@@ -85,7 +112,7 @@ export class LiveSupergraph {
   attach(gateway: ApolloGateway): void {
     gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
       const loaded = this.pending ?? this.served;
-      if (loaded.sdl === coreSupergraphSdl) this.bySchema.set(apiSchema, loaded);
+      if (loaded?.sdl === coreSupergraphSdl) this.bySchema.set(apiSchema, loaded);
     });
   }
 
@@ -100,15 +127,13 @@ export class LiveSupergraph {
   reload(supergraphSdl: string, source = 'reloadSupergraph'): ReloadOutcome {
     const previous = this.served;
     const refuse = (reason: string): ReloadOutcome => {
-      this.logger.error({ supergraph: sha256(supergraphSdl), serving: previous.id, source, reason }, 'supergraph refused; still serving the previous one');
-      return { status: 'refused', reason, serving: previous.id };
+      this.logger.error({ supergraph: sha256(supergraphSdl), serving: previous?.id ?? null, source, reason }, 'supergraph refused; still serving the previous one');
+      return { status: 'refused', reason, serving: previous?.id ?? 'none' };
     };
-    if (!this.update) return refuse('the gateway is not running');
+    if (!this.update || !previous) return refuse('the gateway is not running');
     let next: LoadedSupergraph;
     try {
-      next = loadSupergraph(supergraphSdl);
-      // @apollo/gateway builds its query planner after it has switched its schema; fail here instead.
-      new QueryPlanner(next.supergraph);
+      next = checked(supergraphSdl);
     } catch (error) {
       return refuse((error as Error).message);
     }
@@ -132,47 +157,46 @@ export class LiveSupergraph {
     return { status: 'reloaded', id: next.id, previous: previous.id };
   }
 
-  /** Watches the file's directory (editors and `mv` replace the file, which ends a watch on the file itself) and polls. */
-  private watch({ path, pollMs }: SupergraphFile): () => void {
-    let lastSeen = this.served.id;
-    let unreadable: string | undefined;
-    const check = () => {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        if (unreadable !== code) this.logger.warn({ source: path, reason: (error as Error).message }, 'cannot read the supergraph file; still serving the previous one');
-        unreadable = code;
-        return;
+  /** Asks the URL until it gives a valid supergraph; rejects when the gateway stops first. */
+  private async firstFromUrl(): Promise<LoadedSupergraph> {
+    const { source, fetcher } = this.url!;
+    for (;;) {
+      const text = await fetcher.next(this.stopped.signal);
+      this.stopped.signal.throwIfAborted();
+      if (text !== undefined) {
+        try {
+          this.served = checked(text);
+          this.servedSince = { id: this.served.id, loadedAt: new Date().toISOString(), source: source.url };
+          this.logger.info({ supergraph: this.served.id, source: source.url }, 'supergraph fetched');
+          return this.served;
+        } catch (error) {
+          this.logger.error({ supergraph: sha256(text), source: source.url, reason: (error as Error).message }, 'supergraph refused; this replica stays not ready until the URL serves a valid one');
+        }
       }
-      unreadable = undefined;
-      const id = sha256(text);
-      // Each version is tried once: a refused file is not retried (or logged again) until it changes.
-      if (id === lastSeen) return;
-      lastSeen = id;
-      this.reload(text, path);
-    };
-    let settle: NodeJS.Timeout | undefined;
-    const soon = () => {
-      clearTimeout(settle);
-      settle = setTimeout(check, SETTLE_MS);
-    };
-    let watcher: FSWatcher | undefined;
-    try {
-      watcher = watch(dirname(path), (_event, name) => {
-        if (!name || name === basename(path)) soon();
-      });
-      watcher.on('error', (error) => this.logger.warn({ source: path, reason: error.message }, 'stopped watching the supergraph file; polling only'));
-    } catch (error) {
-      this.logger.warn({ source: path, reason: (error as Error).message }, 'cannot watch the supergraph file; polling only');
+      await sleep(source.pollMs, undefined, { signal: this.stopped.signal });
     }
-    const poll = pollMs > 0 ? setInterval(check, pollMs) : undefined;
-    poll?.unref();
-    return () => {
-      clearTimeout(settle);
-      clearInterval(poll);
-      watcher?.close();
-    };
   }
+
+  /** Asks the URL every poll, one ask at a time (a slow answer delays the next, never piles up). */
+  private poll(): () => void {
+    const { source, fetcher } = this.url!;
+    let timer: NodeJS.Timeout | undefined;
+    const ask = async () => {
+      const text = await fetcher.next(this.stopped.signal);
+      if (this.stopped.signal.aborted || !this.update) return;
+      if (text !== undefined) this.reload(text, source.url);
+      timer = setTimeout(() => void ask(), source.pollMs);
+      timer.unref();
+    };
+    timer = setTimeout(() => void ask(), source.pollMs);
+    timer.unref();
+    return () => clearTimeout(timer);
+  }
+}
+
+/** Everything @apollo/gateway will do with a supergraph, done first: it builds its query planner only after switching schemas. */
+function checked(supergraphSdl: string): LoadedSupergraph {
+  const loaded = loadSupergraph(supergraphSdl);
+  new QueryPlanner(loaded.supergraph);
+  return loaded;
 }

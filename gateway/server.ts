@@ -5,6 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Kind, parse } from 'graphql';
 import proxyaddr from 'proxy-addr';
+import { HttpError } from '../lib/errors';
 import { createGraphQLHttpServer, sendJson, type Route } from '../lib/graphql-http';
 import { connectRedis } from '../lib/redis';
 import { sharedCache } from '../lib/shared-cache';
@@ -29,13 +30,16 @@ import { PlanExecutor } from './execution/plan-executor';
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './execution/subgraph-data-source';
 import { explorerPages, type ExplorerOptions } from './explorer';
 import { LiveSupergraph, type ReloadOutcome, type SupergraphFile } from './live-supergraph';
+import type { SupergraphUrl } from './supergraph-url';
 import { normalizers } from './operation/normalize';
 
 export interface GatewayOptions {
-  /** Any Federation 2 supergraph; the gateway knows nothing of our departments. */
-  supergraphSdl: string;
+  /** Any Federation 2 supergraph; the gateway knows nothing of our departments. Required unless `supergraphUrl` is given. */
+  supergraphSdl?: string;
   /** The file `supergraphSdl` was read from: each valid new version of it is served without a restart. */
   supergraphFile?: SupergraphFile;
+  /** Instead of a text: where the supergraph is published, asked for every poll; not ready until it gives one. */
+  supergraphUrl?: SupergraphUrl;
   /** Subgraph name → URL, over the URLs written in the supergraph. */
   subgraphUrls?: Record<string, string>;
   logger: Logger;
@@ -100,8 +104,8 @@ const GRAPHQL_PATH = '/graphql';
  */
 export function createGateway(options: GatewayOptions): GatewayService {
   const { subgraphUrls = {}, logger } = options;
-  const supergraph = new LiveSupergraph(options.supergraphSdl, logger, options.supergraphFile);
-  const subgraphEndpoints = () => Object.fromEntries(Object.entries(supergraph.current.subgraphUrls).map(([name, url]) => [name, subgraphUrls[name] ?? url]));
+  const supergraph = new LiveSupergraph(options.supergraphSdl, logger, options.supergraphUrl ?? options.supergraphFile);
+  const subgraphEndpoints = () => Object.fromEntries(Object.entries(supergraph.current?.subgraphUrls ?? {}).map(([name, url]) => [name, subgraphUrls[name] ?? url]));
   const limits: OperationLimits = { ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits };
   const normalizerFor = normalizers({ maxSelections: limits.maxSelections });
   const warm = options.warmOperations ?? [];
@@ -130,6 +134,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const didReceive = fetchHooks.flatMap((h) => (h.didReceive ? [h.didReceive] : []));
   const fetched = fetchHooks.flatMap((h) => (h.fetched ? [h.fetched] : []));
   const failed = fetchHooks.flatMap((h) => (h.failed ? [h.failed] : []));
+  let started = false;
   let ready = false;
   let draining = false;
   const serving = (): 'ready' | 'starting' | 'draining' => (draining ? 'draining' : ready ? 'ready' : 'starting');
@@ -190,6 +195,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const trusted = options.trustProxy?.length ? proxyaddr.compile([...options.trustProxy]) : undefined;
   const statusOf = () => Object.assign({}, ...capabilities.map((c) => c.status?.() ?? {})) as Record<string, unknown>;
   async function context(req: IncomingRequest['req'], requestId: string): Promise<GatewayContext> {
+    // Listening before the first supergraph arrives (from a URL): answer at once rather than hold the request.
+    if (!started) throw new HttpError(503, 'NOT_READY', 'this gateway has no supergraph yet: retry shortly (/readyz says when it is ready)', { 'retry-after': '5' });
     const request: IncomingRequest = {
       req,
       header: (name) => {
@@ -240,7 +247,14 @@ export function createGateway(options: GatewayOptions): GatewayService {
   return {
     server,
     start: async () => {
-      await apollo.start();
+      try {
+        await apollo.start();
+      } catch (error) {
+        // Stopped while still waiting for a supergraph URL: a shutdown, not a failure to report.
+        if (supergraph.closed) return;
+        throw error;
+      }
+      started = true;
       ready = true;
     },
     drain: () => {
@@ -248,7 +262,9 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
     stop: async () => {
       ready = false;
-      await apollo.stop();
+      supergraph.close();
+      // Apollo Server refuses to stop a start that has not finished (a supergraph URL never answered).
+      if (started) await apollo.stop();
       await connections.close();
       for (const capability of capabilities) await capability.stop?.();
     },

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
     'The request conflicts with the current state: a decision the task’s status does not allow, corrections nobody asked for, an idempotency key reused for another application. Nothing was changed; the message says what the state is.',
   RESPONSE_TOO_LARGE:
     'The answer grew past what one request may bring back (bytes from the subgraphs, or entities resolved), although the operation passed the limits checked before it ran. Nothing of it is returned. Ask for smaller pages or fewer fields.',
+  NOT_READY:
+    'This gateway replica cannot serve yet: it has no supergraph (its SUPERGRAPH_URL has not given a valid one since it started). HTTP 503 with `Retry-After`; `/readyz` says 503 until it can. Retry, or let the load balancer send the request to a ready replica.',
   NOT_BUILT: 'A web page of the gateway (explorer, dashboard) was never built in this installation. Run `npm run build:web` (npm install does it) and reload.',
   INTERNAL_SERVER_ERROR: 'A bug in this gateway or a subgraph. The request id in the logs finds it.',
 } as const;

@@ -7,7 +7,7 @@
  * replaces its record and issues a new key. See docs/partners.md.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parsePartnerClients, partnerClientSchema } from '../gateway/config';
 import { sha256, type PartnerClient } from '../gateway/capabilities/sign-in';
@@ -97,8 +97,11 @@ function main(): void {
     });
     const clients = existsSync(file) ? parsePartnerClients(JSON.parse(readFileSync(file, 'utf8'))) : [];
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify([...clients.filter((c) => c.id !== client.id), client], null, 2), { mode: 0o600 });
-    console.log(`registered ${client.id} in ${file} with ${client.operations.length} operation(s); restart the gateway to load it`);
+    // Written aside and renamed over the file: a running gateway never reads half of it.
+    const aside = `${file}.${process.pid}`;
+    writeFileSync(aside, JSON.stringify([...clients.filter((c) => c.id !== client.id), client], null, 2), { mode: 0o600 });
+    renameSync(aside, file);
+    console.log(`registered ${client.id} in ${file} with ${client.operations.length} operation(s); running gateways reading this file pick it up within PARTNER_CLIENTS_POLL_MS`);
     console.log(`API key (shown once; send it as X-Api-Key): ${apiKey}`);
   } catch (error) {
     console.error((error as Error).message);

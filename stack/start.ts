@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const gatewayKey = developmentKey(DEV_INTERNAL_IDENTITY_KEY);
   const developmentToken = issuer && (() => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }));
   const stack = await startEmbeddedStack({
-    signIn: { ...identityProvider, ...config.tokens, partners: config.partners },
+    signIn: { ...identityProvider, ...config.tokens, partners: config.partners, partnersFile: config.partnersFile },
     purposeKinds: config.purposeKinds,
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,

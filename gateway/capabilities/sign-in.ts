@@ -3,7 +3,8 @@
  * identity provider (统一身份认证), checked against its JWKS; partner systems bring an API
  * key mapped to a registered client (keys are stored as SHA-256 hashes: they are random,
  * not passwords). Anything presented and wrong is 401 at once: a bad credential is never
- * downgraded to anonymous. Failed sign-ins from one address are slowed down.
+ * downgraded to anonymous. Failed sign-ins from one address are slowed down. The partner
+ * registry follows its file while the gateway runs (partner-registry.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
@@ -12,6 +13,7 @@ import { HttpError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { rateLimits } from '../../lib/rate-limits';
 import type { SharedRedis } from '../../lib/redis';
+import { PartnerRegistry, type PartnerRegistryFile } from '../partner-registry';
 import type { Capability } from './capability';
 
 export type Caller =
@@ -51,6 +53,8 @@ export interface SignInOptions {
   issuer?: string;
   audience?: string;
   partners?: PartnerClient[];
+  /** The file `partners` was read from: each valid new version of it is served without a restart. */
+  partnersFile?: PartnerRegistryFile;
   /** The longest a token may be valid for, from its `iat` (default 12 h: a working day and then some). */
   maxTokenLifetimeSeconds?: number;
   /** How far the identity provider's clock may be from ours (default 60 s). */
@@ -64,13 +68,14 @@ class AuthenticationError extends Error {}
 
 class CallerVerifier {
   private readonly keys: JWTVerifyGetKey | undefined;
-  private readonly partners: PartnerClient[];
   private readonly verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({ max: 10_000 });
 
-  constructor(private readonly options: SignInOptions) {
+  constructor(
+    private readonly options: SignInOptions,
+    private readonly partners: PartnerRegistry,
+  ) {
     const jwks = options.jwks;
     this.keys = !jwks ? undefined : 'url' in jwks ? createRemoteJWKSet(new URL(jwks.url)) : createLocalJWKSet(jwks.set as never);
-    this.partners = options.partners ?? [];
   }
 
   async identify(headers: { authorization?: string; apiKey?: string }): Promise<Caller> {
@@ -119,7 +124,7 @@ class CallerVerifier {
 
   private client(apiKey: string): Caller {
     const hash = Buffer.from(sha256(apiKey), 'hex');
-    const client = this.partners.find((p) => {
+    const client = this.partners.current.find((p) => {
       const stored = Buffer.from(p.keySha256, 'hex');
       return stored.length === hash.length && timingSafeEqual(stored, hash);
     });
@@ -143,10 +148,19 @@ export const callerId = (caller: Caller) => (caller.kind === 'anonymous' ? 'anon
 
 /** `failedPerMinute`: failed sign-ins a minute from one address before 429. */
 export function signInCapability(options: SignInOptions, failedPerMinute: number, logger: Logger, redis?: SharedRedis): Capability {
-  const callers = new CallerVerifier(options);
+  const partners = new PartnerRegistry(options.partners ?? [], logger, options.partnersFile);
+  const callers = new CallerVerifier(options, partners);
   const failed = rateLimits('failed-sign-ins', redis);
   return {
     name: 'sign-in',
+    plugin: {
+      async serverWillStart() {
+        const stopFollowing = partners.follow();
+        return { serverWillStop: async () => stopFollowing() };
+      },
+    },
+    // Which registry this replica serves, when it follows a file.
+    status: () => (partners.describe() ? { partners: partners.describe() } : {}),
     async context({ header, address }, context) {
       try {
         context.caller = await callers.identify({ authorization: header('authorization'), apiKey: header('x-api-key') });

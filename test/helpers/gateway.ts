@@ -7,9 +7,11 @@ import { listen } from '../../lib/listen';
 import { silentLogger } from '../../lib/logger';
 import { AUDIENCE, DEV_ISSUER } from '../../stack/dev-issuer';
 
-/** A gateway over our supergraph and nothing behind it: enough for what it serves itself (pages, refusals). */
+/** A gateway over our supergraph (or one from `supergraphUrl`) and nothing behind it: enough for what it serves itself (pages, refusals, probes). */
 export async function bareGateway(options: Partial<GatewayOptions>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const gateway = createGateway({ supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'), logger: silentLogger(), ...options });
+  // Our supergraph unless it comes from a URL (a gateway takes one or the other).
+  const supergraphSdl = options.supergraphUrl ? undefined : readFileSync(DEFAULT_SUPERGRAPH, 'utf8');
+  const gateway = createGateway({ supergraphSdl, logger: silentLogger(), ...options });
   await gateway.start();
   const listening = await listen(gateway.server, 0, '127.0.0.1', 'test');
   return {

@@ -38,6 +38,17 @@ describe('gateway configuration', () => {
     );
   });
 
+  it('takes the supergraph from SUPERGRAPH_URL instead, asked every 10 s by default; never from both', () => {
+    const url = 'https://registry.example/county/supergraph.graphql';
+    expect(readGatewayConfig([], { SUPERGRAPH_URL: url })).toMatchObject({ supergraphUrl: url, supergraphPath: undefined, supergraphPollMs: 10_000 });
+    expect(readGatewayConfig([], { SUPERGRAPH_URL: url, SUPERGRAPH_POLL_MS: '500' }).supergraphPollMs).toBe(500);
+    expect(readGatewayConfig(['--supergraph', supergraph], {}).supergraphUrl).toBeUndefined();
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { SUPERGRAPH_URL: url })).toThrow(/SUPERGRAPH_URL and a supergraph file .* are both set: keep one/);
+    expect(() => readGatewayConfig([], { SUPERGRAPH_URL: url, SUPERGRAPH_PATH: supergraph })).toThrow(/both set/);
+    expect(() => readGatewayConfig([], { SUPERGRAPH_URL: url, SUPERGRAPH_POLL_MS: '0' })).toThrow(/with SUPERGRAPH_URL it must be at least 100/);
+    expect(() => readGatewayConfig([], { SUPERGRAPH_URL: 'file:///etc/supergraph.graphql' })).toThrow(/SUPERGRAPH_URL must be an http\(s\) URL/);
+  });
+
   it('says where the supergraph was expected and how to make one', () => {
     expect(() => readGatewayConfig(['--supergraph', join(dir, 'missing.graphql')], {})).toThrow(/no supergraph at .*missing\.graphql.*npm run compose/);
   });

@@ -60,6 +60,18 @@ describe('registering a partner system', () => {
     expect(() => readSecurityConfig({ PARTNER_CLIENTS_FILE: join(dir, 'partners.json') })).toThrow(/PARTNER_CLIENTS_FILE .*record 0, keySha256: keySha256 must be the hex SHA-256/);
   });
 
+  it('follows the partner file every 2 s by default, or as PARTNER_CLIENTS_POLL_MS says, checking each version as at start-up', () => {
+    const good = registerPartner(bank).client;
+    const file = join(mkdtempSync(join(tmpdir(), 'partners-')), 'partners.json');
+    writeFileSync(file, JSON.stringify([good]));
+    const { partnersFile } = readSecurityConfig({ PARTNER_CLIENTS_FILE: file });
+    expect(partnersFile).toMatchObject({ path: file, pollMs: 2000, version: sha256(JSON.stringify([good])) });
+    expect(partnersFile!.parse(JSON.stringify([good]))).toEqual([good]);
+    expect(() => partnersFile!.parse(JSON.stringify([{ ...good, ratePerMinute: '60' }]))).toThrow(/record 0, ratePerMinute: ratePerMinute must be a number/);
+    expect(readSecurityConfig({ PARTNER_CLIENTS_FILE: file, PARTNER_CLIENTS_POLL_MS: '0' }).partnersFile!.pollMs).toBe(0);
+    expect(() => readSecurityConfig({ PARTNER_CLIENTS_FILE: file, PARTNER_CLIENTS_POLL_MS: '10' })).toThrow(/PARTNER_CLIENTS_POLL_MS="10" must be 0 \(watch only\) or .* at least 100/);
+  });
+
   it('takes the purpose kinds from GATEWAY_PURPOSE_KINDS and refuses partners registered for others', () => {
     const good = registerPartner(bank).client;
     expect(readSecurityConfig({}).purposeKinds).toBeUndefined();
