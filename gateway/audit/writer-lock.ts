@@ -97,7 +97,7 @@ function goneFromThisHost(holder: ChainHolder): boolean {
 function refusal(dir: string, holder: ChainHolder | undefined): string {
   let refreshed = '';
   try {
-    refreshed = `, its lock refreshed ${Math.round((Date.now() - statSync(join(dir, LOCK)).mtimeMs) / 1000)} s ago`;
+    refreshed = `, its lock refreshed ${Math.max(0, Math.round((Date.now() - statSync(join(dir, LOCK)).mtimeMs) / 1000))} s ago`;
   } catch {
     // Released meanwhile: the next start will take it.
   }
