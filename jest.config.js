@@ -11,6 +11,9 @@ module.exports = {
   // Their otlp-exporter-base is nested under each exporter, hence the look-ahead over the whole path.
   transformIgnorePatterns: ['^(?!.*/@opentelemetry/otlp-exporter-base/).*/node_modules/(?!(until-async|rettime|@open-draft|headers-polyfill|tough-cookie)/).+\\.c?js$'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // The working tree's audit/ is npm start's trail: the run fails if a test wrote there.
+  globalSetup: '<rootDir>/test/guard/global-setup.ts',
+  globalTeardown: '<rootDir>/test/guard/global-teardown.ts',
   // Integration tests start whole stacks; give them room without hiding a hang.
   testTimeout: 30000,
   maxWorkers: 2,

@@ -2,8 +2,8 @@
  * One gateway per core (`--workers N`, `GATEWAY_WORKERS`): node:cluster forks N workers
  * that share the port, the primary handing out connections in turn. Each worker is a
  * whole gateway with its own plan cache and rate-limit counters (shared with REDIS_URL),
- * and its own audit chain in `AUDIT_DIR/worker-<slot>`: two processes appending to one
- * hash chain would break it. /metrics, whichever worker answers, is every worker's summed
+ * and its own audit chain in `AUDIT_DIR/<AUDIT_INSTANCE_ID>-<slot>`: two processes appending
+ * to one hash chain would break it. /metrics, whichever worker answers, is every worker's summed
  * by the primary (prom-client's AggregatorRegistry): the request and reply below are the
  * agreement between the two.
  *

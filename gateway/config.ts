@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { internalIdentityKey, type InternalIdentityKey } from '../contracts/internal-identity';
 import { DEV_INTERNAL_IDENTITY_KEY, developmentKey } from '../lib/dev-keys';
@@ -8,7 +9,7 @@ import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
 import { sha256 } from '../lib/watched-file';
-import { calendarDay, type AuditLogOptions } from './audit/log';
+import { calendarDay, INSTANCE_ID, type AuditLogOptions } from './audit/log';
 import { PURPOSE_KIND } from './capabilities/purpose';
 import type { SignInOptions, PartnerClient } from './capabilities/sign-in';
 import type { OperationLimits } from './capabilities/limits';
@@ -166,7 +167,7 @@ export interface SecurityConfig {
   partners: PartnerClient[];
   /** The file `partners` came from, followed while the gateway runs (PARTNER_CLIENTS_POLL_MS); none: no file. */
   partnersFile: PartnerRegistryFile | undefined;
-  audit: AuditLogOptions;
+  audit: AuditTrailConfig;
   corsOrigins: string[];
   ratePerMinute: number;
   /** Failed sign-ins a minute per client address before 429 (AUTH_FAILED_SIGNINS_PER_MINUTE, default 10). */
@@ -179,6 +180,23 @@ export interface SecurityConfig {
   maxTokens: number | undefined;
   /** Bearer tokens: the longest lifetime accepted and the clock skew allowed (AUTH_MAX_TOKEN_LIFETIME_SECONDS, AUTH_CLOCK_SKEW_SECONDS). */
   tokens: { maxTokenLifetimeSeconds?: number; clockSkewSeconds?: number };
+}
+
+/** The audit trail's settings; `auditLogOptions` turns them into this process's chain. */
+export interface AuditTrailConfig extends Omit<AuditLogOptions, 'dir'> {
+  /** AUDIT_DIR: the trail, one folder per chain (per instance) inside it. */
+  trailDir: string;
+  /** AUDIT_INSTANCE_ID: names this instance's chain; default the host name. */
+  instanceId: string;
+}
+
+/**
+ * This process's chain: `<AUDIT_DIR>/<instance id>`, or `<instance id>-<slot>` for each
+ * worker of `--workers`. Always a folder of its own, even for a lone process, so
+ * replicas can share AUDIT_DIR with nothing set but a distinct host name.
+ */
+export function auditLogOptions({ trailDir, instanceId, ...options }: AuditTrailConfig, slot?: number): AuditLogOptions {
+  return { ...options, dir: join(trailDir, slot === undefined ? instanceId : `${instanceId}-${slot}`) };
 }
 
 /**
@@ -272,7 +290,8 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     partners,
     partnersFile,
     audit: {
-      dir: resolve(env.AUDIT_DIR || 'audit'),
+      trailDir: resolve(env.AUDIT_DIR || 'audit'),
+      instanceId: auditInstanceId(env.AUDIT_INSTANCE_ID, problems),
       retentionDays: number('AUDIT_RETENTION_DAYS', 180),
       maxBytes: number('AUDIT_MAX_BYTES', 50_000_000),
       fsync: env.AUDIT_FSYNC === 'true',
@@ -289,6 +308,18 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   };
   if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
+}
+
+/**
+ * AUDIT_INSTANCE_ID, or the host name (its characters outside A–Z a–z 0–9 . _ - made -):
+ * stable across restarts, which a chain needs to be continued rather than begun again.
+ */
+function auditInstanceId(id: string | undefined, problems: string[]): string {
+  if (id === undefined || id === '') return hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 90) || 'gateway';
+  if (!INSTANCE_ID.test(id)) {
+    problems.push(`AUDIT_INSTANCE_ID="${id}" must be a plain folder name: 1–100 letters, digits, . _ or -, starting with a letter or digit (e.g. gateway-a, or the host name)`);
+  }
+  return id;
 }
 
 /** The zone whose days name the audit files (AUDIT_TIME_ZONE, an IANA name; default Asia/Shanghai). */

@@ -6,13 +6,12 @@
  * valid supergraph.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { listen } from '../lib/listen';
 import { createLogger } from '../lib/logger';
 import { startTracing } from '../lib/tracing';
 import { AuditLog } from './audit/log';
 import { isClusterPrimary, runPrimary, workerSlot } from './cluster';
-import { readGatewayConfig, readInternalIdentity, readSecurityConfig } from './config';
+import { auditLogOptions, readGatewayConfig, readInternalIdentity, readSecurityConfig } from './config';
 import { createGateway } from './server';
 
 // @apollo/gateway sends usage metrics to Apollo's servers unless this is set: county networks
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
     redisUrl: security.redisUrl,
     trustProxy: security.trustProxy,
     internalIdentityKey: identity.key,
-    audit: new AuditLog(slot === undefined ? security.audit : { ...security.audit, dir: join(security.audit.dir, `worker-${slot}`) }),
+    audit: new AuditLog(auditLogOptions(security.audit, slot)),
     corsOrigins: security.corsOrigins,
     ratePerMinute: security.ratePerMinute,
     failedSignInsPerMinute: security.failedSignInsPerMinute,

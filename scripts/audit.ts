@@ -1,20 +1,22 @@
 /**
- * `npm run audit:verify [-- --public-key <file> …]` checks every chain of the audit trail:
- * its hash links, and its signed checkpoints (a rewrite with recomputed hashes, records
- * cut from the start or the end); it names each problem and says how many records come
- * after the last checkpoint.
- * `npm run audit:query -- --subject user:u1` / `--uscc 9152…` / `--type Parcel --key …` answers
- * "who looked at this, when, and why".
- * The trail is in AUDIT_DIR (default ./audit); a gateway run with `--workers` keeps one chain
- * per worker beneath it, and both commands cover them all. The checkpoints' public keys:
+ * `npm run audit:verify [-- --dir <path>] [--public-key <file> …]` checks every chain of the
+ * audit trail: its hash links, and its signed checkpoints (a rewrite with recomputed hashes,
+ * records cut from the start or the end); it names each problem, by chain, and says how many
+ * records come after the last checkpoint.
+ * `npm run audit:query -- [--dir <path>] --subject user:u1` / `--uscc 9152…` / `--type Parcel --key …`
+ * answers "who looked at this, when, and why", from every chain, in time order.
+ * The trail is `--dir`, else AUDIT_DIR, else ./audit: one chain per gateway instance (and
+ * per worker) beneath it, named by AUDIT_INSTANCE_ID, plus the layouts written before
+ * (records at the top level, `worker-<n>` folders); both commands cover them all. Each
+ * chain is read as it is on disk, so they run beside the gateways writing it. The checkpoints' public keys:
  * `--public-key` (repeat it for keys rotated out), else AUDIT_CHECKPOINT_PUBLIC_KEY_FILE
  * (comma-separated), else the public half of AUDIT_CHECKPOINT_KEY_FILE or of the
  * development key.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { publicKeysFrom } from '../gateway/audit/checkpoints';
-import { auditChains } from '../gateway/audit/log';
+import { auditChains, type AuditChain } from '../gateway/audit/log';
 import { readRecords, verifyTrail } from '../gateway/audit/verify';
 import { DEV_CHECKPOINT_KEY } from '../gateway/config';
 
@@ -25,15 +27,28 @@ function publicKeyFiles(flags: string[]): string[] {
   return existsSync(DEV_CHECKPOINT_KEY) ? [DEV_CHECKPOINT_KEY] : [];
 }
 
+/** The chains of the trail in `dir`; none is a mistake worth saying (a wrong --dir or AUDIT_DIR). */
+function chainsIn(dir: string): AuditChain[] | undefined {
+  const chains = auditChains(dir);
+  if (chains.length === 0) console.error(`no audit chain in ${dir}: pass the trail's folder with --dir (or set AUDIT_DIR)`);
+  return chains.length ? chains : undefined;
+}
+
 function main(): number {
-  const [command, ...rest] = process.argv.slice(2);
-  const dir = resolve(process.env.AUDIT_DIR || 'audit');
+  const [command, ...args] = process.argv.slice(2);
+  const at = args.indexOf('--dir');
+  if (at >= 0 && !args[at + 1]) {
+    console.error('--dir needs the audit trail\'s folder (AUDIT_DIR of the gateways that wrote it)');
+    return 2;
+  }
+  const dir = resolve(at >= 0 ? args[at + 1]! : process.env.AUDIT_DIR || 'audit');
+  const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
   if (command === 'verify') {
     const keyFlags: string[] = [];
     for (let i = 0; i < rest.length; i++) {
       if (rest[i] === '--public-key' && rest[i + 1]) keyFlags.push(rest[++i]!);
       else {
-        console.error('usage: npm run audit:verify [-- --public-key <file> …]');
+        console.error('usage: npm run audit:verify [-- --dir <path>] [--public-key <file> …]');
         return 2;
       }
     }
@@ -46,17 +61,18 @@ function main(): number {
       return 2;
     }
     if (keys.size === 0) console.error('checkpoints NOT checked: no public key (pass --public-key or set AUDIT_CHECKPOINT_PUBLIC_KEY_FILE); only the hash links are checked');
+    const chains = chainsIn(dir);
+    if (!chains) return 1;
     let broken = false;
-    for (const chain of auditChains(dir)) {
+    for (const { instance, dir: chain } of chains) {
       const report = verifyTrail(chain, keys);
-      if (report.records === 0 && report.checkpoints.count === 0 && chain !== dir) continue;
-      for (const problem of report.problems) console.error(`BROKEN: ${chain}/${problem.file} line ${problem.line}: ${problem.reason}`);
+      for (const problem of report.problems) console.error(`BROKEN: ${instance}: ${join(chain, problem.file)} line ${problem.line}: ${problem.reason}`);
       if (report.problems.length) broken = true;
       else {
         const anchored = report.checkpoints.checked ? `, ${report.checkpoints.count} signed checkpoints verify` : '';
-        console.log(`ok: ${report.records} records, chain intact${anchored} (${chain})`);
+        console.log(`ok: ${instance}: ${report.records} records, chain intact${anchored} (${chain})`);
       }
-      if (report.checkpoints.checked && report.unanchored > 0) console.log(`  ${report.unanchored} record(s) after the last checkpoint are not anchored yet (${chain})`);
+      if (report.checkpoints.checked && report.unanchored > 0) console.log(`  ${instance}: ${report.unanchored} record(s) after the last checkpoint are not anchored yet`);
     }
     return broken ? 1 : 0;
   }
@@ -67,16 +83,19 @@ function main(): number {
     const type = flags.get('type') ?? (flags.has('uscc') ? 'Enterprise' : undefined);
     const key = flags.get('uscc') ?? flags.get('key');
     if (!subject && !key) {
-      console.error('usage: npm run audit:query -- --subject <user:id|client:id> | --uscc <code> | --type <Type> --key <key>');
+      console.error('usage: npm run audit:query -- [--dir <path>] --subject <user:id|client:id> | --uscc <code> | --type <Type> --key <key>');
       return 2;
     }
+    const chains = chainsIn(dir);
+    if (!chains) return 1;
     const skipped = { lines: 0 };
-    const matches = auditChains(dir)
-      .flatMap((chain) => readRecords(chain, skipped))
+    // Each chain is in its own order; the answer is in time order across them, by each writer's clock (hosts sharing AUDIT_DIR keep NTP time).
+    const matches = chains
+      .flatMap(({ instance, dir: chain }) => readRecords(chain, skipped).map((r): Record<string, any> => ({ ...r, instance })))
       .filter((r) => !r.event && (!subject || r.subject === subject) && (!key || (type ? r.entities?.[type] : Object.values(r.entities ?? {}).flat())?.includes(key)))
       .sort((a, b) => String(a.time).localeCompare(String(b.time)));
     for (const r of matches) {
-      console.log(`${r.time}  ${r.subject}${r.client ? ` (${r.client})` : ''}  purpose=${r.purpose ?? '-'}  ${r.operationName ?? '(anonymous operation)'}  unmasked=${(r.unmasked ?? []).join(',') || '-'}  ${r.outcome}  request=${r.requestId}`);
+      console.log(`${r.time}  ${r.subject}${r.client ? ` (${r.client})` : ''}  purpose=${r.purpose ?? '-'}  ${r.operationName ?? '(anonymous operation)'}  unmasked=${(r.unmasked ?? []).join(',') || '-'}  ${r.outcome}  request=${r.requestId}  instance=${r.instance}`);
     }
     console.log(`${matches.length} record(s)`);
     if (skipped.lines) console.error(`${skipped.lines} line(s) are not records and were skipped: run npm run audit:verify`);

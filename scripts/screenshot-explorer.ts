@@ -11,6 +11,7 @@ import { silentLogger } from '../lib/logger';
 import { launchChromium } from './chromium';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
 import { startEmbeddedStack } from '../stack/embedded-stack';
+import { auditLogOptions } from '../gateway/config';
 import { readStartConfig } from '../stack/start-config';
 
 const OUTPUT = join(__dirname, '..', 'docs', 'screenshots', 'explorer.png');
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     departmentClients: config.departmentClients,
     faults: config.faults,
     signIn: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
-    audit: new AuditLog({ ...config.audit, dir: auditDir }),
+    audit: new AuditLog({ ...auditLogOptions(config.audit), dir: auditDir }),
     explorer: { developmentToken: () => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }) },
     logger: silentLogger(),
   });

@@ -4,6 +4,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { AuditLog } from '../gateway/audit/log';
+import { auditLogOptions } from '../gateway/config';
 import { DEV_INTERNAL_IDENTITY_KEY, developmentKey } from '../lib/dev-keys';
 import { createLogger } from '../lib/logger';
 import { dashboardBuilt } from './dashboard';
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   // A newcomer is not locked out: the embedded default signs tokens with a development key.
   const issuer = config.identityProvider ? undefined : await devIssuer();
   const identityProvider = config.identityProvider ?? { jwks: { set: issuer!.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE };
-  const audit = new AuditLog(config.audit);
+  const auditOptions = auditLogOptions(config.audit);
+  const audit = new AuditLog(auditOptions);
   // The development key, not one per run: a `npm run gateway` started beside this stack signs with it too, and is one more replica.
   const gatewayKey = developmentKey(DEV_INTERNAL_IDENTITY_KEY);
   const developmentToken = issuer && (() => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }));
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
   console.log(`  dashboard (browser): ${origin}/dashboard/  (联审工作台)`);
   if (!dashboardBuilt()) console.log('    (not built yet: run `npm run build:web` — npm install does it — and reload; until then the pages answer 503 NOT_BUILT)');
   console.log(`  status, metrics:     ${origin}/status  ${origin}/metrics`);
-  console.log(`  audit trail:         ${config.audit.dir}`);
+  console.log(`  audit trail:         ${auditOptions.dir}  (this instance's chain; AUDIT_INSTANCE_ID names it)`);
   console.log(`  partner systems:     ${config.partners.length} registered (npm run partner:register; docs/partners.md)`);
   if (developmentToken) {
     const token = await developmentToken();

@@ -7,7 +7,8 @@
  * no record of a response it sent. With `fsync` on, a record also survives a power cut,
  * at the cost of a disk flush per request.
  *
- * A chain has one writer. Files are created readable by their owner only (0600, in a
+ * A chain has one writer, which holds its folder's lock (writer-lock.ts) from the
+ * constructor to `close()`. Files are created readable by their owner only (0600, in a
  * 0700 directory): the trail names who looked at whom. They rotate by day (in
  * `timeZone`, China's by default) and by size, and are deleted after the retention period (等保 2.0: at
  * least six months), with a signed checkpoint anchoring the first record kept.
@@ -20,6 +21,7 @@ import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENESIS, lineHash, signCheckpoint, type Checkpoint, type CheckpointKind } from './checkpoints';
+import { holdChain } from './writer-lock';
 
 export { GENESIS };
 
@@ -33,6 +35,7 @@ export interface AuditCheckpointOptions {
 }
 
 export interface AuditLogOptions {
+  /** The chain's own folder (one writer each): under AUDIT_DIR, named by the instance (config.ts). */
   dir: string;
   maxBytes?: number;
   retentionDays?: number;
@@ -77,6 +80,7 @@ export class AuditLog {
   private lastCheckpoint = GENESIS;
   private sinceCheckpoint = 0;
   private readonly timer: NodeJS.Timeout | undefined;
+  private release: (() => void) | undefined;
 
   constructor(private readonly options: AuditLogOptions) {
     this.maxBytes = options.maxBytes ?? 50_000_000;
@@ -84,6 +88,8 @@ export class AuditLog {
     this.now = options.now ?? (() => new Date());
     this.dayOf = calendarDay(options.timeZone ?? DEFAULT_TIME_ZONE);
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    // Before anything is read: recovery writes, and the head read must be the last writer's.
+    this.release = holdChain(options.dir);
     const torn = this.recoverTornLine();
     this.readHead();
     if (options.checkpoints) {
@@ -137,6 +143,8 @@ export class AuditLog {
     for (const fd of [this.fd, this.checkpointFd]) if (fd !== null) closeSync(fd);
     this.fd = null;
     this.checkpointFd = null;
+    this.release?.();
+    this.release = undefined;
   }
 
   private checkpoint(kind: CheckpointKind, anchor?: { seq: number; head: string }): void {
@@ -302,13 +310,32 @@ export function readLines(path: string): string[] {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean);
 }
 
+/** What names a chain's folder (AUDIT_INSTANCE_ID, and the default made from the host name): a plain folder name. */
+export const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export interface AuditChain {
+  /** The instance that writes (or wrote) it: its folder's name, or TOP_LEVEL. */
+  instance: string;
+  dir: string;
+}
+
+/** The top level of AUDIT_DIR, as a chain: trails written before chains were named by instance. */
+export const TOP_LEVEL = '(top level)';
+
 /**
- * The directories that each hold one chain: the trail itself and, for a gateway run with
- * `--workers`, each worker's own (`worker-<slot>`).
+ * Every chain of the trail in `dir` that holds anything, by instance id: one folder per
+ * instance (`<instance id>`, `<instance id>-<slot>` for workers), and the layouts written
+ * before, still evidence: records directly in `dir`, and `worker-<slot>` folders.
  */
-export function auditChains(dir: string): string[] {
-  const workers = existsSync(dir) ? readdirSync(dir).filter((f) => /^worker-\d+$/.test(f)).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7))) : [];
-  return [dir, ...workers.map((w) => join(dir, w))];
+export function auditChains(dir: string): AuditChain[] {
+  const holds = (folder: string) => auditFiles(folder).length > 0 || checkpointFiles(folder).length > 0;
+  const folders = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && INSTANCE_ID.test(entry.name) && holds(join(dir, entry.name)))
+        .map((entry) => entry.name)
+        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    : [];
+  return [...(holds(dir) ? [{ instance: TOP_LEVEL, dir }] : []), ...folders.map((instance) => ({ instance, dir: join(dir, instance) }))];
 }
 
 export function auditFiles(dir: string): string[] {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { postGraphQL } from '../helpers/stack';
@@ -24,7 +25,7 @@ describe('the gateway command serves any Federation 2 supergraph', () => {
   beforeAll(async () => {
     fixture = await startFederationFixture({ startGateway: false });
     child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'gateway', 'index.ts'), '--supergraph', fixture.supergraphPath, '--port', '0'], {
-      env: { ...process.env, LOG_LEVEL: 'info', SUPERGRAPH_POLL_MS: '100' },
+      env: { ...process.env, LOG_LEVEL: 'info', SUPERGRAPH_POLL_MS: '100', AUDIT_DIR: mkdtempSync(join(tmpdir(), 'audit-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     createInterface({ input: child.stdout! }).on('line', (line) => logged.push(JSON.parse(line) as { msg?: string; url?: string }));

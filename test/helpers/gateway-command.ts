@@ -29,7 +29,7 @@ export async function departmentsWithoutGateway(departmentTimeoutMs = 2000): Pro
 
 /**
  * `npm run gateway` in front of `backend`, signing with `keys`, accepting `issuer`'s tokens,
- * auditing into a folder of its own; resolves once it (or its primary) says it is ready.
+ * auditing into a trail folder of its own (`auditDir`, its chains beneath); resolves once it (or its primary) says it is ready.
  */
 export async function startGatewayCommand(
   { backend, keys }: Backend,

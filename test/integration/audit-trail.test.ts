@@ -5,21 +5,22 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, unlin
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publicKeysFrom } from '../../gateway/audit/checkpoints';
-import { AuditLog, auditFiles, checkpointFiles, recordHash } from '../../gateway/audit/log';
+import { AuditLog, auditChains, auditFiles, checkpointFiles, recordHash } from '../../gateway/audit/log';
 import { readRecords, verifyTrail } from '../../gateway/audit/verify';
-import { DEV_CHECKPOINT_KEY } from '../../gateway/config';
+import { DEV_CHECKPOINT_KEY, readSecurityConfig } from '../../gateway/config';
 import { generateCounty } from '../../mocks';
 import { startCommand, TOKEN_LINE, ZERO_PORTS } from '../helpers/npm-start';
 import { operation, postGraphQL } from '../helpers/stack';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** `npm start` with its own audit directory; resolves once it serves. */
-async function startStack(auditDir: string): Promise<{ child: ChildProcess; url: string; token: string }> {
+/** `npm start` with its own audit directory; resolves once it serves, with the folder of its chain. */
+async function startStack(auditDir: string): Promise<{ child: ChildProcess; url: string; token: string; chain: string }> {
   const { child, waitForLine } = startCommand({ ...ZERO_PORTS, AUDIT_DIR: auditDir, MOCK_LAND_LATENCY_MS: '0' });
   const [, url] = await waitForLine(/^ready\. GraphQL: (\S+)$/);
   const [token] = await waitForLine(TOKEN_LINE);
-  return { child, url: url!, token: token! };
+  // Its own folder even alone, named by the host (AUDIT_INSTANCE_ID unset).
+  return { child, url: url!, token: token!, chain: join(auditDir, readSecurityConfig({}).audit.instanceId) };
 }
 
 async function sendRequests(url: string, token: string, n: number) {
@@ -64,28 +65,28 @@ const verifyCli = (dir: string, env: Record<string, string> = {}) =>
 
 describe('the audit trail', () => {
   it('N requests then SIGTERM: exactly N records, an intact chain, anchored from its genesis to a shutdown checkpoint', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-'));
-    const { child, url, token } = await startStack(dir);
+    const trailDir = mkdtempSync(join(tmpdir(), 'audit-'));
+    const { child, url, token, chain: dir } = await startStack(trailDir);
     await sendRequests(url, token, 12);
     child.kill('SIGTERM');
     expect((await once(child, 'exit'))[0]).toBe(0);
+    expect(auditChains(trailDir).map((c) => c.dir)).toEqual([dir]);
     expect(verifyTrail(dir, devKeys())).toMatchObject({ records: 12, brokenAt: null, unanchored: 0, checkpoints: { count: 2, checked: true } });
     const records = readRecords(dir);
     expect(records.every((r) => r.subject === 'user:dev-user' && r.operationName === 'JointReview' && r.entities.ConstructionProject.length === 1)).toBe(true);
-    // The trail names who looked at whom: only its owner may read it.
-    for (const file of readdirSync(dir)) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+    // The trail names who looked at whom: only its owner may read it. Its lock went with the process.
+    for (const file of readdirSync(dir)) expect({ file, mode: statSync(join(dir, file)).mode & 0o777 }).toEqual({ file: expect.stringMatching(/^(audit|checkpoints)-/), mode: 0o600 });
     expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
   it('N requests then kill -9: every answered request is on record and the chain verifies (writes precede responses)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-'));
-    const { child, url, token } = await startStack(dir);
+    const { child, url, token, chain: dir } = await startStack(mkdtempSync(join(tmpdir(), 'audit-')));
     await sendRequests(url, token, 9);
     child.kill('SIGKILL');
     await once(child, 'exit');
     // No shutdown checkpoint: the nine are on record but not anchored yet.
     expect(verifyTrail(dir, devKeys())).toMatchObject({ records: 9, brokenAt: null, unanchored: 9 });
-    // A restarted gateway continues the same chain and anchors it.
+    // A restarted gateway continues the same chain and anchors it: the killed one's lock does not hold it back.
     const log = new AuditLog({ dir, checkpoints: { key: createPrivateKey(readFileSync(DEV_CHECKPOINT_KEY)), seconds: 0 } });
     log.append({ time: new Date().toISOString(), subject: 'user:after-restart' });
     log.close();

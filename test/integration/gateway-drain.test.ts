@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { publicKeysFrom } from '../../gateway/audit/checkpoints';
+import { auditChains } from '../../gateway/audit/log';
 import { verifyTrail } from '../../gateway/audit/verify';
 import { DEV_CHECKPOINT_KEY } from '../../gateway/config';
 import { generateCounty } from '../../mocks';
@@ -47,7 +48,9 @@ describe('the gateway command on SIGTERM (a deploy or a scale-down)', () => {
       expect(output.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
 
       // Every answer that disclosed data is on the record, and the chain is whole.
-      const trail = verifyTrail(auditDir, publicKeysFrom([readFileSync(DEV_CHECKPOINT_KEY, 'utf8')]));
+      const chains = auditChains(auditDir);
+      expect(chains).toHaveLength(1);
+      const trail = verifyTrail(chains[0]!.dir, publicKeysFrom([readFileSync(DEV_CHECKPOINT_KEY, 'utf8')]));
       expect(trail.brokenAt).toBeNull();
       expect(trail.records).toBe(codes.length);
     } finally {

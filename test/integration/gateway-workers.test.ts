@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { publicKeysFrom } from '../../gateway/audit/checkpoints';
 import { auditChains } from '../../gateway/audit/log';
 import { verifyTrail } from '../../gateway/audit/verify';
-import { DEV_CHECKPOINT_KEY } from '../../gateway/config';
+import { DEV_CHECKPOINT_KEY, readSecurityConfig } from '../../gateway/config';
 import { generateCounty } from '../../mocks';
 import { departmentsWithoutGateway, postOnNewConnection, startGatewayCommand, type Backend } from '../helpers/gateway-command';
 import { startScript } from '../helpers/npm-start';
@@ -66,9 +66,11 @@ describe('the gateway command with --workers (one gateway per core)', () => {
       expect([await requestsCounted(), await requestsCounted()]).toEqual([codes.length, codes.length]);
 
       // Both workers answered (connections go to them in turn), each into its own chain.
-      const chains = auditChains(auditDir);
-      expect(chains.map((c) => c.slice(auditDir.length))).toEqual(['', '/worker-1', '/worker-2']);
-      const checks = chains.slice(1).map((chain) => verifyTrail(chain, publicKeysFrom([readFileSync(DEV_CHECKPOINT_KEY, 'utf8')])));
+      const chains = auditChains(auditDir).map((c) => c.dir);
+      // Named by the host (no AUDIT_INSTANCE_ID) and the slot: replicas on other hosts can share the folder.
+      const host = readSecurityConfig({}).audit.instanceId;
+      expect(auditChains(auditDir).map((c) => c.instance)).toEqual([`${host}-1`, `${host}-2`]);
+      const checks = chains.map((chain) => verifyTrail(chain, publicKeysFrom([readFileSync(DEV_CHECKPOINT_KEY, 'utf8')])));
       for (const check of checks) {
         expect(check.brokenAt).toBeNull();
         expect(check.records).toBeGreaterThan(0);
@@ -84,7 +86,7 @@ describe('the gateway command with --workers (one gateway per core)', () => {
         const { status } = await postOnNewConnection(url, JSON.stringify({ query: operation('JointReview'), variables: { code } }), { authorization: `Bearer ${token}` });
         expect(status).toBe(200);
       }
-      const after = chains.slice(1).map((chain) => verifyTrail(chain, publicKeysFrom([readFileSync(DEV_CHECKPOINT_KEY, 'utf8')])));
+      const after = chains.map((chain) => verifyTrail(chain, publicKeysFrom([readFileSync(DEV_CHECKPOINT_KEY, 'utf8')])));
       expect(after.map((c) => c.brokenAt)).toEqual([null, null]);
       expect(after[0]!.records).toBeGreaterThan(checks[0]!.records);
       expect(after.reduce((n, c) => n + c.records, 0)).toBe(codes.length + 4);

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readGatewayConfig } from '../../gateway/config';
+import { auditLogOptions, readGatewayConfig, readSecurityConfig } from '../../gateway/config';
 import { readTracingConfig } from '../../lib/tracing-config';
 import { readStartConfig } from '../../stack/start-config';
 import { readDepartmentClientSettings, readDepartmentConnection } from '../../subgraphs/shared/config';
@@ -228,5 +228,27 @@ describe('tracing configuration (OTEL_*)', () => {
     expect(() => readStartConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'nowhere' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT="nowhere" must be an http\(s\) URL/);
     expect(readStartConfig({}).tracing).toBeUndefined();
     expect(readGatewayConfig([], { OTEL_TRACES_EXPORTER: 'console' }).tracing?.exporters).toEqual([{ kind: 'console' }]);
+  });
+});
+
+describe('audit chain naming (AUDIT_DIR, AUDIT_INSTANCE_ID)', () => {
+  const trail = (env: Record<string, string>) => readSecurityConfig({ AUDIT_DIR: '/srv/audit', ...env }).audit;
+
+  it('puts each instance, and each of its workers, in a folder of its own under AUDIT_DIR', () => {
+    for (const id of ['gw-a', 'gateway.county.example', 'node_2', 'A1']) {
+      expect(auditLogOptions(trail({ AUDIT_INSTANCE_ID: id })).dir).toBe(`/srv/audit/${id}`);
+      for (const slot of [1, 2, 16]) expect(auditLogOptions(trail({ AUDIT_INSTANCE_ID: id }), slot).dir).toBe(`/srv/audit/${id}-${slot}`);
+    }
+  });
+
+  it('names the chain after the host when AUDIT_INSTANCE_ID is unset', () => {
+    expect(trail({}).instanceId).toBe(hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 90));
+    expect(trail({ AUDIT_INSTANCE_ID: '' }).instanceId).toBe(trail({}).instanceId);
+  });
+
+  it('refuses an AUDIT_INSTANCE_ID that is not a plain folder name', () => {
+    for (const id of ['..', '.hidden', 'a/b', '../gw', 'gw a', '-gw', 'gw\\b', 'x'.repeat(101), 'gw:1']) {
+      expect(() => trail({ AUDIT_INSTANCE_ID: id })).toThrow(/AUDIT_INSTANCE_ID=".*" must be a plain folder name/);
+    }
   });
 });
