@@ -177,6 +177,10 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // The entry points own SIGTERM and SIGINT (leave the load balancer, drain, then stop). Apollo Server's
+    // own handler, on whenever NODE_ENV is not "test", would stop it at once and re-raise the signal, so
+    // a deployment would drop requests in flight while every test (NODE_ENV=test under jest) passed.
+    stopOnTerminationSignals: false,
     introspection: !options.production,
     // Refuse giant documents while parsing, before any other work (graphql-js counts tokens).
     parseOptions: { maxTokens: options.maxTokens ?? 5000 },

@@ -65,6 +65,8 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as Resolvers<unknown> }),
     includeStacktraceInErrorResponses: false,
+    // The entry points drain on SIGTERM (subgraphs/index.ts); Apollo Server's own handler would exit at once.
+    stopOnTerminationSignals: false,
     // The explorer belongs to the gateway; a subgraph is not browsed directly. Traces go
     // to Apollo's cloud only, which a government network neither reaches nor may use.
     plugins: [
