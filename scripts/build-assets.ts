@@ -7,7 +7,9 @@ import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
-const OUT = join(ROOT, 'dist', 'node');
+// `--out <dir>`: beside code compiled elsewhere (the replica test builds a unit of its own).
+const outFlag = process.argv.indexOf('--out');
+const OUT = outFlag > 0 ? resolve(process.argv[outFlag + 1]!) : join(ROOT, 'dist', 'node');
 
 const assets = [
   join('schema', 'supergraph.graphql'),

@@ -32,7 +32,13 @@ process.once('exit', () => {
 
 /** Any of the project's entry points (a path from the repository root) as a child process, the same way. */
 export function startScript(script: string, args: string[], env: Record<string, string>): StartedCommand {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+  return startProcess([process.execPath, '--import', 'tsx', join(ROOT, script), ...args], env);
+}
+
+/** A command (argv) as a child process in `cwd`, with its own audit directory unless given one. */
+export function startProcess([command, ...args]: string[], env: Record<string, string>, cwd = ROOT): StartedCommand {
+  const child = spawn(command!, args, {
+    cwd,
     env: { ...process.env, AUDIT_DIR: mkdtempSync(join(tmpdir(), 'audit-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
