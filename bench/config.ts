@@ -4,8 +4,15 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
-/** `core`: every gateway on core 0 alone (the per-core figure); `machine`: one worker per core, unpinned. */
-export type Mode = 'core' | 'machine';
+/**
+ * `core`: every gateway on core 0 alone (the per-core figure); `machine`: one worker per
+ * core, unpinned; `replicas`: this gateway as 1 and 2 replicas behind nginx, without and
+ * with Redis (bench/replicas.ts).
+ */
+export type Mode = 'core' | 'machine' | 'replicas';
+
+/** The modes that compare the three gateways. */
+export type GatewayMode = Exclude<Mode, 'replicas'>;
 
 export interface BenchConfig {
   seconds: number;
@@ -47,9 +54,9 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
       .min(1, 'BENCH_DEPARTMENT_LATENCY_MS lists at least one latency')
       .default([0, 20]),
     modes: z
-      .array(z.enum(['core', 'machine'], { error: 'BENCH_MODES lists core (one pinned core) and/or machine (one worker per core)' }))
+      .array(z.enum(['core', 'machine', 'replicas'], { error: 'BENCH_MODES lists core (one pinned core), machine (one worker per core) and/or replicas (1 and 2 replicas behind nginx, Redis off and on)' }))
       .min(1, 'BENCH_MODES lists at least one mode')
-      .default(['core', 'machine']),
+      .default(['core', 'machine', 'replicas']),
     workers: positive('BENCH_WORKERS').int('BENCH_WORKERS must be a whole number').max(64).default(availableParallelism()),
     pin: z.enum(['true', 'false'], { error: 'BENCH_PIN must be true or false' }).default('true'),
     hive: z.enum(['run', 'skip'], { error: 'BENCH_HIVE must be run or skip' }).default('run'),

@@ -2,7 +2,8 @@
  * The benchmark's table: measured rows in, Markdown out (the same text is printed and
  * written to bench/results/latest.md).
  */
-import type { Mode } from './config';
+import type { GatewayMode, Mode } from './config';
+import type { ReplicaRow } from './replicas';
 
 export type Target = 'a' | 'b' | 'c' | 'd';
 
@@ -51,7 +52,7 @@ export interface ReportMeta {
 const ratio = (x: number | null | undefined, y: number | null | undefined) => (x && y ? (x / y).toFixed(2) : '—');
 const show = (v: number | null | undefined) => (v === null || v === undefined ? '—' : String(v));
 
-export const modeTitle = (mode: Mode, meta: Pick<ReportMeta, 'workers' | 'pin'>) =>
+export const modeTitle = (mode: GatewayMode, meta: Pick<ReportMeta, 'workers' | 'pin'>) =>
   mode === 'core'
     ? `One core: each gateway a single process${meta.pin ? ', pinned to core 0 (taskset)' : ' (unpinned: BENCH_PIN=false)'}`
     : `Whole machine: each gateway ${meta.workers} worker processes (one per core), unpinned`;
@@ -60,7 +61,7 @@ export const modeTitle = (mode: Mode, meta: Pick<ReportMeta, 'workers' | 'pin'>)
 const floorOf = (rows: Row[], r: Row) => rows.find((f) => f.target === 'd' && !f.notRun && f.requests && f.workload === r.workload && f.latencyMs === r.latencyMs);
 
 export function renderReport(rows: Row[], meta: ReportMeta): string {
-  const modes = [...new Set(rows.map((r) => r.mode))];
+  const modes = [...new Set(rows.map((r) => r.mode as GatewayMode))];
   const out: string[] = [
     `${meta.date}, ${meta.machine}, Node ${meta.node}; ${meta.connections} connections, ${meta.seconds} s per row after a ${meta.warmupSeconds} s warm-up; every request distinct. ${meta.hive}.`,
   ];
@@ -128,6 +129,29 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
     );
   }
   out.push('', ...LEGEND);
+  return out.join('\n');
+}
+
+/** The replicas mode: what a second replica buys, and what Redis as shared state costs, per request. */
+export function renderReplicas(rows: ReplicaRow[], meta: ReportMeta): string {
+  const first = rows[0]!;
+  const out = [
+    `### Replicas behind nginx: ${first.workload}, department latency ${first.latencyMs} ms (this gateway, one process per replica, unpinned)`,
+    '',
+    '| replicas | Redis | req/s | p50 ms | p99 ms | gateways CPU ms/req | Redis CPU ms/req | Redis commands/req | nginx CPU ms/req | non-2xx + errors |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    const redis = r.redis ? 'on' : 'off';
+    if (r.notRun) out.push(`| ${r.replicas} | ${redis} | not run: ${r.notRun.replace(/\|/g, '/')} | | | | | | | |`);
+    else out.push(`| ${r.replicas} | ${redis} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.gatewayCpuMsPerRequest} | ${show(r.redisCpuMsPerRequest)} | ${show(r.redisCommandsPerRequest)} | ${r.nginxCpuMsPerRequest} | ${r.non2xx! + r.errors!} |`);
+  }
+  out.push(
+    '',
+    `The same load (${meta.connections} connections) through nginx (deploy/nginx/county-gateway.conf) to 1 or 2 replicas of this gateway, with every feature on;`,
+    'with Redis, the replicas count rate limits and keep persisted queries there (REDIS_URL). The backend (departments and subgraphs) shares the',
+    "machine's cores with them, as on any one-machine run: on 2 cores a second replica mostly measures how the cores are shared, not a second host.",
+  );
   return out.join('\n');
 }
 

@@ -19,10 +19,11 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { INTERNAL_IDENTITY_HEADER, internalIdentityKey, signInternalIdentity } from '../contracts/internal-identity';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
-import { readBenchConfig, type BenchConfig, type Mode } from './config';
+import { readBenchConfig, type BenchConfig, type GatewayMode } from './config';
+import { measureReplicas, type ReplicaBench, type ReplicaRow } from './replicas';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
 import { cpuMs, jsonLine, peakRssMb, processTree, startProcess, stopProcess, type Started } from './processes';
-import { modeTitle, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
+import { modeTitle, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
 import { benchWorkloads, type BackendKind, type Workload } from './workloads';
 
 const ROOT = join(__dirname, '..');
@@ -75,9 +76,10 @@ async function main() {
   const secrets = await makeSecrets();
   const backends = new Map<BackendKind, Backend>();
   const rows: Row[] = [];
+  const replicaRows: ReplicaRow[] = [];
   try {
     for (const kind of new Set(workloads.map((w) => w.backend))) backends.set(kind, await startBackend(kind, secrets));
-    for (const [m, mode] of config.modes.entries()) {
+    for (const [m, mode] of config.modes.filter((x): x is GatewayMode => x !== 'replicas').entries()) {
       console.log(`\n== ${modeTitle(mode, config)}`);
       for (const [kind, backend] of backends) {
         const own = workloads.filter((w) => w.backend === kind);
@@ -116,6 +118,14 @@ async function main() {
         }
       }
     }
+    if (config.modes.includes('replicas')) {
+      const workload = workloads[0]!;
+      const backend = backends.get(workload.backend)!;
+      const latencyMs = config.latenciesMs[0]!;
+      console.log(`\n== Replicas behind nginx: ${workload.name}, department latency ${latencyMs} ms`);
+      await setDepartmentLatency(backend, latencyMs);
+      replicaRows.push(...(await measureReplicas(replicaBench(workload, latencyMs, backend, config, secrets))));
+    }
   } finally {
     await Promise.all([...backends.values()].map((b) => stopProcess(b.process)));
   }
@@ -135,9 +145,9 @@ async function main() {
   // Measured backend by backend; read by latency, then workload, then target.
   const order = (r: Row) => [config.modes.indexOf(r.mode), r.latencyMs, workloads.findIndex((w) => w.name === r.workload), 'abcd'.indexOf(r.target)];
   rows.sort((x, y) => order(x).reduce((d, v, i) => d || v - order(y)[i]!, 0));
-  const report = renderReport(rows, meta);
+  const report = [renderReport(rows, meta), ...(replicaRows.length ? [renderReplicas(replicaRows, meta)] : [])].join('\n\n');
   mkdirSync(config.outDir, { recursive: true });
-  writeFileSync(join(config.outDir, 'latest.json'), `${JSON.stringify({ ...meta, latenciesMs: config.latenciesMs, modes: config.modes, rows }, null, 2)}\n`);
+  writeFileSync(join(config.outDir, 'latest.json'), `${JSON.stringify({ ...meta, latenciesMs: config.latenciesMs, modes: config.modes, rows, replicaRows }, null, 2)}\n`);
   writeFileSync(join(config.outDir, 'latest.md'), `${report}\n`);
   console.log(`\n${report}\n\nwritten to ${join(config.outDir, 'latest.md')} and latest.json`);
 }
@@ -146,8 +156,10 @@ function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall
   const gateways = 'bin' in hive ? 3 : 2;
   const perRow = config.warmupSeconds + config.seconds + 1;
   const backendKinds = new Set(workloads.map((w) => w.backend)).size;
-  const rows = config.modes.length * config.latenciesMs.length * workloads.length * gateways + config.latenciesMs.length * workloads.length;
-  const startups = config.modes.length * backendKinds * 15;
+  const gatewayModes = config.modes.filter((m) => m !== 'replicas').length;
+  const replicaRows = config.modes.includes('replicas') ? 4 : 0;
+  const rows = gatewayModes * config.latenciesMs.length * workloads.length * gateways + (gatewayModes ? config.latenciesMs.length * workloads.length : 0) + replicaRows;
+  const startups = gatewayModes * backendKinds * 15 + replicaRows * 8;
   // One-core rows also measure one request at a time (the workload, then the floor's operation through the gateway), the floor once.
   const lowLoadRows = config.modes.includes('core') ? config.latenciesMs.length * workloads.length * (2 * gateways + 1) : config.latenciesMs.length * workloads.length;
   console.log(
@@ -209,7 +221,7 @@ async function startBackend(kind: BackendKind, secrets: Secrets): Promise<Backen
 
 const subgraphEnv = (backend: Backend) => Object.fromEntries(Object.entries(backend.subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
 
-async function startOurs(mode: Mode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
+async function startOurs(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
   const workers = mode === 'machine' ? config.workers : 1;
   const started = await startProcess({
     name: TARGET_NAMES.a,
@@ -234,7 +246,57 @@ async function startOurs(mode: Mode, config: BenchConfig, backend: Backend, secr
   return { target: 'a', name: TARGET_NAMES.a, url: started.line.url, headers: { authorization: `Bearer ${secrets.userToken}` }, process: started };
 }
 
-async function startPlain(mode: Mode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
+/**
+ * The replicas mode's gateways: ours, one process each, unpinned (two replicas are meant to
+ * use both cores), its own audit chain, the client's address from nginx (TRUST_PROXY).
+ */
+function replicaBench(workload: Workload, latencyMs: number, backend: Backend, config: BenchConfig, secrets: Secrets): ReplicaBench {
+  let started = 0;
+  const endpointAt = (url: string): Endpoint => ({ target: 'a', name: TARGET_NAMES.a, url, headers: { authorization: `Bearer ${secrets.userToken}` } });
+  return {
+    workload: workload.name,
+    latencyMs,
+    startGateway: (name, env) =>
+      startProcess({
+        name: `${TARGET_NAMES.a}, ${name}`,
+        command: process.execPath,
+        args: [...nodeArgs(config, 'gateway/index.ts'), '--supergraph', join(ROOT, 'schema', 'supergraph.graphql'), '--port', '0'],
+        env: {
+          ...subgraphEnv(backend),
+          INTERNAL_IDENTITY_PRIVATE_KEY: secrets.privatePem,
+          AUTH_JWKS_FILE: join(secrets.work, 'jwks.json'),
+          AUTH_ISSUER: DEV_ISSUER,
+          AUTH_AUDIENCE: AUDIENCE,
+          AUDIT_DIR: join(secrets.work, 'audit-replicas'),
+          AUDIT_INSTANCE_ID: `replica-${++started}`,
+          RATE_LIMIT_PER_MINUTE: '100000000',
+          TRUST_PROXY: '127.0.0.1',
+          LOG_LEVEL: 'info',
+          ...env,
+        },
+        cwd: ROOT,
+        pin: false,
+        ready: jsonLine((l) => l.msg === 'gateway ready'),
+        log: join(secrets.work, `replica-${started}.log`),
+        timeoutMs: START_TIMEOUT_MS,
+      }),
+    async measure(url, counters) {
+      const endpoint = endpointAt(url);
+      const problem = await checkAnswer(endpoint, workload.query, workload.variables());
+      if (problem) return { notRun: `answer check failed: ${problem}` };
+      const read = async () => Object.fromEntries(await Promise.all(Object.entries(counters).map(async ([k, f]) => [k, await f()] as const)));
+      await load(endpoint, workload.query, workload, config.warmupSeconds, config.connections);
+      await settle([], backend);
+      const before = await read();
+      const result = await load(endpoint, workload.query, workload, config.seconds, config.connections);
+      const after = await read();
+      await settle([], backend);
+      return { result, deltas: Object.fromEntries(Object.keys(before).map((k) => [k, after[k]! - before[k]!])) };
+    },
+  };
+}
+
+async function startPlain(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
   const started = await startProcess({
     name: TARGET_NAMES.b,
     command: process.execPath,
@@ -254,7 +316,7 @@ async function startPlain(mode: Mode, config: BenchConfig, backend: Backend, sec
   return { target: 'b', name: TARGET_NAMES.b, url: started.line.url, headers: {}, process: started };
 }
 
-async function startHive(mode: Mode, config: BenchConfig, backend: Backend, secrets: Secrets, hive: HiveInstall): Promise<Endpoint> {
+async function startHive(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets, hive: HiveInstall): Promise<Endpoint> {
   if ('notRun' in hive) throw new Error(hive.notRun);
   const workers = mode === 'machine' ? config.workers : 1;
   const port = await freePort();

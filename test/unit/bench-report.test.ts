@@ -72,10 +72,10 @@ describe('the benchmark table', () => {
 });
 
 describe('the benchmark settings', () => {
-  it('defaults to both latencies, both modes and ten seconds a row; BENCH_QUICK shortens the rows only', () => {
+  it('defaults to both latencies, every mode and ten seconds a row; BENCH_QUICK shortens the rows only', () => {
     const full = readBenchConfig({}, '/out');
-    expect(full).toMatchObject({ seconds: 10, warmupSeconds: 5, connections: 8, latenciesMs: [0, 20], modes: ['core', 'machine'], pin: true, skipHive: undefined, outDir: '/out' });
-    expect(readBenchConfig({ BENCH_QUICK: '1' }, '/out')).toMatchObject({ seconds: 1, warmupSeconds: 1, latenciesMs: [0, 20], modes: ['core', 'machine'] });
+    expect(full).toMatchObject({ seconds: 10, warmupSeconds: 5, connections: 8, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas'], pin: true, skipHive: undefined, outDir: '/out' });
+    expect(readBenchConfig({ BENCH_QUICK: '1' }, '/out')).toMatchObject({ seconds: 1, warmupSeconds: 1, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas'] });
     expect(readBenchConfig({ BENCH_QUICK: '1', BENCH_SECONDS: '3', BENCH_DEPARTMENT_LATENCY_MS: '5, 50', BENCH_MODES: 'machine', BENCH_HIVE: 'skip' }, '/out')).toMatchObject({
       seconds: 3,
       latenciesMs: [5, 50],
