@@ -37,6 +37,9 @@ export async function graphqlRequest<T>(
     extensions?: { stale?: StaleReport[] };
   } | null;
   if (response.status === 401) throw new SignInRequired(body?.errors?.[0]?.message ?? '令牌无效或已过期');
+  // A replica starting, draining or rolled (NOT_READY), or too many requests: staff read why and that a retry helps, never a code.
+  if (response.status === 503 && body?.errors?.[0]?.extensions?.code === 'NOT_READY') throw new RequestFailed('数据网关正在启动或升级，请稍后重试。');
+  if (response.status === 429) throw new RequestFailed('请求过于频繁，请稍后重试。');
   if (!body || (body.data === undefined && !response.ok)) {
     const message = body?.errors?.[0]?.message ?? `HTTP ${response.status}`;
     throw new RequestFailed(`数据网关拒绝了请求：${message}`);
