@@ -65,6 +65,8 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
   const out: string[] = [
     `${meta.date}, ${meta.machine}, Node ${meta.node}; ${meta.connections} connections, ${meta.seconds} s per row after a ${meta.warmupSeconds} s warm-up; every request distinct. ${meta.hive}.`,
   ];
+  // Only the replicas mode ran: no gateway comparison to show.
+  if (rows.length === 0) return out.join('\n');
   for (const mode of modes) {
     out.push(
       '',
