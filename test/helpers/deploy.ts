@@ -4,25 +4,26 @@
  * ExecStart; nginx in front is deploy/run-nginx.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * `npm run build`'s server half into a folder of its own, with the repository's built web
- * pages and package.json beside it: what is copied to /opt/county-gateway. Its
- * node_modules is the repository's (the dependencies it may use are checked apart).
+ * The unit the README ships: `npm run build`'s server half compiled into a folder of its
+ * own, the repository's built web pages, package.json and package-lock.json beside it,
+ * then `npm ci --omit=dev` there (from npm's cache, filled by the repository's own
+ * install), as on a host in /opt/county-gateway.
  */
 export function buildUnit(): string {
   const unit = mkdtempSync(join(tmpdir(), 'county-unit-'));
   const out = join(unit, 'dist', 'node');
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out], { cwd: ROOT, stdio: 'pipe' });
   execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build-assets.ts'), '--out', out], { cwd: ROOT, stdio: 'pipe' });
-  cpSync(join(ROOT, 'package.json'), join(unit, 'package.json'));
+  for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(unit, file));
   if (existsSync(join(ROOT, 'dist', 'web'))) cpSync(join(ROOT, 'dist', 'web'), join(unit, 'dist', 'web'), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(unit, 'node_modules'), 'dir');
+  execFileSync('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: unit, stdio: 'pipe' });
   return unit;
 }
 

@@ -5,7 +5,7 @@
  * from deploy/nginx/county-gateway.conf (issue 12). Counts, never timings.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { internalIdentityJwk } from '../../contracts/internal-identity';
@@ -156,11 +156,13 @@ async function requestsServed(url: string): Promise<number> {
 const ENTERPRISE = `query ($uscc: ID!) { enterprise(uscc: $uscc) { uscc name } }`;
 const throughNginx = () => `http://127.0.0.1:${front.gateway}/graphql`;
 
-it('the unit runs on its dependencies alone: everything the compiled code requires is in package.json dependencies', () => {
+it('the unit runs on its dependencies alone: installed without dev dependencies, and everything its code requires is declared', () => {
   const declared = new Set(Object.keys((JSON.parse(readFileSync(join(unit, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies));
   const required = [...requiredPackages(unit)];
   expect(required.length).toBeGreaterThan(10);
   expect(required.filter((name) => !declared.has(name))).toEqual([]);
+  // No tsx, vite or jest in it: the processes above run on what `npm ci --omit=dev` installed.
+  for (const tool of ['tsx', 'vite', 'jest', 'typescript']) expect(existsSync(join(unit, 'node_modules', tool))).toBe(false);
 });
 
 it('counts one limit per caller across the replicas, whichever nginx sends a request to', async () => {
