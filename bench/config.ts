@@ -61,7 +61,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
     pin: z.enum(['true', 'false'], { error: 'BENCH_PIN must be true or false' }).default('true'),
     hive: z.enum(['run', 'skip'], { error: 'BENCH_HIVE must be run or skip' }).default('run'),
     workloads: z
-      .array(z.enum(['joint-review', 'dashboard', 'dashboard-warm'], { error: 'BENCH_WORKLOADS lists joint-review, dashboard and/or dashboard-warm' }))
+      .array(z.enum(['joint-review', 'dashboard', 'dashboard-warm', 'dashboard-warm-users'], { error: 'BENCH_WORKLOADS lists joint-review, dashboard, dashboard-warm and/or dashboard-warm-users' }))
       .min(1, 'BENCH_WORKLOADS lists at least one workload')
       .optional(),
   });

@@ -46,11 +46,15 @@ interface Endpoint {
   process?: Started;
   /** The floor sends its own query. */
   floor?: boolean;
+  /** Tokens of distinct users, for workloads with many (only a gateway that verifies callers gets them). */
+  userTokens?: string[];
 }
 
 interface Secrets {
   privatePem: string;
   userToken: string;
+  /** A token for each of the most users any workload has, each its own subject. */
+  userTokens: string[];
   identityToken: string;
   work: string;
 }
@@ -73,7 +77,7 @@ async function main() {
   const hive: HiveInstall = config.skipHive ? { notRun: config.skipHive } : ensureHive(join(ROOT, 'bench', '.hive'));
   printPlan(config, workloads, hive);
 
-  const secrets = await makeSecrets();
+  const secrets = await makeSecrets(Math.max(0, ...workloads.map((w) => w.users ?? 0)));
   const backends = new Map<BackendKind, Backend>();
   const rows: Row[] = [];
   const replicaRows: ReplicaRow[] = [];
@@ -169,7 +173,7 @@ function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall
   console.log(`estimated time: about ${Math.ceil((rows * perRow + lowLoadRows * config.lowLoadSeconds + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
 }
 
-async function makeSecrets(): Promise<Secrets> {
+async function makeSecrets(users: number): Promise<Secrets> {
   const keys = generateKeyPairSync('ed25519');
   const issuer = await ephemeralIssuer();
   const work = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -178,6 +182,7 @@ async function makeSecrets(): Promise<Secrets> {
     privatePem: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     work,
     userToken: await issuer.token({ sub: 'bench', region: '522633', scope: ALL_SCOPES.join(' ') }),
+    userTokens: await Promise.all(Array.from({ length: users }, (_, i) => issuer.token({ sub: `bench-user-${i}`, region: '522633', scope: ALL_SCOPES.join(' ') }))),
     // What (b) and (c) send the subgraphs, and the floor too: the identity our gateway would sign for this caller.
     identityToken: await signInternalIdentity(
       { kind: 'user', subject: 'bench', region: '522633', org: null, scopes: ALL_SCOPES, purpose: null },
@@ -243,7 +248,7 @@ async function startOurs(mode: GatewayMode, config: BenchConfig, backend: Backen
     log: join(secrets.work, `ours-${mode}-${backend.kind}.log`),
     timeoutMs: START_TIMEOUT_MS,
   });
-  return { target: 'a', name: TARGET_NAMES.a, url: started.line.url, headers: { authorization: `Bearer ${secrets.userToken}` }, process: started };
+  return { target: 'a', name: TARGET_NAMES.a, url: started.line.url, headers: { authorization: `Bearer ${secrets.userToken}` }, userTokens: secrets.userTokens, process: started };
 }
 
 /**
@@ -468,6 +473,9 @@ async function checkAnswer(endpoint: Endpoint, query: string, variables: Record<
 }
 
 function load(endpoint: Endpoint, query: string, workload: Workload, seconds: number, connections: number) {
+  // Many users: a gateway that checks callers (ours) gets each request from the next user; the others take no user token.
+  const users = workload.users && endpoint.userTokens ? endpoint.userTokens.slice(0, workload.users) : undefined;
+  let next = 0;
   return autocannon({
     url: endpoint.url,
     connections,
@@ -478,7 +486,7 @@ function load(endpoint: Endpoint, query: string, workload: Workload, seconds: nu
       {
         setupRequest: (req: Record<string, any>) => ({
           ...req,
-          headers: { ...req.headers, 'x-request-id': randomUUID() },
+          headers: { ...req.headers, 'x-request-id': randomUUID(), ...(users && { authorization: `Bearer ${users[next++ % users.length]}` }) },
           body: JSON.stringify({ query, variables: workload.variables() }),
         }),
       },

@@ -21,13 +21,22 @@ export type BackendKind = 'read-through' | 'cached';
 
 export interface Workload {
   /** Short name for BENCH_WORKLOADS. */
-  id: 'joint-review' | 'dashboard' | 'dashboard-warm';
+  id: 'joint-review' | 'dashboard' | 'dashboard-warm' | 'dashboard-warm-users';
   name: string;
   backend: BackendKind;
   query: string;
   floorQuery: string;
   variables: () => Record<string, unknown>;
+  /**
+   * Distinct users sending it, each with a token of their own, taken in turn; unset: one
+   * user. More users than the gateway keeps verified tokens for (10,000) makes every
+   * verification real, as a county's staff and partners would.
+   */
+  users?: number;
 }
+
+/** Users in the many-users workload: twice what the gateway's verified-token cache holds. */
+export const MANY_USERS = 20_000;
 
 const operation = (name: string) => readFileSync(join(__dirname, '..', 'docs', 'operations', `${name}.graphql`), 'utf8');
 
@@ -86,6 +95,16 @@ export function benchWorkloads(): Workload[] {
       query: operation('DashboardProjects'),
       floorQuery: DASHBOARD_FLOOR,
       variables: () => page(0),
+    },
+    {
+      // The same, each request from another of MANY_USERS users: what JWT verification costs when tokens are not already verified.
+      id: 'dashboard-warm-users',
+      name: `dashboard page, cache-warm, ${MANY_USERS.toLocaleString('en')} users`,
+      backend: 'cached',
+      query: operation('DashboardProjects'),
+      floorQuery: DASHBOARD_FLOOR,
+      variables: () => page(0),
+      users: MANY_USERS,
     },
   ];
 }

@@ -7,7 +7,7 @@ import type { Row } from '../../bench/report';
 import type { ReplicaRow } from '../../bench/replicas';
 
 const ROOT = join(__dirname, '..', '..');
-const WORKLOADS = ['joint review (1 project)', 'dashboard page (50 projects)', 'dashboard page, cache-warm repeat'];
+const WORKLOADS = ['joint review (1 project)', 'dashboard page (50 projects)', 'dashboard page, cache-warm repeat', 'dashboard page, cache-warm, 20,000 users'];
 
 // A smoke run of `npm run bench`: the one-core mode and the replicas mode, one latency, one-second rows, Hive left out
 // (it is installed on first use and is half a gigabyte). It checks the run completes and
@@ -26,7 +26,7 @@ describe('npm run bench (smoke run)', () => {
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     const [exitCode] = await once(child, 'exit');
     expect({ exitCode, output: exitCode === 0 ? '' : output }).toEqual({ exitCode: 0, output: '' });
-    expect(output).toMatch(/bench: 13 rows .*\nestimated time: about \d+ min/);
+    expect(output).toMatch(/bench: 16 rows .*\nestimated time: about \d+ min/);
 
     const { rows, replicaRows } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { rows: Row[]; replicaRows: ReplicaRow[] };
     // 1 and 2 replicas behind nginx, Redis off and on: each answered, Redis commands counted only with Redis.
