@@ -5,10 +5,10 @@
  * second replica buys on this machine, and what sharing state costs (CPU per request of
  * the gateways, of Redis and of nginx, and Redis commands per request).
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { Redis } from 'ioredis';
 import { startNginx } from '../deploy/run-nginx';
+import { startRedis } from '../test/helpers/redis';
 import { cpuMs, processTree, type Started } from './processes';
 import { freePort } from './hive';
 
@@ -56,6 +56,9 @@ export async function measureReplicas(bench: ReplicaBench): Promise<ReplicaRow[]
   const rows: ReplicaRow[] = [];
   for (const withRedis of [false, true]) {
     const redis = withRedis ? await startRedis() : undefined;
+    // One connection that reads Redis's command count, so its own commands are exactly the reads.
+    const counter = redis && new Redis(redis.url);
+    const commandsRun = async () => Number(/total_commands_processed:(\d+)/.exec(await counter!.info('stats'))?.[1] ?? 0);
     try {
       for (const replicas of [1, 2]) {
         const base = { replicas, redis: withRedis, workload: bench.workload, latencyMs: bench.latencyMs };
@@ -75,7 +78,7 @@ export async function measureReplicas(bench: ReplicaBench): Promise<ReplicaRow[]
           const counters: Record<string, () => number | Promise<number>> = {
             gateways: () => cpuMs(gateways.flatMap((g) => processTree(g.child.pid!))),
             nginx: () => cpuMs(processTree(nginx!.pid)),
-            ...(redis && { redis: () => cpuMs([redis.pid]), redisCommands: () => redis.commands() }),
+            ...(redis && { redis: () => cpuMs([redis.pid()!]), redisCommands: commandsRun }),
           };
           const measured = await bench.measure(`http://127.0.0.1:${front}/graphql`, counters);
           if ('notRun' in measured) {
@@ -93,7 +96,7 @@ export async function measureReplicas(bench: ReplicaBench): Promise<ReplicaRow[]
             gatewayCpuMsPerRequest: per(deltas.gateways!),
             nginxCpuMsPerRequest: per(deltas.nginx!),
             redisCpuMsPerRequest: redis ? per(deltas.redis!) : null,
-            // Less the one INFO that read the count.
+            // Less the INFO that read the count before.
             redisCommandsPerRequest: redis ? per(deltas.redisCommands! - 1) : null,
             non2xx: result.non2xx,
             errors: result.errors + result.timeouts,
@@ -110,57 +113,10 @@ export async function measureReplicas(bench: ReplicaBench): Promise<ReplicaRow[]
         }
       }
     } finally {
+      counter?.disconnect();
       await redis?.stop();
     }
   }
   return rows;
 }
 
-interface BenchRedis {
-  url: string;
-  pid: number;
-  /** Commands run since it started (INFO stats total_commands_processed). */
-  commands(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-async function startRedis(): Promise<BenchRedis> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const failed = new Promise<never>((_resolve, reject) => child.once('error', (e) => reject(new Error(`redis-server (Debian: apt-get install redis-server): ${e.message}`))));
-  const ask = (command: string) =>
-    Promise.race([
-      failed,
-      new Promise<string>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1');
-        let text = '';
-        socket.once('error', reject);
-        socket.on('data', (d: Buffer) => {
-          text += d.toString();
-          if (/\r\n$/.test(text) && (!text.startsWith('$') || text.split('\r\n').length > 2)) {
-            socket.destroy();
-            resolve(text);
-          }
-        });
-        socket.once('connect', () => socket.write(`${command}\r\n`));
-      }),
-    ]);
-  for (;;) {
-    try {
-      if ((await ask('PING')).startsWith('+PONG')) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    pid: child.pid!,
-    commands: async () => Number(/total_commands_processed:(\d+)/.exec(await ask('INFO stats'))?.[1] ?? 0),
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}

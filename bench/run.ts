@@ -226,6 +226,17 @@ async function startBackend(kind: BackendKind, secrets: Secrets): Promise<Backen
 
 const subgraphEnv = (backend: Backend) => Object.fromEntries(Object.entries(backend.subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
 
+/** What this gateway is started with in every mode: the backend, the bench's keys, no rate limit in the way. */
+const ourGatewayEnv = (backend: Backend, secrets: Secrets) => ({
+  ...subgraphEnv(backend),
+  INTERNAL_IDENTITY_PRIVATE_KEY: secrets.privatePem,
+  AUTH_JWKS_FILE: join(secrets.work, 'jwks.json'),
+  AUTH_ISSUER: DEV_ISSUER,
+  AUTH_AUDIENCE: AUDIENCE,
+  RATE_LIMIT_PER_MINUTE: '100000000',
+  LOG_LEVEL: 'info',
+});
+
 async function startOurs(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
   const workers = mode === 'machine' ? config.workers : 1;
   const started = await startProcess({
@@ -233,14 +244,8 @@ async function startOurs(mode: GatewayMode, config: BenchConfig, backend: Backen
     command: process.execPath,
     args: [...nodeArgs(config, 'gateway/index.ts'), '--supergraph', join(ROOT, 'schema', 'supergraph.graphql'), '--port', '0', '--workers', String(workers)],
     env: {
-      ...subgraphEnv(backend),
-      INTERNAL_IDENTITY_PRIVATE_KEY: secrets.privatePem,
-      AUTH_JWKS_FILE: join(secrets.work, 'jwks.json'),
-      AUTH_ISSUER: DEV_ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
+      ...ourGatewayEnv(backend, secrets),
       AUDIT_DIR: join(secrets.work, `audit-${mode}-${backend.kind}`),
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      LOG_LEVEL: 'info',
     },
     cwd: ROOT,
     pin: mode === 'core' && config.pin,
@@ -267,16 +272,10 @@ function replicaBench(workload: Workload, latencyMs: number, backend: Backend, c
         command: process.execPath,
         args: [...nodeArgs(config, 'gateway/index.ts'), '--supergraph', join(ROOT, 'schema', 'supergraph.graphql'), '--port', '0'],
         env: {
-          ...subgraphEnv(backend),
-          INTERNAL_IDENTITY_PRIVATE_KEY: secrets.privatePem,
-          AUTH_JWKS_FILE: join(secrets.work, 'jwks.json'),
-          AUTH_ISSUER: DEV_ISSUER,
-          AUTH_AUDIENCE: AUDIENCE,
+          ...ourGatewayEnv(backend, secrets),
           AUDIT_DIR: join(secrets.work, 'audit-replicas'),
           AUDIT_INSTANCE_ID: `replica-${++started}`,
-          RATE_LIMIT_PER_MINUTE: '100000000',
           TRUST_PROXY: '127.0.0.1',
-          LOG_LEVEL: 'info',
           ...env,
         },
         cwd: ROOT,

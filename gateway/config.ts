@@ -8,7 +8,7 @@ import { DEV_KEYS_DIR } from '../lib/paths';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
-import { sha256 } from '../lib/watched-file';
+import { sha256 } from '../lib/hash';
 import { calendarDay, INSTANCE_ID, type AuditLogOptions } from './audit/log';
 import { PURPOSE_KIND } from './capabilities/purpose';
 import type { SignInOptions, PartnerClient } from './capabilities/sign-in';

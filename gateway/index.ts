@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { listen } from '../lib/listen';
+import { stopOnSignals } from '../lib/shutdown';
 import { createLogger } from '../lib/logger';
 import { startTracing } from '../lib/tracing';
 import { AuditLog } from './audit/log';
@@ -56,26 +57,22 @@ async function main(): Promise<void> {
   });
   // Listening first: while a supergraph URL is not answering, probes hear "not ready" (503) rather than nothing.
   const listening = await listen(gateway.server, config.port, config.host, 'set PORT or --port');
+  // Taken before start(): a replica still waiting for its supergraph URL stops cleanly too (stop() ends the wait,
+  // and the audit chain's lock is let go).
+  stopOnSignals(listening, logger, {
+    drainSeconds: config.drainSeconds,
+    shutdownTimeoutSeconds: config.shutdownTimeoutSeconds,
+    drain: () => gateway.drain(),
+    stop: async () => {
+      await gateway.stop();
+      await tracing?.shutdown();
+    },
+  });
   await gateway.start();
   const dashboard = config.dashboardDir ? { dashboard: `${listening.url}/dashboard/` } : {};
-  if (slot === undefined) logger.info({ url: `${listening.url}/graphql`, supergraph: config.supergraphPath ?? config.supergraphUrl, identityKey: { kid: identity.key?.kid ?? null, from: identity.source }, ...dashboard }, 'gateway ready');
-  else logger.info({ url: `${listening.url}/graphql`, pid: process.pid, ...dashboard }, 'worker ready');
-  // SIGTERM (a deploy, a scale-down): leave the load balancer first, then finish what is in flight. SIGINT (a
-  // person at a terminal) skips the wait, but still lets requests in flight finish.
-  const shutdown = async (signal: string) => {
-    gateway.drain();
-    const drainSeconds = signal === 'SIGTERM' ? config.drainSeconds : 0;
-    logger.info({ signal, drainSeconds, shutdownTimeoutSeconds: config.shutdownTimeoutSeconds }, 'draining: /readyz says so, then the port closes');
-    await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
-    const cut = await listening.closeWithin(config.shutdownTimeoutSeconds * 1000);
-    if (cut > 0) logger.warn({ connections: cut }, 'requests still in flight at the shutdown deadline: their connections were cut');
-    await gateway.stop();
-    await tracing?.shutdown();
-    logger.info({ signal }, 'stopped');
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const identityKey = { kid: identity.key?.kid ?? null, from: identity.source };
+  if (slot === undefined) logger.info({ url: `${listening.url}/graphql`, supergraph: config.supergraphPath ?? config.supergraphUrl, identityKey, ...dashboard }, 'gateway ready');
+  else logger.info({ url: `${listening.url}/graphql`, pid: process.pid, identityKey, ...dashboard }, 'worker ready');
 }
 
 main().catch((error: unknown) => {

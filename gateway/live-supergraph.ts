@@ -20,7 +20,8 @@ import type { ApolloGateway, SupergraphSdlHook } from '@apollo/gateway';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../lib/logger';
-import { sha256, watchFile, type WatchedFile } from '../lib/watched-file';
+import { watchFile, type WatchedFile } from '../lib/watched-file';
+import { sha256 } from '../lib/hash';
 import { loadSupergraph, type LoadedSupergraph, type SupergraphPolicies } from './supergraph';
 import { SupergraphFetcher, type SupergraphUrl, type SupergraphUrlStatus } from './supergraph-url';
 

@@ -13,7 +13,8 @@
  * for it; the next request meets the new registry.
  */
 import type { Logger } from '../lib/logger';
-import { sha256, watchFile, type WatchedFile } from '../lib/watched-file';
+import { watchFile, type WatchedFile } from '../lib/watched-file';
+import { sha256 } from '../lib/hash';
 import type { PartnerClient } from './capabilities/sign-in';
 
 export interface PartnerRegistryFile extends WatchedFile {

@@ -6,8 +6,8 @@
  * One ask has a deadline and a size cap, so a slow or huge answer cannot stall or exhaust
  * the process. An outage is logged once, when it starts, and once when it ends.
  */
-import { createHash } from 'node:crypto';
 import type { Logger } from '../lib/logger';
+import { sha256 } from '../lib/hash';
 
 export interface SupergraphUrl {
   url: string;
@@ -32,7 +32,6 @@ export interface SupergraphUrlStatus {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export class SupergraphFetcher {
   private etag: string | undefined;

@@ -1,7 +1,8 @@
 /**
  * Development keys (`.dev-keys/`, git-ignored): made on first use so a newcomer's
  * `npm start` and a `npm run gateway` beside it agree on them without anyone making keys.
- * Production never falls back to them (each caller checks NODE_ENV first).
+ * `npm start` (the embedded default, never a production deployment) always uses them; the
+ * gateway and subgraph commands only outside production (they check NODE_ENV first).
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,8 @@
 /**
- * Where the project's files are, the same whether the code runs from source (tsx) or
- * compiled (`npm run build`, then `node dist/node/...`): paths are taken from the folder
- * holding package.json, never from where a module happens to sit.
+ * Where the project's own files are, the same whether the code runs from source (tsx) or
+ * compiled (`npm run build`, then `node dist/node/...`): taken from the folder holding
+ * package.json. (Files a module reads beside itself, a subgraph's schema.graphql, are
+ * copied beside the compiled module instead: scripts/build-assets.ts.)
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

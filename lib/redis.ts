@@ -22,6 +22,9 @@ export function connectRedis(url: string, logger: Logger, uses: { shares: string
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    // A Redis that stops answering without closing the socket (a partition, a stalled proxy) must cost a
+    // request half a second at most: a command that times out is a miss, like one that fails.
+    commandTimeout: 500,
     // Keep trying, at most every 2 s: Redis coming back must be noticed without a restart.
     retryStrategy: (times) => Math.min(times * 100, 2000),
   });

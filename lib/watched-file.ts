@@ -4,10 +4,10 @@
  * watch on the file itself — and it is also re-read every `pollMs`, for file systems whose
  * changes no watch sees (NFS and other shared storage, where replicas read the same file).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from './logger';
+import { sha256 } from './hash';
 
 export interface WatchedFile {
   path: string;
@@ -18,7 +18,6 @@ export interface WatchedFile {
 /** A burst of change events (truncate, write, rename) settles before the file is read. */
 const SETTLE_MS = 50;
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Calls `onChange` with each version of the file whose SHA-256 differs from the last one seen

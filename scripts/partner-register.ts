@@ -10,7 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parsePartnerClients, partnerClientSchema } from '../gateway/config';
-import { sha256, type PartnerClient } from '../gateway/capabilities/sign-in';
+import { type PartnerClient } from '../gateway/capabilities/sign-in';
+import { sha256 } from '../lib/hash';
 import { PURPOSE_KINDS } from '../domain/purposes';
 import { ALL_SCOPES } from '../stack/dev-issuer';
 

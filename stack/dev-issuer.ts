@@ -10,7 +10,6 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPaylo
 
 export const DEV_ISSUER = 'urn:congjiang:dev-identity';
 export const AUDIENCE = 'county-gateway';
-export { DEV_KEYS_DIR };
 
 /** Every scope the embedded default knows: what a newcomer's development token carries. */
 export const ALL_SCOPES = [

@@ -46,7 +46,7 @@ export interface EmbeddedStackOptions extends Pick<GatewayOptions, (typeof GATEW
   /** The approval system's and subgraph's clock (tests fix it). */
   approvalClock?: () => Date;
   seed?: number;
-  /** The key pair the gateway signs callers' identity with (default: one made for this run). */
+  /** The key pair the gateway signs callers' identity with (npm start: the development key in .dev-keys; default: one made for this run, as tests want). */
   gatewayKeys?: { privateKey: KeyObject; publicKey: KeyObject };
   /** 联审工作台 at /dashboard/ (built files; `developmentToken` signs its browser in). false: off. */
   dashboard?: false | DashboardOptions;
@@ -108,7 +108,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       progress(`department ${id} (mock): ${served.url}`);
     }
 
-    // The gateway vouches for callers with a key made for this run; only its subgraphs get the public half.
+    // The gateway vouches for callers with its key; its subgraphs get only the public half.
     const gatewayKeys = options.gatewayKeys ?? generateKeyPairSync('ed25519');
     const gatewayIdentity = await InternalIdentityVerifier.trusting(gatewayKeys.publicKey);
     // With REDIS_URL the subgraphs share department records with replicas started beside this stack.

@@ -23,12 +23,13 @@ export interface StartConfig extends SecurityConfig {
   tracing: TracingConfig | undefined;
 }
 
-const DEFAULTS: Record<DepartmentId, { subgraphPort: number; departmentPort: number; latencyMs: number }> = {
-  enterprise: { subgraphPort: 4001, departmentPort: 4101, latencyMs: 3 },
+/** The mock departments: their ports and how slow they are. */
+const DEFAULTS: Record<DepartmentId, { departmentPort: number; latencyMs: number }> = {
+  enterprise: { departmentPort: 4101, latencyMs: 3 },
   // The legacy land system is slow.
-  land: { subgraphPort: 4002, departmentPort: 4102, latencyMs: 15 },
-  construction: { subgraphPort: 4003, departmentPort: 4103, latencyMs: 3 },
-  approval: { subgraphPort: 4004, departmentPort: 4104, latencyMs: 3 },
+  land: { departmentPort: 4102, latencyMs: 15 },
+  construction: { departmentPort: 4103, latencyMs: 3 },
+  approval: { departmentPort: 4104, latencyMs: 3 },
 };
 
 /** Every setting of `npm start`, read and checked once; see the README's configuration table. */
@@ -50,7 +51,7 @@ export function readStartConfig(env: Env): StartConfig {
   for (const id of Object.keys(DEFAULTS) as DepartmentId[]) {
     const d = DEFAULTS[id];
     const P = id.toUpperCase();
-    subgraphPorts[id] = num(`${P}_SUBGRAPH_PORT`, d.subgraphPort, portSchema);
+    subgraphPorts[id] = num(`${P}_SUBGRAPH_PORT`, SUBGRAPHS[id].port, portSchema);
     departmentPorts[id] = num(`${P}_DEPARTMENT_PORT`, d.departmentPort, portSchema);
     faults[id] = {
       latencyMs: num(`MOCK_${P}_LATENCY_MS`, d.latencyMs, z.number().min(0, 'must be 0 or more')),

@@ -22,12 +22,21 @@ export interface SubgraphBuild {
   clock?: () => Date;
 }
 
-export const SUBGRAPHS: Record<SubgraphName, { clientDefaults: DepartmentClientDefaults; issuesLicences: boolean; create(build: SubgraphBuild, runtime: SubgraphRuntime): SubgraphService }> = {
-  enterprise: { clientDefaults: { timeoutMs: 3000, maxConcurrency: 8 }, issuesLicences: true, create: (b, r) => createEnterpriseSubgraph({ ...b.settings, ...b.connection }, r) },
+export interface SubgraphEntry {
+  /** Where it listens unless told (`npm start`'s <DEPT>_SUBGRAPH_PORT, the command's PORT or --port). */
+  port: number;
+  clientDefaults: DepartmentClientDefaults;
+  issuesLicences: boolean;
+  create(build: SubgraphBuild, runtime: SubgraphRuntime): SubgraphService;
+}
+
+export const SUBGRAPHS: Record<SubgraphName, SubgraphEntry> = {
+  enterprise: { port: 4001, clientDefaults: { timeoutMs: 3000, maxConcurrency: 8 }, issuesLicences: true, create: (b, r) => createEnterpriseSubgraph({ ...b.settings, ...b.connection }, r) },
   // The legacy land system is slow and answers one parcel at a time.
-  land: { clientDefaults: { timeoutMs: 5000, maxConcurrency: 4 }, issuesLicences: true, create: (b, r) => createLandSubgraph({ ...b.settings, ...b.connection }, r) },
-  construction: { clientDefaults: { timeoutMs: 3000, maxConcurrency: 8 }, issuesLicences: true, create: (b, r) => createConstructionSubgraph({ ...b.settings, ...b.connection }, r) },
+  land: { port: 4002, clientDefaults: { timeoutMs: 5000, maxConcurrency: 4 }, issuesLicences: true, create: (b, r) => createLandSubgraph({ ...b.settings, ...b.connection }, r) },
+  construction: { port: 4003, clientDefaults: { timeoutMs: 3000, maxConcurrency: 8 }, issuesLicences: true, create: (b, r) => createConstructionSubgraph({ ...b.settings, ...b.connection }, r) },
   approval: {
+    port: 4004,
     clientDefaults: { timeoutMs: 3000, maxConcurrency: 8 },
     issuesLicences: false,
     create: (b, r) => createApprovalSubgraph({ ...b.settings, url: b.connection.url, licenceIssuers: b.licenceIssuers }, r, b.clock),

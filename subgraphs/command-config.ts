@@ -33,7 +33,13 @@ const USAGE = `usage: subgraph <${SUBGRAPH_NAMES.join('|')}> [--port <n>] [--hos
 
 const jwksSchema = z.object({
   keys: z
-    .array(z.object({ kty: z.literal('OKP', 'each key must be an Ed25519 public JWK (kty OKP)'), crv: z.literal('Ed25519', 'each key must be Ed25519 (crv Ed25519)'), x: z.string(), kid: z.string({ error: 'each key needs its kid' }).min(1, 'each key needs its kid') }).passthrough())
+    .array(
+      z
+        .object({ kty: z.literal('OKP', 'each key must be an Ed25519 public JWK (kty OKP)'), crv: z.literal('Ed25519', 'each key must be Ed25519 (crv Ed25519)'), x: z.string(), kid: z.string({ error: 'each key needs its kid' }).min(1, 'each key needs its kid') })
+        .passthrough()
+        // The private half never belongs on a subgraph host.
+        .refine((key) => !('d' in key), 'a key holds its private half (d): give the subgraphs public keys only (npm run identity:key -- jwks)'),
+    )
     .min(1, 'the JWKS has no keys'),
 });
 
@@ -71,7 +77,7 @@ export async function readSubgraphCommandConfig(argv: readonly string[], env: En
   }
   const plain = z
     .object({
-      port: z.coerce.number({ error: 'PORT (or --port) must be a port number' }).int().min(0, 'PORT must be 0–65535').max(65535, 'PORT must be 0–65535').default(0),
+      port: z.coerce.number({ error: 'PORT (or --port) must be a port number' }).int().min(0, 'PORT must be 0–65535').max(65535, 'PORT must be 0–65535').default(subgraph.port),
       host: z.string().min(1).default('127.0.0.1'),
       logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
       redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'REDIS_URL must be a redis:// or rediss:// URL').optional(),
@@ -107,6 +113,11 @@ async function readIdentityKeys(env: Env, problems: string[]): Promise<{ keys: I
   if (url) {
     if (!/^https?:\/\//.test(url)) {
       problems.push(`INTERNAL_IDENTITY_JWKS_URL="${url}" must be an http(s) URL`);
+      return undefined;
+    }
+    // Whoever can answer for this URL decides which callers the subgraph believes: over plain HTTP, anyone on the path.
+    if (env.NODE_ENV === 'production' && !/^https:\/\//.test(url) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url)) {
+      problems.push(`INTERNAL_IDENTITY_JWKS_URL="${url}" must be https in production (plain http only on this host)`);
       return undefined;
     }
     return { keys: createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000 }), source: url };

@@ -8,6 +8,7 @@
 import { listen } from '../lib/listen';
 import { createLogger } from '../lib/logger';
 import { connectRedis } from '../lib/redis';
+import { stopOnSignals } from '../lib/shutdown';
 import { SUBGRAPHS } from './catalog';
 import { readSubgraphCommandConfig } from './command-config';
 import { InternalIdentityVerifier } from './shared/caller';
@@ -24,21 +25,15 @@ async function main(): Promise<void> {
   await subgraph.start();
   const listening = await listen(subgraph.server, config.port, config.host, 'set PORT or --port');
   logger.info({ url: `${listening.url}/graphql`, department: config.connection.url, identityKeys: config.identity.source, redis: Boolean(redis) }, 'subgraph ready');
-  // As the gateway does: leave the load balancer (/readyz 503), then let requests in flight finish.
-  const shutdown = async (signal: string) => {
-    subgraph.drain();
-    const drainSeconds = signal === 'SIGTERM' ? config.drainSeconds : 0;
-    logger.info({ signal, drainSeconds }, 'draining: /readyz says so, then the port closes');
-    await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
-    const cut = await listening.closeWithin(config.shutdownTimeoutSeconds * 1000);
-    if (cut > 0) logger.warn({ connections: cut }, 'requests still in flight at the shutdown deadline: their connections were cut');
-    await subgraph.stop();
-    await redis?.close();
-    logger.info({ signal }, 'stopped');
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(listening, logger, {
+    drainSeconds: config.drainSeconds,
+    shutdownTimeoutSeconds: config.shutdownTimeoutSeconds,
+    drain: () => subgraph.drain(),
+    stop: async () => {
+      await subgraph.stop();
+      await redis?.close();
+    },
+  });
 }
 
 main().catch((error: unknown) => {

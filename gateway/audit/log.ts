@@ -17,11 +17,12 @@
  * torn line is moved aside into its own file, a record saying so is appended, and the
  * chain continues from the last whole record.
  */
-import { createHash, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENESIS, lineHash, signCheckpoint, type Checkpoint, type CheckpointKind } from './checkpoints';
 import { holdChain } from './writer-lock';
+import { sha256 } from '../../lib/hash';
 
 export { GENESIS };
 
@@ -60,7 +61,6 @@ const FILE = /^audit-(\d{4}-\d{2}-\d{2})-(\d{3})\.jsonl$/;
 const CHECKPOINT_FILE = /^checkpoints-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const PRIVATE_FILE = 0o600;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export const recordHash = (record: Record<string, unknown>) => sha256(JSON.stringify(record));
 

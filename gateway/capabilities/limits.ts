@@ -27,7 +27,7 @@ import {
 } from 'graphql';
 import type { NormalizedOperation } from '../operation/normalize';
 import { requireOperation, type Capability, type GatewayContext } from './capability';
-import { sha256 } from './sign-in';
+import { sha256 } from '../../lib/hash';
 
 export interface OperationLimits {
   maxDepth: number;

@@ -7,7 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { clusterMetrics } from '../cluster';
 import type { Capability, GatewayContext } from './capability';
-import { sha256 } from './sign-in';
+import { sha256 } from '../../lib/hash';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

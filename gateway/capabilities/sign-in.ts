@@ -6,7 +6,7 @@
  * downgraded to anonymous. Failed sign-ins from one address are slowed down. The partner
  * registry follows its file while the gateway runs (partner-registry.ts).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { HttpError } from '../../lib/errors';
@@ -15,6 +15,7 @@ import { rateLimits } from '../../lib/rate-limits';
 import type { SharedRedis } from '../../lib/redis';
 import { PartnerRegistry, type PartnerRegistryFile } from '../partner-registry';
 import type { Capability } from './capability';
+import { sha256 } from '../../lib/hash';
 
 export type Caller =
   | { kind: 'anonymous'; scopes: ReadonlySet<string> }
@@ -142,7 +143,6 @@ class CallerVerifier {
   }
 }
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export const callerId = (caller: Caller) => (caller.kind === 'anonymous' ? 'anonymous' : `${caller.kind}:${caller.subject}`);
 

@@ -20,11 +20,11 @@ export interface ApprovalSubgraphConfig extends DepartmentClientSettings {
 
 export function createApprovalSubgraph(
   config: ApprovalSubgraphConfig,
-  { logger, identity, redis }: SubgraphRuntime,
+  { logger, identity }: SubgraphRuntime,
   clock: () => Date = () => new Date(),
 ): SubgraphService {
   const http = new DepartmentHttp({ department: APPROVAL_DEPARTMENT, baseUrl: config.url, timeoutMs: config.timeoutMs, logger, resilience: config });
-  // The guides and the region tree: a handful of keys, read on every checklist; each replica keeps its own.
+  // The guides and the region tree: a handful of keys, read on every checklist; each replica keeps its own (no Redis).
   const reference = new BoundedCache<ServiceItem[] | RegionRecord[]>({ ttlSeconds: config.cacheTtlSeconds, maxKeys: 16 });
   const issuers = new Map<string, LicenceIssuer>(
     config.licenceIssuers.map((i) => [i.uscc, { uscc: i.uscc, name: i.name, verifier: new LicenceVerifier(i.publicKeyPem) }]),
@@ -36,7 +36,6 @@ export function createApprovalSubgraph(
     context: (_req, caller) => ({ caller, approval: new ApprovalClient({ http, reference }, caller), issuers, today: chinaDate(clock()) }),
     identity,
     logger,
-    redis,
     department: http,
     caches: [reference],
   });

@@ -7,6 +7,8 @@ import { freePort } from './ports';
 export interface TestRedis {
   url: string;
   port: number;
+  /** The running server's process id (the replicas benchmark reads its CPU). */
+  pid(): number | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -17,6 +19,7 @@ export async function startRedis(): Promise<TestRedis> {
   const redis: TestRedis = {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: () => child?.pid,
     async start() {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
       child.once('error', (error) => {

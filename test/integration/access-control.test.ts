@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog, auditFiles } from '../../gateway/audit/log';
 import { readRecords } from '../../gateway/audit/verify';
-import { sha256, type PartnerClient } from '../../gateway/capabilities/sign-in';
+import { type PartnerClient } from '../../gateway/capabilities/sign-in';
+import { sha256 } from '../../lib/hash';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 const auditDir = mkdtempSync(join(tmpdir(), 'audit-'));

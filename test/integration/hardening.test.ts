@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { AuditLog } from '../../gateway/audit/log';
-import { sha256 } from '../../gateway/capabilities/sign-in';
+import { sha256 } from '../../lib/hash';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';

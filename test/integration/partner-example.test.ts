@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
-import { sha256 } from '../../gateway/capabilities/sign-in';
+import { sha256 } from '../../lib/hash';
 import * as generated from '../../examples/partner/generated/graphql';
 
 const ROOT = join(__dirname, '..', '..');

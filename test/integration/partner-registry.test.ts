@@ -2,9 +2,11 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { sha256, type PartnerClient } from '../../gateway/capabilities/sign-in';
+import { type PartnerClient } from '../../gateway/capabilities/sign-in';
+import { sha256 } from '../../lib/hash';
 import { readSecurityConfig } from '../../gateway/config';
 import { bareGateway } from '../helpers/gateway';
+import { until } from '../helpers/until';
 
 const OPERATION = '{ __typename }';
 const partner = (id: string): PartnerClient => ({
@@ -18,15 +20,6 @@ const partner = (id: string): PartnerClient => ({
   ratePerMinute: 1000,
 });
 
-/** Waits for something the gateways do on their own (a file event, a poll); fails with `what` if it never happens. */
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 25_000;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`gave up waiting: ${what}`);
-}
 
 describe('partner registry followed while the gateways run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'partner-registry-'));

@@ -5,7 +5,7 @@
  * from deploy/nginx/county-gateway.conf (issue 12). Counts, never timings.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { internalIdentityJwk } from '../../contracts/internal-identity';
@@ -35,6 +35,7 @@ let nginx: Nginx;
 let front: { gateway: number; subgraph: number };
 const subgraphs: { process: StartedCommand; url: string }[] = [];
 const gateways: { process: StartedCommand; url: string; instance: string }[] = [];
+let dir: string;
 let auditDir: string;
 let checkpointKey: string;
 
@@ -51,7 +52,7 @@ async function waitReady(started: StartedCommand, message: string): Promise<stri
 beforeAll(async () => {
   unit = buildUnit();
   redis = await startRedis();
-  const dir = mkdtempSync(join(tmpdir(), 'replicas-'));
+  dir = mkdtempSync(join(tmpdir(), 'replicas-'));
   // The identity key pair as an operator makes it: the gateways' private key, the subgraphs' JWKS.
   const identity = generateKeyPairSync('ed25519');
   writeFileSync(join(dir, 'identity.pem'), identity.privateKey.export({ type: 'pkcs8', format: 'pem' }));
@@ -128,6 +129,8 @@ afterAll(async () => {
   await nginx?.stop();
   await backend?.stop();
   await redis?.stop();
+  // The unit holds a whole production install: a few hundred MB per run.
+  for (const folder of [unit, dir]) if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
 const status = async (url: string) => (await (await fetch(url.replace(/\/graphql$/, '') + '/status')).json()) as Record<string, any>;
@@ -202,19 +205,27 @@ it('a department record fetched through one replica is a cache hit through the o
   expect(hits.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
 });
 
-it('a department down: every replica stays ready, and answers carry the department\'s error', async () => {
+it('a department down: every replica, gateway and subgraph, stays ready, and answers carry the department\'s error', async () => {
   const parcel = backend.departments.county.parcels[7]!.unitNumber;
+  const uscc = backend.departments.county.enterprises[9]!.uscc;
   backend.departments.land.faults.down = true;
+  backend.departments.enterprise.faults.down = true;
   try {
+    for (const replica of [...gateways, ...subgraphs]) expect((await fetch(replica.url.replace('/graphql', '/readyz'))).status).toBe(200);
     for (const gateway of gateways) {
-      expect((await fetch(gateway.url.replace('/graphql', '/readyz'))).status).toBe(200);
       const answer = await post(gateway.url, { query: 'query ($u: ID!) { parcel(unitNumber: $u) { unitNumber } }', variables: { u: parcel } }, { authorization: `Bearer ${await token('land-down')}` });
       expect(answer.status).toBe(200);
       expect(answer.body.errors[0].extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', department: 'land' });
       expect((await status(gateway.url)).status).toBe('degraded');
     }
+    // Through nginx to both enterprise-subgraph replicas in turn: each says its department is down.
+    for (let i = 0; i < 2; i++) {
+      const answer = await post(throughNginx(), { query: ENTERPRISE, variables: { uscc } }, { authorization: `Bearer ${await token(`enterprise-down-${i}`)}` });
+      expect(answer.body.errors[0].extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', department: 'enterprise' });
+    }
   } finally {
     backend.departments.land.faults.down = false;
+    backend.departments.enterprise.faults.down = false;
   }
 });
 

@@ -14,6 +14,7 @@ import { silentLogger } from '../../lib/logger';
 import { SUPERGRAPH_PATH } from '../../scripts/compose';
 import { ROOT } from '../../scripts/schema-check';
 import { operation, startTestStack, type GraphQLResponse, type TestStack } from '../helpers/stack';
+import { until } from '../helpers/until';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const NOTICE = '本周六政务服务中心照常办公 The service center is open this Saturday.';
@@ -45,15 +46,6 @@ function composeWith(extra: { name: string; url: string; sdl: string }): string 
   return composed.supergraphSdl;
 }
 
-/** Waits for something the gateway does on its own (a file event, a poll); fails with `what` if it never happens. */
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 25_000;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`gave up waiting: ${what}`);
-}
 
 const original = readFileSync(SUPERGRAPH_PATH, 'utf8');
 let notice: Awaited<ReturnType<typeof startNoticeSubgraph>>;

@@ -9,6 +9,7 @@ import { listen } from '../../lib/listen';
 import { SUPERGRAPH_PATH } from '../../scripts/compose';
 import { bareGateway } from '../helpers/gateway';
 import { removeFieldDirective, variant } from './schema-governance/fixtures';
+import { until } from '../helpers/until';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const original = readFileSync(SUPERGRAPH_PATH, 'utf8');
@@ -53,15 +54,6 @@ async function startPublisher(text: string) {
   };
 }
 
-/** Waits for something the gateways do on their own (a poll); fails with `what` if it never happens. */
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 25_000;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`gave up waiting: ${what}`);
-}
 
 async function probe(url: string, path: '/readyz' | '/status'): Promise<{ status: number; supergraph: Record<string, any> }> {
   const response = await fetch(new URL(path, url));

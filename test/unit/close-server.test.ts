@@ -8,19 +8,20 @@ import { listen, type Listening } from '../../lib/listen';
 
 let server: Server;
 let listening: Listening;
-const releases: (() => void)[] = [];
+/** Requests to /slow-… held until the test answers them, by path. */
+const held = new Map<string, () => void>();
 
 beforeEach(async () => {
   server = createServer((req, res) => {
-    // /slow waits until the test releases it; anything else is answered at once.
     const answer = () => res.end(JSON.stringify({ path: req.url }));
-    if (req.url === '/slow') releases.push(answer);
+    if (req.url!.startsWith('/slow-')) held.set(req.url!, answer);
     else answer();
   });
   listening = await listen(server, 0);
 });
 afterEach(() => {
-  for (const release of releases.splice(0)) release();
+  for (const answer of held.values()) answer();
+  held.clear();
   server.closeAllConnections();
 });
 
@@ -60,12 +61,13 @@ it('answers a request that arrives on a connection opened before the port closed
 
 it('lets a request in progress finish, and cuts it at the deadline if it has not', async () => {
   const [finishing, stuck] = await Promise.all([open(), open()]);
-  const finished = exchange(finishing, '/slow');
-  const cut = exchange(stuck, '/slow');
-  while (releases.length < 2) await new Promise((r) => setTimeout(r, 5));
+  const finished = exchange(finishing, '/slow-finish');
+  const cut = exchange(stuck, '/slow-stuck');
+  while (held.size < 2) await new Promise((r) => setTimeout(r, 5));
+  // However late the deadline comes, the one answered is let through and the one never answered is cut.
   const closed = listening.closeWithin(300);
-  releases.shift()!();
-  expect(await finished).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*"path":"\/slow"/);
+  held.get('/slow-finish')!();
+  expect(await finished).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*"path":"\/slow-finish"/);
   expect(await cut).toBe('');
   expect(await closed).toBe(1);
 });

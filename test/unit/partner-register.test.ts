@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calendarDay, DEFAULT_TIME_ZONE } from '../../gateway/audit/log';
 import { parsePartnerClients, readSecurityConfig } from '../../gateway/config';
-import { sha256 } from '../../gateway/capabilities/sign-in';
+import { sha256 } from '../../lib/hash';
 import { readOperationTexts, registerPartner, type PartnerRegistration } from '../../scripts/partner-register';
 
 const ROOT = join(__dirname, '..', '..');
