@@ -40,6 +40,15 @@ export function dashboardSite(options: DashboardOptions): StaticSiteOptions {
 
 export function dashboardRoutes(options: DashboardOptions, endpoint = '/graphql'): Record<string, Route> {
   return {
+    // A person who types the gateway's address reaches the dashboard; a program keeps the JSON answer that says where GraphQL is.
+    '/': (req, res) => {
+      if (req.headers.accept?.includes('text/html')) {
+        res.writeHead(302, { location: `${DASHBOARD_PREFIX}/` });
+        res.end();
+      } else {
+        sendJson(res, 404, { errors: [{ message: `nothing at /; GraphQL is at ${endpoint}, the dashboard at ${DASHBOARD_PREFIX}/`, extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    },
     [`${DASHBOARD_PREFIX}/config.json`]: async (req, res) => {
       // HOST=0.0.0.0 exposes the gateway; a token with every scope stays with browsers on this machine.
       const token = options.developmentToken && isLoopbackRequest(req) ? await options.developmentToken() : null;

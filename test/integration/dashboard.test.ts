@@ -36,6 +36,14 @@ describe('the dashboard in the embedded default', () => {
     }
   });
 
+  it('leads a browser at / to the dashboard; a program asking / is told where GraphQL is', async () => {
+    const browser = await fetch(`${origin}/`, { headers: { accept: 'text/html,application/xhtml+xml' }, redirect: 'manual' });
+    expect({ status: browser.status, location: browser.headers.get('location') }).toEqual({ status: 302, location: '/dashboard/' });
+    const program = await fetch(`${origin}/`, { headers: { accept: 'application/json' } });
+    expect(program.status).toBe(404);
+    expect(((await program.json()) as any).errors[0].message).toMatch(/GraphQL is at \/graphql/);
+  });
+
   it('hands this machine’s browser a development token the gateway accepts, never cached', async () => {
     const response = await fetch(`${origin}/dashboard/config.json`);
     expect(response.status).toBe(200);
