@@ -110,7 +110,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
     // The gateway vouches for callers with its key; its subgraphs get only the public half.
     const gatewayKeys = options.gatewayKeys ?? generateKeyPairSync('ed25519');
-    const gatewayIdentity = await InternalIdentityVerifier.trusting(gatewayKeys.publicKey);
+    const gatewayIdentity = await InternalIdentityVerifier.trusting(gatewayKeys.publicKey, options.logger.child({ component: 'subgraphs' }));
     // With REDIS_URL the subgraphs share department records with replicas started beside this stack.
     const redis = options.redisUrl ? connectRedis(options.redisUrl, options.logger.child({ component: 'subgraphs' }), SUBGRAPH_REDIS_USES) : undefined;
     if (redis) opened.push(redis.close);

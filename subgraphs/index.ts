@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, SUBGRAPH_REDIS_USES) : undefined;
   const subgraph = SUBGRAPHS[config.name].create(
     { settings: config.settings, connection: config.connection, licenceIssuers: config.licenceIssuers },
-    { logger, identity: new InternalIdentityVerifier(config.identity.keys), redis },
+    { logger, identity: new InternalIdentityVerifier(config.identity.keys, logger), redis },
   );
   await subgraph.start();
   const listening = await listen(subgraph.server, config.port, config.host, 'set PORT or --port');

@@ -5,9 +5,10 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { JWTVerifyGetKey } from 'jose';
+import { decodeProtectedHeader, type JWTVerifyGetKey } from 'jose';
 import { INTERNAL_IDENTITY_HEADER, internalIdentityJwk, internalIdentityKeys, verifyInternalIdentity, type InternalIdentityKeys } from '../../contracts/internal-identity';
 import { HttpError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
 
 export interface TrustedCaller {
   kind: 'anonymous' | 'user' | 'client';
@@ -19,17 +20,28 @@ export interface TrustedCaller {
   purpose: string | null;
 }
 
+/** A refusal of the same kind is logged at most this often: a botched key rotation refuses every request. */
+const REFUSAL_LOG_MS = 60_000;
+
 export class InternalIdentityVerifier {
   private readonly keys: JWTVerifyGetKey;
+  private readonly lastLogged = new Map<string, number>();
 
-  /** `keys`: the gateway's public keys (INTERNAL_IDENTITY_JWKS_FILE or _URL). */
-  constructor(keys: InternalIdentityKeys) {
+  /**
+   * `keys`: the gateway's public keys (INTERNAL_IDENTITY_JWKS_FILE or _URL). With a
+   * `logger`, refusals are logged, once a minute per kind (jose's code), with the token's
+   * kid but never the token, so a replica that refuses every request after a rotation says why.
+   */
+  constructor(
+    keys: InternalIdentityKeys,
+    private readonly logger?: Logger,
+  ) {
     this.keys = internalIdentityKeys(keys);
   }
 
   /** Trusting one key: the embedded stack, whose gateway and subgraphs share a process. */
-  static async trusting(publicKey: KeyObject): Promise<InternalIdentityVerifier> {
-    return new InternalIdentityVerifier({ keys: [await internalIdentityJwk(publicKey)] });
+  static async trusting(publicKey: KeyObject, logger?: Logger): Promise<InternalIdentityVerifier> {
+    return new InternalIdentityVerifier({ keys: [await internalIdentityJwk(publicKey)] }, logger);
   }
 
   async verify(req: IncomingMessage): Promise<TrustedCaller> {
@@ -38,8 +50,25 @@ export class InternalIdentityVerifier {
     try {
       const identity = await verifyInternalIdentity(token, this.keys);
       return { ...identity, scopes: new Set(identity.scopes) };
-    } catch {
+    } catch (error) {
+      this.logRefusal(token, error as Error & { code?: string });
       throw new HttpError(401, 'UNAUTHENTICATED', 'the gateway identity does not verify: this subgraph is reached through the gateway only');
     }
+  }
+
+  private logRefusal(token: string, error: Error & { code?: string }): void {
+    if (!this.logger) return;
+    let kid: string | null = null;
+    try {
+      kid = decodeProtectedHeader(token).kid ?? null;
+    } catch {
+      // Not even a JWT: the kind says so.
+    }
+    // By jose's code only, a handful of kinds: the kid is the caller's to choose, and must not grow this map.
+    const kind = error.code ?? error.name;
+    const now = Date.now();
+    if (now - (this.lastLogged.get(kind) ?? -Infinity) < REFUSAL_LOG_MS) return;
+    this.lastLogged.set(kind, now);
+    this.logger.warn({ code: error.code ?? error.name, kid, reason: error.message }, 'gateway identity refused (logged once a minute per kind): is this subgraph given the gateway\'s current key (INTERNAL_IDENTITY_JWKS_FILE / _URL)?');
   }
 }

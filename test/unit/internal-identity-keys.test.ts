@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { internalIdentityJwk, internalIdentityKey, internalIdentityKeys, signInternalIdentity, verifyInternalIdentity, type InternalIdentity } from '../../contracts/internal-identity';
 import { readInternalIdentity } from '../../gateway/config';
+import type { IncomingMessage } from 'node:http';
 import { readSubgraphCommandConfig } from '../../subgraphs/command-config';
+import { InternalIdentityVerifier } from '../../subgraphs/shared/caller';
+import { recordingLogger } from '../helpers/logs';
 
 const dir = mkdtempSync(join(tmpdir(), 'identity-keys-'));
 const pemFile = (name: string, type: 'ed25519' | 'rsa' = 'ed25519') => {
@@ -58,6 +61,24 @@ describe('a rotation, replica by replica', () => {
     for (const signing of [oldSigning, newSigning]) expect(await verifyInternalIdentity(await signInternalIdentity(CALLER, signing), both)).toEqual(CALLER);
     expect(await verifyInternalIdentity(await signInternalIdentity(CALLER, newSigning), newOnly)).toEqual(CALLER);
     await expect(verifyInternalIdentity(await signInternalIdentity(CALLER, oldSigning), newOnly)).rejects.toThrow();
+  });
+});
+
+describe('a subgraph refusing the gateway\'s identity', () => {
+  it('says why in its log, once a minute per kind, naming the key but never the token', async () => {
+    const trusted = pemFile('trusted.pem');
+    const rotatedAway = await internalIdentityKey(pemFile('unknown.pem').privateKey);
+    const { logger, lines } = recordingLogger();
+    const verifier = new InternalIdentityVerifier({ keys: [await internalIdentityJwk(trusted.privateKey)] }, logger);
+    const tokens = await Promise.all([1, 2, 3].map(() => signInternalIdentity(CALLER, rotatedAway)));
+    for (const token of [...tokens, 'not-a-jwt', 'not-a-jwt-either']) {
+      await expect(verifier.verify({ headers: { 'x-county-identity': token } } as unknown as IncomingMessage)).rejects.toMatchObject({ status: 401 });
+    }
+    expect(lines.map((l) => ({ code: l.code, kid: l.kid }))).toEqual([
+      { code: 'ERR_JWKS_NO_MATCHING_KEY', kid: rotatedAway.kid },
+      { code: 'ERR_JWS_INVALID', kid: null },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(tokens[0]);
   });
 });
 
