@@ -6,6 +6,7 @@ import { internalIdentityKey, type InternalIdentityKey } from '../contracts/inte
 import { DEV_INTERNAL_IDENTITY_KEY, developmentKey } from '../lib/dev-keys';
 import { DEV_KEYS_DIR } from '../lib/paths';
 import proxyaddr from 'proxy-addr';
+import { REDIS_KEY_PREFIX } from '../lib/redis';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
 import { sha256 } from '../lib/hash';
@@ -162,6 +163,8 @@ export interface SecurityConfig {
   purposeKinds: string[] | undefined;
   /** Redis the replicas share rate-limit counts through (REDIS_URL); unset: each process counts alone. */
   redisUrl: string | undefined;
+  /** Before every Redis key (REDIS_KEY_PREFIX): deployments sharing one Redis stay apart. */
+  redisKeyPrefix: string | undefined;
   /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY: addresses or CIDRs, comma-separated). */
   trustProxy: string[] | undefined;
   partners: PartnerClient[];
@@ -225,6 +228,8 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   if (production && !purposeKinds) problems.push('GATEWAY_PURPOSE_KINDS must be set in production (the kinds of X-Purpose accepted, e.g. case,item,project)');
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL (redis://127.0.0.1:6379)');
+  const redisKeyPrefix = env.REDIS_KEY_PREFIX || undefined;
+  if (redisKeyPrefix && !REDIS_KEY_PREFIX.test(redisKeyPrefix)) problems.push(`REDIS_KEY_PREFIX="${redisKeyPrefix}" must be lower-case letters, digits and dashes (congjiang-prod)`);
   const trustProxy = env.TRUST_PROXY ? env.TRUST_PROXY.split(',').map((p) => p.trim()).filter(Boolean) : undefined;
   if (trustProxy) {
     try {
@@ -286,6 +291,7 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     identityProvider,
     purposeKinds,
     redisUrl,
+    redisKeyPrefix,
     trustProxy,
     partners,
     partnersFile,

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     signIn: { ...security.identityProvider, ...security.tokens, partners: security.partners, partnersFile: security.partnersFile },
     purposeKinds: security.purposeKinds,
     redisUrl: security.redisUrl,
+    redisKeyPrefix: security.redisKeyPrefix,
     trustProxy: security.trustProxy,
     internalIdentityKey: identity.key,
     audit: new AuditLog(auditLogOptions(security.audit, slot)),

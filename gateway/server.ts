@@ -52,6 +52,8 @@ export interface GatewayOptions {
   purposeKinds?: readonly string[];
   /** Redis the replicas share rate-limit counts and persisted queries through; unset: each process keeps its own. */
   redisUrl?: string;
+  /** Before every key in that Redis (REDIS_KEY_PREFIX): one deployment's apart from another's. */
+  redisKeyPrefix?: string;
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client; unset: the socket's peer is the client. */
   trustProxy?: readonly string[];
   audit?: AuditLog;
@@ -109,7 +111,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const limits: OperationLimits = { ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits };
   const normalizerFor = normalizers({ maxSelections: limits.maxSelections });
   const warm = options.warmOperations ?? [];
-  const redis = options.redisUrl ? connectRedis(options.redisUrl, logger, { shares: 'rate limits and persisted queries are', fallback: 'rate limits count in this process alone and persisted queries are its own' }) : undefined;
+  const redis = options.redisUrl ? connectRedis(options.redisUrl, logger, { shares: 'rate limits and persisted queries are', fallback: 'rate limits count in this process alone and persisted queries are its own' }, options.redisKeyPrefix) : undefined;
   const shared = redis ? [sharedStateCapability(redis, options.redisUrl!)] : [];
   const capabilities: Capability[] = [
     ...shared,

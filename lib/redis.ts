@@ -16,9 +16,17 @@ export interface SharedRedis {
   close(): Promise<void>;
 }
 
-/** `shares` and `fallback` say, in the log lines, what this process keeps in Redis and what it does without it. */
-export function connectRedis(url: string, logger: Logger, uses: { shares: string; fallback: string }): SharedRedis {
+/** What keeps one deployment's keys apart from another's on a shared Redis (REDIS_KEY_PREFIX). */
+export const REDIS_KEY_PREFIX = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * `shares` and `fallback` say, in the log lines, what this process keeps in Redis and what
+ * it does without it. `keyPrefix` (REDIS_KEY_PREFIX) goes before every key this client
+ * touches (ioredis adds it), so two counties, or staging and production, can share a Redis.
+ */
+export function connectRedis(url: string, logger: Logger, uses: { shares: string; fallback: string }, keyPrefix?: string): SharedRedis {
   const client = new Redis(url, {
+    keyPrefix: keyPrefix ? `${keyPrefix}:` : undefined,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,

@@ -31,7 +31,7 @@ process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 export const DEPARTMENT_IDS: readonly DepartmentId[] = ['enterprise', 'land', 'construction', 'approval'];
 
 /** The gateway's own settings the stack passes through as given (gateway/server.ts says what each does). */
-const GATEWAY_SETTINGS = ['signIn', 'purposeKinds', 'redisUrl', 'trustProxy', 'ratePerMinute', 'audit', 'corsOrigins', 'limits', 'maxTokens', 'failedSignInsPerMinute'] as const;
+const GATEWAY_SETTINGS = ['signIn', 'purposeKinds', 'redisUrl', 'redisKeyPrefix', 'trustProxy', 'ratePerMinute', 'audit', 'corsOrigins', 'limits', 'maxTokens', 'failedSignInsPerMinute'] as const;
 
 export interface EmbeddedStackOptions extends Pick<GatewayOptions, (typeof GATEWAY_SETTINGS)[number]> {
   host?: string;
@@ -112,7 +112,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const gatewayKeys = options.gatewayKeys ?? generateKeyPairSync('ed25519');
     const gatewayIdentity = await InternalIdentityVerifier.trusting(gatewayKeys.publicKey, options.logger.child({ component: 'subgraphs' }));
     // With REDIS_URL the subgraphs share department records with replicas started beside this stack.
-    const redis = options.redisUrl ? connectRedis(options.redisUrl, options.logger.child({ component: 'subgraphs' }), SUBGRAPH_REDIS_USES) : undefined;
+    const redis = options.redisUrl ? connectRedis(options.redisUrl, options.logger.child({ component: 'subgraphs' }), SUBGRAPH_REDIS_USES, options.redisKeyPrefix) : undefined;
     if (redis) opened.push(redis.close);
     const subgraphs = {} as Record<DepartmentId, SubgraphService>;
     const subgraphUrls = {} as Record<DepartmentId, string>;

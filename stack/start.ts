@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     signIn: { ...identityProvider, ...config.tokens, partners: config.partners, partnersFile: config.partnersFile },
     purposeKinds: config.purposeKinds,
     redisUrl: config.redisUrl,
+    redisKeyPrefix: config.redisKeyPrefix,
     trustProxy: config.trustProxy,
     ratePerMinute: config.ratePerMinute,
     audit,

@@ -9,6 +9,7 @@ import { createRemoteJWKSet, type JSONWebKeySet } from 'jose';
 import { z } from 'zod';
 import { internalIdentityJwk, type InternalIdentityKeys } from '../contracts/internal-identity';
 import { DEV_INTERNAL_IDENTITY_KEY, developmentKey } from '../lib/dev-keys';
+import { REDIS_KEY_PREFIX } from '../lib/redis';
 import { SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from './catalog';
 import { readDepartmentClientSettings, readDepartmentConnection, readLicenceIssuers, type DepartmentClientSettings, type DepartmentConnection, type LicenceIssuerConfig } from './shared/config';
 
@@ -25,6 +26,7 @@ export interface SubgraphCommandConfig {
   /** The gateway's public keys, and where they came from (for the ready line). */
   identity: { keys: InternalIdentityKeys; source: string };
   redisUrl?: string;
+  redisKeyPrefix?: string;
   drainSeconds: number;
   shutdownTimeoutSeconds: number;
 }
@@ -81,6 +83,7 @@ export async function readSubgraphCommandConfig(argv: readonly string[], env: En
       host: z.string().min(1).default('127.0.0.1'),
       logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
       redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'REDIS_URL must be a redis:// or rediss:// URL').optional(),
+      redisKeyPrefix: z.string().regex(REDIS_KEY_PREFIX, 'REDIS_KEY_PREFIX must be lower-case letters, digits and dashes (congjiang-prod)').optional(),
       drainSeconds: z.coerce.number({ error: 'SUBGRAPH_DRAIN_SECONDS must be a number of seconds' }).min(0).max(600, 'SUBGRAPH_DRAIN_SECONDS must be at most 600').default(5),
       shutdownTimeoutSeconds: z.coerce.number({ error: 'SUBGRAPH_SHUTDOWN_TIMEOUT_SECONDS must be a number of seconds' }).min(1).max(600, 'SUBGRAPH_SHUTDOWN_TIMEOUT_SECONDS must be at most 600').default(30),
     })
@@ -89,6 +92,7 @@ export async function readSubgraphCommandConfig(argv: readonly string[], env: En
       host: flags.host ?? (env.HOST || undefined),
       logLevel: env.LOG_LEVEL || undefined,
       redisUrl: env.REDIS_URL || undefined,
+      redisKeyPrefix: env.REDIS_KEY_PREFIX || undefined,
       drainSeconds: env.SUBGRAPH_DRAIN_SECONDS || undefined,
       shutdownTimeoutSeconds: env.SUBGRAPH_SHUTDOWN_TIMEOUT_SECONDS || undefined,
     });

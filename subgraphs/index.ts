@@ -17,7 +17,7 @@ import { SUBGRAPH_REDIS_USES } from './shared/subgraph-service';
 async function main(): Promise<void> {
   const config = await readSubgraphCommandConfig(process.argv.slice(2), process.env);
   const logger = createLogger(config.logLevel, `subgraph-${config.name}`);
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, SUBGRAPH_REDIS_USES) : undefined;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, SUBGRAPH_REDIS_USES, config.redisKeyPrefix) : undefined;
   const subgraph = SUBGRAPHS[config.name].create(
     { settings: config.settings, connection: config.connection, licenceIssuers: config.licenceIssuers },
     { logger, identity: new InternalIdentityVerifier(config.identity.keys, logger), redis },

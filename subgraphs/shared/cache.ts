@@ -125,10 +125,12 @@ export class BoundedCache<V> {
     this.store.clear();
     const shared = this.shared;
     if (!shared || shared.redis.state() !== 'ready') return;
+    // ioredis prefixes the keys of commands (REDIS_KEY_PREFIX), not SCAN's pattern or its answers.
+    const prefix = shared.redis.client.options.keyPrefix ?? '';
     let cursor = '0';
     do {
-      const [next, keys] = await shared.redis.client.scan(cursor, 'MATCH', `${this.sharedKey('')}*`, 'COUNT', 500);
-      if (keys.length) await shared.redis.client.unlink(...keys);
+      const [next, keys] = await shared.redis.client.scan(cursor, 'MATCH', `${prefix}${this.sharedKey('')}*`, 'COUNT', 500);
+      if (keys.length) await shared.redis.client.unlink(...keys.map((key) => key.slice(prefix.length)));
       cursor = next;
     } while (cursor !== '0');
   }

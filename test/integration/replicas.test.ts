@@ -72,7 +72,8 @@ beforeAll(async () => {
     logger: silentLogger(),
   });
 
-  const production = { NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', REDIS_URL: redis.url };
+  // A deployment's own prefix on the shared Redis, as the README asks for every role.
+  const production = { NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '0', REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'congjiang-test' };
   for (let i = 0; i < 2; i++) {
     const started = startProcess(
       execStart('county-subgraph@.service', 'enterprise'),

@@ -33,8 +33,8 @@ beforeEach(() => {
   clock = Date.parse('2026-12-01T08:00:00Z');
 });
 
-async function connected(): Promise<SharedRedis> {
-  const shared = connectRedis(redis.url, recordingLogger().logger, USES);
+async function connected(keyPrefix?: string): Promise<SharedRedis> {
+  const shared = connectRedis(redis.url, recordingLogger().logger, USES, keyPrefix);
   connections.push(shared);
   await until(() => shared.state() === 'ready');
   return shared;
@@ -122,6 +122,22 @@ describe('department records shared by replicas (REDIS_URL)', () => {
     await until(async () => (await shared.client.keys(`county-subgraph:enterprise:${name}:*`)).length === 3);
     await other.load(USCCS.slice(0, 3));
     expect(other.asked).toEqual(USCCS.slice(0, 3));
+  });
+
+  it('keeps two deployments on one Redis apart by REDIS_KEY_PREFIX, and clears only its own', async () => {
+    const [a1, a2, b] = [await connected('county-a'), await connected('county-a'), await connected('county-b')];
+    const namespace = `enterprise:${expect.getState().currentTestName}`;
+    const [deploymentA, sameDeployment, deploymentB] = [replica(a1, namespace), replica(a2, namespace), replica(b, namespace)];
+    await deploymentA.load(USCCS);
+    await until(async () => (await a1.client.keys('*')).length > 0 && (await b.client.keys(`county-a:county-subgraph:${namespace}:*`)).length === USCCS.length);
+    await sameDeployment.load(USCCS);
+    await deploymentB.load(USCCS);
+    expect(sameDeployment.asked).toEqual([]);
+    expect(deploymentB.asked).toEqual(USCCS);
+    await until(async () => (await b.client.keys(`county-b:county-subgraph:${namespace}:*`)).length === USCCS.length);
+    await deploymentA.cache.clear();
+    expect(await b.client.keys(`county-a:county-subgraph:${namespace}:*`)).toEqual([]);
+    expect(await b.client.keys(`county-b:county-subgraph:${namespace}:*`)).toHaveLength(USCCS.length);
   });
 
   it('clearing forgets the shared copies too, for every replica', async () => {

@@ -231,6 +231,14 @@ describe('tracing configuration (OTEL_*)', () => {
   });
 });
 
+describe('shared state (REDIS_URL, REDIS_KEY_PREFIX)', () => {
+  it('takes a deployment prefix of lower-case letters, digits and dashes, and names a bad one', () => {
+    expect(readSecurityConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'congjiang-prod' })).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: 'congjiang-prod' });
+    expect(readSecurityConfig({}).redisKeyPrefix).toBeUndefined();
+    for (const bad of ['Congjiang', 'county:prod', '-prod', 'a b']) expect(() => readSecurityConfig({ REDIS_KEY_PREFIX: bad })).toThrow(/REDIS_KEY_PREFIX=".*" must be lower-case letters, digits and dashes/);
+  });
+});
+
 describe('audit chain naming (AUDIT_DIR, AUDIT_INSTANCE_ID)', () => {
   const trail = (env: Record<string, string>) => readSecurityConfig({ AUDIT_DIR: '/srv/audit', ...env }).audit;
 
