@@ -6,7 +6,7 @@ import { internalIdentityKey, type InternalIdentityKey } from '../contracts/inte
 import { DEV_INTERNAL_IDENTITY_KEY, developmentKey } from '../lib/dev-keys';
 import { DEV_KEYS_DIR } from '../lib/paths';
 import proxyaddr from 'proxy-addr';
-import { REDIS_KEY_PREFIX } from '../lib/redis';
+import { logLevel, port, readRedisSettings, seconds } from '../lib/config-schemas';
 import { z } from 'zod';
 import { readTracingConfigNoting, type TracingConfig } from '../lib/tracing-config';
 import { sha256 } from '../lib/hash';
@@ -52,12 +52,6 @@ export const DEFAULT_SUPERGRAPH = resolve(__dirname, '..', 'schema', 'supergraph
 /** The variable that overrides a subgraph's URL: `SUBGRAPH_<NAME>_URL`, NAME upper-cased. */
 export const subgraphUrlVariable = (name: string) => `SUBGRAPH_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
 
-const seconds = (name: string, min: number) =>
-  z.coerce.number({ error: `${name} must be a number of seconds` }).min(min, `${name} must be at least ${min} s`).max(600, `${name} must be at most 600 s`);
-
-const port = (name: string) =>
-  z.coerce.number({ error: `${name} must be a port number` }).int(`${name} must be a whole number`).min(0, `${name} must be 0–65535`).max(65535, `${name} must be 0–65535`);
-
 /**
  * Reads the gateway's settings once, from flags (`--supergraph`, `--port`, `--host`,
  * `--workers`) over environment variables over defaults. Throws one error listing every problem.
@@ -80,7 +74,7 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
       .refine((ms) => ms === 0 || ms >= 100, 'SUPERGRAPH_POLL_MS must be 0 (watch only) or at least 100')
       .optional(),
     subgraphUrls: z.record(z.string(), z.url({ error: 'SUBGRAPH_<NAME>_URL must be an http(s) URL' })),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+    logLevel: logLevel.default('info'),
     maxBodyBytes: z.coerce.number().int().positive('MAX_BODY_BYTES must be greater than 0').default(1_000_000),
     workers: z.coerce
       .number({ error: 'GATEWAY_WORKERS (or --workers) must be a number' })
@@ -226,10 +220,7 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   if (purposeKinds?.some((kind) => !PURPOSE_KIND.test(kind))) problems.push(`GATEWAY_PURPOSE_KINDS="${env.GATEWAY_PURPOSE_KINDS}" must be lower-case words separated by commas (case,item,project)`);
   // A purpose (with pii:read) unmasks personal data: production says which purposes count.
   if (production && !purposeKinds) problems.push('GATEWAY_PURPOSE_KINDS must be set in production (the kinds of X-Purpose accepted, e.g. case,item,project)');
-  const redisUrl = env.REDIS_URL || undefined;
-  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL (redis://127.0.0.1:6379)');
-  const redisKeyPrefix = env.REDIS_KEY_PREFIX || undefined;
-  if (redisKeyPrefix && !REDIS_KEY_PREFIX.test(redisKeyPrefix)) problems.push(`REDIS_KEY_PREFIX="${redisKeyPrefix}" must be lower-case letters, digits and dashes (congjiang-prod)`);
+  const { redisUrl, redisKeyPrefix } = readRedisSettings(env, problems);
   const trustProxy = env.TRUST_PROXY ? env.TRUST_PROXY.split(',').map((p) => p.trim()).filter(Boolean) : undefined;
   if (trustProxy) {
     try {

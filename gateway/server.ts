@@ -97,6 +97,9 @@ export interface GatewayService {
 
 const GRAPHQL_PATH = '/graphql';
 
+/** What the gateway keeps in Redis, and does without it (lib/rate-limits.ts, lib/shared-cache.ts say how). */
+const GATEWAY_REDIS_USES = { shares: 'rate limits and persisted queries are', fallback: "rate limits count in this process only; persisted queries are this process's alone" };
+
 /**
  * The gateway: capabilities (capabilities/, each one file) composed around Apollo's query
  * planner and our executor. Order matters and is written once, here: the context is built
@@ -111,8 +114,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const limits: OperationLimits = { ...DEFAULT_LIMITS, introspectionOff: options.production ?? false, ...options.limits };
   const normalizerFor = normalizers({ maxSelections: limits.maxSelections });
   const warm = options.warmOperations ?? [];
-  const redis = options.redisUrl ? connectRedis(options.redisUrl, logger, { shares: 'rate limits and persisted queries are', fallback: 'rate limits count in this process alone and persisted queries are its own' }, options.redisKeyPrefix) : undefined;
-  const shared = redis ? [sharedStateCapability(redis, options.redisUrl!)] : [];
+  const redis = options.redisUrl ? connectRedis(options.redisUrl, logger, GATEWAY_REDIS_USES, options.redisKeyPrefix) : undefined;
+  const shared = redis ? [sharedStateCapability(redis)] : [];
   const capabilities: Capability[] = [
     ...shared,
     signInCapability(options.signIn ?? {}, options.failedSignInsPerMinute ?? 10, logger, redis),

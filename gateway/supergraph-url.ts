@@ -32,7 +32,6 @@ export interface SupergraphUrlStatus {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
-
 export class SupergraphFetcher {
   private etag: string | undefined;
   private lastModified: string | undefined;

@@ -9,9 +9,16 @@ import type { Logger } from './logger';
 
 export type RedisState = 'connecting' | 'ready' | 'unreachable';
 
+/** What a process keeps in Redis, and what it does without it: its log lines and its /status say so. */
+export interface RedisUses {
+  shares: string;
+  fallback: string;
+}
+
 export interface SharedRedis {
   client: Redis;
   url: string;
+  uses: RedisUses;
   state(): RedisState;
   close(): Promise<void>;
 }
@@ -24,7 +31,7 @@ export const REDIS_KEY_PREFIX = /^[a-z0-9][a-z0-9-]{0,62}$/;
  * it does without it. `keyPrefix` (REDIS_KEY_PREFIX) goes before every key this client
  * touches (ioredis adds it), so two counties, or staging and production, can share a Redis.
  */
-export function connectRedis(url: string, logger: Logger, uses: { shares: string; fallback: string }, keyPrefix?: string): SharedRedis {
+export function connectRedis(url: string, logger: Logger, uses: RedisUses, keyPrefix?: string): SharedRedis {
   const client = new Redis(url, {
     keyPrefix: keyPrefix ? `${keyPrefix}:` : undefined,
     enableOfflineQueue: false,
@@ -49,6 +56,7 @@ export function connectRedis(url: string, logger: Logger, uses: { shares: string
   return {
     client,
     url,
+    uses,
     state: () => state,
     close: async () => {
       client.removeAllListeners('close');

@@ -18,7 +18,6 @@ export interface WatchedFile {
 /** A burst of change events (truncate, write, rename) settles before the file is read. */
 const SETTLE_MS = 50;
 
-
 /**
  * Calls `onChange` with each version of the file whose SHA-256 differs from the last one seen
  * (`lastSeen`: the version already in use). Each version is offered once: one refused is not

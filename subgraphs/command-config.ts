@@ -9,7 +9,7 @@ import { createRemoteJWKSet, type JSONWebKeySet } from 'jose';
 import { z } from 'zod';
 import { internalIdentityJwk, type InternalIdentityKeys } from '../contracts/internal-identity';
 import { DEV_INTERNAL_IDENTITY_KEY, developmentKey } from '../lib/dev-keys';
-import { REDIS_KEY_PREFIX } from '../lib/redis';
+import { logLevel, port, readRedisSettings, seconds } from '../lib/config-schemas';
 import { SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from './catalog';
 import { readDepartmentClientSettings, readDepartmentConnection, readLicenceIssuers, type DepartmentClientSettings, type DepartmentConnection, type LicenceIssuerConfig } from './shared/config';
 
@@ -79,27 +79,24 @@ export async function readSubgraphCommandConfig(argv: readonly string[], env: En
   }
   const plain = z
     .object({
-      port: z.coerce.number({ error: 'PORT (or --port) must be a port number' }).int().min(0, 'PORT must be 0–65535').max(65535, 'PORT must be 0–65535').default(subgraph.port),
+      port: port('PORT (or --port)').default(subgraph.port),
       host: z.string().min(1).default('127.0.0.1'),
-      logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
-      redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'REDIS_URL must be a redis:// or rediss:// URL').optional(),
-      redisKeyPrefix: z.string().regex(REDIS_KEY_PREFIX, 'REDIS_KEY_PREFIX must be lower-case letters, digits and dashes (congjiang-prod)').optional(),
-      drainSeconds: z.coerce.number({ error: 'SUBGRAPH_DRAIN_SECONDS must be a number of seconds' }).min(0).max(600, 'SUBGRAPH_DRAIN_SECONDS must be at most 600').default(5),
-      shutdownTimeoutSeconds: z.coerce.number({ error: 'SUBGRAPH_SHUTDOWN_TIMEOUT_SECONDS must be a number of seconds' }).min(1).max(600, 'SUBGRAPH_SHUTDOWN_TIMEOUT_SECONDS must be at most 600').default(30),
+      logLevel: logLevel.default('info'),
+      drainSeconds: seconds('SUBGRAPH_DRAIN_SECONDS', 0).default(5),
+      shutdownTimeoutSeconds: seconds('SUBGRAPH_SHUTDOWN_TIMEOUT_SECONDS', 1).default(30),
     })
     .safeParse({
       port: flags.port ?? (env.PORT || undefined),
       host: flags.host ?? (env.HOST || undefined),
       logLevel: env.LOG_LEVEL || undefined,
-      redisUrl: env.REDIS_URL || undefined,
-      redisKeyPrefix: env.REDIS_KEY_PREFIX || undefined,
       drainSeconds: env.SUBGRAPH_DRAIN_SECONDS || undefined,
       shutdownTimeoutSeconds: env.SUBGRAPH_SHUTDOWN_TIMEOUT_SECONDS || undefined,
     });
   if (!plain.success) problems.push(...plain.error.issues.map((i) => i.message));
+  const redis = readRedisSettings(env, problems);
   const identity = await readIdentityKeys(env, problems);
   if (problems.length) throw new Error(`${name} subgraph configuration:\n  - ${problems.join('\n  - ')}`);
-  return { name: name as SubgraphName, ...plain.data!, settings: settings!, connection: connection!, licenceIssuers: licenceIssuers!, identity: identity! };
+  return { name: name as SubgraphName, ...plain.data!, ...redis, settings: settings!, connection: connection!, licenceIssuers: licenceIssuers!, identity: identity! };
 }
 
 /**

@@ -9,14 +9,14 @@ import { Gauge } from 'prom-client';
 import { redactedUrl, type SharedRedis } from '../../lib/redis';
 import type { Capability } from './capability';
 
-export function sharedStateCapability(redis: SharedRedis, url: string): Capability {
+export function sharedStateCapability(redis: SharedRedis): Capability {
   return {
     name: 'shared state',
     status: () => ({
       sharedState: {
-        redis: redactedUrl(url),
+        redis: redactedUrl(redis.url),
         state: redis.state(),
-        fallback: redis.state() === 'ready' ? null : 'rate limits count in this process only; persisted queries are this process\'s alone',
+        fallback: redis.state() === 'ready' ? null : redis.uses.fallback,
       },
     }),
     registerMetrics(registry) {

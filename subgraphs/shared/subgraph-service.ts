@@ -112,7 +112,7 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
           status: probe.reachable ? 'ready' : 'department unavailable',
           subgraph: definition.name,
           department: { id: definition.department.department.id, name: definition.department.department.name, ...probe, breaker: breaker.state, ...counters },
-          ...(redis && { sharedCache: { redis: redactedUrl(redis.url), state: redis.state(), fallback: redis.state() === 'ready' ? null : SUBGRAPH_REDIS_USES.fallback } }),
+          ...(redis && { sharedCache: { redis: redactedUrl(redis.url), state: redis.state(), fallback: redis.state() === 'ready' ? null : redis.uses.fallback } }),
         });
       },
     },

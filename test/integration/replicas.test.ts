@@ -19,6 +19,7 @@ import { buildUnit, execStart, requiredPackages, startNginx, type Nginx } from '
 import { startProcess, type StartedCommand } from '../helpers/npm-start';
 import { freePort } from '../helpers/ports';
 import { startRedis, type TestRedis } from '../helpers/redis';
+import { until } from '../helpers/until';
 
 jest.setTimeout(120_000);
 
@@ -136,13 +137,9 @@ afterAll(async () => {
 
 const status = async (url: string) => (await (await fetch(url.replace(/\/graphql$/, '') + '/status')).json()) as Record<string, any>;
 
-async function untilEvery(urls: string[], condition: (url: string) => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 1500; i++) {
-    if ((await Promise.all(urls.map(condition))).every(Boolean)) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('condition not met');
-}
+/** Waits until `condition` holds for every replica at once. */
+const untilEvery = (urls: string[], condition: (url: string) => Promise<boolean>) =>
+  until(async () => (await Promise.all(urls.map(condition))).every(Boolean), `every replica of ${urls.join(', ')}`);
 
 async function post(url: string, body: object, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

@@ -7,6 +7,7 @@ import { BoundedCache } from '../../subgraphs/shared/cache';
 import { createCachedLoader } from '../../subgraphs/shared/cached-loader';
 import { connectRedis, type SharedRedis } from '../../lib/redis';
 import { startRedis, type TestRedis } from '../helpers/redis';
+import { until } from '../helpers/until';
 import { recordingLogger } from '../helpers/logs';
 
 interface Enterprise {
@@ -58,10 +59,6 @@ function replica(shared: SharedRedis, namespace = `enterprise:${expect.getState(
   };
 }
 
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 20));
-  expect(await condition()).toBe(true);
-}
 
 const USCCS = Array.from({ length: 12 }, (_, i) => `91522633MA6${String(i).padStart(7, '0')}`);
 

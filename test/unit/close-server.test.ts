@@ -64,8 +64,9 @@ it('lets a request in progress finish, and cuts it at the deadline if it has not
   const finished = exchange(finishing, '/slow-finish');
   const cut = exchange(stuck, '/slow-stuck');
   while (held.size < 2) await new Promise((r) => setTimeout(r, 5));
-  // However late the deadline comes, the one answered is let through and the one never answered is cut.
-  const closed = listening.closeWithin(300);
+  // However late the deadline comes, the one answered is let through and the one never answered is cut; the
+  // deadline is far enough off that a loaded machine has closed the answered connection well before it.
+  const closed = listening.closeWithin(2000);
   held.get('/slow-finish')!();
   expect(await finished).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*"path":"\/slow-finish"/);
   expect(await cut).toBe('');
