@@ -3,6 +3,9 @@
  * 522633 (county) ⊃ 522633101000 (a town, whose villages share its first 9 digits) ⊃
  * a village. `regionPrefix` gives the prefix every code inside a region starts with.
  */
+/** 从江县: the county this product serves. */
+export const COUNTY_CODE = '522633';
+
 export type RegionLevel = 'PROVINCE' | 'PREFECTURE' | 'COUNTY' | 'TOWN' | 'VILLAGE';
 
 export function regionLevel(code: string): RegionLevel {

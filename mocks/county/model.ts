@@ -11,7 +11,7 @@ import type { ProjectStage } from '../../domain/stages';
 import type { LicenceContent } from '../../domain/licences';
 import type { SigningKey } from '../shared/signing';
 
-export const COUNTY_CODE = '522633';
+export { COUNTY_CODE } from '../../domain/regions';
 export const COUNTY_NAME = '从江县';
 /** "Today" for the data set: records are dated relative to it, never to the clock. */
 export const DATASET_DATE = '2026-11-01';
