@@ -3,6 +3,8 @@
  * `<script type="application/json">` block, which the browser never executes, so the CSP's
  * `script-src 'self'` stays as it is).
  */
+import type { PageSignIn } from './sign-in';
+
 export interface ExplorerTab {
   /** The operation's text, comments included. */
   query: string;
@@ -21,6 +23,8 @@ export interface ExplorerPageConfig {
   headers: string | null;
   /** false in production: no introspection request, no schema docs; the page says why. */
   introspection: boolean;
+  /** Where the person signs in (single sign-on with the dashboard); null: the headers editor carries the credential. */
+  signIn: PageSignIn | null;
 }
 
 export const CONFIG_ELEMENT_ID = 'explorer-config';

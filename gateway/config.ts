@@ -204,17 +204,24 @@ export function readSecurityConfig(env: Env): SecurityConfig {
   const production = env.NODE_ENV === 'production';
   const problems: string[] = [];
   let identityProvider: SignInOptions | undefined;
-  if (env.AUTH_JWKS_URL || env.AUTH_JWKS_FILE) {
+  if (env.AUTH_ISSUER || env.AUTH_JWKS_URL || env.AUTH_JWKS_FILE) {
     try {
-      const jwks = env.AUTH_JWKS_URL ? { url: new URL(env.AUTH_JWKS_URL).toString() } : { set: JSON.parse(readFileSync(env.AUTH_JWKS_FILE!, 'utf8')) as { keys: object[] } };
-      identityProvider = { jwks, issuer: env.AUTH_ISSUER || undefined, audience: env.AUTH_AUDIENCE || undefined };
+      // The issuer alone is enough for a standard OpenID Connect provider: its keys come through discovery.
+      const jwks = env.AUTH_JWKS_URL
+        ? { url: new URL(env.AUTH_JWKS_URL).toString() }
+        : env.AUTH_JWKS_FILE
+          ? { set: JSON.parse(readFileSync(env.AUTH_JWKS_FILE, 'utf8')) as { keys: object[] } }
+          : undefined;
+      if (!env.AUTH_ISSUER) throw new Error('AUTH_ISSUER must be set with AUTH_JWKS_URL / AUTH_JWKS_FILE (the issuer the tokens name)');
+      if (!jwks && !/^https?:\/\//.test(env.AUTH_ISSUER)) throw new Error(`AUTH_ISSUER="${env.AUTH_ISSUER}" is not a URL, so it has no discovery document: set AUTH_JWKS_URL or AUTH_JWKS_FILE`);
+      if (production && !jwks && !env.AUTH_ISSUER.startsWith('https://')) throw new Error('AUTH_ISSUER must be https:// in production (its keys are fetched from it)');
+      identityProvider = { issuers: [{ issuer: env.AUTH_ISSUER, jwks, audience: env.AUTH_AUDIENCE || undefined }] };
     } catch (error) {
-      problems.push(`AUTH_JWKS_URL / AUTH_JWKS_FILE: ${(error as Error).message}`);
+      problems.push(`AUTH_ISSUER / AUTH_JWKS_URL / AUTH_JWKS_FILE: ${(error as Error).message}`);
     }
-    if (production && !env.AUTH_ISSUER) problems.push('AUTH_ISSUER must be set in production (the identity provider\'s issuer)');
     if (env.AUTH_ISSUER === 'urn:congjiang:dev-identity' && production) problems.push('production never accepts development tokens: AUTH_ISSUER is the development issuer');
   } else if (production) {
-    problems.push('production needs the identity provider: set AUTH_JWKS_URL (or AUTH_JWKS_FILE) and AUTH_ISSUER');
+    problems.push('production needs the identity provider: set AUTH_ISSUER (its keys come through OpenID Connect discovery), or AUTH_ISSUER with AUTH_JWKS_URL / AUTH_JWKS_FILE');
   }
   const purposeKinds = env.GATEWAY_PURPOSE_KINDS ? env.GATEWAY_PURPOSE_KINDS.split(',').map((kind) => kind.trim()) : undefined;
   if (purposeKinds?.some((kind) => !PURPOSE_KIND.test(kind))) problems.push(`GATEWAY_PURPOSE_KINDS="${env.GATEWAY_PURPOSE_KINDS}" must be lower-case words separated by commas (case,item,project)`);

@@ -12,7 +12,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../lib/errors';
 import { sendJson, type Route } from '../lib/graphql-http';
 import { isLoopbackRequest } from '../lib/loopback';
-import { SAME_ORIGIN_ONLY, staticSite } from '../lib/static-files';
+import { contentSecurityPolicy, staticSite } from '../lib/static-files';
+import type { PageSignIn } from '../contracts/sign-in';
 import { CONFIG_ELEMENT_ID, type ExplorerPageConfig } from '../contracts/explorer-page';
 
 export const EXPLORER_PREFIX = '/explorer';
@@ -36,6 +37,8 @@ export interface ExplorerOptions {
    * machine only. Refused in production.
    */
   developmentToken?: () => Promise<string>;
+  /** Sign the person in at the identity provider (single sign-on with the dashboard) instead of a development token. */
+  signIn?: PageSignIn;
 }
 
 export interface ExplorerPages {
@@ -55,6 +58,7 @@ export function explorerPages(options: ExplorerOptions, gateway: { production: b
     variables: example.variables && JSON.stringify(example.variables, null, 2),
   }));
 
+  const csp = contentSecurityPolicy(options.signIn ? [new URL(options.signIn.issuer).origin] : []);
   const page: Route = async (req, res) => {
     let html: string;
     try {
@@ -70,8 +74,9 @@ export function explorerPages(options: ExplorerOptions, gateway: { production: b
       tabs,
       headers: token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : null,
       introspection: !gateway.production,
+      signIn: options.signIn ?? null,
     };
-    sendPage(req, res, html.replace('</head>', `${dataBlock(config)}\n  </head>`));
+    sendPage(req, res, html.replace('</head>', `${dataBlock(config)}\n  </head>`), csp);
   };
 
   return {
@@ -90,13 +95,13 @@ function dataBlock(config: ExplorerPageConfig): string {
   return `<script type="application/json" id="${CONFIG_ELEMENT_ID}">${json}</script>`;
 }
 
-function sendPage(req: IncomingMessage, res: ServerResponse, html: string): void {
+function sendPage(req: IncomingMessage, res: ServerResponse, html: string, csp: string): void {
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
     // The page may carry a token: never kept by a cache or the browser's back-forward store.
     'cache-control': 'no-store',
-    'content-security-policy': SAME_ORIGIN_ONLY,
+    'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   });

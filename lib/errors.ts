@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 'No valid credential was presented (or a presented one is invalid or expired). Sign in, or send a registered API key.',
   FORBIDDEN:
     'The caller is known but may not read or do this: a missing scope, a record outside its jurisdiction, another department’s task, an unregistered operation. `path` names the field.',
+  IDENTITY_PROVIDER_UNAVAILABLE:
+    'The identity provider that issued the bearer token did not give its keys (discovery document or JWKS unreachable), so the token can be neither accepted nor refused. HTTP 503 with `Retry-After`; nothing else is wrong with the request. Retry shortly.',
   TOO_MANY_REQUESTS: 'The caller’s rate limit is used up; `Retry-After` says when to try again.',
   CONFLICT:
     'The request conflicts with the current state: a decision the task’s status does not allow, corrections nobody asked for, an idempotency key reused for another application. Nothing was changed; the message says what the state is.',

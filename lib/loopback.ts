@@ -11,7 +11,8 @@ const LOOPBACK_PEER = /^(::ffff:)?127\.\d+\.\d+\.\d+$/;
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 
 export function isLoopbackRequest(req: IncomingMessage): boolean {
-  const peer = req.socket.remoteAddress ?? '';
-  const host = req.headers.host ?? '';
-  return (peer === '::1' || LOOPBACK_PEER.test(peer)) && LOOPBACK_HOST.test(host);
+  return isLoopbackAddress(req.socket.remoteAddress ?? '') && LOOPBACK_HOST.test(req.headers.host ?? '');
 }
+
+/** The client's address is this machine's: enough for accepting a development token, which brings its own proof. */
+export const isLoopbackAddress = (address: string): boolean => address === '::1' || LOOPBACK_PEER.test(address);

@@ -26,15 +26,21 @@ const CONTENT_TYPES: Record<string, string> = {
   '.graphql': 'text/plain; charset=utf-8',
 };
 
-/** Nothing the pages need comes from another host; the browser is told so too. */
-export const SAME_ORIGIN_ONLY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * Nothing the pages need comes from another host; the browser is told so too. The one
+ * exception a page may be given: hosts it calls (`connectTo`), the identity provider's
+ * token endpoint for a page that signs its user in.
+ */
+export const contentSecurityPolicy = (connectTo: readonly string[] = []) =>
+  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src ${["'self'", ...connectTo].join(' ')}; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
 
 export interface StaticSiteOptions {
   /** Folder of the built site (holds index.html). */
   root: string;
   /** URL prefix it is served under, without the trailing slash: `/dashboard`. */
   prefix: string;
+  /** Origins the pages fetch from besides their own (the identity provider's). */
+  connectTo?: readonly string[];
   /** Unknown paths that are not files answer index.html (a single-page app's own routes). */
   spaFallback?: boolean;
   /** Said when the folder was never built. */
@@ -48,6 +54,7 @@ export interface StaticSiteOptions {
 export function staticSite(options: StaticSiteOptions): Route {
   const { prefix, spaFallback = false } = options;
   const root = normalize(options.root);
+  const csp = contentSecurityPolicy(options.connectTo);
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -79,17 +86,17 @@ export function staticSite(options: StaticSiteOptions): Route {
       }
       return sendJson(res, 404, { errors: [{ message: `nothing at ${pathname}`, extensions: { code: 'BAD_REQUEST' } }] });
     }
-    sendFile(req, res, found.path, found.stats);
+    sendFile(req, res, found.path, found.stats, csp);
   };
 }
 
-export function sendFile(req: IncomingMessage, res: ServerResponse, path: string, stats: Stats): void {
+export function sendFile(req: IncomingMessage, res: ServerResponse, path: string, stats: Stats, csp = contentSecurityPolicy()): void {
   const immutable = /[\\/]assets[\\/]/.test(path);
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
     'content-length': stats.size,
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    'content-security-policy': SAME_ORIGIN_ONLY,
+    'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   });

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { silentLogger } from '../lib/logger';
 import { launchChromium } from './chromium';
 import { dashboardBuilt } from '../stack/dashboard';
-import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
+import { ALL_SCOPES, ephemeralIssuer } from '../stack/dev-issuer';
 import { startEmbeddedStack } from '../stack/embedded-stack';
 
 const OUT = resolve(__dirname, '..', 'docs', 'screenshots');
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const stack = await startEmbeddedStack({
     departmentClients: { enterprise: client, land: client, construction: client, approval: client },
     faults: { enterprise: noFaults, land: noFaults, construction: noFaults, approval: noFaults },
-    signIn: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
+    signIn: { issuers: [issuer.trusted()] },
     dashboard: { developmentToken: () => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }) },
     logger: silentLogger(),
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AuditLog } from '../gateway/audit/log';
 import { silentLogger } from '../lib/logger';
 import { launchChromium } from './chromium';
-import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
+import { ALL_SCOPES, ephemeralIssuer } from '../stack/dev-issuer';
 import { startEmbeddedStack } from '../stack/embedded-stack';
 import { auditLogOptions } from '../gateway/config';
 import { readStartConfig } from '../stack/start-config';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const stack = await startEmbeddedStack({
     departmentClients: config.departmentClients,
     faults: config.faults,
-    signIn: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
+    signIn: { issuers: [issuer.trusted()] },
     audit: new AuditLog({ ...auditLogOptions(config.audit), dir: auditDir }),
     explorer: { developmentToken: () => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }) },
     logger: silentLogger(),

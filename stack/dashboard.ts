@@ -3,8 +3,8 @@
  * it: the built files under /dashboard/, and `config.json`, which tells the page where
  * GraphQL is and — for the development issuer only — hands it a token, so a newcomer's
  * browser is signed in without copying one. Production has no development issuer, so no
- * token is ever served there; a real deployment signs reviewers in through the county's
- * SSO, a login flow not built yet (the page asks for a pasted token meanwhile).
+ * token is ever served there. With an identity provider (`signIn`; `npm start` runs one) the
+ * page signs its person in there instead, and no token is handed out at all.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { WEB_BUILD_DIR } from '../lib/paths';
 import { sendJson, type Route } from '../lib/graphql-http';
 import { isLoopbackRequest } from '../lib/loopback';
 import type { StaticSiteOptions } from '../lib/static-files';
+import type { PageSignIn } from '../contracts/sign-in';
 
 export const DASHBOARD_PREFIX = '/dashboard';
 export const DEFAULT_DASHBOARD_ROOT = join(WEB_BUILD_DIR, 'dashboard');
@@ -21,12 +22,15 @@ export interface DashboardOptions {
   root?: string;
   /** Mints the token `config.json` hands to a browser on this machine; development issuer only. */
   developmentToken?: () => Promise<string>;
+  /** Where staff sign in (统一身份认证, single sign-on with the explorer). */
+  signIn?: PageSignIn;
 }
 
 /** What the dashboard reads from `config.json` (web/dashboard/src/session.ts). */
 export interface DashboardConfig {
   endpoint: string;
   developmentToken: string | null;
+  signIn: PageSignIn | null;
 }
 
 export function dashboardSite(options: DashboardOptions): StaticSiteOptions {
@@ -34,6 +38,7 @@ export function dashboardSite(options: DashboardOptions): StaticSiteOptions {
     root: options.root ?? DEFAULT_DASHBOARD_ROOT,
     prefix: DASHBOARD_PREFIX,
     spaFallback: true,
+    connectTo: options.signIn ? [new URL(options.signIn.issuer).origin] : [],
     missingHint: 'run `npm run build:web` (npm install does it), then reload',
   };
 }
@@ -51,8 +56,9 @@ export function dashboardRoutes(options: DashboardOptions, endpoint = '/graphql'
     },
     [`${DASHBOARD_PREFIX}/config.json`]: async (req, res) => {
       // HOST=0.0.0.0 exposes the gateway; a token with every scope stays with browsers on this machine.
-      const token = options.developmentToken && isLoopbackRequest(req) ? await options.developmentToken() : null;
-      const config: DashboardConfig = { endpoint, developmentToken: token };
+      // A person signs in at the identity provider when there is one: no token is handed out then.
+      const token = !options.signIn && options.developmentToken && isLoopbackRequest(req) ? await options.developmentToken() : null;
+      const config: DashboardConfig = { endpoint, developmentToken: token, signIn: options.signIn ?? null };
       res.setHeader('cache-control', 'no-store');
       sendJson(res, 200, config);
     },

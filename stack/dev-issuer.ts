@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEV_KEYS_DIR } from '../lib/paths';
+import type { TrustedIssuer } from '../gateway/capabilities/sign-in';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 
 export const DEV_ISSUER = 'urn:congjiang:dev-identity';
@@ -24,6 +25,8 @@ export const ALL_SCOPES = [
 
 export interface DevIssuer {
   jwks: { keys: JWK[] };
+  /** How a gateway trusts it: by its keys as given, and from this machine only unless `anywhere` (tests call from loopback anyway). */
+  trusted(anywhere?: boolean): TrustedIssuer;
   token(claims: { sub: string; name?: string; org?: string; region: string; scope: string; expiresIn?: string }): Promise<string>;
   /** Exactly these claims, signed: nothing added (no issuer, audience, iat or exp unless given). */
   sign(claims: JWTPayload): Promise<string>;
@@ -54,6 +57,7 @@ async function issuerFromJwk(privateJwk: JWK): Promise<DevIssuer> {
   const key = await importJWK(privateJwk, 'EdDSA');
   return {
     jwks: { keys: [publicJwk] },
+    trusted: (anywhere = false) => ({ issuer: DEV_ISSUER, audience: AUDIENCE, jwks: { set: { keys: [publicJwk] } }, loopbackOnly: !anywhere }),
     token: ({ sub, name, org, region, scope, expiresIn = '8h' }) =>
       new SignJWT({ name, org, region, scope })
         .setProtectedHeader({ alg: 'EdDSA', kid: privateJwk.kid })

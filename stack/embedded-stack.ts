@@ -10,6 +10,8 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { PURPOSE_KINDS } from '../domain/purposes';
 import type { SupergraphFile } from '../gateway/live-supergraph';
 import { createGateway, type GatewayOptions, type GatewayService } from '../gateway/server';
+import { DASHBOARD_CLIENT_ID, EXPLORER_CLIENT_ID, GATEWAY_AUDIENCE, GATEWAY_SCOPES, startIdentityProvider } from './identity-provider/provider';
+import { PAGE_OIDC_SCOPES } from '../contracts/sign-in';
 import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
 import { explorerExamples } from './explorer-examples';
 import { readOperationFiles } from '../scripts/schema-operations';
@@ -55,6 +57,11 @@ export interface EmbeddedStackOptions extends Pick<GatewayOptions, (typeof GATEW
    * `developmentToken` fills in its headers (the embedded default's own issuer). false: off.
    */
   explorer?: false | { developmentToken?: () => Promise<string> };
+  /**
+   * 统一身份认证: run the embedded OpenID Connect provider (stack/identity-provider/) and sign the dashboard's
+   * and explorer's people in there (single sign-on); the gateway trusts it through discovery, beside `signIn`'s issuers.
+   */
+  identityProvider?: { port?: number; signingKey?: KeyObject };
   /** false: departments and subgraphs only (the benchmark puts other gateways in front). */
   withGateway?: boolean;
   /** Serve this supergraph file, and each new version of it, instead of schema/supergraph.graphql. */
@@ -69,6 +76,8 @@ export interface EmbeddedStack {
   gatewayUrl: string;
   /** The gateway itself (to reload its supergraph); undefined when started without it. */
   gateway: GatewayService | undefined;
+  /** The embedded identity provider's issuer; empty when it is not run. */
+  identityProviderUrl: string;
   /** The dashboard's address; empty when it is off or there is no gateway. */
   dashboardUrl: string;
   subgraphUrls: Record<DepartmentId, string>;
@@ -128,22 +137,41 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       progress(`subgraph ${id}: ${subgraphUrls[id]}`);
     }
 
-    if (options.withGateway === false) return { gatewayUrl: '', gateway: undefined, dashboardUrl: '', subgraphUrls, departmentUrls, departments, subgraphs, stop };
+    if (options.withGateway === false) return { gatewayUrl: '', gateway: undefined, identityProviderUrl: '', dashboardUrl: '', subgraphUrls, departmentUrls, departments, subgraphs, stop };
+    let gatewayOrigin = '';
+    const identityProvider =
+      options.identityProvider &&
+      (await startIdentityProvider({ host, port: options.identityProvider.port, signingKey: options.identityProvider.signingKey, clientOrigins: () => [gatewayOrigin], logger: options.logger.child({ component: 'identity-provider' }) }));
+    if (identityProvider) {
+      opened.push(identityProvider.close);
+      progress(`identity provider (统一身份认证): ${identityProvider.discoveryUrl}`);
+    }
+    const pageSignIn = (clientId: string) => identityProvider && { issuer: identityProvider.issuer, clientId, scope: [...PAGE_OIDC_SCOPES, ...GATEWAY_SCOPES].join(' ') };
+    const signIn = identityProvider
+      ? { ...options.signIn, issuers: [{ issuer: identityProvider.issuer, audience: GATEWAY_AUDIENCE }, ...(options.signIn?.issuers ?? [])] }
+      : options.signIn;
+    const dashboard = options.dashboard === false ? false : { ...options.dashboard, signIn: pageSignIn(DASHBOARD_CLIENT_ID) };
     const gateway = createGateway({
       supergraphSdl: readFileSync(options.supergraphFile?.path ?? DEFAULT_SUPERGRAPH, 'utf8'),
       supergraphFile: options.supergraphFile,
       subgraphUrls,
       logger: options.logger.child({ component: 'gateway' }),
       ...(Object.fromEntries(GATEWAY_SETTINGS.map((name) => [name, options[name]])) as Pick<GatewayOptions, (typeof GATEWAY_SETTINGS)[number]>),
+      signIn,
       // This county's purposes unless told otherwise.
       purposeKinds: options.purposeKinds ?? PURPOSE_KINDS,
       internalIdentityKey: await internalIdentityKey(gatewayKeys.privateKey),
-      sites: options.dashboard === false ? [] : [dashboardSite(options.dashboard ?? {})],
-      routes: options.dashboard === false ? {} : dashboardRoutes(options.dashboard ?? {}),
+      sites: dashboard === false ? [] : [dashboardSite(dashboard)],
+      routes: dashboard === false ? {} : dashboardRoutes(dashboard),
       explorer:
         options.explorer === false
           ? undefined
-          : { title: '从江县政务数据网关', examples: explorerExamples(departments.county), developmentToken: options.explorer?.developmentToken },
+          : {
+              title: '从江县政务数据网关',
+              examples: explorerExamples(departments.county),
+              // Signed in at the identity provider when there is one (the same session as the dashboard's), else the development token.
+              ...(identityProvider ? { signIn: pageSignIn(EXPLORER_CLIENT_ID) } : { developmentToken: options.explorer?.developmentToken }),
+            },
       // Our clients' operations are planned before the first of them arrives.
       warmOperations: readOperationFiles(join(__dirname, '..')).flatMap((file) => file.documents),
     });
@@ -152,10 +180,13 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const listening = await listen(gateway.server, options.gatewayPort ?? 0, host, 'set PORT');
     opened.push(listening.close);
     const gatewayUrl = `${listening.url}/graphql`;
+    // The pages' redirect addresses are the gateway's, known only now that it listens.
+    gatewayOrigin = listening.url.replace('//0.0.0.0:', '//127.0.0.1:');
+    identityProvider?.open();
     progress(`gateway: ${gatewayUrl}`);
     const dashboardUrl = options.dashboard === false ? '' : `${listening.url}${DASHBOARD_PREFIX}/`;
 
-    return { gatewayUrl, gateway, dashboardUrl, subgraphUrls, departmentUrls, departments, subgraphs, stop };
+    return { gatewayUrl, gateway, identityProviderUrl: identityProvider?.issuer ?? '', dashboardUrl, subgraphUrls, departmentUrls, departments, subgraphs, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -12,6 +12,8 @@ type Env = Record<string, string | undefined>;
 export interface StartConfig extends SecurityConfig {
   host: string;
   gatewayPort: number;
+  /** The embedded identity provider's port (IDENTITY_PROVIDER_PORT); it is its issuer's too. */
+  identityProviderPort: number;
   subgraphPorts: Record<DepartmentId, number>;
   departmentPorts: Record<DepartmentId, number>;
   departmentClients: EmbeddedStackOptions['departmentClients'];
@@ -86,6 +88,7 @@ export function readStartConfig(env: Env): StartConfig {
     licenceIssuers,
     host: env.HOST || '127.0.0.1',
     gatewayPort: num('PORT', 4000, portSchema),
+    identityProviderPort: num('IDENTITY_PROVIDER_PORT', 4010, portSchema),
     subgraphPorts,
     departmentPorts,
     departmentClients,

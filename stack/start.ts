@@ -10,7 +10,8 @@ import { createLogger } from '../lib/logger';
 import { dashboardBuilt } from './dashboard';
 import { startTracing } from '../lib/tracing';
 import { describeTracing } from '../lib/tracing-config';
-import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, devIssuer } from './dev-issuer';
+import { ALL_SCOPES, devIssuer } from './dev-issuer';
+import { DEMO_PASSWORD, developmentIdentityProviderKey } from './identity-provider/provider';
 import { startEmbeddedStack } from './embedded-stack';
 import { readStartConfig } from './start-config';
 
@@ -20,16 +21,18 @@ async function main(): Promise<void> {
   console.log('starting the embedded stack (mock departments → subgraphs → gateway)…');
   const tracing = config.tracing && (await startTracing(config.tracing, { logger }));
   if (config.tracing) console.log(`  ✓ tracing: ${describeTracing(config.tracing)}`);
-  // A newcomer is not locked out: the embedded default signs tokens with a development key.
+  // Staff sign in at the embedded identity provider (统一身份认证); curl users keep the development token, from this machine only.
+  // With AUTH_ISSUER set, that identity provider is used instead and neither is run.
   const issuer = config.identityProvider ? undefined : await devIssuer();
-  const identityProvider = config.identityProvider ?? { jwks: { set: issuer!.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE };
+  const issuers = config.identityProvider?.issuers ?? [issuer!.trusted()];
   const auditOptions = auditLogOptions(config.audit);
   const audit = new AuditLog(auditOptions);
   // The development key, not one per run: a `npm run gateway` started beside this stack signs with it too, and is one more replica.
   const gatewayKey = developmentKey(DEV_INTERNAL_IDENTITY_KEY);
   const developmentToken = issuer && (() => issuer.token({ sub: 'dev-user', name: '开发者', org: '522633-zwzx', region: '522633', scope: ALL_SCOPES.join(' ') }));
   const stack = await startEmbeddedStack({
-    signIn: { ...identityProvider, ...config.tokens, partners: config.partners, partnersFile: config.partnersFile },
+    signIn: { issuers, ...config.tokens, partners: config.partners, partnersFile: config.partnersFile },
+    identityProvider: issuer && { port: config.identityProviderPort, signingKey: developmentIdentityProviderKey() },
     purposeKinds: config.purposeKinds,
     redisUrl: config.redisUrl,
     redisKeyPrefix: config.redisKeyPrefix,
@@ -40,9 +43,8 @@ async function main(): Promise<void> {
     limits: config.limits,
     maxTokens: config.maxTokens,
     failedSignInsPerMinute: config.failedSignInsPerMinute,
-    // Signed in as the development user, like the token printed below; never with a real identity provider.
-    dashboard: { developmentToken },
-    explorer: config.explorer && { developmentToken },
+    dashboard: {},
+    explorer: config.explorer && {},
     host: config.host,
     gatewayPort: config.gatewayPort,
     subgraphPorts: config.subgraphPorts,
@@ -60,6 +62,10 @@ async function main(): Promise<void> {
   console.log(`\nready. GraphQL: ${stack.gatewayUrl}`);
   if (config.explorer) console.log(`  explorer (browser):  ${origin}/graphql`);
   console.log(`  dashboard (browser): ${origin}/dashboard/  (联审工作台)`);
+  if (stack.identityProviderUrl) {
+    console.log(`  sign-in (统一身份认证): ${stack.identityProviderUrl}/.well-known/openid-configuration`);
+    console.log(`    staff accounts: window-clerk, zjj-reviewer-1, zrzy-reviewer-1, … (listed on the sign-in page); password ${DEMO_PASSWORD}`);
+  }
   if (!dashboardBuilt()) console.log('    (not built yet: run `npm run build:web` — npm install does it — and reload; until then the pages answer 503 NOT_BUILT)');
   console.log(`  status, metrics:     ${origin}/status  ${origin}/metrics`);
   console.log(`  audit trail:         ${auditOptions.dir}  (this instance's chain; AUDIT_INSTANCE_ID names it)`);

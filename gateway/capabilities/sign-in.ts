@@ -7,7 +7,7 @@
  * registry follows its file while the gateway runs (partner-registry.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { HttpError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
@@ -16,6 +16,7 @@ import type { SharedRedis } from '../../lib/redis';
 import { PartnerRegistry, type PartnerRegistryFile } from '../partner-registry';
 import type { Capability } from './capability';
 import { sha256 } from '../../lib/hash';
+import { isLoopbackAddress } from '../../lib/loopback';
 
 export type Caller =
   | { kind: 'anonymous'; scopes: ReadonlySet<string> }
@@ -48,11 +49,20 @@ export interface PartnerClient {
   ratePerMinute: number;
 }
 
-export interface SignInOptions {
-  /** Where user tokens' keys come from; none: users cannot sign in (partners still can). */
+/** An identity provider whose tokens this gateway accepts. */
+export interface TrustedIssuer {
+  /** The `iss` its tokens carry; an http(s) issuer without `jwks` publishes its keys through discovery. */
+  issuer: string;
+  /** Where its keys are; unset: `jwks_uri` of `${issuer}/.well-known/openid-configuration`. */
   jwks?: { url: string } | { set: { keys: object[] } };
-  issuer?: string;
   audience?: string;
+  /** Accepted only from this machine: the embedded default's development issuer, for curl users. */
+  loopbackOnly?: boolean;
+}
+
+export interface SignInOptions {
+  /** The identity providers whose tokens are accepted, chosen by each token's `iss`; none: users cannot sign in (partners still can). */
+  issuers?: TrustedIssuer[];
   partners?: PartnerClient[];
   /** The file `partners` was read from: each valid new version of it is served without a restart. */
   partnersFile?: PartnerRegistryFile;
@@ -67,40 +77,101 @@ export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
 class AuthenticationError extends Error {}
 
+/** The identity provider is not answering: nobody can be judged, so the request waits for it rather than being called unauthenticated. */
+class IdentityProviderUnavailable extends Error {}
+
+/** A failed discovery is asked again after this long, not on every request. */
+const DISCOVERY_RETRY_MS = 30_000;
+const DISCOVERY_TIMEOUT_MS = 5_000;
+
+/** One trusted issuer's keys: given, or found through its discovery document on first use. */
+class IssuerKeys {
+  private keys: JWTVerifyGetKey | undefined;
+  private discovering: Promise<JWTVerifyGetKey> | undefined;
+  private failedAt = 0;
+  private lastFailure = '';
+
+  constructor(readonly trusted: TrustedIssuer) {
+    const jwks = trusted.jwks;
+    if (jwks) this.keys = 'url' in jwks ? createRemoteJWKSet(new URL(jwks.url)) : createLocalJWKSet(jwks.set as never);
+  }
+
+  async get(): Promise<JWTVerifyGetKey> {
+    if (this.keys) return this.keys;
+    if (!this.discovering && Date.now() - this.failedAt < DISCOVERY_RETRY_MS) throw new IdentityProviderUnavailable(this.lastFailure);
+    this.discovering ??= this.discover().then(
+      (keys) => (this.keys = keys),
+      (error: Error) => {
+        this.discovering = undefined;
+        this.failedAt = Date.now();
+        this.lastFailure = `the identity provider's discovery document (${this.discoveryUrl}) could not be read: ${error.message}`;
+        throw new IdentityProviderUnavailable(this.lastFailure);
+      },
+    );
+    return this.discovering;
+  }
+
+  private get discoveryUrl() {
+    return `${this.trusted.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  }
+
+  private async discover(): Promise<JWTVerifyGetKey> {
+    const response = await fetch(this.discoveryUrl, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const document = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    // OpenID Connect Discovery §4.3: the document must name the issuer it was fetched for.
+    if (document.issuer !== this.trusted.issuer) throw new Error(`it names issuer ${JSON.stringify(document.issuer)}, not ${this.trusted.issuer}`);
+    if (typeof document.jwks_uri !== 'string') throw new Error('it has no jwks_uri');
+    return createRemoteJWKSet(new URL(document.jwks_uri));
+  }
+}
+
 class CallerVerifier {
-  private readonly keys: JWTVerifyGetKey | undefined;
-  private readonly verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({ max: 10_000 });
+  private readonly issuers: Map<string, IssuerKeys>;
+  private readonly verified = new LRUCache<string, { caller: Caller; expiresAt: number; loopbackOnly: boolean }>({ max: 10_000 });
 
   constructor(
     private readonly options: SignInOptions,
     private readonly partners: PartnerRegistry,
   ) {
-    const jwks = options.jwks;
-    this.keys = !jwks ? undefined : 'url' in jwks ? createRemoteJWKSet(new URL(jwks.url)) : createLocalJWKSet(jwks.set as never);
+    this.issuers = new Map((options.issuers ?? []).map((trusted) => [trusted.issuer, new IssuerKeys(trusted)]));
   }
 
-  async identify(headers: { authorization?: string; apiKey?: string }): Promise<Caller> {
+  async identify(headers: { authorization?: string; apiKey?: string }, fromLoopback: boolean): Promise<Caller> {
     if (headers.apiKey) return this.client(headers.apiKey);
     if (!headers.authorization) return ANONYMOUS;
     const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization);
     if (!match) throw new AuthenticationError('Authorization must be "Bearer <token>"');
-    return this.user(match[1]!);
+    return this.user(match[1]!, fromLoopback);
   }
 
-  private async user(token: string): Promise<Caller> {
-    if (!this.keys) throw new AuthenticationError('this gateway accepts no user tokens (no identity provider is configured)');
+  private async user(token: string, fromLoopback: boolean): Promise<Caller> {
+    if (this.issuers.size === 0) throw new AuthenticationError('this gateway accepts no user tokens (no identity provider is configured)');
     // A token verified once is the same token until it expires: skip the signature check then.
     const known = this.verified.get(token);
-    if (known && known.expiresAt > Date.now()) return known.caller;
+    if (known && known.expiresAt > Date.now() && (fromLoopback || !known.loopbackOnly)) return known.caller;
+    // The claimed issuer only chooses whose keys to check with; the signature and `iss` are then verified against that issuer.
+    let claimedIssuer: unknown;
+    try {
+      claimedIssuer = decodeJwt(token).iss;
+    } catch {
+      throw new AuthenticationError('the token is not valid (not a JWT)');
+    }
+    const issuer = typeof claimedIssuer === 'string' ? this.issuers.get(claimedIssuer) : undefined;
+    if (!issuer) throw new AuthenticationError(`the token's issuer ${JSON.stringify(claimedIssuer ?? null)} is not one this gateway trusts: sign in at the county's identity service`);
+    if (issuer.trusted.loopbackOnly && !fromLoopback) throw new AuthenticationError('development tokens are accepted from this machine only: sign in at the county\'s identity service');
     let payload: JWTPayload;
     const skew = this.options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+    const keys = await issuer.get();
     try {
-      ({ payload } = await jwtVerify(token, this.keys, { issuer: this.options.issuer, audience: this.options.audience, clockTolerance: skew, requiredClaims: ['exp'] }));
+      ({ payload } = await jwtVerify(token, keys, { issuer: issuer.trusted.issuer, audience: issuer.trusted.audience, clockTolerance: skew, requiredClaims: ['exp'] }));
     } catch (error) {
       const code = (error as { code?: string }).code;
       const claim = (error as { claim?: string }).claim;
+      // The key server not answering says nothing about the token.
+      if (code === 'ERR_JWKS_TIMEOUT' || !code) throw new IdentityProviderUnavailable(`the identity provider's keys could not be read: ${(error as Error).message}`);
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp') throw new AuthenticationError('the token has no "exp" claim: tokens must expire');
-      throw new AuthenticationError(code === 'ERR_JWT_EXPIRED' ? 'the token has expired: sign in again' : `the token is not valid (${code ?? 'unreadable'})`);
+      throw new AuthenticationError(code === 'ERR_JWT_EXPIRED' ? 'the token has expired: sign in again' : `the token is not valid (${code})`);
     }
     // A token that never expires in practice, or one dated in the future, is one nobody should hold.
     const now = Math.floor(Date.now() / 1000);
@@ -119,7 +190,7 @@ class CallerVerifier {
       region,
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : []),
     };
-    this.verified.set(token, { caller, expiresAt: payload.exp! * 1000 });
+    this.verified.set(token, { caller, expiresAt: payload.exp! * 1000, loopbackOnly: issuer.trusted.loopbackOnly ?? false });
     return caller;
   }
 
@@ -163,8 +234,12 @@ export function signInCapability(options: SignInOptions, failedPerMinute: number
     status: () => (partners.describe() ? { partners: partners.describe() } : {}),
     async context({ header, address }, context) {
       try {
-        context.caller = await callers.identify({ authorization: header('authorization'), apiKey: header('x-api-key') });
+        context.caller = await callers.identify({ authorization: header('authorization'), apiKey: header('x-api-key') }, isLoopbackAddress(address));
       } catch (error) {
+        if (error instanceof IdentityProviderUnavailable) {
+          logger.error({ requestId: context.requestId, reason: error.message }, 'identity provider unavailable');
+          throw new HttpError(503, 'IDENTITY_PROVIDER_UNAVAILABLE', `${error.message}; try again shortly`, { 'retry-after': '30' });
+        }
         if (!(error instanceof AuthenticationError)) throw error;
         // Guessing from one address is slowed down (and its flood kept out of the log); a valid credential from it
         // (others behind the same NAT) is not.

@@ -42,7 +42,7 @@ export async function secondReplica(
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const { url, stop } = await bareGateway({
     subgraphUrls: stack.subgraphUrls,
-    signIn: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
+    signIn: { issuers: [{ issuer: DEV_ISSUER, audience: AUDIENCE, jwks: { set: stack.issuer.jwks } }] },
     internalIdentityKey: await internalIdentityKey(privateKey),
     ...options,
   });

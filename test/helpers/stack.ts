@@ -6,7 +6,6 @@ import type { PartnerClient } from '../../gateway/capabilities/sign-in';
 import type { OperationLimits } from '../../gateway/capabilities/limits';
 import type { SupergraphFile } from '../../gateway/live-supergraph';
 import { silentLogger, type Logger } from '../../lib/logger';
-import { AUDIENCE, DEV_ISSUER } from '../../stack/dev-issuer';
 import { ALL_SCOPES, STAFF_SCOPES, testIssuer, type TestIssuer } from './issuer';
 import type { DepartmentId } from '../../mocks';
 import { DEPARTMENT_IDS, startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack';
@@ -59,6 +58,8 @@ export interface TestStackOptions {
   /** Shared state and the client address, as for replicas behind a load balancer. */
   redisUrl?: string;
   trustProxy?: string[];
+  /** Run the embedded identity provider (统一身份认证) as `npm start` does: the dashboard and explorer sign in there. */
+  identityProvider?: boolean;
   ratePerMinute?: number;
 }
 
@@ -79,7 +80,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const stack = await startEmbeddedStack({
     departmentClients: { enterprise: client(8), land: client(options.landMaxConcurrency ?? 4), construction: client(8), approval: client(8) },
     approvalClock: options.approvalClock,
-    signIn: { jwks: { set: issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE, partners: options.partners },
+    identityProvider: options.identityProvider ? {} : undefined,
+    signIn: { issuers: [issuer.trusted(true)], partners: options.partners },
     audit: options.audit,
     corsOrigins: options.corsOrigins,
     supergraphFile: options.supergraphFile,

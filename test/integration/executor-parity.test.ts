@@ -26,7 +26,7 @@ describe('the compiled executor answers our operations as @apollo/gateway does',
       supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
       subgraphUrls: stack.subgraphUrls,
       logger: silentLogger(),
-      signIn: { jwks: { set: stack.issuer.jwks }, issuer: DEV_ISSUER, audience: AUDIENCE },
+      signIn: { issuers: [{ issuer: DEV_ISSUER, audience: AUDIENCE, jwks: { set: stack.issuer.jwks } }] },
       internalIdentityKey: await internalIdentityKey(keys.privateKey),
       executor: 'apollo',
     });

@@ -156,14 +156,14 @@ describe('fuzz: bad and hostile input never gets a 5xx, a hang or a crash', () =
 describe('production mode', () => {
   it('refuses to start without a configured identity provider', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'gateway', 'index.ts')], {
-      env: { ...process.env, NODE_ENV: 'production', AUTH_JWKS_URL: '', AUTH_JWKS_FILE: '', AUDIT_DIR: '', AUDIT_CHECKPOINT_KEY_FILE: '' },
+      env: { ...process.env, NODE_ENV: 'production', AUTH_ISSUER: '', AUTH_JWKS_URL: '', AUTH_JWKS_FILE: '', AUDIT_DIR: '', AUDIT_CHECKPOINT_KEY_FILE: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
-    expect(stderr).toMatch(/production needs the identity provider: set AUTH_JWKS_URL/);
+    expect(stderr).toMatch(/production needs the identity provider: set AUTH_ISSUER/);
     expect(stderr).toMatch(/AUDIT_DIR must be set in production/);
     expect(stderr).toMatch(/AUDIT_CHECKPOINT_KEY_FILE must be set in production/);
     expect(stderr).toMatch(/GATEWAY_PURPOSE_KINDS must be set in production/);

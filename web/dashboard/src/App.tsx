@@ -2,30 +2,70 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import { ProjectList } from './ProjectList';
 import { ProjectPage } from './ProjectPage';
 import { BASE, followLink, routeOf, useLocation } from './router';
+import { PageSession } from '../../shared/page-session';
 import { callerOf, forgetToken, loadConfig, storedToken, storeToken, type DashboardConfig } from './session';
 import { SessionContext, type Session } from './use-graphql';
 
-type SignIn = { state: 'starting' } | { state: 'signed-out'; config: DashboardConfig; reason: string | null } | { state: 'signed-in'; config: DashboardConfig; token: string; development: boolean };
+type SignIn =
+  | { state: 'starting' }
+  | { state: 'redirecting' }
+  | { state: 'sso-failed'; config: DashboardConfig; message: string; detail: string }
+  | { state: 'signed-out'; config: DashboardConfig; reason: string | null }
+  | { state: 'signed-in'; config: DashboardConfig; token: () => string; via: 'sso'; pageSession: PageSession }
+  | { state: 'signed-in'; config: DashboardConfig; token: () => string; via: 'development' | 'pasted' };
+
+/** This page's address at the identity provider: the dashboard's root, whatever page the person was on. */
+const redirectUri = () => `${location.origin}${BASE}`;
+
+async function signInWith(config: DashboardConfig): Promise<SignIn> {
+  if (config.signIn) {
+    const started = await PageSession.start(config.signIn, redirectUri());
+    if (started.state === 'redirecting') return { state: 'redirecting' };
+    if (started.state === 'failed') return { state: 'sso-failed', config, message: started.message, detail: started.detail };
+    const pageSession = started.session;
+    return { state: 'signed-in', config, token: () => pageSession.accessToken, via: 'sso', pageSession };
+  }
+  if (config.developmentToken) {
+    const token = config.developmentToken;
+    return { state: 'signed-in', config, token: () => token, via: 'development' };
+  }
+  const pasted = storedToken();
+  return pasted ? { state: 'signed-in', config, token: () => pasted, via: 'pasted' } : { state: 'signed-out', config, reason: null };
+}
 
 export function App() {
   const [signIn, setSignIn] = useState<SignIn>({ state: 'starting' });
 
   useEffect(() => {
-    void loadConfig(BASE).then((config) => {
-      const token = config.developmentToken ?? storedToken();
-      setSignIn(token ? { state: 'signed-in', config, token, development: token === config.developmentToken } : { state: 'signed-out', config, reason: null });
-    });
+    void loadConfig(BASE).then(signInWith).then(setSignIn);
   }, []);
 
   const signOut = useCallback((reason: string | null) => {
-    forgetToken();
-    setSignIn((current) => (current.state === 'starting' ? current : { state: 'signed-out', config: { ...current.config, developmentToken: null }, reason }));
+    setSignIn((current) => {
+      if (current.state !== 'signed-in') return current;
+      // Refused by the gateway (expired, revoked): a new sign-in, silent while the identity provider's session lasts.
+      if (current.via === 'sso') {
+        if (reason === null) current.pageSession.signOut();
+        else void current.pageSession.signInAgain(current.config.signIn!);
+        return { state: 'redirecting' };
+      }
+      forgetToken();
+      return { state: 'signed-out', config: { ...current.config, developmentToken: null }, reason };
+    });
   }, []);
 
-  const session = useMemo<Session | null>(
-    () => (signIn.state === 'signed-in' ? { endpoint: signIn.config.endpoint, token: signIn.token, signOut } : null),
-    [signIn, signOut],
-  );
+  const session = useMemo<Session | null>(() => {
+    if (signIn.state !== 'signed-in') return null;
+    const token = signIn.token;
+    // One object for the whole sign-in: refreshing the access token changes what `token` reads, not the session, so nothing reloads.
+    return {
+      endpoint: signIn.config.endpoint,
+      get token() {
+        return token();
+      },
+      signOut,
+    };
+  }, [signIn, signOut]);
 
   return (
     <>
@@ -39,16 +79,34 @@ export function App() {
           </a>
           <span className="app-owner">从江县政务服务中心 · 工程建设项目并联审批</span>
         </p>
-        {signIn.state === 'signed-in' && <CallerBadge token={signIn.token} development={signIn.development} onSignOut={() => signOut(null)} />}
+        {session && signIn.state === 'signed-in' && <CallerBadge token={session.token} development={signIn.via === 'development'} onSignOut={() => signOut(null)} />}
       </header>
       <main id="main">
         {signIn.state === 'starting' && <p aria-busy="true">正在连接数据网关…</p>}
+        {signIn.state === 'redirecting' && <p aria-busy="true">正在前往统一身份认证…</p>}
+        {signIn.state === 'sso-failed' && (
+          <section className="sign-in" aria-labelledby="page-title">
+            <h1 tabIndex={-1} id="page-title">
+              登录
+            </h1>
+            <p className="alert" role="alert">
+              {signIn.message}
+            </p>
+            <button type="button" onClick={() => void signInWith(signIn.config).then(setSignIn)}>
+              重新登录
+            </button>
+            <details>
+              <summary>详情</summary>
+              <code>{signIn.detail}</code>
+            </details>
+          </section>
+        )}
         {signIn.state === 'signed-out' && (
           <SignInForm
             reason={signIn.reason}
             onToken={(token) => {
               storeToken(token);
-              setSignIn({ state: 'signed-in', config: signIn.config, token, development: false });
+              setSignIn({ state: 'signed-in', config: signIn.config, token: () => token, via: 'pasted' });
             }}
           />
         )}
@@ -133,8 +191,7 @@ function SignInForm({ reason, onToken }: { reason: string | null; onToken: (toke
         </p>
       )}
       <p>
-        统一身份认证（SSO）登录尚未接入。请粘贴访问令牌（JWT）：开发环境中 <code>npm start</code> 会打印一个开发令牌，或用 <code>npm run token</code>{' '}
-        生成。
+        此网关没有配置统一身份认证。请粘贴访问令牌（JWT）：开发环境中 <code>npm start</code> 会打印一个开发令牌，或用 <code>npm run token</code> 生成。
       </p>
       <label htmlFor="token">访问令牌</label>
       <textarea id="token" rows={4} value={token} onChange={(e) => setToken(e.target.value)} spellCheck={false} autoComplete="off" required />

@@ -1,21 +1,24 @@
 /**
- * Who the dashboard calls the gateway as. In the embedded default (`npm start`, never in
- * production) the gateway hands this browser a development token at `config.json`. Elsewhere
- * the reviewer pastes a token; the county's SSO login flow (统一身份认证) that would
- * supply it is not built. The token stays in this tab's sessionStorage only.
+ * Who the dashboard calls the gateway as. With an identity provider in `config.json`
+ * (`npm start` runs one) staff sign in there (web/shared/page-session.ts). Without one, a
+ * test stack's development token, or a pasted token kept in this tab's sessionStorage only.
  */
+import type { PageSignIn } from '../../../contracts/sign-in';
+
 
 export interface DashboardConfig {
   /** Where GraphQL is served, same origin. */
   endpoint: string;
-  /** Only from the embedded default's development issuer. */
+  /** Only from a development issuer, and never beside an identity provider. */
   developmentToken: string | null;
+  /** Where staff sign in (统一身份认证). */
+  signIn: PageSignIn | null;
 }
 
 const STORAGE_KEY = 'county-dashboard.token';
 
 export async function loadConfig(base: string): Promise<DashboardConfig> {
-  const fallback: DashboardConfig = { endpoint: '/graphql', developmentToken: null };
+  const fallback: DashboardConfig = { endpoint: '/graphql', developmentToken: null, signIn: null };
   try {
     const response = await fetch(`${base}config.json`, { cache: 'no-store', headers: { accept: 'application/json' } });
     if (!response.ok) return fallback;
@@ -23,6 +26,7 @@ export async function loadConfig(base: string): Promise<DashboardConfig> {
     return {
       endpoint: typeof body.endpoint === 'string' ? body.endpoint : fallback.endpoint,
       developmentToken: typeof body.developmentToken === 'string' ? body.developmentToken : null,
+      signIn: isPageSignIn(body.signIn) ? body.signIn : null,
     };
   } catch {
     return fallback;
@@ -51,3 +55,6 @@ export function callerOf(token: string): Caller | null {
     return null;
   }
 }
+
+const isPageSignIn = (value: unknown): value is PageSignIn =>
+  typeof value === 'object' && value !== null && ['issuer', 'clientId', 'scope'].every((k) => typeof (value as Record<string, unknown>)[k] === 'string');

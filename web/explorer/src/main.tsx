@@ -13,16 +13,24 @@ import 'graphiql/style.css';
 import '@graphiql/react/font/roboto.css';
 import '@graphiql/react/font/fira-code.css';
 import './explorer.css';
+import { PageSession } from '../../shared/page-session';
 import { readPageConfig } from './read-config';
 import { sessionOnlyTabs } from './storage';
 
 const config = readPageConfig(document);
 document.title = config.title;
 
+/** Signed in at the identity provider (the same session as the dashboard's): its current token goes with every request. */
+let pageSession: PageSession | undefined;
+
 const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  // A credential typed into the headers editor wins: that is how one tries another caller.
+  const typed = Object.keys(options?.headers ?? {}).some((name) => ['authorization', 'x-api-key'].includes(name.toLowerCase()));
+  if (pageSession && !typed) headers.authorization = `Bearer ${pageSession.accessToken}`;
   const response = await fetch(config.endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...options?.headers },
+    headers: { ...headers, ...options?.headers },
     body: JSON.stringify(params),
   });
   const text = await response.text();
@@ -36,7 +44,22 @@ const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
 
 const tabs = config.tabs.map((tab) => ({ query: tab.query, variables: tab.variables ?? null, headers: config.headers }));
 
-createRoot(document.getElementById('explorer')!).render(
+async function render() {
+  if (config.signIn) {
+    const root = document.getElementById('explorer')!;
+    const started = await PageSession.start(config.signIn, `${location.origin}${config.endpoint}`);
+    if (started.state === 'redirecting') return;
+    if (started.state === 'failed') {
+      const message = document.createElement('p');
+      message.className = 'explorer-note';
+      message.setAttribute('role', 'alert');
+      message.textContent = `${started.message}（${started.detail}）`;
+      root.replaceChildren(message);
+      return;
+    }
+    pageSession = started.session;
+  }
+  createRoot(document.getElementById('explorer')!).render(
   <StrictMode>
     <GraphiQL
       fetcher={fetcher}
@@ -64,4 +87,7 @@ createRoot(document.getElementById('explorer')!).render(
       )}
     </GraphiQL>
   </StrictMode>,
-);
+  );
+}
+
+void render();
