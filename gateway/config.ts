@@ -413,7 +413,9 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export const partnerClientSchema = z.object({
   id: z.string().regex(/^[\w.-]{1,64}$/, 'id must be 1–64 letters, digits, _ . or -'),
   name: z.string().min(1, 'name must not be empty'),
-  keySha256: z.string().regex(SHA256_HEX, 'keySha256 must be the hex SHA-256 of the API key'),
+  keySha256: z.string().regex(SHA256_HEX, 'keySha256 must be the hex SHA-256 of the API key').optional(),
+  /** The partner signs in at the identity provider instead (OAuth client credentials): its client id there. */
+  oauthClientId: z.string().regex(/^[\w.:-]{1,128}$/, 'oauthClientId must be 1–128 letters, digits, _ . : or -').optional(),
   region: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{12})$/, 'region must be a division code of 2, 4, 6 or 12 digits (52 the province, 522633 the county)'),
   scopes: z.array(z.string().min(1)),
   purposes: z.array(z.string().regex(PURPOSE_KIND, 'purposes must be kinds of X-Purpose: lower-case words (case, item, project)')).min(1, 'purposes must name at least one kind'),
@@ -425,6 +427,8 @@ export const partnerClientSchema = z.object({
 export function parsePartnerClients(value: unknown, purposeKinds?: readonly string[]): PartnerClient[] {
   const parsed = z.array(partnerClientSchema, { error: 'must be a JSON array of client records' }).safeParse(value);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => (i.path.length ? `record ${i.path.map(String).join(', ')}: ${i.message}` : i.message)).join('; '));
+  const unreachable = parsed.data.find((c) => !c.keySha256 && !c.oauthClientId);
+  if (unreachable) throw new Error(`client "${unreachable.id}" has neither keySha256 (an API key) nor oauthClientId (a client of the identity provider): it could never sign in`);
   const ids = parsed.data.map((c) => c.id);
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
   if (repeated) throw new Error(`client id "${repeated}" is registered twice`);

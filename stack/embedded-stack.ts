@@ -10,7 +10,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { PURPOSE_KINDS } from '../domain/purposes';
 import type { SupergraphFile } from '../gateway/live-supergraph';
 import { createGateway, type GatewayOptions, type GatewayService } from '../gateway/server';
-import { DASHBOARD_CLIENT_ID, EXPLORER_CLIENT_ID, GATEWAY_AUDIENCE, GATEWAY_SCOPES, startIdentityProvider } from './identity-provider/provider';
+import { DASHBOARD_CLIENT_ID, EXPLORER_CLIENT_ID, GATEWAY_AUDIENCE, GATEWAY_SCOPES, startIdentityProvider, type IdentityProviderOptions } from './identity-provider/provider';
 import { PAGE_OIDC_SCOPES } from '../contracts/sign-in';
 import { DASHBOARD_PREFIX, dashboardRoutes, dashboardSite, type DashboardOptions } from './dashboard';
 import { explorerExamples } from './explorer-examples';
@@ -61,7 +61,7 @@ export interface EmbeddedStackOptions extends Pick<GatewayOptions, (typeof GATEW
    * 统一身份认证: run the embedded OpenID Connect provider (stack/identity-provider/) and sign the dashboard's
    * and explorer's people in there (single sign-on); the gateway trusts it through discovery, beside `signIn`'s issuers.
    */
-  identityProvider?: { port?: number; signingKey?: KeyObject };
+  identityProvider?: Pick<IdentityProviderOptions, 'port' | 'signingKey' | 'partnerClients'>;
   /** false: departments and subgraphs only (the benchmark puts other gateways in front). */
   withGateway?: boolean;
   /** Serve this supergraph file, and each new version of it, instead of schema/supergraph.graphql. */
@@ -141,7 +141,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     let gatewayOrigin = '';
     const identityProvider =
       options.identityProvider &&
-      (await startIdentityProvider({ host, port: options.identityProvider.port, signingKey: options.identityProvider.signingKey, clientOrigins: () => [gatewayOrigin], logger: options.logger.child({ component: 'identity-provider' }) }));
+      (await startIdentityProvider({ host, ...options.identityProvider, clientOrigins: () => [gatewayOrigin], logger: options.logger.child({ component: 'identity-provider' }) }));
     if (identityProvider) {
       opened.push(identityProvider.close);
       progress(`identity provider (统一身份认证): ${identityProvider.discoveryUrl}`);

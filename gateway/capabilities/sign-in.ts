@@ -39,8 +39,10 @@ const ANONYMOUS: Caller = { kind: 'anonymous', scopes: new Set() };
 export interface PartnerClient {
   id: string;
   name: string;
-  /** SHA-256 (hex) of its API key. */
-  keySha256: string;
+  /** SHA-256 (hex) of its API key; unset: it signs in at the identity provider only. */
+  keySha256?: string;
+  /** Its client id at a trusted identity provider, for partners that prefer OAuth client credentials to an API key. */
+  oauthClientId?: string;
   scopes: string[];
   /** Division code of its jurisdiction: 52 for the provincial platform, 522633 for a county bank branch … */
   region: string;
@@ -179,6 +181,12 @@ class CallerVerifier {
     const lifetime = payload.exp! - (typeof payload.iat === 'number' ? payload.iat : now);
     const longest = this.options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     if (lifetime > longest) throw new AuthenticationError(`the token is valid for ${lifetime} s; this gateway accepts at most ${longest} s: sign in again for a shorter-lived token`);
+    // OAuth client credentials (RFC 9068: the subject is the client itself): a partner system, known by its registration here.
+    if (typeof payload.client_id === 'string' && payload.sub === payload.client_id && payload.region === undefined) {
+      const caller = this.partnerByOAuthClient(payload.client_id);
+      this.verified.set(token, { caller, expiresAt: payload.exp! * 1000, loopbackOnly: issuer.trusted.loopbackOnly ?? false });
+      return caller;
+    }
     const region = typeof payload.region === 'string' ? payload.region : '';
     if (!/^(\d{2}|\d{4}|\d{6}|\d{12})$/.test(region)) throw new AuthenticationError('the token has no valid "region" claim (a division code)');
     if (typeof payload.sub !== 'string' || !payload.sub) throw new AuthenticationError('the token has no "sub" claim');
@@ -197,23 +205,34 @@ class CallerVerifier {
   private client(apiKey: string): Caller {
     const hash = Buffer.from(sha256(apiKey), 'hex');
     const client = this.partners.current.find((p) => {
+      if (!p.keySha256) return false;
       const stored = Buffer.from(p.keySha256, 'hex');
       return stored.length === hash.length && timingSafeEqual(stored, hash);
     });
     if (!client) throw new AuthenticationError('the API key is not registered');
-    return {
-      kind: 'client',
-      subject: client.id,
-      name: client.name,
-      region: client.region,
-      scopes: new Set(client.scopes),
-      purposes: client.purposes,
-      operations: new Set(client.operations),
-      ratePerMinute: client.ratePerMinute,
-    };
+    return partnerCaller(client);
+  }
+
+  /** The token's own scopes are not used: what a partner may do is its registration here, the same as with an API key. */
+  private partnerByOAuthClient(clientId: string): Caller {
+    const client = this.partners.current.find((p) => p.oauthClientId === clientId);
+    if (!client) throw new AuthenticationError(`the identity provider's client "${clientId}" is not registered as a partner system at this gateway (npm run partner:register)`);
+    return partnerCaller(client);
   }
 }
 
+function partnerCaller(client: PartnerClient): Caller {
+  return {
+    kind: 'client',
+    subject: client.id,
+    name: client.name,
+    region: client.region,
+    scopes: new Set(client.scopes),
+    purposes: client.purposes,
+    operations: new Set(client.operations),
+    ratePerMinute: client.ratePerMinute,
+  };
+}
 
 export const callerId = (caller: Caller) => (caller.kind === 'anonymous' ? 'anonymous' : `${caller.kind}:${caller.subject}`);
 

@@ -47,6 +47,11 @@ export interface IdentityProviderOptions {
   port?: number;
   /** Where the dashboard and explorer are served (the gateway's origins): their redirect URIs. */
   clientOrigins: () => string[];
+  /**
+   * Partner systems that prefer OAuth client credentials to an API key. Their tokens name only the client:
+   * what they may do is their registration at the gateway (`oauthClientId` in the partner registry).
+   */
+  partnerClients?: { clientId: string; clientSecret: string; name: string }[];
   /** npm start: the development key in .dev-keys, so tokens outlive a restart of the gateway alone; default: one for this run. */
   signingKey?: KeyObject;
   logger: Logger;
@@ -79,7 +84,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     issuer,
     discoveryUrl: `${issuer}/.well-known/openid-configuration`,
     open() {
-      const provider = new Provider(issuer, configuration(jwk, options.clientOrigins()));
+      const provider = new Provider(issuer, configuration(jwk, options.clientOrigins(), options.partnerClients ?? []));
       provider.on('server_error', (_ctx: unknown, error: Error) => options.logger.error({ err: error }, 'identity provider error'));
       handler = routes(provider, options.logger);
     },
@@ -87,7 +92,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   };
 }
 
-function configuration(signingJwk: JWK, origins: string[]): Configuration {
+function configuration(signingJwk: JWK, origins: string[], partners: NonNullable<IdentityProviderOptions['partnerClients']>): Configuration {
   const Storage = memoryStorage();
   // Both names of this machine: a newcomer may open localhost or 127.0.0.1.
   const both = [...new Set(origins.flatMap((o) => [o, o.replace('//127.0.0.1:', '//localhost:')]))];
@@ -104,7 +109,21 @@ function configuration(signingJwk: JWK, origins: string[]): Configuration {
   });
   return {
     adapter: Storage,
-    clients: [publicClient(DASHBOARD_CLIENT_ID, '联审工作台', '/dashboard/'), publicClient(EXPLORER_CLIENT_ID, '数据浏览器', '/graphql')],
+    clients: [
+      publicClient(DASHBOARD_CLIENT_ID, '联审工作台', '/dashboard/'),
+      publicClient(EXPLORER_CLIENT_ID, '数据浏览器', '/graphql'),
+      ...partners.map((p) => ({
+        client_id: p.clientId,
+        client_secret: p.clientSecret,
+        client_name: p.name,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic' as const,
+        // No id token is ever issued to them, but the metadata must name an algorithm this provider signs with.
+        id_token_signed_response_alg: 'EdDSA' as const,
+      })),
+    ],
     jwks: { keys: [signingJwk as never] },
     // Sessions live for the process only, so cookie keys may too.
     cookies: {
@@ -127,6 +146,7 @@ function configuration(signingJwk: JWK, origins: string[]): Configuration {
       Grant: SESSION_SECONDS,
       RefreshToken: SESSION_SECONDS,
       AccessToken: ACCESS_TOKEN_SECONDS,
+      ClientCredentials: ACCESS_TOKEN_SECONDS,
       IdToken: ACCESS_TOKEN_SECONDS,
       AuthorizationCode: 60,
       Interaction: 15 * 60,
@@ -138,7 +158,7 @@ function configuration(signingJwk: JWK, origins: string[]): Configuration {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
-      clientCredentials: { enabled: false },
+      clientCredentials: { enabled: true },
       revocation: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,

@@ -27,7 +27,8 @@ export function ensureDashboardBuilt(): void {
       return 0;
     }
   })();
-  if (built >= newestSource(SOURCES)) return;
+  // The page also bundles web/shared (the sign-in) and contracts/.
+  if (built >= Math.max(...[SOURCES, join(ROOT, 'web', 'shared'), join(ROOT, 'contracts')].map(newestSource))) return;
   // Jest sets NODE_ENV=test, which would make Vite bundle React's development build (double effects and all).
   execFileSync('npm', ['run', '--silent', 'build:web:dashboard'], { cwd: ROOT, stdio: 'pipe', timeout: 120_000, env: { ...process.env, NODE_ENV: 'production' } });
 }

@@ -59,7 +59,7 @@ export interface TestStackOptions {
   redisUrl?: string;
   trustProxy?: string[];
   /** Run the embedded identity provider (统一身份认证) as `npm start` does: the dashboard and explorer sign in there. */
-  identityProvider?: boolean;
+  identityProvider?: boolean | { partnerClients: { clientId: string; clientSecret: string; name: string }[] };
   ratePerMinute?: number;
 }
 
@@ -80,7 +80,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const stack = await startEmbeddedStack({
     departmentClients: { enterprise: client(8), land: client(options.landMaxConcurrency ?? 4), construction: client(8), approval: client(8) },
     approvalClock: options.approvalClock,
-    identityProvider: options.identityProvider ? {} : undefined,
+    identityProvider: options.identityProvider === true ? {} : options.identityProvider || undefined,
     signIn: { issuers: [issuer.trusted(true)], partners: options.partners },
     audit: options.audit,
     corsOrigins: options.corsOrigins,

@@ -2,7 +2,9 @@
  * 统一身份认证: the embedded OpenID Connect provider signs the county's staff in, and the
  * gateway accepts its tokens through discovery — as it would any standard issuer's.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { sha256 } from '../../lib/hash';
 import { STAFF } from '../../domain/staff';
 import { createGateway } from '../../gateway/server';
 import { listen } from '../../lib/listen';
@@ -16,8 +18,27 @@ import { DEFAULT_SUPERGRAPH } from '../../gateway/config';
 let stack: TestStack;
 let origin: string;
 
+// A bank branch registered at the gateway with no API key, signing in at the identity provider instead.
+const BANK_SECRET = randomBytes(24).toString('base64url');
+const BANK_QUERY = '{ constructionProjects(first: 1) { totalCount } }';
+
 beforeAll(async () => {
-  stack = await startTestStack({ identityProvider: true, trustProxy: ['127.0.0.1'] });
+  stack = await startTestStack({
+    identityProvider: { partnerClients: [{ clientId: 'bank-cj', clientSecret: BANK_SECRET, name: '某银行从江支行' }] },
+    trustProxy: ['127.0.0.1'],
+    partners: [
+      {
+        id: 'bank',
+        name: '某银行从江支行',
+        oauthClientId: 'bank-cj',
+        scopes: ['construction:read'],
+        region: '522633100000',
+        purposes: ['project'],
+        operations: [sha256(BANK_QUERY)],
+        ratePerMinute: 100,
+      },
+    ],
+  });
   origin = new URL(stack.gatewayUrl).origin;
 });
 afterAll(() => stack?.stop());
@@ -103,6 +124,35 @@ describe('signing in', () => {
     expect(await browser.follow(done)).toEqual({ callback: expect.any(URL) });
     const again = await browser.authorize();
     expect('page' in again.stop && again.stop.page).toContain('账号');
+  });
+});
+
+describe('partner systems with OAuth client credentials', () => {
+  const clientToken = async (clientId: string, secret: string) => {
+    const response = await fetch(`${stack.identityProviderUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    return { status: response.status, body: (await response.json()) as { access_token: string } };
+  };
+
+  it('are the partner their registration at the gateway says: its scopes, region and operations', async () => {
+    const { status, body } = await clientToken('bank-cj', BANK_SECRET);
+    expect(status).toBe(200);
+    expect(claimsOf(body.access_token)).toMatchObject({ sub: 'bank-cj', client_id: 'bank-cj', aud: GATEWAY_AUDIENCE });
+    const town = await stack.queryWith({ ...bearer(body.access_token), 'x-purpose': 'project:2503-522633-89-01-382465' }, BANK_QUERY);
+    expect(town.errors).toBeUndefined();
+    const county = await stack.query(BANK_QUERY);
+    // Its region (one town), not the county.
+    expect(town.data.constructionProjects.totalCount).toBeLessThan(county.data.constructionProjects.totalCount);
+    // Not one of its registered operations: refused, as with an API key.
+    const other = await stack.queryWith({ ...bearer(body.access_token), 'x-purpose': 'project:2503-522633-89-01-382465' }, '{ constructionProjects(first: 2) { totalCount } }');
+    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses a wrong secret at the identity provider', async () => {
+    expect((await clientToken('bank-cj', 'not-the-secret')).status).toBe(401);
   });
 });
 

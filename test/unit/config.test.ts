@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditLogOptions, readGatewayConfig, readSecurityConfig } from '../../gateway/config';
+import { auditLogOptions, parsePartnerClients, readGatewayConfig, readSecurityConfig } from '../../gateway/config';
 import { readTracingConfig } from '../../lib/tracing-config';
 import { readStartConfig } from '../../stack/start-config';
 import { readDepartmentClientSettings, readDepartmentConnection } from '../../subgraphs/shared/config';
@@ -258,5 +258,25 @@ describe('audit chain naming (AUDIT_DIR, AUDIT_INSTANCE_ID)', () => {
     for (const id of ['..', '.hidden', 'a/b', '../gw', 'gw a', '-gw', 'gw\\b', 'x'.repeat(101), 'gw:1']) {
       expect(() => trail({ AUDIT_INSTANCE_ID: id })).toThrow(/AUDIT_INSTANCE_ID=".*" must be a plain folder name/);
     }
+  });
+});
+
+describe('identity provider (AUTH_ISSUER)', () => {
+  it('takes an OpenID Connect issuer alone: its keys come through discovery', () => {
+    expect(readSecurityConfig({ AUTH_ISSUER: 'https://sso.gz.example/realms/county', AUTH_AUDIENCE: 'county-gateway' }).identityProvider).toEqual({
+      issuers: [{ issuer: 'https://sso.gz.example/realms/county', jwks: undefined, audience: 'county-gateway' }],
+    });
+  });
+
+  it('needs the issuer beside a JWKS, a URL issuer without one, and https in production', () => {
+    expect(() => readSecurityConfig({ AUTH_JWKS_URL: 'https://sso.example/jwks' })).toThrow(/AUTH_ISSUER must be set with AUTH_JWKS_URL/);
+    expect(() => readSecurityConfig({ AUTH_ISSUER: 'urn:county:sso' })).toThrow(/is not a URL, so it has no discovery document/);
+    expect(() => readSecurityConfig({ NODE_ENV: 'production', AUTH_ISSUER: 'http://sso.example' })).toThrow(/AUTH_ISSUER must be https:\/\/ in production/);
+  });
+
+  it('refuses a partner that could never sign in: neither an API key nor an identity-provider client', () => {
+    const partner = { id: 'p', name: 'p', scopes: [], region: '522633', purposes: ['case'], operations: [], ratePerMinute: 10 };
+    expect(() => parsePartnerClients([partner])).toThrow(/neither keySha256 .* nor oauthClientId/);
+    expect(parsePartnerClients([{ ...partner, oauthClientId: 'bank-cj' }])[0]!.oauthClientId).toBe('bank-cj');
   });
 });
