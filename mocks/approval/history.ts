@@ -108,28 +108,27 @@ export function seededApplications(county: County): SeededApplication[] {
     const refusing = roll < 0.22 ? rnd.int(0, lanes.length - 1) : -1;
     const correcting = roll >= 0.22 && roll < 0.37 ? rnd.int(0, lanes.length - 1) : -1;
     const tasks = lanes.map((lane, i): SeededTask => {
-        const acceptedOn = rnd.date(submittedOn, DATASET_DATE);
-        const decidedOn = rnd.date(acceptedOn, DATASET_DATE);
-        const settled = (status: ReviewStatus, opinion: string, corrections: string[] = []): SeededTask => ({
-          status,
-          opinion,
-          corrections,
-          reviewer: reviewer(lane.departmentCode),
-          acceptedAt: accepted(acceptedOn),
-          decidedAt: decided(decidedOn),
-        });
-        if (i === refusing) return settled('REJECTED', REJECTED);
-        if (i === correcting) return settled('CORRECTIONS_REQUESTED', '材料不全，请补正。', [CORRECTIONS[stage]]);
-        const progress = rnd.next();
-        if (progress < 0.35) return { status: 'PENDING_ACCEPTANCE', opinion: null, corrections: [], reviewer: null, acceptedAt: null, decidedAt: null };
-        if (progress < 0.75 || refusing >= 0) {
-          return { status: 'IN_REVIEW', opinion: null, corrections: [], reviewer: reviewer(lane.departmentCode), acceptedAt: accepted(acceptedOn), decidedAt: null };
-        }
-        return settled('APPROVED', APPROVED);
+      const acceptedOn = rnd.date(submittedOn, DATASET_DATE);
+      const decidedOn = rnd.date(acceptedOn, DATASET_DATE);
+      const settled = (status: ReviewStatus, opinion: string, corrections: string[] = []): SeededTask => ({
+        status,
+        opinion,
+        corrections,
+        reviewer: reviewer(lane.departmentCode),
+        acceptedAt: accepted(acceptedOn),
+        decidedAt: decided(decidedOn),
+      });
+      if (i === refusing) return settled('REJECTED', REJECTED);
+      if (i === correcting) return settled('CORRECTIONS_REQUESTED', '材料不全，请补正。', [CORRECTIONS[stage]]);
+      const progress = rnd.next();
+      if (progress < 0.35) return { status: 'PENDING_ACCEPTANCE', opinion: null, corrections: [], reviewer: null, acceptedAt: null, decidedAt: null };
+      if (progress < 0.75 || refusing >= 0) {
+        return { status: 'IN_REVIEW', opinion: null, corrections: [], reviewer: reviewer(lane.departmentCode), acceptedAt: accepted(acceptedOn), decidedAt: null };
+      }
+      return settled('APPROVED', APPROVED);
     });
     // Without its certificate the stage is not passed: a department is still at it.
-    const last = tasks.at(-1)!;
-    if (tasks.every((t) => t.status === 'APPROVED')) Object.assign(last, { status: 'IN_REVIEW', opinion: null, decidedAt: null });
+    if (tasks.every((t) => t.status === 'APPROVED')) Object.assign(tasks.at(-1)!, { status: 'IN_REVIEW', opinion: null, decidedAt: null });
     return { projectCode: project.code, stage, submittedAt: received(submittedOn), tasks };
   };
 
