@@ -67,6 +67,19 @@ export function closedBecause(tasks: readonly { status: ReviewStatus; department
 }
 
 /**
+ * 逾期: a task still open (not decided, not waiting for the applicant's corrections) after its
+ * deadline, in an application still open. Once one department refused (不予许可) the
+ * application is decided, so the tasks nobody will decide any more are late for nothing.
+ */
+export function isOverdue(
+  task: { status: ReviewStatus; deadline: string },
+  application: readonly { status: ReviewStatus; department: string }[],
+  today: string,
+): boolean {
+  return !isFinal(task.status) && task.status !== 'CORRECTIONS_REQUESTED' && today > task.deadline && closedBecause(application) === null;
+}
+
+/**
  * The application's joint status, in this order: every task passed → 通过; any task
  * returned for corrections → 待补正; any task refused → 不予许可; otherwise 审查中.
  */

@@ -9,6 +9,6 @@ export const PURPOSE_KINDS = [
   'case',
   /** 事项: a service item code (事项编码), `item:000133001000`. */
   'item',
-  /** 项目: a project code (投资项目代码), `project:2110-522633-35-02-862638`. */
+  /** 项目: a project code (投资项目代码), `project:2302-522633-04-03-364537`. */
   'project',
 ] as const;

@@ -3,12 +3,14 @@
  * (the same on every machine for the same DATA_SEED).
  */
 import { generateCounty } from '../mocks';
+import { notYetApplied } from '../mocks/approval/history';
 
 const county = generateCounty(process.env.DATA_SEED ? Number(process.env.DATA_SEED) : undefined);
 const { projects, edgeCases, towns } = county;
 const byStage = (stage: string) => projects.find((p) => p.stage === stage)!;
-// The first 60 projects already have an application in the approval system.
-const fresh = (stage: string) => projects.slice(60).find((p) => p.stage === stage && p.drawingReview?.result === '合格')!;
+const troubled = new Set(Object.values(edgeCases));
+// Drawings passed, sound applicant and land, and not yet applied for at its stage: the checklist and a new application work.
+const fresh = (stage: string) => notYetApplied(county).find((p) => p.stage === stage && p.drawingReview?.result === '合格' && !troubled.has(p.code))!;
 const row = (what: string, value: string) => console.log(`${what.padEnd(52)} ${value}`);
 
 row('project at 立项用地规划许可', byStage('PROJECT_LAND_PLANNING').code);

@@ -37,7 +37,6 @@ async function main(): Promise<void> {
 
     // A project every department has something to say about: applicant, parcel, permits, participants, review tasks.
     const shown = stack.departments.county.projects
-      .slice(0, 60)
       .find((p) => p.stage === 'CONSTRUCTION_PERMIT' && p.participants.length >= 4 && p.constructionPermit);
     const project = shown ?? stack.departments.county.projects[0]!;
     await page.goto(`${stack.dashboardUrl}projects/${project.code}`);

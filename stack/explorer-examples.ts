@@ -23,9 +23,9 @@ export function explorerExamples(county: County): (ExplorerExample & { name: str
   // The README's joint-review project: at 施工许可, drawings reviewed, four participating units.
   const underReview = projects.find((p) => p.stage === 'CONSTRUCTION_PERMIT' && !troubled.has(p.code))!;
   // Ready for 施工许可 with a sound applicant, land right and drawings: the checklist comes back mostly SHARED.
-  const ready = projects.slice(60).find((p) => p.stage === 'CONSTRUCTION_PERMIT' && p.drawingReview?.result === '合格' && !troubled.has(p.code))!;
-  // The first 60 projects already have an application in the approval system.
-  const withApplication = projects[0]!;
+  const ready = projects.find((p) => p.stage === 'CONSTRUCTION_PERMIT' && p.drawingReview?.result === '合格' && !troubled.has(p.code))!;
+  // A construction permit comes after an approved application at each stage before it: the approval system has three.
+  const withApplication = projects.find((p) => p.constructionPermit && !troubled.has(p.code))!;
   const examples: [string, Record<string, unknown>][] = [
     ['JointReview', { code: underReview.code }],
     ['DashboardProjects', { first: 10, stage: 'CONSTRUCTION_PERMIT', townCode: underReview.townCode }],

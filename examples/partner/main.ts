@@ -33,9 +33,9 @@ import persistedDocuments from './generated/persisted-documents.json';
 const MANIFEST: Readonly<Record<string, string>> = persistedDocuments;
 
 // From the seeded county (DATA_SEED 522633, the default), as in the README.
-const LOAN_PROJECT = '2110-522633-35-02-862638';
-const LOAN_APPLICANT = '91522633MAPP50ECX8';
-const ONLINE_APPLICATION_PROJECT = '2110-522633-35-03-141247';
+const LOAN_PROJECT = '2302-522633-04-03-364537';
+const LOAN_APPLICANT = '91522633MA5BD2A06U';
+const ONLINE_APPLICATION_PROJECT = '2203-522633-35-01-959599';
 const PROVINCIAL_CASE = 'case:GZ2026112900017';
 
 // The county's names (domain/), typed by the generated enums: a value the schema adds without a name fails typecheck.

@@ -12,9 +12,9 @@ import { addWorkingDays } from '../../domain/working-days';
 import { isProjectStage, type ProjectStage } from '../../domain/stages';
 import { COUNTY_CODE, COUNTY_NAME, type County } from '../county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
-import { SeededRandom } from '../shared/random';
 import { HOLIDAYS, MAKE_UP_WORKDAYS } from './calendar';
 import { CATALOG, STAGE_LANES } from './catalog';
+import { seededApplications } from './history';
 
 export const APPROVAL_URL = 'http://approval.department.test';
 const MAX_BATCH = 500;
@@ -45,6 +45,9 @@ export interface ApplicationRecord {
   idempotencyKey: string;
   tasks: TaskRecord[];
 }
+
+/** The decision that leaves a task in each decided status, as the task's history records it. */
+const DECISION_OF: Partial<Record<ReviewStatus, ReviewDecision>> = { APPROVED: 'APPROVE', REJECTED: 'REJECT', CORRECTIONS_REQUESTED: 'REQUEST_CORRECTIONS' };
 
 const calendar = { holidays: new Set(HOLIDAYS), makeUpWorkdays: new Set(MAKE_UP_WORKDAYS) };
 
@@ -179,7 +182,8 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
       http.post(`${base}/api/applications/by-project`, async ({ request }) => {
         const codes = ((await readJson(request)) as { codes?: unknown } | undefined)?.codes;
         if (!Array.isArray(codes) || codes.length > MAX_BATCH) return badRequest(`body must be {"codes": [string]} with at most ${MAX_BATCH}`);
-        const all = [...applications.values()];
+        // Newest first, as the system lists a project's applications.
+        const all = [...applications.values()].sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
         return HttpResponse.json({ data: Object.fromEntries(codes.map((c) => [c, all.filter((a) => a.projectCode === c)])) });
       }),
 
@@ -256,28 +260,16 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
     ],
   };
 
-  /** Applications already in the system: the dashboard has a joint status to show from the start. */
+  /** Applications already in the system (history.ts): the dashboard has a joint status to show from the start. */
   function seedApplications() {
-    const rnd = new SeededRandom(county.seed + 1);
-    const decisions: [ReviewStatus, string | null, string[]][] = [
-      ['PENDING_ACCEPTANCE', null, []],
-      ['IN_REVIEW', null, []],
-      ['APPROVED', '符合要求，同意。', []],
-      ['CORRECTIONS_REQUESTED', '材料不全，请补正。', ['建设工程设计方案（含总平面图）']],
-      ['REJECTED', '不符合规划条件，不予许可。', []],
-    ];
-    for (const project of county.projects.slice(0, 60)) {
-      const day = rnd.date('2026-08-03', '2026-10-30');
-      const application = open(project.code, project.stage, `seed-${project.code}`, new Date(`${day}T01:30:00Z`));
-      for (const task of application.tasks) {
-        const [status, opinion, corrections] = rnd.chance(0.1) ? decisions[4]! : rnd.pick(decisions.slice(0, 4));
-        Object.assign(task, {
-          status,
-          opinion,
-          corrections,
-          reviewer: status === 'PENDING_ACCEPTANCE' ? null : `${task.departmentCode}-reviewer-${rnd.int(1, 3)}`,
-          decidedAt: status === 'PENDING_ACCEPTANCE' || status === 'IN_REVIEW' ? null : `${day}T08:00:00.000Z`,
-        });
+    for (const seeded of seededApplications(county)) {
+      const application = open(seeded.projectCode, seeded.stage, `seed-${seeded.projectCode}-${seeded.stage}`, new Date(seeded.submittedAt));
+      for (const [task, outcome] of application.tasks.map((t, i) => [t, seeded.tasks[i]!] as const)) {
+        const { acceptedAt, decidedAt, ...state } = outcome;
+        Object.assign(task, state, { decidedAt });
+        if (acceptedAt) task.history.push({ at: acceptedAt, event: 'ACCEPT', by: outcome.reviewer });
+        const decision = DECISION_OF[outcome.status];
+        if (decidedAt && decision) task.history.push({ at: decidedAt, event: decision, by: outcome.reviewer });
       }
     }
   }

@@ -23,6 +23,11 @@ import {
 } from './model';
 
 /** Filled in by signRecords, once every record is as it will stay. */
+const DAY = 86_400_000;
+const daysBefore = (iso: string, days: number) => new Date(Date.parse(iso) - days * DAY).toISOString().slice(0, 10);
+/** A word said twice in a row (丰源丰源): any run of two or more characters repeated at once. */
+const DOUBLED_WORD = /(.{2,})\1/;
+
 const UNSIGNED: SignedLicence = { content: undefined as unknown as LicenceContent, signature: '' };
 
 /** The county before its edge cases: the same records, no cases named yet, nothing signed. */
@@ -172,11 +177,13 @@ class CountyGenerator {
         while (!name || this.usedNames.has(name)) {
           const place = this.rnd.chance(0.5) ? '从江县' : this.rnd.chance(0.5) ? '贵州' : town.name.replace(/(镇|乡|壮族乡)$/, '');
           name = `${place}${this.rnd.pick(BRANDS)}${this.rnd.pick(BRANDS)}${kind.suffix}`;
+          // Two draws of the same brand (丰源丰源) is no name a registry would accept.
+          if (DOUBLED_WORD.test(name)) name = '';
         }
         this.usedNames.add(name);
         const establishedOn = this.rnd.date('1998-01-01', '2025-06-30');
         const code = this.uscc('9', cooperative ? '3' : '1');
-        const capital = kindName === 'developer' ? this.rnd.int(800, 20000) : kindName === 'general' ? this.rnd.int(10, 500) : this.rnd.int(300, 5000);
+        const capital = kindName === 'developer' ? this.rnd.amount(800, 20000) : kindName === 'general' ? this.rnd.amount(10, 500) : this.rnd.amount(300, 5000);
         const rep = this.personName();
         const record: EnterpriseRecord = {
           uscc: code,
@@ -239,10 +246,14 @@ class CountyGenerator {
     const stage = PROJECT_STAGES[i % 4]!;
     const stageIndex = PROJECT_STAGES.indexOf(stage);
     const permitsHeld = stageIndex === 0 ? (this.rnd.chance(0.5) ? 1 : 0) : stageIndex === 1 ? (this.rnd.chance(0.5) ? 2 : 1) : 2;
-    const parcel = this.parcel(applicant, town, landUse, permitsHeld, towns, departments);
+    // A project further along started earlier: a season per stage at least before the data set's day.
+    const startedOn = this.rnd.date('2021-01-01', daysBefore(DATASET_DATE, 90 * (stageIndex + 1)));
+    // Each stage's certificate comes after the one before it (land planning, engineering planning, drawing review,
+    // construction permit, completion filing), a fortnight apart at least, so each stage's application fits between.
+    const [landOn, engineeringOn, reviewedOn, permitOn, filedOn] = this.timeline(startedOn, DATASET_DATE, 5, 14) as [string, string, string, string, string];
+    const parcel = this.parcel(applicant, town, landUse, permitsHeld, towns, departments, { startedOn, landOn, engineeringOn });
     parcels.push(parcel);
 
-    const startedOn = this.rnd.date('2021-01-01', '2026-09-30');
     const small = i % 97 === 13;
     const totalInvestment = small ? this.rnd.amount(8, 28) : this.rnd.amount(500, 80000);
     const floors = small ? 1 : this.rnd.int(2, maxFloors);
@@ -261,7 +272,6 @@ class CountyGenerator {
     }
     const drawingReviewed = stageIndex >= 2 || (stageIndex === 1 && this.rnd.chance(0.3));
     const permitIssued = !small && (stageIndex === 3 || (stageIndex === 2 && this.rnd.chance(0.6)));
-    const permitDate = this.rnd.date(parcel.engineeringPlanningPermit?.issuedOn ?? startedOn, DATASET_DATE);
     const code = this.projectCode(startedOn);
     return {
       code,
@@ -285,32 +295,48 @@ class CountyGenerator {
       drawingReview: drawingReviewed
         ? {
             result: stageIndex >= 2 ? '合格' : this.rnd.pick(['审查中', '合格']),
-            certificateNumber: stageIndex >= 2 ? `黔施审字[${permitDate.slice(0, 4)}]第${this.rnd.digits(4)}号` : null,
-            reviewedOn: stageIndex >= 2 ? this.rnd.date(startedOn, permitDate) : null,
+            certificateNumber: stageIndex >= 2 ? `黔施审字[${reviewedOn.slice(0, 4)}]第${this.rnd.digits(4)}号` : null,
+            reviewedOn: stageIndex >= 2 ? reviewedOn : null,
             agency: '黔东南州施工图联合审查中心',
           }
         : null,
       constructionPermit: permitIssued
         ? {
-            number: `${COUNTY_CODE}${permitDate.replace(/-/g, '')}${String(this.rnd.int(1, 9)).padStart(2, '0')}01`,
-            issuedOn: permitDate,
-            validUntil: `${Number(permitDate.slice(0, 4)) + 3}${permitDate.slice(4)}`,
+            number: `${COUNTY_CODE}${permitOn.replace(/-/g, '')}${String(this.rnd.int(1, 9)).padStart(2, '0')}01`,
+            issuedOn: permitOn,
+            validUntil: `${Number(permitOn.slice(0, 4)) + 3}${permitOn.slice(4)}`,
             status: '有效',
-            licenceId: this.licenceId('0301', departments.housingConstruction.uscc, permitDate),
+            licenceId: this.licenceId('0301', departments.housingConstruction.uscc, permitOn),
             licence: UNSIGNED,
-            caseNumber: `GC${permitDate.replace(/-/g, '')}${this.rnd.digits(4)}`,
+            caseNumber: `GC${permitOn.replace(/-/g, '')}${this.rnd.digits(4)}`,
           }
         : null,
       participants,
       projectManager: stageIndex >= 2 ? { name: this.personName(), registrationNumber: `黔${this.rnd.digits(3)}${this.rnd.digits(9)}` } : null,
       completionFiling:
         stageIndex === 3 && this.rnd.chance(0.5)
-          ? { number: `JB${COUNTY_CODE}${DATASET_DATE.slice(0, 4)}${this.rnd.digits(4)}`, filedOn: this.rnd.date(permitDate, DATASET_DATE) }
+          ? { number: `JB${COUNTY_CODE}${filedOn.slice(0, 4)}${this.rnd.digits(4)}`, filedOn }
           : null,
     };
   }
 
-  private parcel(holder: EnterpriseRecord, town: Town, landUse: [string, string, number], withPermits: number, towns: Town[], departments: Departments): ParcelRecord {
+  /** `count` dates in order after `from` and no later than `to`, each at least `gapDays` after the one before. */
+  private timeline(from: string, to: string, count: number, gapDays: number): string[] {
+    const span = Math.max(0, (Date.parse(to) - Date.parse(from)) / DAY - gapDays * count);
+    const offsets = Array.from({ length: count }, () => Math.floor(this.rnd.next() * (span + 1))).sort((a, b) => a - b);
+    return offsets.map((offset, k) => new Date(Date.parse(from) + (offset + gapDays * (k + 1)) * DAY).toISOString().slice(0, 10));
+  }
+
+  /** `project`: the dates of the project the parcel is for, whose planning permits it carries. */
+  private parcel(
+    holder: EnterpriseRecord,
+    town: Town,
+    landUse: [string, string, number],
+    withPermits: number,
+    towns: Town[],
+    departments: Departments,
+    project?: { startedOn: string; landOn: string; engineeringOn: string },
+  ): ParcelRecord {
     let unitNumber = '';
     while (!unitNumber || this.usedUnitNumbers.has(unitNumber)) {
       // 地籍区 numbered by town, 地籍子区 within it.
@@ -319,13 +345,14 @@ class CountyGenerator {
     }
     this.usedUnitNumbers.add(unitNumber);
     const allocated = landUse[0] === '08H2' && this.rnd.chance(0.7);
-    const termStart = this.rnd.date('2008-01-01', '2024-12-31');
+    // The land is held before a project on it is planned.
+    const termStart = this.rnd.date('2008-01-01', project && project.startedOn < '2024-12-31' ? project.startedOn : '2024-12-31');
     const termEnd = `${Number(termStart.slice(0, 4)) + landUse[2]}${termStart.slice(4)}`;
     const village = this.rnd.pick(town.villages);
     const issued = (after: string) => this.rnd.date(after, '2026-06-30');
-    const siteIssued = issued(termStart);
-    const landIssued = issued(siteIssued);
-    const engIssued = issued(landIssued);
+    const siteIssued = project ? this.rnd.date(project.startedOn, project.landOn) : issued(termStart);
+    const landIssued = project?.landOn ?? issued(siteIssued);
+    const engIssued = project?.engineeringOn ?? issued(landIssued);
     return {
       unitNumber,
       townCode: town.code,
@@ -368,7 +395,7 @@ class CountyGenerator {
   }
 
   private planningPermit(departments: Departments, prefix: '地字第' | '建字第' | '选字第', typeCode: string, issuedOn: string): PlanningPermitRecord {
-      return {
+    return {
       number: `${prefix}${COUNTY_CODE}${issuedOn.slice(0, 4)}${String(++this.permitSerial).padStart(5, '0')}号`,
       issuedOn,
       licenceId: this.licenceId(typeCode, departments.naturalResources.uscc, issuedOn),

@@ -14,7 +14,7 @@ import type { SigningKey } from '../shared/signing';
 export { COUNTY_CODE } from '../../domain/regions';
 export const COUNTY_NAME = '从江县';
 /** "Today" for the data set: records are dated relative to it, never to the clock. */
-export const DATASET_DATE = '2026-11-01';
+export const DATASET_DATE = '2026-12-01';
 export const DEFAULT_SEED = 522633;
 
 export interface Village {

@@ -1,5 +1,5 @@
 import { checkProjectCode, checkRegionCode, checkUscc } from '../../domain/identifiers';
-import { isFinal, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
+import { isOverdue, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
 import { inForceOn, LICENCE_TYPE_NAMES, parseLicenceCode } from '../../domain/licences';
 import { regionLevel } from '../../domain/regions';
 import { badUserInput, forbidden } from '../../lib/errors';
@@ -47,7 +47,8 @@ function decodeEntry(id: string): [string, string, string, string | null, string
   throw badUserInput(`"${id}" is not a checklist entry id`, 'id');
 }
 
-const taskOverdue = (t: Task, today: string) => !isFinal(t.status) && t.status !== 'CORRECTIONS_REQUESTED' && today > t.deadline;
+/** A task as the schema serves it: with its application, whose state decides whether the task can be overdue. */
+type TaskOf = Task & { application: Application };
 
 async function requireItem(ctx: ApprovalContext, code: string): Promise<ServiceItem> {
   const item = await ctx.approval.item(code);
@@ -199,11 +200,12 @@ export const resolvers: Resolvers<ApprovalContext> = {
     region: (a: Application) => ({ code: a.regionCode }),
     jointStatus: (a: Application) => jointStatusOf(a.tasks.map((t) => t.status)),
     deadline: (a: Application) => a.tasks.map((t) => t.deadline).sort().at(-1),
-    overdue: (a: Application, _: unknown, ctx: ApprovalContext) => a.tasks.some((t) => taskOverdue(t, ctx.today)),
+    overdue: (a: Application, _: unknown, ctx: ApprovalContext) => a.tasks.some((t) => isOverdue(t, a.tasks, ctx.today)),
+    tasks: (a: Application): TaskOf[] => a.tasks.map((t) => ({ ...t, application: a })),
   },
 
   ReviewTask: {
-    overdue: (t: Task, _: unknown, ctx: ApprovalContext) => taskOverdue(t, ctx.today),
+    overdue: (t: TaskOf, _: unknown, ctx: ApprovalContext) => isOverdue(t, t.application.tasks, ctx.today),
   },
 
   ConstructionProject: {

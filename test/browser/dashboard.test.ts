@@ -99,7 +99,8 @@ describeInBrowser('联审工作台 (dashboard) in Chromium', () => {
 
   /** A project every department has something about: applicant, parcel, permit, four participants, review tasks. */
   const fullProject = () => {
-    const project = stack.departments.county.projects.slice(0, 60).find((p) => p.stage === 'CONSTRUCTION_PERMIT' && p.constructionPermit && p.participants.length === 4);
+    // A construction permit comes after approved applications at its stage and each before: review tasks to show.
+    const project = stack.departments.county.projects.find((p) => p.stage === 'CONSTRUCTION_PERMIT' && p.constructionPermit && p.participants.length === 4);
     if (!project) throw new Error('the seeded county has no such project any more');
     return project;
   };

@@ -6,6 +6,7 @@ import { AuditLog, auditFiles } from '../../gateway/audit/log';
 import { readRecords } from '../../gateway/audit/verify';
 import { type PartnerClient } from '../../gateway/capabilities/sign-in';
 import { sha256 } from '../../lib/hash';
+import { notYetApplied } from '../../mocks/approval/history';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 const auditDir = mkdtempSync(join(tmpdir(), 'audit-'));
@@ -70,7 +71,7 @@ describe('who may see what: roles × fields × regions', () => {
   });
 
   it('reviewers decide only their own department’s tasks', async () => {
-    const project = stack.departments.county.projects.slice(60).find((p) => p.stage === 'PROJECT_LAND_PLANNING')!;
+    const project = notYetApplied(stack.departments.county).find((p) => p.stage === 'PROJECT_LAND_PLANNING')!;
     const submitted = await stack.queryWith(as('clerk'), operation('SubmitApplication'), { project: project.code, stage: 'PROJECT_LAND_PLANNING', idempotencyKey: `access-${Date.now()}` });
     const tasks = submitted.data.submitApplication.tasks;
     const own = tasks.find((t: any) => t.departmentCode === 'zrzy');

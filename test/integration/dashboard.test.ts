@@ -28,7 +28,7 @@ describe('the dashboard in the embedded default', () => {
 
   it('is served at /dashboard/, its own routes included, same-origin only', async () => {
     expect(stack.dashboardUrl).toBe(`${origin}/dashboard/`);
-    for (const path of ['/dashboard/', '/dashboard/projects/2605-522633-89-01-759140']) {
+    for (const path of ['/dashboard/', '/dashboard/projects/2108-522633-35-03-836165']) {
       const page = await fetch(`${origin}${path}`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");

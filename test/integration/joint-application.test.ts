@@ -1,17 +1,21 @@
+import { notYetApplied } from '../../mocks/approval/history';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
-// The approval system's clock: Tuesday 29 Sep 2026, 10:00 in 从江, just before National Day.
-const CLOCK = new Date('2026-09-29T02:00:00Z');
+// The approval system's clock: Wednesday 2 Dec 2026, 10:00 in 从江, the day after the data set's.
+const TODAY = new Date('2026-12-02T02:00:00Z');
+// Tuesday 29 Sep 2026, 10:00, just before National Day: for the deadline that skips it.
+const BEFORE_NATIONAL_DAY = new Date('2026-09-29T02:00:00Z');
+let clock = TODAY;
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ approvalClock: () => CLOCK });
+  stack = await startTestStack({ approvalClock: () => clock });
 });
 afterAll(() => stack.stop());
 
 let keySerial = 0;
 const newKey = () => `test-key-${Date.now()}-${++keySerial}`;
-// Projects past the first 60 have no application yet (the first 60 are seeded).
-const freshProject = (stage: string, skip = 0) => stack.departments.county.projects.slice(60).filter((p) => p.stage === stage)[skip]!;
+// Projects at a stage they have not applied for yet (history.ts seeds the rest).
+const freshProject = (stage: string, skip = 0) => notYetApplied(stack.departments.county).filter((p) => p.stage === stage)[skip]!;
 
 async function submit(code: string, stage: string, key = newKey()) {
   const response = await stack.query(operation('SubmitApplication'), { project: code, stage, idempotencyKey: key });
@@ -23,7 +27,8 @@ const decideTask = (taskId: string, decision: string, opinion = '意见', correc
 describe('submitApplication: 一件事 creates every department’s task at once', () => {
   it('creates one pending task per department of the stage, with deadlines in working days', async () => {
     const project = freshProject('CONSTRUCTION_PERMIT');
-    const { data, errors } = await submit(project.code, 'CONSTRUCTION_PERMIT');
+    clock = BEFORE_NATIONAL_DAY;
+    const { data, errors } = await submit(project.code, 'CONSTRUCTION_PERMIT').finally(() => (clock = TODAY));
     expect(errors).toBeUndefined();
     const application = data.submitApplication;
     expect(application).toMatchObject({ stage: 'CONSTRUCTION_PERMIT', jointStatus: 'IN_REVIEW', overdue: false });
@@ -44,8 +49,12 @@ describe('submitApplication: 一件事 creates every department’s task at once
     const again = await submit(project.code, 'ENGINEERING_PERMIT', first.key);
     expect(again.errors).toBeUndefined();
     expect(again.data.submitApplication.id).toBe(first.data.submitApplication.id);
-    const { data } = await stack.query(`query($code: ID!) { constructionProject(code: $code) { applications { id } } }`, { code: project.code });
-    expect(data.constructionProject.applications).toHaveLength(1);
+    const { data } = await stack.query(`query($code: ID!) { constructionProject(code: $code) { applications { id stage } } }`, { code: project.code });
+    // One at the stage, beside the approved application of the stage before it (history.ts), newest first.
+    expect(data.constructionProject.applications).toEqual([
+      { id: first.data.submitApplication.id, stage: 'ENGINEERING_PERMIT' },
+      { id: expect.any(String), stage: 'PROJECT_LAND_PLANNING' },
+    ]);
   });
 
   it('refuses a key reused for another application, and a second open application at the same stage', async () => {
@@ -192,18 +201,30 @@ describe('recording opinions until the joint status changes', () => {
 });
 
 describe('applications on the dashboard', () => {
-  it('lists by joint status and flags overdue tasks (seeded applications are past their deadlines)', async () => {
+  it('lists by joint status and flags overdue tasks: seeded open ones both past and within their deadlines', async () => {
     const { data, errors } = await stack.query(
       `{ applications(first: 100, jointStatus: IN_REVIEW) { totalCount nodes { jointStatus overdue tasks { status deadline overdue } } } }`,
     );
     expect(errors).toBeUndefined();
     expect(data.applications.nodes.every((a: any) => a.jointStatus === 'IN_REVIEW')).toBe(true);
     const open = data.applications.nodes.flatMap((a: any) => a.tasks).filter((t: any) => t.status === 'IN_REVIEW' || t.status === 'PENDING_ACCEPTANCE');
-    expect(open.length).toBeGreaterThan(0);
-    // Seeded in Aug–Oct 2026 with ≤ 10 working days: open ones received before mid-September are overdue on 29 Sep.
-    for (const t of open) expect(t.overdue).toBe(t.deadline < '2026-09-29');
-    expect(open.some((t: any) => t.overdue)).toBe(true);
+    for (const t of open) expect(t.overdue).toBe(t.deadline < '2026-12-02');
+    // Seeded in the month before the data set's day (1 Dec) with 3–10 working days: some late on 2 Dec, some not yet due.
+    expect(open.filter((t: any) => t.overdue).length).toBeGreaterThan(0);
+    expect(open.filter((t: any) => !t.overdue).length).toBeGreaterThan(0);
     const decided = data.applications.nodes.flatMap((a: any) => a.tasks).filter((t: any) => t.status === 'APPROVED');
     expect(decided.every((t: any) => !t.overdue)).toBe(true);
+  });
+
+  it('shows nothing overdue on refused applications (不予许可), though tasks in them were never decided', async () => {
+    const { data, errors } = await stack.query(
+      `{ applications(first: 100, jointStatus: REJECTED) { totalCount nodes { jointStatus overdue tasks { status deadline overdue } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const refused = data.applications.nodes;
+    expect(refused.length).toBeGreaterThan(0);
+    const undecidedPastDeadline = refused.flatMap((a: any) => a.tasks).filter((t: any) => ['PENDING_ACCEPTANCE', 'IN_REVIEW'].includes(t.status) && t.deadline < '2026-12-02');
+    expect(undecidedPastDeadline.length).toBeGreaterThan(0);
+    expect(refused.filter((a: any) => a.overdue || a.tasks.some((t: any) => t.overdue))).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ import { isWithin } from '../../domain/regions';
 import { ALL_SCOPES } from '../helpers/issuer';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../helpers/stack';
 import { DEPARTMENT_IDS } from '../../stack/embedded-stack';
+import { seededApplications } from '../../mocks/approval/history';
 
 const api = loadSupergraph(readFileSync(DEFAULT_SUPERGRAPH, 'utf8')).apiSchema;
 const READ_SCOPES = ALL_SCOPES.filter((s) => s !== 'pii:read');
@@ -61,7 +62,8 @@ beforeAll(async () => {
   const project = county.projects.find((p) => outside(p.townCode) && county.enterprises.some((e) => e.uscc === p.applicantUscc))!;
   const enterprise = county.enterprises.find((e) => outside(e.regionCode))!;
   const parcel = county.parcels.find((p) => outside(p.townCode))!;
-  const application = county.projects.slice(0, 60).find((p) => outside(p.townCode))!;
+  const applied = new Set(seededApplications(county).map((a) => a.projectCode));
+  const application = county.projects.find((p) => outside(p.townCode) && applied.has(p.code))!;
   const applicationId = ((await stack.query(`query($c: ID!) { constructionProject(code: $c) { applications { id tasks { id } } } }`, { c: application.code })).data as any)
     .constructionProject.applications[0];
   const scopes = READ_SCOPES.join(' ');
@@ -77,7 +79,7 @@ beforeAll(async () => {
     'Query.applications': 'first: 100',
     'Query.materialChecklist': `itemCode: "000133001000", answers: [{ question: "scale", value: "ABOVE" }, { question: "investor", value: "ENTERPRISE" }], applicant: "${enterprise.uscc}", project: "${project.code}"`,
   };
-  const mine = county.projects.slice(60).find((p) => p.townCode === town)!;
+  const mine = county.projects.find((p) => p.townCode === town)!;
   writes = {
     'Mutation.submitApplication': {
       query: `mutation { submitApplication(input: { project: "${project.code}", stage: ${project.stage}, idempotencyKey: "jurisdiction-1" }) { id } }`,

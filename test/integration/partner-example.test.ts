@@ -19,7 +19,7 @@ describe('the partner system example (docs/partners.md)', () => {
     expect({ exitCode, output }).toEqual({ exitCode: 0, output: expect.stringContaining('done: every step behaved as docs/partners.md says.') });
 
     // The bank: a revoked developer, its legal representative's ID number masked (no pii:read).
-    expect(output).toMatch(/91522633MAPP50ECX8\): 吊销 \(REVOKED\)/);
+    expect(output).toMatch(/91522633MA5BD2A06U\): 吊销 \(REVOKED\)/);
     expect(output).toMatch(/ID number 522633\*{8}\d{3}[\dX] \(masked/);
     // The provincial platform: an application, safe to retry, and a joint review without the parcel it may not read.
     const [, applicationId] = /application (SQ\d+) at 施工许可 \(CONSTRUCTION_PERMIT\)/.exec(output)!;
@@ -30,8 +30,8 @@ describe('the partner system example (docs/partners.md)', () => {
     expect(output).toMatch(/a kind of purpose the bank is not registered for: HTTP 403 FORBIDDEN/);
     expect(output).toMatch(/the bank runs the province's operation: HTTP 403 FORBIDDEN: this operation is not registered/);
     // The audit trail names each partner, its purpose and what it saw.
-    expect(output).toMatch(/client:bank-cjrcb project:2110-522633-35-02-862638 BankEnterpriseCheck: Enterprise 91522633MAPP50ECX8 \[ok\]/);
-    expect(output).toMatch(/client:gz-zwfw case:GZ2026112900017 ProvinceJointReview: .*ConstructionProject 2110-522633-35-03-141247 \[partial\]/);
+    expect(output).toMatch(/client:bank-cjrcb project:2302-522633-04-03-364537 BankEnterpriseCheck: Enterprise 91522633MA5BD2A06U \[ok\]/);
+    expect(output).toMatch(/client:gz-zwfw case:GZ2026112900017 ProvinceJointReview: .*ConstructionProject 2203-522633-35-01-959599 \[partial\]/);
   });
 
   // A process: the code generator's plugins are ES modules, which jest on Node 20 cannot require.

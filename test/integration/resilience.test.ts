@@ -1,3 +1,4 @@
+import { notYetApplied } from '../../mocks/approval/history';
 import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
@@ -28,7 +29,7 @@ describe('resilience per department', () => {
 
   it('never repeats a write', async () => {
     Object.assign(stack.departments.approval.faults, { failNext: 1, failOnly: 'POST /api/applications' });
-    const project = stack.departments.county.projects.slice(60).find((p) => p.stage === 'COMPLETION_ACCEPTANCE')!;
+    const project = notYetApplied(stack.departments.county).find((p) => p.stage === 'COMPLETION_ACCEPTANCE')!;
     const { errors } = await stack.query(operation('SubmitApplication'), { project: project.code, stage: 'COMPLETION_ACCEPTANCE', idempotencyKey: `retry-${Date.now()}` });
     expect(errors![0]!.extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', department: 'approval' });
     expect(paths('approval').filter((p) => p === 'POST /api/applications')).toHaveLength(1);

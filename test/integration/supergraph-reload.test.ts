@@ -92,10 +92,10 @@ describe('hot supergraph reload', () => {
 
     expect(await stack.query('{ countyNotice }')).toEqual({ status: 200, data: { countyNotice: NOTICE } });
     // Authorization, masking and subgraph routing came along with the schema.
-    const anonymous = await stack.queryWith({}, '{ countyNotice enterprise(uscc: "915226335053376966") { name } }');
+    const anonymous = await stack.queryWith({}, '{ countyNotice enterprise(uscc: "91522633MA6HLERE2M") { name } }');
     expect(anonymous.data).toEqual({ countyNotice: NOTICE, enterprise: null });
     expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
-    const profile = await stack.query(operation('EnterpriseProfile'), { uscc: '915226335053376966' });
+    const profile = await stack.query(operation('EnterpriseProfile'), { uscc: '91522633MA6HLERE2M' });
     expect(profile.errors).toBeUndefined();
     expect(profile.data.enterprise.legalRepresentative.idNumber).toMatch(/^\d{6}\*+[\dX]{4}$/);
   });

@@ -12,7 +12,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_STAGES } from '../../domain/stages';
 import { EDGE_CASES } from '../../mocks/county/edge-cases';
-import { DATASET_DATE, generateCounty } from '../../mocks/county';
+import { DATASET_DATE, generateCounty, type County, type ProjectRecord } from '../../mocks/county';
+import { seededApplications, stageCertifiedOn, type SeededApplication } from '../../mocks/approval/history';
+import { STAGE_LANES } from '../../mocks/approval/catalog';
+import { jointStatusOf } from '../../domain/joint-review';
+import { STAFF } from '../../domain/staff';
 
 const county = generateCounty();
 
@@ -96,6 +100,112 @@ describe('the seeded county data set', () => {
         const first = seeded.projects.find((p) => !ordinary.has(p.code) && !earlier.has(p.code) && edgeCase.qualifies(p, seeded));
         expect({ name: edgeCase.name, code: first?.code }).toEqual({ name: edgeCase.name, code: seeded.edgeCases[edgeCase.name] });
       }
+    });
+
+    describe('history a clerk would believe', () => {
+      const applications = seededApplications(seeded);
+      const ofProject = new Map<string, SeededApplication[]>();
+      for (const a of applications) ofProject.set(a.projectCode, [...(ofProject.get(a.projectCode) ?? []), a]);
+      const approvedAt = (project: ProjectRecord, stage: string) =>
+        (ofProject.get(project.code) ?? []).filter((a) => a.stage === stage && jointStatusOf(a.tasks.map((t) => t.status)) === 'APPROVED');
+      const lastDecision = (a: SeededApplication) => a.tasks.map((t) => t.decidedAt!.slice(0, 10)).sort().at(-1)!;
+      const parcelOf = (p: ProjectRecord) => seeded.parcels.find((l) => l.unitNumber === p.parcelUnitNumber)!;
+
+      it('issues each permit only after an approved application of its stage, decided before it', () => {
+        const unearned: string[] = [];
+        for (const project of seeded.projects) {
+          const certificates: [string, string | undefined][] = [
+            ['PROJECT_LAND_PLANNING', parcelOf(project).landPlanningPermit?.issuedOn],
+            ['ENGINEERING_PERMIT', parcelOf(project).engineeringPlanningPermit?.issuedOn],
+            ['CONSTRUCTION_PERMIT', project.constructionPermit?.issuedOn],
+            ['COMPLETION_ACCEPTANCE', project.completionFiling?.filedOn],
+          ];
+          for (const [stage, issuedOn] of certificates) {
+            if (issuedOn && !approvedAt(project, stage).some((a) => lastDecision(a) <= issuedOn)) unearned.push(`${project.code} ${stage} ${issuedOn}`);
+          }
+        }
+        expect(unearned).toEqual([]);
+      });
+
+      it('has every stage before the project’s own approved, each decided before the next stage’s certificate', () => {
+        const gaps: string[] = [];
+        for (const project of seeded.projects) {
+          const passed = PROJECT_STAGES.slice(0, PROJECT_STAGES.indexOf(project.stage));
+          for (const [k, stage] of passed.entries()) {
+            const next = stageCertifiedOn(project, seeded as County, PROJECT_STAGES[k + 1]!);
+            const decided = approvedAt(project, stage).map(lastDecision);
+            if (decided.length === 0 || (next && !decided.some((d) => d <= next))) gaps.push(`${project.code} ${stage}`);
+          }
+        }
+        expect(gaps).toEqual([]);
+      });
+
+      it('gives a refused application’s project no certificate of that stage', () => {
+        const refused = applications.filter((a) => jointStatusOf(a.tasks.map((t) => t.status)) === 'REJECTED');
+        expect(refused.length).toBeGreaterThan(0);
+        const certified = refused.filter((a) => stageCertifiedOn(seeded.projects.find((p) => p.code === a.projectCode)!, seeded as County, a.stage) !== null);
+        expect(certified.map((a) => `${a.projectCode} ${a.stage}`)).toEqual([]);
+      });
+
+      it('dates certificates in the order of the four stages, from the project’s start to the data set’s day', () => {
+        const disordered = seeded.projects.flatMap((project) => {
+          const parcel = parcelOf(project);
+          const dates = [
+            `20${project.code.slice(0, 2)}-${project.code.slice(2, 4)}-01`,
+            parcel.siteSelectionOpinion?.issuedOn,
+            parcel.landPlanningPermit?.issuedOn,
+            parcel.engineeringPlanningPermit?.issuedOn,
+            project.drawingReview?.reviewedOn,
+            project.constructionPermit?.issuedOn,
+            project.completionFiling?.filedOn,
+            DATASET_DATE,
+          ].filter((d): d is string => !!d);
+          return dates.every((d, i) => i === 0 || dates[i - 1]! <= d) ? [] : [`${project.code}: ${dates.join(' ')}`];
+        });
+        expect(disordered).toEqual([]);
+      });
+
+      it('dates nothing in the approval system after the data set’s day, and decides each task after receiving it', () => {
+        const late = applications.flatMap((a) =>
+          [a.submittedAt, ...a.tasks.flatMap((t) => [t.acceptedAt, t.decidedAt])]
+            .filter((at): at is string => at !== null)
+            .filter((at) => at.slice(0, 10) > DATASET_DATE || at < a.submittedAt)
+            .map((at) => `${a.projectCode} ${a.stage} ${at}`),
+        );
+        expect(late).toEqual([]);
+      });
+
+      it('names reviewers from the staff roster, of the task’s department: decided tasks have one, tasks waiting for acceptance none', () => {
+        const reviewers = new Map(STAFF.filter((s) => s.role === 'reviewer').map((s) => [s.id, s.departmentCode]));
+        const wrong = applications.flatMap((a) =>
+          a.tasks.flatMap((t, i) => {
+            const department = STAGE_LANES[a.stage][i]!.departmentCode;
+            const ok = t.status === 'PENDING_ACCEPTANCE' ? t.reviewer === null : t.reviewer !== null && reviewers.get(t.reviewer) === department;
+            return ok ? [] : [`${a.projectCode} ${a.stage} ${department} ${t.status} ${t.reviewer}`];
+          }),
+        );
+        expect(wrong).toEqual([]);
+        expect(new Set(applications.flatMap((a) => a.tasks.map((t) => t.reviewer)).filter(Boolean)).size).toBeGreaterThan(STAFF.length / 2);
+      });
+
+      it('names nothing with a word doubled (丰源丰源)', () => {
+        const names = [
+          ...seeded.enterprises.flatMap((e) => [e.name, e.legalRepresentative.name, ...e.investors.map((i) => i.name)]),
+          ...seeded.parcels.flatMap((l) => [l.holderName, l.location]),
+          ...seeded.projects.flatMap((p) => [p.name, p.location, p.projectManager?.name ?? '']),
+        ];
+        expect(names.filter((name) => /(.{2,})\1/.test(name))).toEqual([]);
+      });
+
+      it('keeps money in 万元 with two decimals', () => {
+        const amounts = [
+          ...seeded.enterprises.flatMap((e) => [e.registeredCapital, ...e.investors.map((i) => i.subscribedCapital)]),
+          ...seeded.projects.map((p) => p.totalInvestment),
+        ];
+        expect(amounts.filter((v) => !Number.isFinite(v) || Number(v.toFixed(2)) !== v)).toEqual([]);
+        // Not whole numbers dressed as money: cents occur.
+        expect(amounts.filter((v) => !Number.isInteger(v)).length).toBeGreaterThan(amounts.length / 2);
+      });
     });
 
     it('shows no case on any other project', () => {

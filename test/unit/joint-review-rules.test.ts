@@ -1,4 +1,4 @@
-import { decide, jointStatusOf, type ReviewDecision, type ReviewStatus } from '../../domain/joint-review';
+import { decide, isOverdue, jointStatusOf, type ReviewDecision, type ReviewStatus } from '../../domain/joint-review';
 
 const STATUSES: ReviewStatus[] = ['PENDING_ACCEPTANCE', 'IN_REVIEW', 'APPROVED', 'CORRECTIONS_REQUESTED', 'REJECTED'];
 const DECISIONS: ReviewDecision[] = ['ACCEPT', 'APPROVE', 'REQUEST_CORRECTIONS', 'REJECT'];
@@ -57,5 +57,35 @@ describe('joint status (联审状态)', () => {
     [[], 'IN_REVIEW'],
   ])('%j → %s', (statuses, expected) => {
     expect(jointStatusOf(statuses)).toBe(expected);
+  });
+});
+
+describe('overdue (逾期)', () => {
+  const task = (status: ReviewStatus, department = '自然资源局') => ({ status, department, deadline: '2026-11-20' });
+  const late = '2026-11-21';
+
+  it.each<[ReviewStatus, boolean]>([
+    ['PENDING_ACCEPTANCE', true],
+    ['IN_REVIEW', true],
+    ['CORRECTIONS_REQUESTED', false],
+    ['APPROVED', false],
+    ['REJECTED', false],
+  ])('a %s task past its deadline in an open application: %s', (status, expected) => {
+    const t = task(status);
+    expect(isOverdue(t, [t, task('IN_REVIEW', '人防办')], late)).toBe(expected);
+  });
+
+  it('is never due on its deadline day', () => {
+    const t = task('IN_REVIEW');
+    expect(isOverdue(t, [t], '2026-11-20')).toBe(false);
+  });
+
+  it('ends with the application: a task left undecided beside a refusal (不予许可) is not overdue', () => {
+    const open = [task('PENDING_ACCEPTANCE'), task('IN_REVIEW', '人防办')];
+    const refused = [...open, task('REJECTED', '住建局')];
+    for (const t of open) {
+      expect(isOverdue(t, open, late)).toBe(true);
+      expect(isOverdue(t, refused, late)).toBe(false);
+    }
   });
 });
