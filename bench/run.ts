@@ -185,7 +185,7 @@ async function makeSecrets(users: number): Promise<Secrets> {
     userTokens: await Promise.all(Array.from({ length: users }, (_, i) => issuer.token({ sub: `bench-user-${i}`, region: '522633', scope: ALL_SCOPES.join(' ') }))),
     // What (b) and (c) send the subgraphs, and the floor too: the identity our gateway would sign for this caller.
     identityToken: await signInternalIdentity(
-      { kind: 'user', subject: 'bench', region: '522633', org: null, scopes: ALL_SCOPES, purpose: null },
+      { kind: 'user', subject: 'bench', name: null, region: '522633', org: null, scopes: ALL_SCOPES, purpose: null },
       await internalIdentityKey(keys.privateKey),
       6 * 3600,
     ),

@@ -22,6 +22,12 @@ export const INTERNAL_IDENTITY_LIFETIME_SECONDS = 120;
 export interface InternalIdentity {
   kind: 'anonymous' | 'user' | 'client';
   subject: string;
+  /**
+   * The person's name as the identity service gave it (the user token's `name`), or the
+   * partner system's registered name; null when there is none. Carried so a subgraph can
+   * record who decided something by name, as it was at the time.
+   */
+  name: string | null;
   /** Division code of the caller's jurisdiction; null for anonymous callers. */
   region: string | null;
   org: string | null;
@@ -52,6 +58,7 @@ export type InternalIdentityKeys = JSONWebKeySet | JWTVerifyGetKey;
 
 export function signInternalIdentity(identity: InternalIdentity, key: InternalIdentityKey, lifetimeSeconds = INTERNAL_IDENTITY_LIFETIME_SECONDS): Promise<string> {
   const claims: Record<string, unknown> = { kind: identity.kind, scope: identity.scopes.join(' '), purpose: identity.purpose };
+  if (identity.name !== null) claims.name = identity.name;
   if (identity.region !== null) claims.region = identity.region;
   if (identity.org !== null) claims.org = identity.org;
   return new SignJWT(claims)
@@ -75,6 +82,7 @@ export async function verifyInternalIdentity(token: string, keys: JWTVerifyGetKe
   return {
     kind: payload.kind === 'user' || payload.kind === 'client' ? payload.kind : 'anonymous',
     subject: payload.sub ?? 'anonymous',
+    name: typeof payload.name === 'string' ? payload.name : null,
     region: typeof payload.region === 'string' ? payload.region : null,
     org: typeof payload.org === 'string' ? payload.org : null,
     scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],

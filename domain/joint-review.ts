@@ -28,6 +28,9 @@ const NEXT: Record<ReviewStatus, Partial<Record<ReviewDecision, ReviewStatus>>> 
   REJECTED: {},
 };
 
+/** The decisions a task in `status` takes (the state alone; an application closed by a refusal takes none: closedBecause). */
+export const allowedDecisions = (status: ReviewStatus): ReviewDecision[] => Object.keys(NEXT[status]) as ReviewDecision[];
+
 /** What a reviewer's decision does to a task in `status`, or why it is refused. */
 export function decide(status: ReviewStatus, input: DecisionInput): DecisionOutcome {
   const next = NEXT[status][input.decision];

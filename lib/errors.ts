@@ -59,8 +59,9 @@ export function subgraphUnavailable(subgraph: string, reason: string): GraphQLEr
   });
 }
 
-export function conflict(message: string, reason: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'CONFLICT' satisfies ErrorCode, reason } });
+/** `details`: the state the request conflicted with, for a client to explain it in its own words. */
+export function conflict(message: string, reason: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...details, code: 'CONFLICT' satisfies ErrorCode, reason } });
 }
 
 export function responseTooLarge(what: string): GraphQLError {

@@ -20,13 +20,15 @@ class InternalIdentitySigner {
 
   /** The caller's identity for the subgraphs; the same caller and purpose reuse one signature for a minute. */
   sign(caller: Caller, purpose: string | null): Promise<string> {
-    const key = `${callerId(caller)}|${caller.kind === 'anonymous' ? '' : caller.region}|${[...caller.scopes].sort().join(' ')}|${purpose ?? ''}`;
+    const name = caller.kind === 'anonymous' ? null : caller.name;
+    const key = `${callerId(caller)}|${name ?? ''}|${caller.kind === 'anonymous' ? '' : caller.region}|${[...caller.scopes].sort().join(' ')}|${purpose ?? ''}`;
     const cached = this.signed.get(key);
     if (cached && cached.until > Date.now()) return cached.token;
     const token = signInternalIdentity(
       {
         kind: caller.kind,
         subject: caller.kind === 'anonymous' ? 'anonymous' : caller.subject,
+        name,
         region: caller.kind === 'anonymous' ? null : caller.region,
         org: caller.kind === 'user' ? caller.org : null,
         scopes: [...caller.scopes],

@@ -7,6 +7,7 @@
 import { http, HttpResponse } from 'msw';
 import { closedBecause, decide, isFinal, jointStatusOf, type ReviewDecision, type ReviewStatus } from '../../domain/joint-review';
 import { isWithin } from '../../domain/regions';
+import { staffMember } from '../../domain/staff';
 import { chinaDate } from '../../domain/time';
 import { addWorkingDays } from '../../domain/working-days';
 import { isProjectStage, type ProjectStage } from '../../domain/stages';
@@ -24,8 +25,13 @@ export interface TaskRecord {
   departmentCode: string;
   department: string;
   lead: boolean;
+  /** 事项 The catalogue items this department reviews in the application (基本编码). */
+  itemCodes: string[];
   status: ReviewStatus;
+  /** Account id of who last decided (or accepted) the task. */
   reviewer: string | null;
+  /** Their name as the identity service gave it when they decided: names change, the record keeps the one signed with. */
+  reviewerName: string | null;
   opinion: string | null;
   corrections: string[];
   promisedDays: number;
@@ -96,8 +102,10 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         departmentCode: lane.departmentCode,
         department: lane.department,
         lead: lane.lead,
+        itemCodes: [...lane.items],
         status: 'PENDING_ACCEPTANCE',
         reviewer: null,
+        reviewerName: null,
         opinion: null,
         corrections: [],
         promisedDays: lane.promisedDays,
@@ -206,26 +214,58 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         return HttpResponse.json({ total: matching.length, data: matching.slice(offset, offset + limit) });
       }),
 
+      // 待办 Departments' open tasks, oldest deadline first: what their reviewers work through.
+      http.get(`${base}/api/tasks`, ({ request }) => {
+        const q = new URL(request.url).searchParams;
+        const departments = q.getAll('departmentCode');
+        const statuses = q.getAll('status');
+        const region = q.get('regionCode');
+        const overdueBefore = q.get('overdueBefore');
+        const limit = Number(q.get('limit') ?? 50);
+        if (departments.length === 0) return badRequest('at least one departmentCode is required');
+        if (!Number.isInteger(limit) || limit < 0 || limit > 500) return badRequest('limit must be 0–500');
+        if (overdueBefore !== null && !/^\d{4}-\d{2}-\d{2}$/.test(overdueBefore)) return badRequest('overdueBefore must be a date (YYYY-MM-DD)');
+        const matching = [...tasks.values()]
+          .filter(
+            ({ application, task }) =>
+              departments.includes(task.departmentCode) &&
+              (statuses.length === 0 || statuses.includes(task.status)) &&
+              (!region || isWithin(application.regionCode, region)) &&
+              // An application another department refused takes no more decisions: nothing to do on it.
+              !closedBecause(application.tasks),
+          )
+          .sort((a, b) => a.task.deadline.localeCompare(b.task.deadline) || a.task.receivedAt.localeCompare(b.task.receivedAt) || a.task.id.localeCompare(b.task.id));
+        return HttpResponse.json({
+          total: matching.length,
+          // Counted by the caller's today: the system's own clock need not be the reader's.
+          overdue: overdueBefore === null ? null : matching.filter(({ task }) => task.deadline < overdueBefore).length,
+          data: matching.slice(0, limit).map(({ application, task }) => ({ taskId: task.id, application })),
+        });
+      }),
+
       http.post(`${base}/api/tasks/:id/decision`, async ({ params, request }) => {
         const found = tasks.get(String(params.id));
         if (!found) return HttpResponse.json({ error: 'TASK_NOT_FOUND', message: `no review task ${params.id}` }, { status: 404 });
-        const body = (await readJson(request)) as { decision?: unknown; opinion?: unknown; corrections?: unknown; reviewer?: unknown } | undefined;
+        const body = (await readJson(request)) as { decision?: unknown; opinion?: unknown; corrections?: unknown; reviewer?: unknown; reviewerName?: unknown } | undefined;
         const corrections = body?.corrections ?? [];
         if (typeof body?.decision !== 'string' || typeof body.opinion !== 'string' || !Array.isArray(corrections) || !corrections.every((c) => typeof c === 'string')) {
-          return badRequest('body must be {"decision": string, "opinion": string, "corrections": [string], "reviewer": string}');
+          return badRequest('body must be {"decision": string, "opinion": string, "corrections": [string], "reviewer": string, "reviewerName": string}');
         }
         const closed = closedBecause(found.application.tasks);
         if (closed) return conflict('APPLICATION_CLOSED', closed);
         const outcome = decide(found.task.status, { decision: body.decision as ReviewDecision, opinion: body.opinion, corrections });
-        if (!outcome.ok) return conflict('TRANSITION_REFUSED', outcome.reason);
+        // The task's status as it stands, so the refused reviewer is told what someone else already did.
+        if (!outcome.ok) return HttpResponse.json({ error: 'TRANSITION_REFUSED', message: outcome.reason, status: found.task.status }, { status: 409 });
         // Validated in full above; only now is anything changed, all at once.
         const at = now().toISOString();
         const reviewer = typeof body.reviewer === 'string' ? body.reviewer : null;
+        const reviewerName = typeof body.reviewerName === 'string' && body.reviewerName.trim() ? body.reviewerName.trim() : null;
         Object.assign(found.task, {
           status: outcome.status,
           opinion: body.opinion,
           corrections,
           reviewer,
+          reviewerName,
           decidedAt: outcome.status === 'IN_REVIEW' ? null : at,
         });
         found.task.history.push({ at, event: body.decision, by: reviewer });
@@ -266,7 +306,8 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
       const application = open(seeded.projectCode, seeded.stage, `seed-${seeded.projectCode}-${seeded.stage}`, new Date(seeded.submittedAt));
       for (const [task, outcome] of application.tasks.map((t, i) => [t, seeded.tasks[i]!] as const)) {
         const { acceptedAt, decidedAt, ...state } = outcome;
-        Object.assign(task, state, { decidedAt });
+        // Someone on the county's roster (domain/staff.ts), so a seeded decision names a person who can sign in.
+        Object.assign(task, state, { decidedAt, reviewerName: outcome.reviewer ? (staffMember(outcome.reviewer)?.name ?? null) : null });
         if (acceptedAt) task.history.push({ at: acceptedAt, event: 'ACCEPT', by: outcome.reviewer });
         const decision = DECISION_OF[outcome.status];
         if (decidedAt && decision) task.history.push({ at: decidedAt, event: decision, by: outcome.reviewer });

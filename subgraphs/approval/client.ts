@@ -55,8 +55,11 @@ export interface Task {
   departmentCode: string;
   department: string;
   lead: boolean;
+  /** 事项 The catalogue items the department reviews in this application; absent from systems that do not say. */
+  itemCodes?: string[];
   status: ReviewStatus;
   reviewer: string | null;
+  reviewerName?: string | null;
   opinion: string | null;
   corrections: string[];
   promisedDays: number;
@@ -90,6 +93,15 @@ export interface ApprovalDepartment {
 }
 
 const MAX_BATCH = 500;
+
+/** A task id is its application's id and a serial (`SQ…-2`). */
+export const applicationIdOf = (taskId: string): string => taskId.replace(/-\d+$/, '');
+
+export interface ReviewQueuePage {
+  total: number;
+  overdue: number;
+  tasks: Task[];
+}
 
 /**
  * 政务服务中心 approval system, for one GraphQL request of one caller. Applications are
@@ -134,7 +146,7 @@ export class ApprovalClient {
 
   /** A review task with its application, found the same way. A task id is its application's id and a serial. */
   async task(taskId: string): Promise<{ application: Application; task: Task } | null> {
-    const application = await this.application(taskId.replace(/-\d+$/, ''));
+    const application = await this.application(applicationIdOf(taskId));
     const task = application?.tasks.find((t) => t.id === taskId);
     return application && task ? { application, task } : null;
   }
@@ -160,6 +172,27 @@ export class ApprovalClient {
     return { total: answer.body.total, applications: this.jurisdiction.admitEach(answer.body.data, (a) => a.regionCode) };
   }
 
+  /**
+   * 待我审查 The open tasks of `departmentCodes` in the caller's jurisdiction, oldest
+   * deadline first; `total` and `overdue` count all of them, `tasks` holds the first `limit`.
+   */
+  async reviewQueue(filter: { departmentCodes: readonly string[]; limit: number; today: string }): Promise<ReviewQueuePage> {
+    const query = new URLSearchParams({ regionCode: this.jurisdiction.listScope(undefined), overdueBefore: filter.today, limit: String(filter.limit) });
+    for (const code of filter.departmentCodes) query.append('departmentCode', code);
+    for (const status of ['PENDING_ACCEPTANCE', 'IN_REVIEW'] satisfies ReviewStatus[]) query.append('status', status);
+    const { http } = this.system;
+    const answer = await http.get<{ total?: number; overdue?: number; data?: { taskId: string; application: Application }[] }>(`/api/tasks?${query}`);
+    const body = answer.body;
+    if (answer.status !== 200 || !Array.isArray(body?.data) || typeof body.total !== 'number' || typeof body.overdue !== 'number') {
+      throw departmentError(http.department, `task queue answered HTTP ${answer.status}`);
+    }
+    for (const { application } of body.data) this.byId.prime(application.id, application);
+    const tasks = this.jurisdiction
+      .admitEach(body.data, (entry) => entry.application.regionCode)
+      .flatMap(({ taskId, application }) => application.tasks.filter((t) => t.id === taskId));
+    return { total: body.total, overdue: body.overdue, tasks };
+  }
+
   async submit(input: { projectCode: string; stage: ProjectStage; idempotencyKey: string }): Promise<Application> {
     const unknown = () => badUserInput(`project ${input.projectCode} is not registered in the approval system (投资项目代码 unknown)`, 'input.project');
     if (!this.jurisdiction.admit(await this.projects.load(input.projectCode), (p) => p.townCode)) throw unknown();
@@ -173,9 +206,12 @@ export class ApprovalClient {
     return this.written(answer);
   }
 
-  async decide(taskId: string, decision: { decision: ReviewDecision; opinion: string; corrections: string[]; reviewer: string | null }): Promise<Application> {
+  async decide(
+    taskId: string,
+    decision: { decision: ReviewDecision; opinion: string; corrections: string[]; reviewer: string | null; reviewerName: string | null },
+  ): Promise<Application> {
     if (!(await this.task(taskId))) throw badUserInput(`no review task ${taskId}`, 'taskId');
-    const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string }>(
+    const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string; status?: string }>(
       `/api/tasks/${encodeURIComponent(taskId)}/decision`,
       decision,
     );
@@ -194,9 +230,12 @@ export class ApprovalClient {
   }
 
   /** A write's answer: the application as it now stands, or the refusal as CONFLICT. */
-  private written(answer: { status: number; body?: { data?: Application; error?: string; message?: string } }): Application {
+  private written(answer: { status: number; body?: { data?: Application; error?: string; message?: string; status?: string } }): Application {
     const { http } = this.system;
-    if (answer.status === 409) throw conflict(answer.body?.message ?? 'refused by the approval system', answer.body?.error ?? 'CONFLICT');
+    if (answer.status === 409) {
+      const details = typeof answer.body?.status === 'string' ? { taskStatus: answer.body.status } : {};
+      throw conflict(answer.body?.message ?? 'refused by the approval system', answer.body?.error ?? 'CONFLICT', details);
+    }
     if ((answer.status !== 200 && answer.status !== 201) || !answer.body?.data) {
       throw departmentError(http.department, `write answered HTTP ${answer.status}: ${answer.body?.message ?? answer.body?.error ?? ''}`);
     }
@@ -244,6 +283,8 @@ export class ApprovalClient {
     const answer = await http.query<{ data?: Record<string, Application[]> }>('/api/applications/by-project', { codes });
     const data = answer.body?.data;
     if (answer.status !== 200 || !data) throw departmentError(http.department, `by-project answered HTTP ${answer.status}`);
+    // A task asks for its application (ReviewTask.application, availableDecisions): the one loaded here.
+    for (const a of Object.values(data).flat()) this.byId.prime(a.id, a);
     return codes.map((c) => (data[c] ?? []).slice().sort((a, b) => b.submittedAt.localeCompare(a.submittedAt)));
   }
 }

@@ -1,5 +1,5 @@
 import { checkProjectCode, checkRegionCode, checkUscc } from '../../domain/identifiers';
-import { isOverdue, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
+import { allowedDecisions, closedBecause, isOverdue, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
 import { inForceOn, LICENCE_TYPE_NAMES, parseLicenceCode } from '../../domain/licences';
 import { regionLevel } from '../../domain/regions';
 import { badUserInput, forbidden } from '../../lib/errors';
@@ -10,7 +10,7 @@ import type { LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
 import { evaluate, type ChecklistFacts, type Evaluation } from './checklist';
 import type { ProjectStage } from '../../domain/stages';
-import type { Application, ApprovalClient, Material, RegionRecord, ServiceItem, Task } from './client';
+import { applicationIdOf, type Application, type ApprovalClient, type Material, type RegionRecord, type ServiceItem, type Task } from './client';
 import { selectCase, type CaseAnswer } from './guide';
 
 /** A licence issuer the service center trusts: its 统一社会信用代码, name and key. */
@@ -49,6 +49,24 @@ function decodeEntry(id: string): [string, string, string, string | null, string
 
 /** A task as the schema serves it: with its application, whose state decides whether the task can be overdue. */
 type TaskOf = Task & { application: Application };
+
+/** A department's reviewers hold `approval:review:<部门代码>`. */
+const REVIEW_SCOPE = 'approval:review:';
+const reviewsFor = (caller: TrustedCaller, departmentCode: string) => caller.scopes.has(`${REVIEW_SCOPE}${departmentCode}`);
+const QUEUE_MAX = 100;
+
+/** What a decision needs besides an allowed state; refused before the approval system is asked. */
+function checkDecisionInput(decision: ReviewDecision, opinion: string, corrections: readonly string[]): void {
+  if (decision === 'REQUEST_CORRECTIONS' && corrections.filter((c) => c.trim()).length === 0) {
+    throw badUserInput('argument "corrections": REQUEST_CORRECTIONS (退回补正) needs at least one material to correct', 'corrections');
+  }
+  if (decision !== 'REQUEST_CORRECTIONS' && corrections.length > 0) {
+    throw badUserInput(`argument "corrections": ${decision} takes no corrections; use REQUEST_CORRECTIONS to ask for them`, 'corrections');
+  }
+  if ((decision === 'REJECT' || decision === 'REQUEST_CORRECTIONS') && !opinion.trim()) {
+    throw badUserInput(`argument "opinion": ${decision} needs the reason stated in the opinion`, 'opinion');
+  }
+}
 
 async function requireItem(ctx: ApprovalContext, code: string): Promise<ServiceItem> {
   const item = await ctx.approval.item(code);
@@ -127,6 +145,24 @@ export const resolvers: Resolvers<ApprovalContext> = {
       });
       return connectionOf(page.applications, page.total, offset);
     },
+    reviewQueue: async (_: unknown, args: { department?: string | null; first?: number | null }, ctx: ApprovalContext) => {
+      const first = args.first ?? 50;
+      if (!Number.isInteger(first) || first < 0 || first > QUEUE_MAX) throw badUserInput(`argument "first" must be 0–${QUEUE_MAX}, got ${first}`, 'first');
+      const reviewing = [...ctx.caller.scopes].filter((s) => s.startsWith(REVIEW_SCOPE)).map((s) => s.slice(REVIEW_SCOPE.length)).sort();
+      let departmentCodes = reviewing;
+      if (args.department != null) {
+        if (!reviewing.includes(args.department)) {
+          throw forbidden(
+            `you do not review for department ${args.department} (scope ${REVIEW_SCOPE}${args.department}); ${reviewing.length ? `you review for ${reviewing.join(', ')}` : 'you review for no department'}`,
+          );
+        }
+        departmentCodes = [args.department];
+      }
+      // Window clerks and town staff review nothing: an empty queue, not an error, so a page can always ask.
+      if (departmentCodes.length === 0) return { departmentCodes, totalCount: 0, overdueCount: 0, tasks: [] };
+      const page = await ctx.approval.reviewQueue({ departmentCodes, limit: first, today: ctx.today });
+      return { departmentCodes, totalCount: page.total, overdueCount: page.overdue, tasks: page.tasks };
+    },
     region: (_: unknown, args: { code: string }, ctx: ApprovalContext) => regionNode(ctx, requireValid('code', args.code, checkRegionCode)),
     verifyLicense: (_: unknown, args: { number: string; content: string }, ctx: ApprovalContext) => {
       const code = parseLicenceCode(args.content);
@@ -161,14 +197,18 @@ export const resolvers: Resolvers<ApprovalContext> = {
       // The task's department decides who may decide it; one outside the caller's region is not found.
       const task = (await ctx.approval.task(args.taskId))?.task;
       if (!task) throw badUserInput(`no review task ${args.taskId}`, 'taskId');
-      if (!ctx.caller.scopes.has(`approval:review:${task.departmentCode}`)) {
-        throw forbidden(`only ${task.department} reviewers (scope approval:review:${task.departmentCode}) may decide task ${task.id}`);
+      if (!reviewsFor(ctx.caller, task.departmentCode)) {
+        throw forbidden(`only ${task.department} reviewers (scope ${REVIEW_SCOPE}${task.departmentCode}) may decide task ${task.id}`);
       }
+      const corrections = args.corrections ?? [];
+      checkDecisionInput(args.decision, args.opinion, corrections);
       return ctx.approval.decide(args.taskId, {
         decision: args.decision,
         opinion: args.opinion,
-        corrections: args.corrections ?? [],
+        corrections,
         reviewer: ctx.caller.subject,
+        // The name the identity service gave at the time: the record keeps it even if the roster changes later.
+        reviewerName: ctx.caller.name,
       });
     },
     resubmitCorrections: (_: unknown, args: { applicationId: string; materials: string[] }, ctx: ApprovalContext) =>
@@ -202,10 +242,46 @@ export const resolvers: Resolvers<ApprovalContext> = {
     deadline: (a: Application) => a.tasks.map((t) => t.deadline).sort().at(-1),
     overdue: (a: Application, _: unknown, ctx: ApprovalContext) => a.tasks.some((t) => isOverdue(t, a.tasks, ctx.today)),
     tasks: (a: Application): TaskOf[] => a.tasks.map((t) => ({ ...t, application: a })),
+    canResubmitCorrections: (a: Application, _: unknown, ctx: ApprovalContext) =>
+      ctx.caller.scopes.has('approval:submit') && !closedBecause(a.tasks) && a.tasks.some((t) => t.status === 'CORRECTIONS_REQUESTED'),
   },
 
   ReviewTask: {
-    overdue: (t: TaskOf, _: unknown, ctx: ApprovalContext) => isOverdue(t, t.application.tasks, ctx.today),
+    // Overdue ends with the application (a refusal closes it): judged against the task's application.
+    overdue: async (t: Task | TaskOf, _: unknown, ctx: ApprovalContext) => {
+      const application = 'application' in t ? t.application : await ctx.approval.application(applicationIdOf(t.id));
+      return isOverdue(t, application?.tasks ?? [t], ctx.today);
+    },
+    reviewerName: (t: Task) => t.reviewerName ?? null,
+    application: (t: Task | TaskOf, _: unknown, ctx: ApprovalContext) => ('application' in t ? t.application : ctx.approval.application(applicationIdOf(t.id))),
+    availableDecisions: async (t: Task, _: unknown, ctx: ApprovalContext): Promise<ReviewDecision[]> => {
+      if (!reviewsFor(ctx.caller, t.departmentCode)) return [];
+      const application = await ctx.approval.application(applicationIdOf(t.id));
+      return application && !closedBecause(application.tasks) ? allowedDecisions(t.status) : [];
+    },
+    checklist: async (t: Task, _: unknown, ctx: ApprovalContext) => {
+      const application = await ctx.approval.application(applicationIdOf(t.id));
+      if (!application) return [];
+      // The application does not record which case (情形) was chosen: every case's materials, each name once.
+      const seen = new Set<string>();
+      const entries = [];
+      for (const code of t.itemCodes ?? []) {
+        const item = await ctx.approval.item(code);
+        for (const c of item?.cases ?? []) {
+          for (const material of c.materials) {
+            if (seen.has(material.name)) continue;
+            seen.add(material.name);
+            entries.push({
+              id: encodeEntry([item!.code, c.code, material.id, application.applicantUscc, application.projectCode]),
+              material,
+              applicant: { uscc: application.applicantUscc },
+              project: { code: application.projectCode },
+            });
+          }
+        }
+      }
+      return entries;
+    },
   },
 
   ConstructionProject: {

@@ -13,6 +13,8 @@ import type { Logger } from '../../lib/logger';
 export interface TrustedCaller {
   kind: 'anonymous' | 'user' | 'client';
   subject: string;
+  /** The person's (or partner system's) name as the gateway vouches for it; null when the identity service gave none. */
+  name: string | null;
   /** Division code of the caller's jurisdiction; null for anonymous callers. */
   region: string | null;
   org: string | null;

@@ -41,4 +41,4 @@ export function departmentHttp(department: MockDepartment, timeoutMs = 1000, res
 export const freshCache = <V>(maxKeys = 1000) => new BoundedCache<V>({ ttlSeconds: 60, maxKeys });
 
 /** County staff as the gateway vouches for them: the whole county is their jurisdiction. */
-export const countyCaller: TrustedCaller = { kind: 'user', subject: 'staff-1', region: '522633', org: '522633-zwzx', scopes: new Set(), purpose: null };
+export const countyCaller: TrustedCaller = { kind: 'user', subject: 'staff-1', name: null, region: '522633', org: '522633-zwzx', scopes: new Set(), purpose: null };

@@ -21,7 +21,7 @@ const pemFile = (name: string, type: 'ed25519' | 'rsa' = 'ed25519') => {
   writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }));
   return { file, privateKey };
 };
-const CALLER: InternalIdentity = { kind: 'user', subject: 'zjj-reviewer-3', region: '522633', org: '522633-zjj', scopes: ['construction:read'], purpose: 'case:2026-0001' };
+const CALLER: InternalIdentity = { kind: 'user', subject: 'zjj-reviewer-3', name: '梁文杰', region: '522633', org: '522633-zjj', scopes: ['construction:read'], purpose: 'case:2026-0001' };
 const PRODUCTION = { NODE_ENV: 'production' };
 
 describe('the gateway command\'s identity key', () => {

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ProjectList } from './ProjectList';
 import { ProjectPage } from './ProjectPage';
+import { ReviewQueueLink } from './ReviewQueueLink';
+import { ReviewQueuePage } from './ReviewQueuePage';
 import { BASE, followLink, routeOf, useLocation } from './router';
 import { PageSession } from '../../shared/page-session';
 import { callerOf, forgetToken, loadConfig, storedToken, storeToken, type DashboardConfig } from './session';
@@ -79,6 +81,11 @@ export function App() {
           </a>
           <span className="app-owner">从江县政务服务中心 · 工程建设项目并联审批</span>
         </p>
+        {session && (
+          <SessionContext.Provider value={session}>
+            <ReviewQueueLink />
+          </SessionContext.Provider>
+        )}
         {session && signIn.state === 'signed-in' && <CallerBadge token={session.token} development={signIn.via === 'development'} onSignOut={() => signOut(null)} />}
       </header>
       <main id="main">
@@ -124,6 +131,7 @@ function Pages() {
   const { pathname, search, state } = useLocation();
   const route = routeOf(pathname, search);
   const pageKey = route.page === 'project' ? `project:${route.code}` : route.page;
+  const title = route.page === 'project' ? `项目 ${route.code}` : route.page === 'review' ? '待我审查' : '项目列表';
   const main = useRef<string | null>(null);
 
   // A new page (not a new filter) takes the focus to its heading, so keyboard and screen-reader users start there.
@@ -133,14 +141,15 @@ function Pages() {
   }, [pageKey]);
 
   useEffect(() => {
-    document.title = pageKey.startsWith('project:') ? `项目 ${pageKey.slice('project:'.length)} · 联审工作台` : '项目列表 · 联审工作台';
-  }, [pageKey]);
+    document.title = `${title} · 联审工作台`;
+  }, [title]);
 
   if (route.page === 'list') {
     const previousCursors = (state as { previousCursors?: (string | null)[] } | null)?.previousCursors ?? [];
     return <ProjectList search={route.search} previousCursors={previousCursors} />;
   }
   if (route.page === 'project') return <ProjectPage key={route.code} code={route.code} />;
+  if (route.page === 'review') return <ReviewQueuePage department={route.department} />;
   return (
     <>
       <h1 tabIndex={-1} id="page-title">

@@ -3,6 +3,7 @@ import { responseHealth, type ResponseHealth } from './departments';
 import { formatAmount, formatDate } from './format';
 import { graphqlRequest } from './graphql';
 import { JOINT_STATUS_NAMES, STAGE_NAMES, label, REGISTRATION_STATUS_NAMES, type JointStatus, type ProjectStage } from './labels';
+import { ErrorNotice } from './ErrorNotice';
 import { Missing, OtherErrors, SourceMarkers } from './markers';
 import { BASE, followLink, navigate, projectHref } from './router';
 import { useGraphQL, useSession } from './use-graphql';
@@ -201,14 +202,11 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
           sources={[{ department: 'construction' }, { department: 'enterprise' }, { department: 'approval' }].filter(
             (s) => health.departments[s.department],
           )}
+          onRetry={loaded.retry}
         />
       )}
-      {health && <OtherErrors health={health} />}
-      {loaded.state === 'failed' && (
-        <p className="alert" role="alert">
-          {loaded.message}
-        </p>
-      )}
+      {health && <OtherErrors health={health} onRetry={loaded.retry} />}
+      {loaded.state === 'failed' && <ErrorNotice text={loaded.text} onRetry={loaded.retry} />}
 
       <div className="table-wrap" aria-busy={loaded.state === 'loading'}>
         <table className="projects">

@@ -1,5 +1,8 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import type { Application } from './applications';
+import { ApplicationTasks } from './ApplicationTasks';
 import { DEPARTMENTS, healthOf, missingAt, responseHealth, type ResponseHealth } from './departments';
+import { ErrorNotice } from './ErrorNotice';
 import { formatAmount, formatDate, formatDateTime } from './format';
 import {
   APPROVAL_MODES,
@@ -12,7 +15,6 @@ import {
   PARTICIPANT_ROLES,
   PERMIT_STATUS_NAMES,
   REGISTRATION_STATUS_NAMES,
-  REVIEW_STATUS_NAMES,
   STAGE_NAMES,
   type JointStatus,
   type ProjectStage,
@@ -29,28 +31,6 @@ interface Licence {
   issuingDepartment: string;
   verified: boolean;
   inForce: boolean;
-}
-interface Task {
-  id: string;
-  department: string;
-  lead: boolean;
-  status: string;
-  reviewer: string | null;
-  opinion: string | null;
-  corrections: string[];
-  receivedAt: string;
-  decidedAt: string | null;
-  deadline: string;
-  overdue: boolean;
-}
-interface Application {
-  id: string;
-  stage: ProjectStage;
-  submittedAt: string;
-  jointStatus: JointStatus;
-  deadline: string;
-  overdue: boolean;
-  tasks: Task[];
 }
 interface Project {
   code: string;
@@ -102,8 +82,15 @@ const P = ['constructionProject'] as const;
 
 export function ProjectPage({ code }: { code: string }) {
   const loaded = useGraphQL<{ constructionProject: Project | null }>(PROJECT, { code });
+  // Applications as a decision on this page left them: shown at once, without reading the whole project again.
+  const [written, setWritten] = useState<Record<string, Application>>({});
   const health = loaded.state === 'done' ? responseHealth(loaded.result.errors, loaded.result.stale) : null;
-  const project = loaded.state === 'done' ? (loaded.result.data?.constructionProject ?? null) : null;
+  const project = withWritten(loaded.state === 'done' ? (loaded.result.data?.constructionProject ?? null) : null, written);
+  const write = (application: Application) => setWritten((current) => ({ ...current, [application.id]: application }));
+  const retry = () => {
+    setWritten({});
+    loaded.retry();
+  };
 
   // The heading stays one element through loading and loaded, so the focus put on it stays too.
   return (
@@ -120,26 +107,29 @@ export function ProjectPage({ code }: { code: string }) {
         {project && health && <ProjectFacts project={project} health={health} />}
       </header>
       {loaded.state === 'loading' && <p aria-busy="true">加载中…</p>}
-      {loaded.state === 'failed' && (
-        <p className="alert" role="alert">
-          {loaded.message}
-        </p>
-      )}
-      {health && !project && <NoProject code={code} health={health} />}
-      {health && project && <ProjectSections project={project} health={health} />}
+      {loaded.state === 'failed' && <ErrorNotice text={loaded.text} onRetry={retry} />}
+      {health && !project && <NoProject code={code} health={health} onRetry={retry} />}
+      {health && project && <ProjectSections project={project} health={health} onRetry={retry} onWritten={write} />}
     </>
   );
 }
 
-function NoProject({ code, health }: { code: string; health: ResponseHealth }) {
+/** The project with the applications a decision rewrote, and its joint status (its newest application's) with them. */
+function withWritten(project: Project | null, written: Record<string, Application>): Project | null {
+  if (!project?.applications || Object.keys(written).length === 0) return project;
+  const applications = project.applications.map((a) => written[a.id] ?? a);
+  return { ...project, applications, jointStatus: applications[0]?.jointStatus ?? project.jointStatus };
+}
+
+function NoProject({ code, health, onRetry }: { code: string; health: ResponseHealth; onRetry: () => void }) {
   return (
     <>
       {healthOf(health, 'construction').unavailable ? (
-        <SourceMarkers health={health} sources={[{ department: 'construction' }]} />
+        <SourceMarkers health={health} sources={[{ department: 'construction' }]} onRetry={onRetry} />
       ) : (
-        health.other.length === 0 && <p className="alert">住建局没有投资项目代码为 {code} 的项目。</p>
+        health.other.length === 0 && <p className="alert">住建局没有投资项目代码为 {code} 的项目。请核对项目代码，或回到项目列表查找。</p>
       )}
-      <OtherErrors health={health} />
+      <OtherErrors health={health} onRetry={onRetry} />
     </>
   );
 }
@@ -171,13 +161,23 @@ function ProjectFacts({ project, health }: { project: Project; health: ResponseH
   );
 }
 
-function ProjectSections({ project, health }: { project: Project; health: ResponseHealth }) {
+function ProjectSections({
+  project,
+  health,
+  onRetry,
+  onWritten,
+}: {
+  project: Project;
+  health: ResponseHealth;
+  onRetry: () => void;
+  onWritten: (application: Application) => void;
+}) {
   return (
     <>
-      <OtherErrors health={health} />
+      <OtherErrors health={health} onRetry={onRetry} />
 
       <div className="sections">
-        <Section id="project" title="项目概况" health={health} sources={[{ department: 'construction', asOf: project.dataAsOf }]}>
+        <Section onRetry={onRetry} id="project" title="项目概况" health={health} sources={[{ department: 'construction', asOf: project.dataAsOf }]}>
           <Facts
             rows={[
               ['建设地点', project.location],
@@ -196,7 +196,7 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
           />
         </Section>
 
-        <Section id="applicant" title="申请人（建设单位）" health={health} sources={[{ department: 'enterprise', asOf: project.applicant?.dataAsOf }]}>
+        <Section onRetry={onRetry} id="applicant" title="申请人（建设单位）" health={health} sources={[{ department: 'enterprise', asOf: project.applicant?.dataAsOf }]}>
           {project.applicant ? (
             <>
               <Facts
@@ -246,7 +246,7 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
           )}
         </Section>
 
-        <Section id="parcel" title="宗地与规划条件" health={health} sources={[{ department: 'land', asOf: project.parcel?.dataAsOf }]}>
+        <Section onRetry={onRetry} id="parcel" title="宗地与规划条件" health={health} sources={[{ department: 'land', asOf: project.parcel?.dataAsOf }]}>
           {project.parcel ? (
             <>
               <Facts
@@ -298,7 +298,7 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
           )}
         </Section>
 
-        <Section
+        <Section onRetry={onRetry}
           id="participants"
           title="参建单位"
           health={health}
@@ -333,7 +333,7 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
           )}
         </Section>
 
-        <Section
+        <Section onRetry={onRetry}
           id="licences"
           title="证照与验签"
           wide
@@ -377,11 +377,11 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
           </table>
         </Section>
 
-        <Section id="reviews" title="部门审查任务" wide health={health} sources={[{ department: 'approval' }]}>
+        <Section onRetry={onRetry} id="reviews" title="部门审查任务" wide health={health} sources={[{ department: 'approval' }]}>
           {project.applications === null ? null : project.applications.length === 0 ? (
             <p className="none">该项目尚未提交联审申请（一件事）。</p>
           ) : (
-            project.applications.map((application) => <ApplicationTasks key={application.id} application={application} />)
+            project.applications.map((application) => <ApplicationTasks key={application.id} application={application} onWritten={onWritten} />)
           )}
         </Section>
       </div>
@@ -389,25 +389,22 @@ function ProjectSections({ project, health }: { project: Project; health: Respon
   );
 }
 
-function Section({
-  id,
-  title,
-  health,
-  sources,
-  wide = false,
-  children,
-}: {
+interface SectionProps {
   id: string;
   title: string;
   health: ResponseHealth;
   sources: { department: string; asOf?: string | null }[];
   wide?: boolean;
+  /** 重试 on a department marker: the page asks again (one request, every section). */
+  onRetry: () => void;
   children: ReactNode;
-}) {
+}
+
+function Section({ id, title, health, sources, wide = false, onRetry, children }: SectionProps) {
   return (
     <section className={`card${wide ? ' wide' : ''}`} aria-labelledby={`${id}-title`} data-section={id}>
       <h2 id={`${id}-title`}>{title}</h2>
-      <SourceMarkers health={health} sources={sources} />
+      <SourceMarkers health={health} sources={sources} onRetry={onRetry} />
       {children}
     </section>
   );
@@ -461,53 +458,6 @@ function LicenceRow({
         <td colSpan={5}>{missing ? <Missing department={department} missing /> : <span className="none">{note ?? '尚未核发'}</span>}</td>
       )}
     </tr>
-  );
-}
-
-function ApplicationTasks({ application }: { application: Application }) {
-  return (
-    <div className="application" data-application={application.id}>
-      <h3>
-        {STAGE_NAMES[application.stage]}阶段联审申请 {application.id}
-        <span className={`status status-${application.jointStatus}`}> {JOINT_STATUS_NAMES[application.jointStatus]}</span>
-        {application.overdue && <span className="badge badge-bad"> 逾期</span>}
-      </h3>
-      <p className="application-facts">
-        提交时间 {formatDateTime(application.submittedAt)} · 办结期限 {formatDate(application.deadline)}
-      </p>
-      <table className="compact tasks">
-        <thead>
-          <tr>
-            <th scope="col">审查部门</th>
-            <th scope="col">状态</th>
-            <th scope="col">审查人</th>
-            <th scope="col">审查意见</th>
-            <th scope="col">补正材料</th>
-            <th scope="col">办结期限</th>
-          </tr>
-        </thead>
-        <tbody>
-          {application.tasks.map((task) => (
-            <tr key={task.id} data-task={task.id}>
-              <th scope="row">
-                {task.department}
-                {task.lead && <span className="badge badge-lead"> 牵头</span>}
-              </th>
-              <td>
-                <span className={`review review-${task.status}`}>{label(REVIEW_STATUS_NAMES, task.status)}</span>
-              </td>
-              <td>{task.reviewer ?? '—'}</td>
-              <td>{task.opinion ?? '—'}</td>
-              <td>{task.corrections.length ? task.corrections.join('、') : '—'}</td>
-              <td className="date">
-                {formatDate(task.deadline)}
-                {task.overdue && <span className="badge badge-bad"> 逾期</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { ResponseError, StaleReport } from './departments';
+import { describeFailure, type ErrorText } from './error-messages';
 
 export interface GraphQLResult<T> {
   data: T | null;
@@ -9,8 +10,12 @@ export interface GraphQLResult<T> {
 /** The gateway refused the credential itself (401): the reviewer must sign in again. */
 export class SignInRequired extends Error {}
 
-/** The request as a whole failed: the gateway is unreachable or refused it (4xx/5xx without data). */
-export class RequestFailed extends Error {}
+/** The request as a whole failed: the gateway is unreachable or refused it (4xx/5xx without data). `message` is the Chinese text. */
+export class RequestFailed extends Error {
+  constructor(readonly text: ErrorText) {
+    super(text.message);
+  }
+}
 
 export async function graphqlRequest<T>(
   endpoint: string,
@@ -29,20 +34,19 @@ export async function graphqlRequest<T>(
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new RequestFailed('无法连接数据网关，请检查网络后重试。');
+    throw new RequestFailed(describeFailure('NETWORK_ERROR', (error as Error).message));
   }
   const body = (await response.json().catch(() => null)) as {
     data?: T | null;
     errors?: ResponseError[];
     extensions?: { stale?: StaleReport[] };
   } | null;
-  if (response.status === 401) throw new SignInRequired(body?.errors?.[0]?.message ?? '令牌无效或已过期');
-  // A replica starting, draining or rolled (NOT_READY), or too many requests: staff read why and that a retry helps, never a code.
-  if (response.status === 503 && body?.errors?.[0]?.extensions?.code === 'NOT_READY') throw new RequestFailed('数据网关正在启动或升级，请稍后重试。');
-  if (response.status === 429) throw new RequestFailed('请求过于频繁，请稍后重试。');
+  if (response.status === 401) throw new SignInRequired('登录已失效或令牌无效，请重新登录。');
+  // A replica starting or rolled (NOT_READY), too many requests (429), any other refusal: staff read why and what to do, the code behind 详情.
   if (!body || (body.data === undefined && !response.ok)) {
-    const message = body?.errors?.[0]?.message ?? `HTTP ${response.status}`;
-    throw new RequestFailed(`数据网关拒绝了请求：${message}`);
+    const first = body?.errors?.[0];
+    const code = first?.extensions?.code ?? (response.status === 429 ? 'TOO_MANY_REQUESTS' : 'HTTP_ERROR');
+    throw new RequestFailed(describeFailure(code, `HTTP ${response.status}: ${first?.message ?? response.statusText}`));
   }
   return { data: body.data ?? null, errors: body.errors ?? [], stale: body.extensions?.stale ?? [] };
 }

@@ -1,4 +1,6 @@
 import { departmentName, formatAge, healthOf, type ResponseHealth } from './departments';
+import { describeError } from './error-messages';
+import { ErrorNotice, NoticeActions } from './ErrorNotice';
 import { formatDate, formatDateTime } from './format';
 
 export interface SectionSource {
@@ -10,9 +12,10 @@ export interface SectionSource {
 
 /**
  * Under a section's heading: for each department it draws on, whether its data is missing
- * (暂不可用), served from cache while the department is down (缓存), or current.
+ * (暂不可用, with 重试 and the reason behind 详情), served from cache while the department
+ * is down (缓存), or current.
  */
-export function SourceMarkers({ health, sources }: { health: ResponseHealth; sources: SectionSource[] }) {
+export function SourceMarkers({ health, sources, onRetry }: { health: ResponseHealth; sources: SectionSource[]; onRetry?: () => void }) {
   return (
     <div className="sources">
       {sources.map(({ department, asOf }) => {
@@ -24,7 +27,10 @@ export function SourceMarkers({ health, sources }: { health: ResponseHealth; sou
               <p className="marker marker-unavailable" data-department={department} data-state="unavailable">
                 <span aria-hidden="true">⚠ </span>
                 {unavailable.code === 'DEPARTMENT_ERROR' ? `${name}返回的数据无法识别，已暂不显示` : `${name}数据暂不可用`}
-                {unavailable.reason && <span className="reason">（{unavailable.reason}）</span>}
+                <span className="reason">
+                  {unavailable.code === 'DEPARTMENT_ERROR' ? '，请报告系统管理员。' : '，其他部门的数据照常显示，请稍后重试。'}
+                </span>
+                <NoticeActions detail={`${unavailable.code}${unavailable.reason ? `: ${unavailable.reason}` : ''}`} onRetry={onRetry} />
               </p>
             )}
             {stale && (
@@ -86,20 +92,18 @@ export function InForce({ inForce, validUntil }: { inForce: boolean; validUntil:
   );
 }
 
-/** Errors that name no department: a refused field, an argument the gateway rejected. */
-export function OtherErrors({ health }: { health: ResponseHealth }) {
+/**
+ * Errors that name no department (a refused field, an argument the gateway rejected), each
+ * said once in Chinese; the same message for several fields is one notice.
+ */
+export function OtherErrors({ health, onRetry }: { health: ResponseHealth; onRetry?: () => void }) {
   if (health.other.length === 0) return null;
+  const texts = new Map(health.other.map((error) => describeError(error)).map((text) => [text.message, text]));
   return (
-    <div className="alert" role="alert">
-      <p>部分数据未能加载：</p>
-      <ul>
-        {health.other.map((error, i) => (
-          <li key={i}>
-            {error.message}
-            {error.extensions?.code && <code> {error.extensions.code}</code>}
-          </li>
-        ))}
-      </ul>
+    <div className="notices">
+      {[...texts.values()].map((text) => (
+        <ErrorNotice key={text.message} text={text} onRetry={onRetry} />
+      ))}
     </div>
   );
 }

@@ -1,16 +1,24 @@
 import { useSyncExternalStore, type MouseEvent } from 'react';
 
 /**
- * Two pages, so no router library: the list at the base URL (filters in the query string,
- * so a filtered list can be bookmarked and Back works) and a project at `projects/<code>`.
- * The gateway answers index.html for both (spaFallback).
+ * A few pages, so no router library: the list at the base URL (filters in the query string,
+ * so a filtered list can be bookmarked and Back works), a project at `projects/<code>`, and
+ * the reviewer's queue at `review`.
+ * The gateway answers index.html for each (spaFallback).
  */
 export const BASE = import.meta.env.BASE_URL; // '/dashboard/'
+const REVIEW_PATH = `${BASE}review`;
 
-export type Route = { page: 'list'; search: URLSearchParams } | { page: 'project'; code: string } | { page: 'not-found' };
+export type Route =
+  | { page: 'list'; search: URLSearchParams }
+  | { page: 'project'; code: string }
+  /** 待我审查, optionally one department's (`?department=zjj`). */
+  | { page: 'review'; department: string | null }
+  | { page: 'not-found' };
 
 export function routeOf(pathname: string, search: string): Route {
   if (pathname === BASE || pathname === BASE.slice(0, -1) || pathname === `${BASE}index.html`) return { page: 'list', search: new URLSearchParams(search) };
+  if (pathname === REVIEW_PATH) return { page: 'review', department: new URLSearchParams(search).get('department') || null };
   const match = new RegExp(`^${BASE}projects/([^/]+)$`).exec(pathname);
   if (match) return { page: 'project', code: decodeURIComponent(match[1]!) };
   return { page: 'not-found' };
@@ -39,6 +47,8 @@ export function useLocation(): { pathname: string; search: string; state: unknow
 }
 
 export const projectHref = (code: string) => `${BASE}projects/${encodeURIComponent(code)}`;
+
+export const reviewHref = (department: string | null = null) => (department ? `${REVIEW_PATH}?department=${encodeURIComponent(department)}` : REVIEW_PATH);
 
 /**
  * A plain link the keyboard and the browser understand (Tab, Enter, open in a new tab),

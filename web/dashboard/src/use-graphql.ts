@@ -1,5 +1,7 @@
-import { createContext, useContext, useEffect, useState } from 'react';
-import { graphqlRequest, SignInRequired, type GraphQLResult } from './graphql';
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import type { ErrorText } from './error-messages';
+import { describeFailure } from './error-messages';
+import { graphqlRequest, RequestFailed, SignInRequired, type GraphQLResult } from './graphql';
 
 export interface Session {
   endpoint: string;
@@ -16,29 +18,37 @@ export function useSession(): Session {
   return session;
 }
 
-export type Loaded<T> = { state: 'loading' } | { state: 'done'; result: GraphQLResult<T> } | { state: 'failed'; message: string };
+export type Loaded<T> = { state: 'loading' } | { state: 'done'; result: GraphQLResult<T> } | { state: 'failed'; message: string; text: ErrorText };
+
+/** `retry` sends the same request again (the page shows loading meanwhile): after a failure, or to show what changed. */
+export type Retryable<T> = Loaded<T> & { retry(): void };
 
 /**
  * One GraphQL request per change of `variables` (compared as JSON); `null` sends none.
  * What an earlier set of variables loaded is never shown for the current one, and an
  * answer that arrives after the variables changed is dropped.
  */
-export function useGraphQL<T>(query: string, variables: Record<string, unknown> | null): Loaded<T> {
+export function useGraphQL<T>(query: string, variables: Record<string, unknown> | null): Retryable<T> {
   const session = useSession();
-  const key = variables === null ? null : JSON.stringify(variables);
+  const [attempt, setAttempt] = useState(0);
+  const key = variables === null ? null : `${attempt}|${JSON.stringify(variables)}`;
   const [answer, setAnswer] = useState<{ key: string; loaded: Loaded<T> } | null>(null);
   useEffect(() => {
     if (key === null) return;
     const controller = new AbortController();
-    graphqlRequest<T>(session.endpoint, session.token, query, JSON.parse(key) as Record<string, unknown>, controller.signal).then(
+    const sent = JSON.parse(key.slice(key.indexOf('|') + 1)) as Record<string, unknown>;
+    graphqlRequest<T>(session.endpoint, session.token, query, sent, controller.signal).then(
       (result) => setAnswer({ key, loaded: { state: 'done', result } }),
       (error: unknown) => {
         if (controller.signal.aborted) return;
         if (error instanceof SignInRequired) return session.signOut(error.message);
-        setAnswer({ key, loaded: { state: 'failed', message: error instanceof Error ? error.message : String(error) } });
+        const text = error instanceof RequestFailed ? error.text : describeFailure('INTERNAL_SERVER_ERROR', error instanceof Error ? error.message : String(error));
+        setAnswer({ key, loaded: { state: 'failed', message: text.message, text } });
       },
     );
     return () => controller.abort();
   }, [session, query, key]);
-  return answer !== null && answer.key === key ? answer.loaded : { state: 'loading' };
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  const loaded: Loaded<T> = answer !== null && answer.key === key ? answer.loaded : { state: 'loading' };
+  return { ...loaded, retry };
 }
