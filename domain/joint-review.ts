@@ -76,3 +76,14 @@ export function jointStatusOf(statuses: readonly ReviewStatus[]): JointStatus {
   if (statuses.includes('REJECTED')) return 'REJECTED';
   return 'IN_REVIEW';
 }
+
+/**
+ * 逾期 A task still open (not decided, not waiting for the applicant's corrections, whose
+ * time does not count) past its 办结期限 on `today` (YYYY-MM-DD, China time). One rule for
+ * the approval system, which sorts by it, and the subgraph, which shows it.
+ */
+export const isTaskOverdue = (task: { status: ReviewStatus; deadline: string }, today: string): boolean =>
+  !isFinal(task.status) && task.status !== 'CORRECTIONS_REQUESTED' && today > task.deadline;
+
+/** An application's 办结期限: its latest task deadline. */
+export const applicationDeadline = (tasks: readonly { deadline: string }[]): string => tasks.map((t) => t.deadline).sort().at(-1) ?? '';

@@ -1,16 +1,17 @@
 import { checkProjectCode, checkRegionCode, checkUscc } from '../../domain/identifiers';
-import { isFinal, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
+import { applicationDeadline, isTaskOverdue, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
 import { inForceOn, LICENCE_TYPE_NAMES, parseLicenceCode } from '../../domain/licences';
 import { regionLevel } from '../../domain/regions';
 import { badUserInput, forbidden } from '../../lib/errors';
 import type { TrustedCaller } from '../shared/caller';
 import { connectionOf, pageOf } from '../shared/cursor';
 import { requireValid } from '../shared/inputs';
+import { searchTermOf } from '../shared/search-term';
 import type { LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
 import { evaluate, type ChecklistFacts, type Evaluation } from './checklist';
 import type { ProjectStage } from '../../domain/stages';
-import type { Application, ApprovalClient, Material, RegionRecord, ServiceItem, Task } from './client';
+import type { Application, ApplicationOrder, ApprovalClient, Material, RegionRecord, ServiceItem, Task } from './client';
 import { selectCase, type CaseAnswer } from './guide';
 
 /** A licence issuer the service center trusts: its 统一社会信用代码, name and key. */
@@ -47,7 +48,7 @@ function decodeEntry(id: string): [string, string, string, string | null, string
   throw badUserInput(`"${id}" is not a checklist entry id`, 'id');
 }
 
-const taskOverdue = (t: Task, today: string) => !isFinal(t.status) && t.status !== 'CORRECTIONS_REQUESTED' && today > t.deadline;
+const taskOverdue = (t: Task, today: string) => isTaskOverdue(t, today);
 
 async function requireItem(ctx: ApprovalContext, code: string): Promise<ServiceItem> {
   const item = await ctx.approval.item(code);
@@ -112,10 +113,19 @@ export const resolvers: Resolvers<ApprovalContext> = {
     application: (_: unknown, args: { id: string }, ctx: ApprovalContext) => ctx.approval.application(args.id),
     applications: async (
       _: unknown,
-      args: { first?: number | null; after?: string | null; regionCode?: string | null; stage?: string | null; jointStatus?: string | null },
+      args: {
+        first?: number | null;
+        after?: string | null;
+        regionCode?: string | null;
+        stage?: string | null;
+        jointStatus?: string | null;
+        search?: string | null;
+        order?: ApplicationOrder | null;
+      },
       ctx: ApprovalContext,
     ) => {
       const { offset, limit } = pageOf(args);
+      const search = searchTermOf('search', args.search);
       const region = ctx.approval.listScope(args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
       const page = await ctx.approval.list({
         offset,
@@ -123,8 +133,22 @@ export const resolvers: Resolvers<ApprovalContext> = {
         regionCode: region,
         stage: args.stage ?? undefined,
         jointStatus: args.jointStatus ?? undefined,
+        search,
+        order: args.order ?? undefined,
       });
       return connectionOf(page.applications, page.total, offset);
+    },
+    projectsWithoutApplications: async (
+      _: unknown,
+      args: { first?: number | null; after?: string | null; regionCode?: string | null; stage?: string | null; search?: string | null },
+      ctx: ApprovalContext,
+    ) => {
+      const { offset, limit } = pageOf(args);
+      const search = searchTermOf('search', args.search);
+      const region = ctx.approval.listScope(args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
+      const page = await ctx.approval.projectsWithoutApplications({ offset, limit, regionCode: region, stage: args.stage ?? undefined, search });
+      // Entity references: 住建局's subgraph answers every field of the project but its code.
+      return connectionOf(page.projects.map((p) => ({ code: p.code })), page.total, offset);
     },
     region: (_: unknown, args: { code: string }, ctx: ApprovalContext) => regionNode(ctx, requireValid('code', args.code, checkRegionCode)),
     verifyLicense: (_: unknown, args: { number: string; content: string }, ctx: ApprovalContext) => {
@@ -198,7 +222,7 @@ export const resolvers: Resolvers<ApprovalContext> = {
     applicant: (a: Application) => ({ uscc: a.applicantUscc }),
     region: (a: Application) => ({ code: a.regionCode }),
     jointStatus: (a: Application) => jointStatusOf(a.tasks.map((t) => t.status)),
-    deadline: (a: Application) => a.tasks.map((t) => t.deadline).sort().at(-1),
+    deadline: (a: Application) => applicationDeadline(a.tasks),
     overdue: (a: Application, _: unknown, ctx: ApprovalContext) => a.tasks.some((t) => taskOverdue(t, ctx.today)),
   },
 
