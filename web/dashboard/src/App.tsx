@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { IntakePage } from './IntakePage';
 import { ProjectList } from './ProjectList';
 import { ProjectPage } from './ProjectPage';
 import { BASE, followLink, routeOf, useLocation } from './router';
@@ -38,6 +39,9 @@ export function App() {
             联审工作台
           </a>
           <span className="app-owner">从江县政务服务中心 · 工程建设项目并联审批</span>
+          <a className="app-nav" href={`${BASE}intake`} onClick={followLink}>
+            综合窗口受理
+          </a>
         </p>
         {signIn.state === 'signed-in' && <CallerBadge token={signIn.token} development={signIn.development} onSignOut={() => signOut(null)} />}
       </header>
@@ -75,7 +79,11 @@ function Pages() {
   }, [pageKey]);
 
   useEffect(() => {
-    document.title = pageKey.startsWith('project:') ? `项目 ${pageKey.slice('project:'.length)} · 联审工作台` : '项目列表 · 联审工作台';
+    document.title = pageKey.startsWith('project:')
+      ? `项目 ${pageKey.slice('project:'.length)} · 联审工作台`
+      : pageKey === 'intake'
+        ? '综合窗口受理 · 联审工作台'
+        : '项目列表 · 联审工作台';
   }, [pageKey]);
 
   if (route.page === 'list') {
@@ -83,6 +91,7 @@ function Pages() {
     return <ProjectList search={route.search} previousCursors={previousCursors} />;
   }
   if (route.page === 'project') return <ProjectPage key={route.code} code={route.code} />;
+  if (route.page === 'intake') return <IntakePage search={route.search} />;
   return (
     <>
       <h1 tabIndex={-1} id="page-title">

@@ -1,16 +1,22 @@
 import { useSyncExternalStore, type MouseEvent } from 'react';
 
 /**
- * Two pages, so no router library: the list at the base URL (filters in the query string,
- * so a filtered list can be bookmarked and Back works) and a project at `projects/<code>`.
- * The gateway answers index.html for both (spaFallback).
+ * Three pages, so no router library: the list at the base URL (filters in the query string,
+ * so a filtered list can be bookmarked and Back works), a project at `projects/<code>`, and
+ * the window's intake at `intake` (`?project=<code>` to start from a project). The gateway
+ * answers index.html for each (spaFallback).
  */
 export const BASE = import.meta.env.BASE_URL; // '/dashboard/'
 
-export type Route = { page: 'list'; search: URLSearchParams } | { page: 'project'; code: string } | { page: 'not-found' };
+export type Route =
+  | { page: 'list'; search: URLSearchParams }
+  | { page: 'project'; code: string }
+  | { page: 'intake'; search: URLSearchParams }
+  | { page: 'not-found' };
 
 export function routeOf(pathname: string, search: string): Route {
   if (pathname === BASE || pathname === BASE.slice(0, -1) || pathname === `${BASE}index.html`) return { page: 'list', search: new URLSearchParams(search) };
+  if (pathname === `${BASE}intake`) return { page: 'intake', search: new URLSearchParams(search) };
   const match = new RegExp(`^${BASE}projects/([^/]+)$`).exec(pathname);
   if (match) return { page: 'project', code: decodeURIComponent(match[1]!) };
   return { page: 'not-found' };
