@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { formatDateTime } from './format';
-import './print.css';
 
 /**
  * 打印 The project page on paper, for the case file: the browser's print dialog with
- * print.css (navigation and buttons hidden, every section full width and legible). The
- * time of printing goes on the paper, since a printed page outlives the data it shows.
+ * print.css (loaded after styles.css in main.tsx: navigation and buttons hidden, every
+ * section full width and legible). The time of printing goes on the paper, since a
+ * printed page outlives the data it shows.
  */
 export function PrintButton() {
   const [printedAt, setPrintedAt] = useState(() => new Date().toISOString());
