@@ -9,7 +9,7 @@ export function dashboardOperation(name: string): string {
 }
 
 /** A token for a member of the county's staff roster (domain/staff.ts): their region and scopes. */
-export async function staffHeaders(stack: TestStack, id: string): Promise<Record<string, string>> {
+export async function staffHeaders(stack: TestStack, id: string): Promise<{ authorization: string }> {
   const member = staffMember(id);
   if (!member) throw new Error(`no staff member ${id} in domain/staff.ts`);
   const token = await stack.issuer.token({ sub: member.id, name: member.name, region: member.region, scope: member.scopes.join(' ') });
