@@ -92,3 +92,6 @@ export function jointStatusOf(statuses: readonly ReviewStatus[]): JointStatus {
   if (statuses.includes('REJECTED')) return 'REJECTED';
   return 'IN_REVIEW';
 }
+
+/** An application's 办结期限: its latest task deadline. */
+export const applicationDeadline = (tasks: readonly { deadline: string }[]): string => tasks.map((t) => t.deadline).sort().at(-1) ?? '';

@@ -5,7 +5,7 @@
  * review task per department. Its state lives here; the subgraph in front is stateless.
  */
 import { http, HttpResponse } from 'msw';
-import { closedBecause, decide, isFinal, jointStatusOf, type ReviewDecision, type ReviewStatus } from '../../domain/joint-review';
+import { applicationDeadline, closedBecause, decide, isFinal, isOverdue, jointStatusOf, type ReviewDecision, type ReviewStatus } from '../../domain/joint-review';
 import { isWithin } from '../../domain/regions';
 import { staffMember } from '../../domain/staff';
 import { chinaDate } from '../../domain/time';
@@ -13,6 +13,7 @@ import { addWorkingDays } from '../../domain/working-days';
 import { isProjectStage, type ProjectStage } from '../../domain/stages';
 import { COUNTY_CODE, COUNTY_NAME, type County } from '../county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
+import { matchesSearch, type Searchable } from '../shared/search';
 import { HOLIDAYS, MAKE_UP_WORKDAYS } from './calendar';
 import { CATALOG, STAGE_LANES } from './catalog';
 import { seededApplications } from './history';
@@ -57,6 +58,16 @@ const DECISION_OF: Partial<Record<ReviewStatus, ReviewDecision>> = { APPROVED: '
 
 const calendar = { holidays: new Set(HOLIDAYS), makeUpWorkdays: new Set(MAKE_UP_WORKDAYS) };
 
+const byDeadline = (a: ApplicationRecord, b: ApplicationRecord) => applicationDeadline(a.tasks).localeCompare(applicationDeadline(b.tasks)) || a.id.localeCompare(b.id);
+const overdue = (a: ApplicationRecord, today: string) => a.tasks.some((t) => isOverdue(t, a.tasks, today));
+
+/** The list orders the system offers: as submitted, by 办结期限 (earliest first), and overdue (逾期) first, then by 办结期限. */
+const ORDERS = {
+  submitted: (list: ApplicationRecord[]) => list,
+  deadline: (list: ApplicationRecord[]) => list.slice().sort(byDeadline),
+  overdue: (list: ApplicationRecord[], today: string) => list.slice().sort((a, b) => Number(overdue(b, today)) - Number(overdue(a, today)) || byDeadline(a, b)),
+};
+
 export interface ApprovalSystemOptions {
   faults?: DepartmentFaults;
   /** The system's clock: tests fix it to count working days across a holiday. */
@@ -67,6 +78,12 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
   const faults = options.faults ?? noFaults();
   const now = options.now ?? (() => new Date());
   const projects = new Map(county.projects.map((p) => [p.code, p]));
+  // The project library keeps the 建设单位's name beside its USCC (from the project's filing), so applications and projects can be searched by it.
+  const enterpriseNames = new Map(county.enterprises.map((e) => [e.uscc, e.name]));
+  const searchable = (code: string): Searchable => {
+    const p = projects.get(code)!;
+    return { code: p.code, name: p.name, applicantUscc: p.applicantUscc, applicantName: enterpriseNames.get(p.applicantUscc) ?? '' };
+  };
   const applications = new Map<string, ApplicationRecord>();
   const tasks = new Map<string, { application: ApplicationRecord; task: TaskRecord }>();
   const byKey = new Map<string, string>();
@@ -205,13 +222,44 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         const region = q.get('regionCode');
         const status = q.get('jointStatus');
         const stage = q.get('stage');
+        const text = q.get('q');
+        const sort = q.get('sort') ?? 'submitted';
+        if (!(sort in ORDERS)) return badRequest(`sort must be one of ${Object.keys(ORDERS).join(', ')}`);
         const matching = [...applications.values()].filter(
           (a) =>
             (!region || isWithin(a.regionCode, region)) &&
             (!stage || a.stage === stage) &&
-            (!status || jointStatusOf(a.tasks.map((t) => t.status)) === status),
+            (!status || jointStatusOf(a.tasks.map((t) => t.status)) === status) &&
+            matchesSearch(searchable(a.projectCode), text),
         );
-        return HttpResponse.json({ total: matching.length, data: matching.slice(offset, offset + limit) });
+        const sorted = ORDERS[sort as keyof typeof ORDERS](matching, chinaDate(now()));
+        return HttpResponse.json({ total: sorted.length, data: sorted.slice(offset, offset + limit) });
+      }),
+
+      // The project library's projects, optionally only those with no application yet (未申报), at the stage the library last synced.
+      http.get(`${base}/api/projects`, ({ request }) => {
+        const q = new URL(request.url).searchParams;
+        const offset = Number(q.get('offset') ?? 0);
+        const limit = Number(q.get('limit') ?? 20);
+        if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > 200) {
+          return badRequest('offset must be >= 0 and limit 1–200');
+        }
+        const region = q.get('regionCode');
+        const stage = q.get('stage');
+        const text = q.get('q');
+        const withoutApplications = q.get('applied') === 'false';
+        const applied = new Set([...applications.values()].map((a) => a.projectCode));
+        const matching = [...projects.values()].filter(
+          (p) =>
+            (!region || isWithin(p.townCode, region)) &&
+            (!stage || p.stage === stage) &&
+            (!withoutApplications || !applied.has(p.code)) &&
+            matchesSearch(searchable(p.code), text),
+        );
+        return HttpResponse.json({
+          total: matching.length,
+          data: matching.slice(offset, offset + limit).map((p) => ({ code: p.code, name: p.name, townCode: p.townCode, applicantUscc: p.applicantUscc })),
+        });
       }),
 
       // 待办 Departments' open tasks, oldest deadline first: what their reviewers work through.

@@ -1,12 +1,13 @@
 /**
  * 住建局 construction (工程建设项目审批与监管系统): projects by 投资项目代码, one or a
- * batch, a paged list, and the projects an enterprise takes part in. Stages travel as
- * the department writes them (立项用地规划许可 …).
+ * batch, a paged list (searched by code, name, 建设单位 name or USCC), and the projects
+ * an enterprise takes part in. Stages travel as the department writes them (立项用地规划许可 …).
  */
 import { http, HttpResponse } from 'msw';
 import { STAGE_NAMES } from '../../domain/stages';
 import type { County, ProjectRecord } from '../county';
 import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
+import { matchesSearch } from '../shared/search';
 
 export const CONSTRUCTION_URL = 'http://construction.department.test';
 export const MAX_BATCH = 500;
@@ -21,6 +22,9 @@ const toWire = (p: ProjectRecord, issuer: string) => ({
 export function createConstructionSystem(county: County, faults: DepartmentFaults = noFaults()): MockDepartment {
   const projects = county.projects.map((p) => toWire(p, county.departments.housingConstruction.name));
   const byCode = new Map(projects.map((p) => [p.code, p]));
+  // The system keeps the 建设单位's name on its filing record (as registered when the project was filed), so it can search by it.
+  const enterpriseNames = new Map(county.enterprises.map((e) => [e.uscc, e.name]));
+  const searchable = new Map(projects.map((p) => [p.code, { ...p, applicantName: enterpriseNames.get(p.applicantUscc) ?? '' }]));
   const byEnterprise = new Map<string, { code: string; role: string }[]>();
   const link = (uscc: string, code: string, role: string) => {
     const list = byEnterprise.get(uscc) ?? [];
@@ -61,7 +65,10 @@ export function createConstructionSystem(county: County, faults: DepartmentFault
         const stage = q.get('stage');
         const town = q.get('townCode');
         const prefix = q.get('regionPrefix') ?? '';
-        const matching = projects.filter((p) => (!stage || p.stage === stage) && (!town || p.townCode === town) && p.townCode.startsWith(prefix));
+        const text = q.get('q');
+        const matching = projects.filter(
+          (p) => (!stage || p.stage === stage) && (!town || p.townCode === town) && p.townCode.startsWith(prefix) && matchesSearch(searchable.get(p.code)!, text),
+        );
         return HttpResponse.json({ total: matching.length, data: matching.slice(offset, offset + limit) });
       }),
       http.get(`${base}/api/projects/:code`, ({ params }) => {

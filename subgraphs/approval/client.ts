@@ -86,6 +86,10 @@ export interface LibraryProject {
   applicantUscc: string;
 }
 
+/** 排序 The list orders the dashboards offer, and how the approval system names them. */
+export type ApplicationOrder = 'SUBMITTED' | 'DEADLINE' | 'OVERDUE_FIRST';
+const ORDER_PARAMS: Record<ApplicationOrder, string> = { SUBMITTED: 'submitted', DEADLINE: 'deadline', OVERDUE_FIRST: 'overdue' };
+
 export interface ApprovalDepartment {
   http: DepartmentHttp;
   /** The catalogue and the region table change rarely: one cached copy per process. */
@@ -160,9 +164,12 @@ export class ApprovalClient {
     return this.jurisdiction.listScope(requested);
   }
 
-  async list(filter: { offset: number; limit: number; regionCode?: string; stage?: string; jointStatus?: string }) {
+  async list(filter: { offset: number; limit: number; regionCode?: string; stage?: string; jointStatus?: string; search?: string; order?: ApplicationOrder }) {
     const query = new URLSearchParams({ offset: String(filter.offset), limit: String(filter.limit) });
     for (const key of ['regionCode', 'stage', 'jointStatus'] as const) if (filter[key]) query.set(key, filter[key]!);
+    // Searched and sorted by the system over all its applications, so totals and pages agree with the order asked for.
+    if (filter.search) query.set('q', filter.search);
+    if (filter.order) query.set('sort', ORDER_PARAMS[filter.order]);
     const { http } = this.system;
     const answer = await http.get<{ total?: number; data?: Application[] }>(`/api/applications?${query}`);
     if (answer.status !== 200 || !Array.isArray(answer.body?.data) || typeof answer.body.total !== 'number') {
@@ -191,6 +198,25 @@ export class ApprovalClient {
       .admitEach(body.data, (entry) => entry.application.regionCode)
       .flatMap(({ taskId, application }) => application.tasks.filter((t) => t.id === taskId));
     return { total: body.total, overdue: body.overdue, tasks };
+  }
+
+  /**
+   * 未申报 The project library's projects that have no application yet, those inside the
+   * caller's region. The approval system is the one that knows both its library and its
+   * applications, so it answers this; 住建局 knows nothing of applications.
+   */
+  async projectsWithoutApplications(filter: { offset: number; limit: number; regionCode?: string; stage?: string; search?: string }) {
+    const query = new URLSearchParams({ offset: String(filter.offset), limit: String(filter.limit), applied: 'false' });
+    if (filter.regionCode) query.set('regionCode', filter.regionCode);
+    if (filter.stage) query.set('stage', filter.stage);
+    if (filter.search) query.set('q', filter.search);
+    const { http } = this.system;
+    const answer = await http.get<{ total?: number; data?: LibraryProject[] }>(`/api/projects?${query}`);
+    if (answer.status !== 200 || !Array.isArray(answer.body?.data) || typeof answer.body.total !== 'number') {
+      throw departmentError(http.department, `project library list answered HTTP ${answer.status}`);
+    }
+    for (const p of answer.body.data) this.projects.prime(p.code, p);
+    return { total: answer.body.total, projects: this.jurisdiction.admitEach(answer.body.data, (p) => p.townCode) };
   }
 
   async submit(input: { projectCode: string; stage: ProjectStage; idempotencyKey: string }): Promise<Application> {

@@ -1,16 +1,17 @@
 import { checkProjectCode, checkRegionCode, checkUscc } from '../../domain/identifiers';
-import { allowedDecisions, closedBecause, isOverdue, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
+import { allowedDecisions, applicationDeadline, closedBecause, isOverdue, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
 import { inForceOn, LICENCE_TYPE_NAMES, parseLicenceCode } from '../../domain/licences';
 import { regionLevel } from '../../domain/regions';
 import { badUserInput, forbidden } from '../../lib/errors';
 import type { TrustedCaller } from '../shared/caller';
 import { connectionOf, pageOf } from '../shared/cursor';
 import { requireValid } from '../shared/inputs';
+import { searchTermOf } from '../shared/search-term';
 import type { LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
 import { evaluate, type ChecklistFacts, type Evaluation } from './checklist';
 import type { ProjectStage } from '../../domain/stages';
-import { applicationIdOf, type Application, type ApprovalClient, type Material, type RegionRecord, type ServiceItem, type Task } from './client';
+import { applicationIdOf, type Application, type ApplicationOrder, type ApprovalClient, type Material, type RegionRecord, type ServiceItem, type Task } from './client';
 import { selectCase, type CaseAnswer } from './guide';
 
 /** A licence issuer the service center trusts: its 统一社会信用代码, name and key. */
@@ -131,10 +132,19 @@ export const resolvers: Resolvers<ApprovalContext> = {
     application: (_: unknown, args: { id: string }, ctx: ApprovalContext) => ctx.approval.application(args.id),
     applications: async (
       _: unknown,
-      args: { first?: number | null; after?: string | null; regionCode?: string | null; stage?: string | null; jointStatus?: string | null },
+      args: {
+        first?: number | null;
+        after?: string | null;
+        regionCode?: string | null;
+        stage?: string | null;
+        jointStatus?: string | null;
+        search?: string | null;
+        order?: ApplicationOrder | null;
+      },
       ctx: ApprovalContext,
     ) => {
       const { offset, limit } = pageOf(args);
+      const search = searchTermOf('search', args.search);
       const region = ctx.approval.listScope(args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
       const page = await ctx.approval.list({
         offset,
@@ -142,6 +152,8 @@ export const resolvers: Resolvers<ApprovalContext> = {
         regionCode: region,
         stage: args.stage ?? undefined,
         jointStatus: args.jointStatus ?? undefined,
+        search,
+        order: args.order ?? undefined,
       });
       return connectionOf(page.applications, page.total, offset);
     },
@@ -162,6 +174,18 @@ export const resolvers: Resolvers<ApprovalContext> = {
       if (departmentCodes.length === 0) return { departmentCodes, totalCount: 0, overdueCount: 0, tasks: [] };
       const page = await ctx.approval.reviewQueue({ departmentCodes, limit: first, today: ctx.today });
       return { departmentCodes, totalCount: page.total, overdueCount: page.overdue, tasks: page.tasks };
+    },
+    projectsWithoutApplications: async (
+      _: unknown,
+      args: { first?: number | null; after?: string | null; regionCode?: string | null; stage?: string | null; search?: string | null },
+      ctx: ApprovalContext,
+    ) => {
+      const { offset, limit } = pageOf(args);
+      const search = searchTermOf('search', args.search);
+      const region = ctx.approval.listScope(args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
+      const page = await ctx.approval.projectsWithoutApplications({ offset, limit, regionCode: region, stage: args.stage ?? undefined, search });
+      // Entity references: 住建局's subgraph answers every field of the project but its code.
+      return connectionOf(page.projects.map((p) => ({ code: p.code })), page.total, offset);
     },
     region: (_: unknown, args: { code: string }, ctx: ApprovalContext) => regionNode(ctx, requireValid('code', args.code, checkRegionCode)),
     verifyLicense: (_: unknown, args: { number: string; content: string }, ctx: ApprovalContext) => {
@@ -239,7 +263,7 @@ export const resolvers: Resolvers<ApprovalContext> = {
     applicant: (a: Application) => ({ uscc: a.applicantUscc }),
     region: (a: Application) => ({ code: a.regionCode }),
     jointStatus: (a: Application) => jointStatusOf(a.tasks.map((t) => t.status)),
-    deadline: (a: Application) => a.tasks.map((t) => t.deadline).sort().at(-1),
+    deadline: (a: Application) => applicationDeadline(a.tasks),
     overdue: (a: Application, _: unknown, ctx: ApprovalContext) => a.tasks.some((t) => isOverdue(t, a.tasks, ctx.today)),
     tasks: (a: Application): TaskOf[] => a.tasks.map((t) => ({ ...t, application: a })),
     canResubmitCorrections: (a: Application, _: unknown, ctx: ApprovalContext) =>

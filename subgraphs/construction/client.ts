@@ -111,12 +111,14 @@ export class ConstructionClient {
     return this.jurisdiction.listScope(requested);
   }
 
-  async page(filter: { offset: number; limit: number; stage?: ProjectStage; townCode?: string; regionPrefix?: string }): Promise<ProjectPage> {
+  async page(filter: { offset: number; limit: number; stage?: ProjectStage; townCode?: string; regionPrefix?: string; search?: string }): Promise<ProjectPage> {
     const { http } = this.system;
     const query = new URLSearchParams({ offset: String(filter.offset), limit: String(filter.limit) });
     if (filter.stage) query.set('stage', STAGE_NAMES[filter.stage]);
     if (filter.townCode) query.set('townCode', filter.townCode);
     if (filter.regionPrefix) query.set('regionPrefix', filter.regionPrefix);
+    // The department searches its own records, so the total and the pages stay the department's: a search here over one page would miss the rest.
+    if (filter.search) query.set('q', filter.search);
     const answer = await http.get<{ total?: number; data?: WireProject[] }>(`/api/projects?${query}`);
     if (answer.status !== 200 || !Array.isArray(answer.body?.data) || typeof answer.body.total !== 'number') {
       throw departmentError(http.department, `project list answered HTTP ${answer.status}`);

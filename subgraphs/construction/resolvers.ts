@@ -2,6 +2,7 @@ import { checkProjectCode, checkRegionCode, checkTownCode } from '../../domain/i
 import { connectionOf, pageOf } from '../shared/cursor';
 import type { TrustedCaller } from '../shared/caller';
 import { requireValid } from '../shared/inputs';
+import { searchTermOf } from '../shared/search-term';
 import { licenceView, type LicenceVerifier } from '../shared/licences';
 import type { Resolvers } from '../shared/subgraph-service';
 import type { ProjectStage } from '../../domain/stages';
@@ -19,6 +20,7 @@ interface ListArgs {
   stage?: ProjectStage | null;
   townCode?: string | null;
   regionCode?: string | null;
+  search?: string | null;
 }
 
 export const resolvers: Resolvers<ConstructionContext> = {
@@ -26,10 +28,11 @@ export const resolvers: Resolvers<ConstructionContext> = {
     constructionProject: (_: unknown, args: { code: string }, ctx: ConstructionContext) => ctx.projects.project(requireValid('code', args.code, checkProjectCode)),
     constructionProjects: async (_: unknown, args: ListArgs, ctx: ConstructionContext) => {
       const { offset, limit } = pageOf(args);
+      const search = searchTermOf('search', args.search);
       const townCode = args.townCode ?? undefined;
       if (townCode !== undefined) ctx.projects.listScope(requireValid('townCode', townCode, checkTownCode));
       const region = ctx.projects.listScope(args.regionCode ? requireValid('regionCode', args.regionCode, checkRegionCode) : undefined);
-      const page = await ctx.projects.page({ offset, limit, stage: args.stage ?? undefined, townCode, regionPrefix: region });
+      const page = await ctx.projects.page({ offset, limit, stage: args.stage ?? undefined, townCode, regionPrefix: region, search });
       return connectionOf(page.projects, page.total, offset);
     },
   },

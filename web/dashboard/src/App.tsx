@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { IntakePage } from './IntakePage';
 import { ProjectList } from './ProjectList';
 import { ProjectPage } from './ProjectPage';
 import { ReviewQueueLink } from './ReviewQueueLink';
@@ -80,6 +81,9 @@ export function App() {
             联审工作台
           </a>
           <span className="app-owner">从江县政务服务中心 · 工程建设项目并联审批</span>
+          <a className="app-nav" href={`${BASE}intake`} onClick={followLink}>
+            综合窗口受理
+          </a>
         </p>
         {session && (
           <SessionContext.Provider value={session}>
@@ -131,7 +135,7 @@ function Pages() {
   const { pathname, search, state } = useLocation();
   const route = routeOf(pathname, search);
   const pageKey = route.page === 'project' ? `project:${route.code}` : route.page;
-  const title = route.page === 'project' ? `项目 ${route.code}` : route.page === 'review' ? '待我审查' : '项目列表';
+  const title = route.page === 'project' ? `项目 ${route.code}` : route.page === 'review' ? '待我审查' : route.page === 'intake' ? '综合窗口受理' : '项目列表';
   const main = useRef<string | null>(null);
 
   // A new page (not a new filter) takes the focus to its heading, so keyboard and screen-reader users start there.
@@ -150,6 +154,7 @@ function Pages() {
   }
   if (route.page === 'project') return <ProjectPage key={route.code} code={route.code} />;
   if (route.page === 'review') return <ReviewQueuePage department={route.department} />;
+  if (route.page === 'intake') return <IntakePage search={route.search} />;
   return (
     <>
       <h1 tabIndex={-1} id="page-title">

@@ -1,90 +1,35 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { responseHealth, type ResponseHealth } from './departments';
+import { ExportButton } from './ExportButton';
 import { formatAmount, formatDate } from './format';
 import { graphqlRequest } from './graphql';
-import { JOINT_STATUS_NAMES, STAGE_NAMES, label, REGISTRATION_STATUS_NAMES, type JointStatus, type ProjectStage } from './labels';
+import { JOINT_STATUS_NAMES, STAGE_NAMES, label, REGISTRATION_STATUS_NAMES } from './labels';
+import {
+  filtersOf,
+  listRequestOf,
+  normalizeSearch,
+  ORDER_NAMES,
+  pageOf,
+  searchOf,
+  searchProblem,
+  SEARCH_MAX_CHARS,
+  UNAPPLIED,
+  type ListFilters,
+  type PageInfo,
+  type Row,
+} from './list-filters';
+import { LIST_OPERATIONS } from './list-operations';
 import { ErrorNotice } from './ErrorNotice';
 import { Missing, OtherErrors, SourceMarkers } from './markers';
 import { BASE, followLink, navigate, projectHref } from './router';
 import { useGraphQL, useSession } from './use-graphql';
-import APPLICATION_LIST from './operations/DashboardApplicationList.graphql?raw';
-import PROJECT_LIST from './operations/DashboardProjectList.graphql?raw';
 import TOWNS from './operations/DashboardTowns.graphql?raw';
 
 export const PAGE_SIZE = 20;
 const COUNTY_CODE = '522633';
 
-interface Applicant {
-  uscc: string;
-  name: string;
-  status: string;
-  onAbnormalList: boolean;
-}
-interface ApplicationSummary {
-  id: string;
-  stage: ProjectStage;
-  jointStatus: JointStatus;
-  deadline: string;
-  overdue: boolean;
-}
-interface ProjectSummary {
-  code: string;
-  name: string;
-  stage: ProjectStage;
-  townCode: string;
-  totalInvestment: number;
-  applicant: Applicant | null;
-}
-interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-interface ProjectListData {
-  constructionProjects: {
-    totalCount: number;
-    pageInfo: PageInfo;
-    nodes: (ProjectSummary & { jointStatus: JointStatus | null; applications: ApplicationSummary[] | null })[];
-  } | null;
-}
-interface ApplicationListData {
-  applications: { totalCount: number; pageInfo: PageInfo; nodes: (ApplicationSummary & { project: ProjectSummary | null })[] } | null;
-}
-
-/** One line of the list, whichever query it came from. */
-interface Row {
-  /** Null when 住建局 could not give the project of a listed application. */
-  project: ProjectSummary | null;
-  /** The application the row is about: the one with the filtered status, or the project's newest. */
-  application: ApplicationSummary | null;
-  /** False when the approval system's part of the row is missing. */
-  approvalKnown: boolean;
-}
-
-export interface ListFilters {
-  stage: ProjectStage | '';
-  town: string;
-  status: JointStatus | '';
-  after: string | null;
-}
-
-export function filtersOf(search: URLSearchParams): ListFilters {
-  const stage = search.get('stage') ?? '';
-  const status = search.get('status') ?? '';
-  return {
-    stage: stage in STAGE_NAMES ? (stage as ProjectStage) : '',
-    town: /^\d{12}$/.test(search.get('town') ?? '') ? search.get('town')! : '',
-    status: status in JOINT_STATUS_NAMES ? (status as JointStatus) : '',
-    after: search.get('after'),
-  };
-}
-
 function hrefOf(filters: ListFilters): string {
-  const search = new URLSearchParams();
-  if (filters.stage) search.set('stage', filters.stage);
-  if (filters.town) search.set('town', filters.town);
-  if (filters.status) search.set('status', filters.status);
-  if (filters.after) search.set('after', filters.after);
-  const query = search.toString();
+  const query = searchOf(filters);
   return query ? `${BASE}?${query}` : BASE;
 }
 
@@ -113,11 +58,12 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
   const filters = filtersOf(search);
   const towns = useTowns();
   const townName = (code: string) => towns.find((t) => t.code === code)?.name ?? code;
-  const base = { first: PAGE_SIZE, after: filters.after, stage: filters.stage || null, townCode: filters.town || null };
-  // 联审状态 lives in the approval system: with a status chosen, its applications are listed; without, 住建局's projects.
-  const byStatus = useGraphQL<ApplicationListData>(APPLICATION_LIST, filters.status ? { ...base, jointStatus: filters.status } : null);
-  const byProject = useGraphQL<ProjectListData>(PROJECT_LIST, filters.status ? null : base);
-  const loaded = filters.status ? byStatus : byProject;
+  // Each list where its data lives (list-filters.ts): 住建局's projects, the approval system's applications, or its 未申报 projects.
+  const request = listRequestOf(filters, PAGE_SIZE);
+  const byProject = useGraphQL<Record<string, unknown>>(LIST_OPERATIONS.projects, request.kind === 'projects' ? request.variables : null);
+  const byApplication = useGraphQL<Record<string, unknown>>(LIST_OPERATIONS.applications, request.kind === 'applications' ? request.variables : null);
+  const unapplied = useGraphQL<Record<string, unknown>>(LIST_OPERATIONS.unapplied, request.kind === 'unapplied' ? request.variables : null);
+  const loaded = { projects: byProject, applications: byApplication, unapplied }[request.kind];
 
   const change = (next: Partial<ListFilters>) => navigate(hrefOf({ ...filters, ...next, after: null }));
 
@@ -127,33 +73,26 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
   let health: ResponseHealth | null = null;
   if (loaded.state === 'done') {
     health = responseHealth(loaded.result.errors, loaded.result.stale);
-    if (filters.status) {
-      const connection = (loaded.result.data as ApplicationListData | null)?.applications;
-      if (connection) {
-        total = connection.totalCount;
-        pageInfo = connection.pageInfo;
-        rows = connection.nodes.map(({ project, ...application }) => ({ project, application, approvalKnown: true }));
-      }
-    } else {
-      const connection = (loaded.result.data as ProjectListData | null)?.constructionProjects;
-      if (connection) {
-        total = connection.totalCount;
-        pageInfo = connection.pageInfo;
-        rows = connection.nodes.map(({ jointStatus: _joint, applications, ...project }) => ({
-          project,
-          application: applications?.[0] ?? null,
-          approvalKnown: applications !== null,
-        }));
-      }
-    }
+    const page = pageOf(request.kind, loaded.result.data);
+    if (page) ({ total, pageInfo, rows } = page);
   }
   const offset = previousCursors.length * PAGE_SIZE;
+  const filtered = filters.stage || filters.town || filters.status || filters.order || filters.search;
+  const counted =
+    filters.status === UNAPPLIED
+      ? '未申报的项目'
+      : filters.status
+        ? `联审状态为“${JOINT_STATUS_NAMES[filters.status]}”的申请`
+        : filters.order
+          ? '申请（未申报的项目没有办结期限，不在此列）'
+          : '项目';
 
   return (
     <>
       <h1 tabIndex={-1} id="page-title">
         项目列表
       </h1>
+      <SearchBox key={filters.search} value={filters.search} onSearch={(text) => change({ search: text })} />
       <form className="filters" role="search" aria-label="筛选项目" onSubmit={(e) => e.preventDefault()}>
         <label>
           阶段
@@ -187,13 +126,32 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
                 {text}
               </option>
             ))}
+            <option value={UNAPPLIED}>未申报</option>
           </select>
         </label>
-        {(filters.stage || filters.town || filters.status) && (
+        <label>
+          排序
+          <select
+            id="filter-sort"
+            value={filters.status === UNAPPLIED ? '' : filters.order}
+            disabled={filters.status === UNAPPLIED}
+            title={filters.status === UNAPPLIED ? '未申报的项目没有办结期限，无法排序' : undefined}
+            onChange={(e) => change({ order: e.target.value as ListFilters['order'] })}
+          >
+            <option value="">默认顺序</option>
+            {Object.entries(ORDER_NAMES).map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+        {filtered && (
           <button type="button" className="link-button" onClick={() => navigate(BASE)}>
             清除筛选
           </button>
         )}
+        <ExportButton key={searchOf({ ...filters, after: null })} filters={{ ...filters, after: null }} townName={townName} />
       </form>
 
       {health && (
@@ -214,7 +172,9 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
             {loaded.state === 'loading' && '加载中…'}
             {loaded.state === 'done' && total !== null && (
               <span id="result-count" data-total={total}>
-                共 {total} 个{filters.status ? `联审状态为“${JOINT_STATUS_NAMES[filters.status]}”的申请` : '项目'}
+                共 {total} 个{counted}
+                {filters.search && `，搜索“${filters.search}”`}
+                {filters.order && filters.status !== UNAPPLIED && `，${ORDER_NAMES[filters.order]}`}
                 {total > 0 && `，第 ${offset + 1}–${offset + rows.length} 个`}
               </span>
             )}
@@ -233,7 +193,7 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
           </thead>
           <tbody>
             {rows.map((row, i) => (
-              <ListRow key={`${row.project?.code ?? ''}-${row.application?.id ?? i}`} row={row} byStatus={!!filters.status} townName={townName} health={health!} />
+              <ListRow key={`${row.project?.code ?? ''}-${row.application?.id ?? i}`} row={row} byApplication={request.kind === 'applications'} townName={townName} health={health!} />
             ))}
             {loaded.state === 'done' && rows.length === 0 && total !== null && (
               <tr>
@@ -274,7 +234,45 @@ export function ProjectList({ search, previousCursors }: { search: URLSearchPara
   );
 }
 
-function ListRow({ row, byStatus, townName, health }: { row: Row; byStatus: boolean; townName: (code: string) => string; health: ResponseHealth }) {
+/** 搜索: one box for 项目代码, 项目名称, 建设单位 and 统一社会信用代码; the text is checked here before the API is asked. */
+function SearchBox({ value, onSearch }: { value: string; onSearch: (text: string) => void }) {
+  const [text, setText] = useState(value);
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const why = searchProblem(text);
+    setProblem(why);
+    if (!why) onSearch(normalizeSearch(text));
+  };
+  return (
+    <form className="search" role="search" aria-label="搜索项目" onSubmit={submit}>
+      <label htmlFor="filter-search">搜索</label>
+      <input
+        id="filter-search"
+        type="search"
+        value={text}
+        maxLength={SEARCH_MAX_CHARS * 2}
+        placeholder="项目代码、项目名称、建设单位或统一社会信用代码"
+        aria-describedby={problem ? 'search-problem' : undefined}
+        aria-invalid={problem ? true : undefined}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <button type="submit">搜索</button>
+      {value && (
+        <button type="button" className="link-button" onClick={() => onSearch('')}>
+          清除搜索
+        </button>
+      )}
+      {problem && (
+        <p className="alert" role="alert" id="search-problem">
+          {problem}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function ListRow({ row, byApplication, townName, health }: { row: Row; byApplication: boolean; townName: (code: string) => string; health: ResponseHealth }) {
   const { project, application, approvalKnown } = row;
   const jointStatus = !approvalKnown ? (
     <Missing department="approval" missing short />
@@ -314,7 +312,7 @@ function ListRow({ row, byStatus, townName, health }: { row: Row; byStatus: bool
         </a>
       </td>
       <td>{project.name}</td>
-      <td className="nowrap">{STAGE_NAMES[application && byStatus ? application.stage : project.stage]}</td>
+      <td className="nowrap">{STAGE_NAMES[application && byApplication ? application.stage : project.stage]}</td>
       <td className="nowrap">{townName(project.townCode)}</td>
       <td>
         {applicant ? (

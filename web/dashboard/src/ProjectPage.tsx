@@ -20,6 +20,7 @@ import {
   type ProjectStage,
 } from './labels';
 import { InForce, Missing, OtherErrors, SourceMarkers, Verified } from './markers';
+import { PrintButton } from './PrintButton';
 import { BASE, followLink } from './router';
 import { useGraphQL } from './use-graphql';
 import PROJECT from './operations/DashboardProject.graphql?raw';
@@ -105,6 +106,7 @@ export function ProjectPage({ code }: { code: string }) {
           {project?.name ?? `项目 ${code}`}
         </h1>
         {project && health && <ProjectFacts project={project} health={health} />}
+        {project && <PrintButton />}
       </header>
       {loaded.state === 'loading' && <p aria-busy="true">加载中…</p>}
       {loaded.state === 'failed' && <ErrorNotice text={loaded.text} onRetry={retry} />}

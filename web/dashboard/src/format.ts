@@ -21,5 +21,6 @@ export function formatDateTime(iso: string | null | undefined): string {
 
 export const formatDate = (date: string | null | undefined): string => date ?? '—';
 
+/** Always `digits` decimals: 1,234.50 beside 1,234.56, never 1,234.5 (a column of money reads as one). */
 export const formatAmount = (value: number, unit: string, digits = 2): string =>
-  `${value.toLocaleString('zh-CN', { maximumFractionDigits: digits })} ${unit}`;
+  `${value.toLocaleString('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${unit}`;

@@ -2,9 +2,9 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 
 /**
  * A few pages, so no router library: the list at the base URL (filters in the query string,
- * so a filtered list can be bookmarked and Back works), a project at `projects/<code>`, and
- * the reviewer's queue at `review`.
- * The gateway answers index.html for each (spaFallback).
+ * so a filtered list can be bookmarked and Back works), a project at `projects/<code>`, the
+ * reviewer's queue at `review`, and the window's intake at `intake` (`?project=<code>` to
+ * start from a project). The gateway answers index.html for each (spaFallback).
  */
 export const BASE = import.meta.env.BASE_URL; // '/dashboard/'
 const REVIEW_PATH = `${BASE}review`;
@@ -14,11 +14,13 @@ export type Route =
   | { page: 'project'; code: string }
   /** 待我审查, optionally one department's (`?department=zjj`). */
   | { page: 'review'; department: string | null }
+  | { page: 'intake'; search: URLSearchParams }
   | { page: 'not-found' };
 
 export function routeOf(pathname: string, search: string): Route {
   if (pathname === BASE || pathname === BASE.slice(0, -1) || pathname === `${BASE}index.html`) return { page: 'list', search: new URLSearchParams(search) };
   if (pathname === REVIEW_PATH) return { page: 'review', department: new URLSearchParams(search).get('department') || null };
+  if (pathname === `${BASE}intake`) return { page: 'intake', search: new URLSearchParams(search) };
   const match = new RegExp(`^${BASE}projects/([^/]+)$`).exec(pathname);
   if (match) return { page: 'project', code: decodeURIComponent(match[1]!) };
   return { page: 'not-found' };
