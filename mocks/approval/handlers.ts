@@ -248,12 +248,13 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         const stage = q.get('stage');
         const text = q.get('q');
         const withoutApplications = q.get('applied') === 'false';
-        const applied = new Set([...applications.values()].map((a) => a.projectCode));
+        // 未申报 is about the stage a project is at: its earlier stages were applied for (and approved) long ago.
+        const applied = new Set([...applications.values()].map((a) => `${a.projectCode}:${a.stage}`));
         const matching = [...projects.values()].filter(
           (p) =>
             (!region || isWithin(p.townCode, region)) &&
             (!stage || p.stage === stage) &&
-            (!withoutApplications || !applied.has(p.code)) &&
+            (!withoutApplications || !applied.has(`${p.code}:${p.stage}`)) &&
             matchesSearch(searchable(p.code), text),
         );
         return HttpResponse.json({
