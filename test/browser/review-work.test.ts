@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { staffMember } from '../../domain/staff';
+import { notYetApplied } from '../../mocks/approval/history';
 import { describeInBrowser, ensureDashboardBuilt, openBrowser, type DashboardBrowser } from '../helpers/browser';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../helpers/stack';
 
 const operation = (name: string) => readFileSync(join(__dirname, '..', '..', 'web', 'dashboard', 'src', 'operations', `${name}.graphql`), 'utf8');
-// The approval system's clock: Tuesday 29 Sep 2026, so the seeded queue has overdue tasks.
-const CLOCK = new Date('2026-09-29T02:00:00Z');
+// The approval system's clock: Wednesday 2 Dec 2026, so the seeded queue has overdue tasks and tasks not yet due.
+const CLOCK = new Date('2026-12-02T02:00:00Z');
 
 describeInBrowser('审批人一站办结 (the reviewer’s work) in Chromium', () => {
   let stack: TestStack;
@@ -50,7 +51,7 @@ describeInBrowser('审批人一站办结 (the reviewer’s work) in Chromium', (
   let keySerial = 0;
   /** A new construction-permit application (住建局 and its fire review), submitted by the window clerk. */
   async function freshApplication(skip: number) {
-    const project = stack.departments.county.projects.slice(60).filter((p) => p.stage === 'CONSTRUCTION_PERMIT')[skip]!;
+    const project = notYetApplied(stack.departments.county).filter((p) => p.stage === 'CONSTRUCTION_PERMIT')[skip]!;
     const { data, errors } = await as('window-clerk')(
       `mutation($p: ID!, $k: String!) { submitApplication(input: { project: $p, stage: CONSTRUCTION_PERMIT, idempotencyKey: $k }) { id tasks { id departmentCode } } }`,
       { p: project.code, k: `browser-review-${++keySerial}-${project.code}` },

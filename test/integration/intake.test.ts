@@ -22,8 +22,11 @@ afterAll(() => stack.stop());
 
 /** Projects with no application yet, in a town: each can be taken in once. */
 const unapplied = async (townCode: string) => (await everyNode(stack, UNAPPLIED, 'projectsWithoutApplications', { townCode })).nodes;
-const applicationsOf = async (code: string) =>
-  (await stack.query(`query($c: ID!) { constructionProject(code: $c) { applications { id } } }`, { c: code })).data.constructionProject.applications as { id: string }[];
+/** The project's applications at its current stage (its earlier stages' are history). */
+const applicationsOf = async (code: string) => {
+  const project = (await stack.query(`query($c: ID!) { constructionProject(code: $c) { stage applications { id stage } } }`, { c: code })).data.constructionProject;
+  return (project.applications as { id: string; stage: string }[]).filter((a) => a.stage === project.stage).map(({ id }) => ({ id }));
+};
 
 describe('submitApplication from the intake form', () => {
   it('makes one application for one key: sent twice at once, and again later, it is the same application', async () => {

@@ -3,11 +3,12 @@
  * HTTP, as the roster's people (domain/staff.ts) sign in. Refusals change nothing.
  */
 import { staffMember } from '../../domain/staff';
+import { notYetApplied } from '../../mocks/approval/history';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../helpers/stack';
 
-// The approval system's clock: Tuesday 29 Sep 2026, 10:00 in 从江 (seeded tasks before mid-September are overdue).
-const CLOCK = new Date('2026-09-29T02:00:00Z');
-const TODAY = '2026-09-29';
+// The approval system's clock: Wednesday 2 Dec 2026, 10:00 in 从江 (the seeded open applications of November are some overdue, some not yet due).
+const CLOCK = new Date('2026-12-02T02:00:00Z');
+const TODAY = '2026-12-02';
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack({ approvalClock: () => CLOCK });
@@ -62,7 +63,7 @@ async function openTasks(): Promise<OpenTask[]> {
 let keySerial = 0;
 /** A new application at the construction-permit stage (tasks for 住建局 and its fire review), as the window clerk submits it. */
 async function freshApplication(skip: number) {
-  const project = stack.departments.county.projects.slice(60).filter((p) => p.stage === 'CONSTRUCTION_PERMIT')[skip]!;
+  const project = notYetApplied(stack.departments.county).filter((p) => p.stage === 'CONSTRUCTION_PERMIT')[skip]!;
   const clerk = await as('window-clerk');
   const { data, errors } = await clerk(`mutation($p: ID!, $k: String!) { submitApplication(input: { project: $p, stage: CONSTRUCTION_PERMIT, idempotencyKey: $k }) { id tasks { id departmentCode } } }`, {
     p: project.code,
