@@ -56,7 +56,7 @@ describe('schema:check against the released schemas', () => {
     const byCoordinate = Object.fromEntries(breaking(result).map((c) => [c.coordinate, c]));
     expect(Object.keys(byCoordinate).sort()).toEqual(['Query.constructionProjects(first:)', 'Query.parcel(purpose:)']);
     expect(byCoordinate['Query.constructionProjects(first:)']!.kind).toBe('FIELD_ARGUMENT_TYPE_CHANGED');
-    expect(byCoordinate['Query.constructionProjects(first:)']!.operations).toEqual([op('DashboardProjects'), dashboard('DashboardProjectList')]);
+    expect(byCoordinate['Query.constructionProjects(first:)']!.operations).toEqual([op('DashboardProjects'), dashboard('DashboardProjectList'), dashboard('IntakeProjectSearch')]);
     expect(byCoordinate['Query.parcel(purpose:)']!.kind).toBe('FIELD_ARGUMENT_ADDED');
     // JointReview reaches parcels through ConstructionProject.parcel, not Query.parcel: untouched.
     expect(byCoordinate['Query.parcel(purpose:)']!.operations).toEqual([op('Parcel')]);

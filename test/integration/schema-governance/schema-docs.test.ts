@@ -37,7 +37,7 @@ describe('the schema reference (docs/schema/README.md)', () => {
   });
 
   it('shows arguments with defaults, required scopes, personal data and enum values with their bilingual descriptions', () => {
-    expect(row('Query', 'constructionProjects')).toContain('`constructionProjects(first: Int = 20, after: String, stage: ProjectStage, townCode: String, regionCode: String)`');
+    expect(row('Query', 'constructionProjects')).toContain('`constructionProjects(first: Int = 20, after: String, stage: ProjectStage, townCode: String, regionCode: String, search: String)`');
     expect(row('Query', 'constructionProjects')).toContain('| `construction:read` |');
     expect(row('Mutation', 'recordReviewOpinion')).toContain('| 需登录 sign-in |');
     expect(section('Enterprise')).toContain('**权限 Access:** `enterprise:read`');
