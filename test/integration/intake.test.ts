@@ -20,8 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-/** Projects with no application yet, in a town: each can be taken in once. */
-const unapplied = async (townCode: string) => (await everyNode(stack, UNAPPLIED, 'projectsWithoutApplications', { townCode })).nodes;
+/** Projects with no application yet at their stage, in a town or county-wide: each can be taken in once. */
+const unapplied = async (townCode?: string) => (await everyNode(stack, UNAPPLIED, 'projectsWithoutApplications', townCode ? { townCode } : {})).nodes;
 /** The project's applications at its current stage (its earlier stages' are history). */
 const applicationsOf = async (code: string) => {
   const project = (await stack.query(`query($c: ID!) { constructionProject(code: $c) { stage applications { id stage } } }`, { c: code })).data.constructionProject;
@@ -46,7 +46,8 @@ describe('submitApplication from the intake form', () => {
   });
 
   it('a new form (a new key) for a project under review is refused as CONFLICT, and nothing is made', async () => {
-    const [, project] = await unapplied(BINGMEI);
+    // Another town's than the first test's: a consistent county has about two such projects a town.
+    const [project] = (await unapplied()).filter((p: { townCode: string }) => p.townCode !== BINGMEI);
     const submit = (key: string) => stack.queryWith(clerk, SUBMIT, { input: { project: project.code, stage: project.stage, idempotencyKey: key } });
     expect((await submit('intake-first-form-000001')).errors).toBeUndefined();
     const second = await submit('intake-second-form-00002');
@@ -69,7 +70,7 @@ describe('submitApplication from the intake form', () => {
 
 describe('the checklist the intake page shows', () => {
   it('marks what departments hold 免提交 with the document, and says why anything is blocked', async () => {
-    const projects = await unapplied(BINGMEI);
+    const projects = await unapplied();
     const statuses = new Map<string, { reason: string | null; sharedFrom: any }[]>();
     for (const project of projects.slice(0, 8)) {
       const { data } = await stack.queryWith(clerk, ITEMS, { stage: project.stage });

@@ -77,7 +77,7 @@ describe('schema:check against the released schemas', () => {
     const result = await check(variant({ approval: removeEnumValue('ReviewDecision', 'REQUEST_CORRECTIONS') }));
     expect(result.ok).toBe(false);
     const [change] = breaking(result);
-    expect(change).toMatchObject({ kind: 'ENUM_VALUE_REMOVED', coordinate: 'ReviewDecision.REQUEST_CORRECTIONS', operations: [op('RecordReviewOpinion')], throughVariables: [op('RecordReviewOpinion')] });
+    expect(change).toMatchObject({ kind: 'ENUM_VALUE_REMOVED', coordinate: 'ReviewDecision.REQUEST_CORRECTIONS', operations: [op('RecordReviewOpinion'), dashboard('DashboardRecordReviewOpinion')], throughVariables: [op('RecordReviewOpinion'), dashboard('DashboardRecordReviewOpinion')] });
     expect(result.brokenOperations).toEqual([]);
   });
 
