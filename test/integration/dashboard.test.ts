@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { dashboardRoutes, type DashboardConfig } from '../../stack/dashboard';
+import type { PageSignIn } from '../../contracts/sign-in';
 import { postGraphQL, startTestStack, type TestStack } from '../helpers/stack';
 
 /** A stand-in for the built dashboard: these tests are about how the gateway serves it, not the page (test/browser). */
@@ -59,8 +60,8 @@ describe('the dashboard in the embedded default', () => {
 });
 
 describe('dashboard config.json', () => {
-  const ask = async (remoteAddress: string, host: string, developmentToken?: () => Promise<string>) => {
-    const route = dashboardRoutes({ developmentToken })['/dashboard/config.json']!;
+  const ask = async (remoteAddress: string, host: string, developmentToken?: () => Promise<string>, signIn?: PageSignIn) => {
+    const route = dashboardRoutes({ developmentToken, signIn })['/dashboard/config.json']!;
     let body = '';
     const headers: Record<string, unknown> = {};
     const res = {
@@ -92,8 +93,14 @@ describe('dashboard config.json', () => {
 
   it('has no token to give without a development issuer (a real identity provider, production)', async () => {
     const { config, headers } = await ask('127.0.0.1', '127.0.0.1:4000');
-    expect(config).toEqual({ endpoint: '/graphql', developmentToken: null });
+    expect(config).toEqual({ endpoint: '/graphql', developmentToken: null, signIn: null });
     expect(headers['cache-control']).toBe('no-store');
+  });
+
+  it('sends the person to the identity provider, and hands out no token, when there is one', async () => {
+    const signIn = { issuer: 'http://127.0.0.1:4010', clientId: 'county-dashboard', scope: 'openid construction:read' };
+    const { config } = await ask('127.0.0.1', '127.0.0.1:4000', token, signIn);
+    expect(config).toEqual({ endpoint: '/graphql', developmentToken: null, signIn });
   });
 });
 
