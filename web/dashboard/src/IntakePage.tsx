@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { formatDate, formatDateTime } from './format';
 import { graphqlRequest } from './graphql';
-import { chineseMessageOf, detailOf, type ApiError } from './intake-errors';
+import type { ResponseError } from './departments';
+import { describeError } from './error-messages';
 import { CHECKLIST_STATUS_NAMES, DOCUMENT_TYPE_NAMES, FORM_NAMES, NECESSITY_NAMES } from './intake-labels';
 import { JOINT_STATUS_NAMES, label, REVIEW_STATUS_NAMES, STAGE_NAMES, type JointStatus, type ProjectStage } from './labels';
 import { normalizeSearch, searchProblem } from './list-filters';
@@ -434,7 +435,7 @@ function Submit({
       });
       const application = result.data?.submitApplication;
       if (application) setSubmission({ state: 'done', application });
-      else setSubmission({ state: 'failed', message: result.errors[0] ? chineseMessageOf(result.errors[0]) : '提交未成功，请重试。', detail: detailOf(result.errors) });
+      else setSubmission({ state: 'failed', message: result.errors[0] ? describeError(result.errors[0]).message : '提交未成功，请重试。', detail: detailOf(result.errors) });
     } catch (error) {
       // The answer may have been lost after the application was made: a retry with the same key returns that one.
       setSubmission({ state: 'failed', message: '无法连接数据网关，提交结果未知。请点击“重新提交”，不会重复受理。', detail: error instanceof Error ? error.message : String(error) });
@@ -498,8 +499,8 @@ function Submit({
   );
 }
 
-function ErrorNote({ errors, message, detail }: { errors?: readonly ApiError[]; message?: string; detail?: string }) {
-  const text = message ?? (errors?.[0] ? chineseMessageOf(errors[0]) : '');
+function ErrorNote({ errors, message, detail }: { errors?: readonly ResponseError[]; message?: string; detail?: string }) {
+  const text = message ?? (errors?.[0] ? describeError(errors[0]).message : '');
   const more = detail ?? (errors ? detailOf(errors) : '');
   return (
     <div className="alert" role="alert">
@@ -517,9 +518,12 @@ function ErrorNote({ errors, message, detail }: { errors?: readonly ApiError[]; 
 function LoadProblem<T>({ loaded, what }: { loaded: Loaded<T>; what: string }) {
   if (loaded.state === 'loading') return null;
   if (loaded.state === 'failed') return <ErrorNote message={`无法取得${what}：${loaded.message}`} />;
-  const { data, errors } = loaded.result as { data: unknown; errors: ApiError[] };
+  const { data, errors } = loaded.result as { data: unknown; errors: ResponseError[] };
   if (errors.length > 0 && data === null) return <ErrorNote errors={errors} />;
   return null;
 }
 
 export const intakeHref = (code?: string) => `${BASE}intake${code ? `?project=${encodeURIComponent(code)}` : ''}`;
+
+/** The gateway's own words for each error, for the 详情 toggle. */
+const detailOf = (errors: readonly ResponseError[]): string => errors.map((e) => describeError(e).detail).join('\n');

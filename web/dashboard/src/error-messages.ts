@@ -60,6 +60,11 @@ const BAD_INPUT: Record<string, string> = {
   applicationId: '找不到该联审申请：它可能不在您的辖区内，或已被撤销。请刷新页面查看最新情况。',
   corrections: '退回补正须至少选择一项需要补正的材料。请勾选材料后再确认。',
   opinion: '请填写理由（审查意见）后再确认。',
+  'input.idempotencyKey': '受理单编号无效。请刷新页面后重新填写。',
+  answers: '情形问答不完整或不符合该事项。请逐题作答后重试。',
+  itemCode: '事项目录中没有这个事项。请重新选择事项。',
+  applicant: '建设单位的统一社会信用代码无效。请核对项目的建设单位。',
+  search: '搜索内容须为 2–50 个字符（项目代码、项目名称、建设单位名称或统一社会信用代码的一部分）。',
 };
 
 /** CONFLICT by its reason: the state the request ran into, and nothing was changed. */
@@ -75,8 +80,8 @@ const CONFLICTS: Record<string, Describe> = {
   APPLICATION_CLOSED: say('该联审申请已有部门作出「不予许可」或已全部办结，不再接受审查决定或补正材料。未作任何更改；如需继续，须由申请人重新申报。'),
   NOTHING_TO_RESUBMIT: say('该申请没有部门要求补正，无需提交补正材料。未作任何更改。'),
   CORRECTIONS_MISSING: say('还有部门要求补正的材料未勾选。请勾选全部要求补正的材料后再提交。未作任何更改。'),
-  IDEMPOTENCY_KEY_REUSED: say('该提交编号已用于另一份申请。请刷新页面后重新提交。'),
-  APPLICATION_OPEN: say('该项目在此阶段已有一份正在审查的联审申请，不能重复申报。'),
+  IDEMPOTENCY_KEY_REUSED: say('这张受理单已经提交过另一件申请。请点击“受理下一件”或刷新页面后重新填写。'),
+  APPLICATION_OPEN: say('该项目在此阶段已有一份正在审查的联审申请，无需重复申报。请到项目页查看该申请的办理进度。'),
 };
 
 /** Every code the gateway and the subgraphs emit (lib/errors.ts ERROR_CODES), and Apollo Server's own. */
@@ -102,6 +107,7 @@ const BY_CODE: Record<string, Describe> = {
   RATE_LIMITED: say('请求过于频繁，请稍等一分钟后点击「重试」。', true),
   RESPONSE_TOO_LARGE: say('一次请求的数据量过大。请缩小筛选范围后重试。'),
   NOT_READY: say('数据网关正在启动或升级，请稍后点击「重试」。', true),
+  IDENTITY_PROVIDER_UNAVAILABLE: say('统一身份认证服务暂时无法核验您的登录，请稍后点击「重试」。', true),
   NOT_BUILT: say('工作台页面尚未构建完成。请联系系统管理员。'),
   INTERNAL_SERVER_ERROR: say('系统内部出错。请稍后重试；如仍出现，请将「详情」中的信息告知系统管理员。', true),
   // Apollo Server's own codes: the page and the gateway disagree about the API.
@@ -114,6 +120,9 @@ const BY_CODE: Record<string, Describe> = {
   NETWORK_ERROR: say('无法连接数据网关。请检查网络连接后点击「重试」。', true),
   HTTP_ERROR: say('数据网关拒绝了请求。请稍后重试；如仍出现，请将「详情」中的信息告知系统管理员。', true),
 };
+
+/** The codes this page says something of its own for; a test holds it to lib/errors.ts's registry. */
+export const CODES_SAID = Object.keys(BY_CODE);
 
 const UNKNOWN: Described = { message: '出现未知错误。请重试；如仍出现，请将「详情」中的信息告知系统管理员。', retryable: true };
 
