@@ -13,5 +13,8 @@ export interface PageSignIn {
   scope: string;
 }
 
-/** The scopes a page asks for besides the gateway's: an id token for sign-out, and refresh tokens for a working day. */
-export const PAGE_OIDC_SCOPES = ['openid', 'profile', 'offline_access'];
+/**
+ * The scopes a page asks for besides the gateway's: an id token (for sign-out) with the person's name. Not
+ * offline_access: a page's refresh tokens must end with the sign-in session, not outlive it.
+ */
+export const PAGE_OIDC_SCOPES = ['openid', 'profile'];

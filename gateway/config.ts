@@ -215,6 +215,8 @@ export function readSecurityConfig(env: Env): SecurityConfig {
       if (!env.AUTH_ISSUER) throw new Error('AUTH_ISSUER must be set with AUTH_JWKS_URL / AUTH_JWKS_FILE (the issuer the tokens name)');
       if (!jwks && !/^https?:\/\//.test(env.AUTH_ISSUER)) throw new Error(`AUTH_ISSUER="${env.AUTH_ISSUER}" is not a URL, so it has no discovery document: set AUTH_JWKS_URL or AUTH_JWKS_FILE`);
       if (production && !jwks && !env.AUTH_ISSUER.startsWith('https://')) throw new Error('AUTH_ISSUER must be https:// in production (its keys are fetched from it)');
+      // A province-wide identity service issues tokens for many applications: without an audience, theirs would pass here.
+      if (production && !env.AUTH_AUDIENCE) throw new Error('AUTH_AUDIENCE must be set in production (the audience this gateway\'s tokens are issued for)');
       identityProvider = { issuers: [{ issuer: env.AUTH_ISSUER, jwks, audience: env.AUTH_AUDIENCE || undefined }] };
     } catch (error) {
       problems.push(`AUTH_ISSUER / AUTH_JWKS_URL / AUTH_JWKS_FILE: ${(error as Error).message}`);

@@ -11,8 +11,14 @@ const LOOPBACK_PEER = /^(::ffff:)?127\.\d+\.\d+\.\d+$/;
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 
 export function isLoopbackRequest(req: IncomingMessage): boolean {
-  return isLoopbackAddress(req.socket.remoteAddress ?? '') && LOOPBACK_HOST.test(req.headers.host ?? '');
+  const peer = req.socket.remoteAddress ?? '';
+  return (peer === '::1' || LOOPBACK_PEER.test(peer)) && LOOPBACK_HOST.test(req.headers.host ?? '');
 }
 
-/** The client's address is this machine's: enough for accepting a development token, which brings its own proof. */
-export const isLoopbackAddress = (address: string): boolean => address === '::1' || LOOPBACK_PEER.test(address);
+/**
+ * A request made on this machine directly, not relayed: what accepting a development
+ * token needs. A proxy on this host makes every client look local, so a request carrying
+ * forwarding headers is never taken for this machine's (a client can write them).
+ */
+export const isDirectLoopbackRequest = (req: IncomingMessage): boolean =>
+  isLoopbackRequest(req) && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined;

@@ -139,9 +139,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
     if (options.withGateway === false) return { gatewayUrl: '', gateway: undefined, identityProviderUrl: '', dashboardUrl: '', subgraphUrls, departmentUrls, departments, subgraphs, stop };
     let gatewayOrigin = '';
+    // This machine only, whatever HOST says: every demo account shares one published password, and the
+    // administrator's holds every scope (HOST=0.0.0.0 must not hand that to the network).
     const identityProvider =
       options.identityProvider &&
-      (await startIdentityProvider({ host, ...options.identityProvider, clientOrigins: () => [gatewayOrigin], logger: options.logger.child({ component: 'identity-provider' }) }));
+      (await startIdentityProvider({ host: '127.0.0.1', ...options.identityProvider, clientOrigins: () => [gatewayOrigin], logger: options.logger.child({ component: 'identity-provider' }) }));
     if (identityProvider) {
       opened.push(identityProvider.close);
       progress(`identity provider (统一身份认证): ${identityProvider.discoveryUrl}`);

@@ -42,7 +42,7 @@ export interface IncomingRequest {
   req: IncomingMessage;
   /** A header's value when sent once; undefined when absent or repeated. */
   header(name: string): string | undefined;
-  /** The peer's address (the socket's; no proxy header is trusted). */
+  /** The client's address: the socket's peer, or the client X-Forwarded-For names when the peer is a trusted proxy (TRUST_PROXY). */
   address: string;
 }
 

@@ -16,7 +16,7 @@ import type { SharedRedis } from '../../lib/redis';
 import { PartnerRegistry, type PartnerRegistryFile } from '../partner-registry';
 import type { Capability } from './capability';
 import { sha256 } from '../../lib/hash';
-import { isLoopbackAddress } from '../../lib/loopback';
+import { isDirectLoopbackRequest } from '../../lib/loopback';
 
 export type Caller =
   | { kind: 'anonymous'; scopes: ReadonlySet<string> }
@@ -82,6 +82,9 @@ class AuthenticationError extends Error {}
 /** The identity provider is not answering: nobody can be judged, so the request waits for it rather than being called unauthenticated. */
 class IdentityProviderUnavailable extends Error {}
 
+/** jose's codes for a token that is wrong, as against a key server that did not answer. */
+const TOKEN_FAULTS = /^(ERR_JWS_|ERR_JWT_|ERR_JWKS_NO_MATCHING_KEY$|ERR_JWKS_MULTIPLE_MATCHING_KEYS$|ERR_JOSE_ALG_NOT_ALLOWED$|ERR_JOSE_NOT_SUPPORTED$|ERR_JWK_INVALID$)/;
+
 /** A failed discovery is asked again after this long, not on every request. */
 const DISCOVERY_RETRY_MS = 30_000;
 const DISCOVERY_TIMEOUT_MS = 5_000;
@@ -124,13 +127,16 @@ class IssuerKeys {
     // OpenID Connect Discovery §4.3: the document must name the issuer it was fetched for.
     if (document.issuer !== this.trusted.issuer) throw new Error(`it names issuer ${JSON.stringify(document.issuer)}, not ${this.trusted.issuer}`);
     if (typeof document.jwks_uri !== 'string') throw new Error('it has no jwks_uri');
-    return createRemoteJWKSet(new URL(document.jwks_uri));
+    const jwksUri = new URL(document.jwks_uri);
+    // Keys fetched over plain http could be swapped on the way: an https issuer's keys must be https too.
+    if (this.trusted.issuer.startsWith('https://') && jwksUri.protocol !== 'https:') throw new Error(`its jwks_uri ${jwksUri.href} is not https`);
+    return createRemoteJWKSet(jwksUri);
   }
 }
 
 class CallerVerifier {
   private readonly issuers: Map<string, IssuerKeys>;
-  private readonly verified = new LRUCache<string, { caller: Caller; expiresAt: number; loopbackOnly: boolean }>({ max: 10_000 });
+  private readonly verified = new LRUCache<string, { caller: Caller; partnerClientId?: string; expiresAt: number; loopbackOnly: boolean }>({ max: 10_000 });
 
   constructor(
     private readonly options: SignInOptions,
@@ -151,7 +157,10 @@ class CallerVerifier {
     if (this.issuers.size === 0) throw new AuthenticationError('this gateway accepts no user tokens (no identity provider is configured)');
     // A token verified once is the same token until it expires: skip the signature check then.
     const known = this.verified.get(token);
-    if (known && known.expiresAt > Date.now() && (fromLoopback || !known.loopbackOnly)) return known.caller;
+    if (known && known.expiresAt > Date.now() && (fromLoopback || !known.loopbackOnly)) {
+      // A partner is looked up again each time, as an API key is: a registry change takes effect at once.
+      return known.partnerClientId ? this.partnerByOAuthClient(known.partnerClientId) : known.caller;
+    }
     // The claimed issuer only chooses whose keys to check with; the signature and `iss` are then verified against that issuer.
     let claimedIssuer: unknown;
     try {
@@ -170,8 +179,9 @@ class CallerVerifier {
     } catch (error) {
       const code = (error as { code?: string }).code;
       const claim = (error as { claim?: string }).claim;
-      // The key server not answering says nothing about the token.
-      if (code === 'ERR_JWKS_TIMEOUT' || !code) throw new IdentityProviderUnavailable(`the identity provider's keys could not be read: ${(error as Error).message}`);
+      // Only these say the token is bad; anything else (a refused connection, DNS, a key server's 5xx or garbage,
+      // a timeout) is the key server not answering, which says nothing about the token.
+      if (!code || !TOKEN_FAULTS.test(code)) throw new IdentityProviderUnavailable(`the identity provider's keys could not be read: ${(error as Error).message}`);
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp') throw new AuthenticationError('the token has no "exp" claim: tokens must expire');
       throw new AuthenticationError(code === 'ERR_JWT_EXPIRED' ? 'the token has expired: sign in again' : `the token is not valid (${code})`);
     }
@@ -181,11 +191,15 @@ class CallerVerifier {
     const lifetime = payload.exp! - (typeof payload.iat === 'number' ? payload.iat : now);
     const longest = this.options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     if (lifetime > longest) throw new AuthenticationError(`the token is valid for ${lifetime} s; this gateway accepts at most ${longest} s: sign in again for a shorter-lived token`);
-    // OAuth client credentials (RFC 9068: the subject is the client itself): a partner system, known by its registration here.
-    if (typeof payload.client_id === 'string' && payload.sub === payload.client_id && payload.region === undefined) {
-      const caller = this.partnerByOAuthClient(payload.client_id);
-      this.verified.set(token, { caller, expiresAt: payload.exp! * 1000, loopbackOnly: issuer.trusted.loopbackOnly ?? false });
-      return caller;
+    // OAuth client credentials (RFC 9068: the subject is the client itself): a partner system, known by its registration
+    // here. A registered client is a partner whatever else its token claims; an unregistered one without a region is refused.
+    if (typeof payload.client_id === 'string' && payload.sub === payload.client_id) {
+      const registered = this.partners.current.some((p) => p.oauthClientId === payload.client_id);
+      if (registered || payload.region === undefined) {
+        const caller = this.partnerByOAuthClient(payload.client_id);
+        this.verified.set(token, { caller, partnerClientId: payload.client_id, expiresAt: payload.exp! * 1000, loopbackOnly: issuer.trusted.loopbackOnly ?? false });
+        return caller;
+      }
     }
     const region = typeof payload.region === 'string' ? payload.region : '';
     if (!/^(\d{2}|\d{4}|\d{6}|\d{12})$/.test(region)) throw new AuthenticationError('the token has no valid "region" claim (a division code)');
@@ -251,9 +265,9 @@ export function signInCapability(options: SignInOptions, failedPerMinute: number
     },
     // Which registry this replica serves, when it follows a file.
     status: () => (partners.describe() ? { partners: partners.describe() } : {}),
-    async context({ header, address }, context) {
+    async context({ req, header, address }, context) {
       try {
-        context.caller = await callers.identify({ authorization: header('authorization'), apiKey: header('x-api-key') }, isLoopbackAddress(address));
+        context.caller = await callers.identify({ authorization: header('authorization'), apiKey: header('x-api-key') }, isDirectLoopbackRequest(req));
       } catch (error) {
         if (error instanceof IdentityProviderUnavailable) {
           logger.error({ requestId: context.requestId, reason: error.message }, 'identity provider unavailable');

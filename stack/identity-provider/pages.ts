@@ -60,8 +60,7 @@ export function logoutPage(form: string): string {
   return page(
     '统一身份认证 · 退出登录',
     `<h1>退出登录</h1><p class="sub">退出后，联审工作台和数据浏览器都需要重新登录（单点登录的会话一并结束）。</p>${form}
-<button type="submit" form="op.logoutForm" name="logout" value="yes">退出登录</button>
-<button type="submit" form="op.logoutForm" class="secondary">取消</button>`,
+<button type="submit" form="op.logoutForm" name="logout" value="yes">退出登录</button>`,
   );
 }
 

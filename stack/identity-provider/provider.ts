@@ -14,7 +14,7 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { exportJWK, type JWK } from 'jose';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { staffMember, STAFF } from '../../domain/staff';
 import { listen } from '../../lib/listen';
 import type { Logger } from '../../lib/logger';
@@ -29,7 +29,7 @@ export const GATEWAY_AUDIENCE = 'county-gateway';
 /** The browser pages, public clients (PKCE, no secret). */
 export const DASHBOARD_CLIENT_ID = 'county-dashboard';
 export const EXPLORER_CLIENT_ID = 'county-explorer';
-/** The stand-in's one password for every demo account, shown on its login page: it guards fixture data on loopback. */
+/** The stand-in's one password for every demo account, shown on its login page: fixture data, served on 127.0.0.1 only (embedded-stack.ts). */
 export const DEMO_PASSWORD = 'congjiang';
 
 const DEV_IDENTITY_PROVIDER_KEY = join(DEV_KEYS_DIR, 'identity-provider.pem');
@@ -152,6 +152,8 @@ function configuration(signingJwk: JWK, origins: string[], partners: NonNullable
       Interaction: 15 * 60,
     },
     // A refresh token for every sign-in of a client allowed them: the pages refresh their short access tokens all day.
+    // Without offline_access (which oidc-provider grants only with prompt=consent) they end with the session, so 退出
+    // at the provider ends every page's refreshing too.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // The browser pages call the token endpoint from the gateway's origins.
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
@@ -169,13 +171,17 @@ function configuration(signingJwk: JWK, origins: string[], partners: NonNullable
         enabled: true,
         defaultResource: async () => GATEWAY_RESOURCE,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async () => ({
+        // The gateway is the one resource server here: a token for anything else is refused, not made out to the gateway.
+        getResourceServerInfo: async (_ctx, resource) => {
+          if (resource !== GATEWAY_RESOURCE) throw new errors.InvalidTarget();
+          return {
           scope: GATEWAY_SCOPES.join(' '),
           audience: GATEWAY_AUDIENCE,
           accessTokenFormat: 'jwt',
           accessTokenTTL: ACCESS_TOKEN_SECONDS,
           jwt: { sign: { alg: 'EdDSA' } },
-        }),
+          };
+        },
       },
     },
     // What the gateway reads from a user's access token (gateway/capabilities/sign-in.ts).

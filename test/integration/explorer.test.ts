@@ -159,7 +159,7 @@ describe('the explorer outside the embedded default', () => {
     writeFileSync(jwks, '{"keys": []}');
     const checkpointKey = join(mkdtempSync(join(tmpdir(), 'checkpoint-key-')), 'key.pem');
     writeFileSync(checkpointKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const production = { NODE_ENV: 'production', AUTH_JWKS_FILE: jwks, AUTH_ISSUER: 'https://sso.county.example', AUDIT_DIR: tmpdir(), AUDIT_CHECKPOINT_KEY_FILE: checkpointKey, GATEWAY_PURPOSE_KINDS: 'case,item,project' };
+    const production = { NODE_ENV: 'production', AUTH_JWKS_FILE: jwks, AUTH_ISSUER: 'https://sso.county.example', AUTH_AUDIENCE: 'county-gateway', AUDIT_DIR: tmpdir(), AUDIT_CHECKPOINT_KEY_FILE: checkpointKey, GATEWAY_PURPOSE_KINDS: 'case,item,project' };
     expect(readSecurityConfig({}).explorer).toBe(true);
     expect(readSecurityConfig({ EXPLORER: 'off' }).explorer).toBe(false);
     expect(readSecurityConfig(production).explorer).toBe(false);

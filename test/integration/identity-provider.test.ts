@@ -176,6 +176,10 @@ describe('the gateway and its issuers', () => {
       const far = await ask({ ...bearer(stack.staffToken), 'x-forwarded-for': '203.0.113.7' });
       expect(far.status).toBe(401);
       expect(JSON.stringify(await far.json())).toMatch(/this machine only/);
+      // A client may write X-Forwarded-For itself: naming this machine there proves nothing.
+      for (const forwarded of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }]) {
+        expect((await ask({ ...bearer(stack.staffToken), ...forwarded })).status).toBe(401);
+      }
       // A person signed in at the identity provider is accepted from anywhere.
       const person = await agent().signIn('window-clerk');
       expect((await ask({ ...bearer(person.access_token), 'x-forwarded-for': '203.0.113.7' })).status).toBe(200);
@@ -195,7 +199,8 @@ describe('the gateway and its issuers', () => {
       supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH, 'utf8'),
       subgraphUrls: stack.subgraphUrls,
       logger: silentLogger(),
-      signIn: { issuers: [{ issuer, audience: GATEWAY_AUDIENCE }] },
+      // One issuer whose discovery fails, one whose key server does (after discovery, as when it goes down later).
+      signIn: { issuers: [{ issuer, audience: GATEWAY_AUDIENCE }, { issuer: 'https://keys-down.example', audience: GATEWAY_AUDIENCE, jwks: { url: `${issuer}/jwks` } }] },
     });
     await gateway.start();
     const listening = await listen(gateway.server, 0, '127.0.0.1', '');
@@ -204,6 +209,9 @@ describe('the gateway and its issuers', () => {
       const response = await fetch(`${listening.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify({ query: '{ __typename }' }) });
       expect(response.status).toBe(503);
       expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('IDENTITY_PROVIDER_UNAVAILABLE');
+      const keysDown = await stack.issuer.sign({ iss: 'https://keys-down.example', aud: GATEWAY_AUDIENCE, sub: 'x', region: '522633', exp: Math.floor(Date.now() / 1000) + 60 });
+      const refusedConnection = await fetch(`${listening.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(keysDown) }, body: JSON.stringify({ query: '{ __typename }' }) });
+      expect(refusedConnection.status).toBe(503);
       // An issuer nobody configured is refused outright.
       const stranger = await stack.issuer.sign({ iss: 'https://elsewhere.example', aud: GATEWAY_AUDIENCE, sub: 'x', region: '522633', exp: Math.floor(Date.now() / 1000) + 60 });
       const refused = await fetch(`${listening.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(stranger) }, body: JSON.stringify({ query: '{ __typename }' }) });

@@ -272,6 +272,8 @@ describe('identity provider (AUTH_ISSUER)', () => {
     expect(() => readSecurityConfig({ AUTH_JWKS_URL: 'https://sso.example/jwks' })).toThrow(/AUTH_ISSUER must be set with AUTH_JWKS_URL/);
     expect(() => readSecurityConfig({ AUTH_ISSUER: 'urn:county:sso' })).toThrow(/is not a URL, so it has no discovery document/);
     expect(() => readSecurityConfig({ NODE_ENV: 'production', AUTH_ISSUER: 'http://sso.example' })).toThrow(/AUTH_ISSUER must be https:\/\/ in production/);
+    // A province-wide service issues tokens for many applications: production names the audience.
+    expect(() => readSecurityConfig({ NODE_ENV: 'production', AUTH_ISSUER: 'https://sso.example' })).toThrow(/AUTH_AUDIENCE must be set in production/);
   });
 
   it('refuses a partner that could never sign in: neither an API key nor an identity-provider client', () => {

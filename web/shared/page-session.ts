@@ -34,6 +34,8 @@ const REFRESH_AT = 0.7;
 
 export class PageSession {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Signed out (or signing in again): a refresh still in flight must not store its tokens. */
+  private closed = false;
   private readonly listeners = new Set<() => void>();
 
   private constructor(
@@ -82,6 +84,12 @@ export class PageSession {
     }
     const stored = read<Tokens>(storageKey);
     if (stored && stored.expiresAt > Date.now() + 5_000) return { state: 'signed-in', session: new PageSession(server, client, options, redirectUri, storageKey, stored) };
+    // An expired access token with its refresh token (a page reopened after a pause): refreshed, no trip to the provider.
+    if (stored?.refreshToken) {
+      const session = new PageSession(server, client, options, redirectUri, storageKey, stored);
+      if (await session.refresh()) return { state: 'signed-in', session };
+      session.close();
+    }
     await PageSession.redirectToSignIn(server, settings, redirectUri, storageKey);
     return { state: 'redirecting' };
   }
@@ -117,7 +125,7 @@ export class PageSession {
 
   /** Ends the sign-in here and at the identity provider (every page signed in through it), then comes back to this page. */
   signOut(): void {
-    clearTimeout(this.refreshTimer);
+    this.close();
     sessionStorage.removeItem(this.storageKey);
     const endSession = this.server.end_session_endpoint;
     if (!endSession) return location.assign(this.redirectUri);
@@ -132,26 +140,35 @@ export class PageSession {
 
   /** The gateway refused the token (expired, revoked): sign in again, silently while the identity provider's session lasts. */
   async signInAgain(settings: PageSignIn): Promise<void> {
-    clearTimeout(this.refreshTimer);
+    this.close();
     await PageSession.redirectToSignIn(this.server, settings, this.redirectUri, this.storageKey);
   }
 
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.refreshTimer);
+  }
+
   private scheduleRefresh() {
-    if (!this.tokens.refreshToken) return;
+    if (!this.tokens.refreshToken || this.closed) return;
     const lifetime = this.tokens.expiresAt - Date.now();
     this.refreshTimer = setTimeout(() => void this.refresh(), Math.max(1_000, lifetime * REFRESH_AT));
   }
 
-  private async refresh() {
+  /** A new access token by the refresh token; false when the provider refused (the session ended) or could not be asked. */
+  async refresh(): Promise<boolean> {
     try {
       const response = await oauth.refreshTokenGrantRequest(this.server, this.client, oauth.None(), this.tokens.refreshToken!, this.options);
       const next = toTokens(await oauth.processRefreshTokenResponse(this.server, this.client, response));
+      if (this.closed) return false;
       this.tokens = { ...next, idToken: next.idToken ?? this.tokens.idToken, refreshToken: next.refreshToken ?? this.tokens.refreshToken };
       sessionStorage.setItem(this.storageKey, JSON.stringify(this.tokens));
       for (const listener of this.listeners) listener();
       this.scheduleRefresh();
+      return true;
     } catch {
       // The current token serves until it expires; the gateway's 401 then starts a new sign-in.
+      return false;
     }
   }
 }

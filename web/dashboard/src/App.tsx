@@ -14,8 +14,12 @@ type SignIn =
   | { state: 'redirecting' }
   | { state: 'sso-failed'; config: DashboardConfig; message: string; detail: string }
   | { state: 'signed-out'; config: DashboardConfig; reason: string | null }
+  | { state: 'leaving'; config: DashboardConfig; pageSession: PageSession; reason: string | null }
   | { state: 'signed-in'; config: DashboardConfig; token: () => string; via: 'sso'; pageSession: PageSession }
   | { state: 'signed-in'; config: DashboardConfig; token: () => string; via: 'development' | 'pasted' };
+
+const SILENT_SIGN_IN_AT = 'county-dashboard.silent-sign-in-at';
+const SILENT_SIGN_IN_EVERY_MS = 60_000;
 
 /** This page's address at the identity provider: the dashboard's root, whatever page the person was on. */
 const redirectUri = () => `${location.origin}${BASE}`;
@@ -46,16 +50,29 @@ export function App() {
   const signOut = useCallback((reason: string | null) => {
     setSignIn((current) => {
       if (current.state !== 'signed-in') return current;
-      // Refused by the gateway (expired, revoked): a new sign-in, silent while the identity provider's session lasts.
       if (current.via === 'sso') {
-        if (reason === null) current.pageSession.signOut();
-        else void current.pageSession.signInAgain(current.config.signIn!);
-        return { state: 'redirecting' };
+        // Leaving the page happens outside this updater (React may call an updater twice): see the effect below.
+        return { state: 'leaving', config: current.config, pageSession: current.pageSession, reason };
       }
       forgetToken();
       return { state: 'signed-out', config: { ...current.config, developmentToken: null }, reason };
     });
   }, []);
+
+  useEffect(() => {
+    if (signIn.state !== 'leaving') return;
+    const { pageSession, reason, config } = signIn;
+    if (reason === null) return pageSession.signOut();
+    // Refused by the gateway (expired, revoked): a new sign-in, silent while the identity provider's session lasts —
+    // but once a minute at most, so a token the gateway keeps refusing says why instead of sending the page round forever.
+    const last = Number(sessionStorage.getItem(SILENT_SIGN_IN_AT) ?? 0);
+    if (Date.now() - last < SILENT_SIGN_IN_EVERY_MS) {
+      setSignIn({ state: 'sso-failed', config, message: '数据网关不接受本次登录，请点击“重新登录”；如果一再出现，请联系县政务服务中心。', detail: reason });
+      return;
+    }
+    sessionStorage.setItem(SILENT_SIGN_IN_AT, String(Date.now()));
+    void pageSession.signInAgain(config.signIn!);
+  }, [signIn]);
 
   const session = useMemo<Session | null>(() => {
     if (signIn.state !== 'signed-in') return null;
@@ -94,7 +111,7 @@ export function App() {
       </header>
       <main id="main">
         {signIn.state === 'starting' && <p aria-busy="true">正在连接数据网关…</p>}
-        {signIn.state === 'redirecting' && <p aria-busy="true">正在前往统一身份认证…</p>}
+        {(signIn.state === 'redirecting' || signIn.state === 'leaving') && <p aria-busy="true">正在前往统一身份认证…</p>}
         {signIn.state === 'sso-failed' && (
           <section className="sign-in" aria-labelledby="page-title">
             <h1 tabIndex={-1} id="page-title">
@@ -205,7 +222,7 @@ function SignInForm({ reason, onToken }: { reason: string | null; onToken: (toke
         </p>
       )}
       <p>
-        此网关没有配置统一身份认证。请粘贴访问令牌（JWT）：开发环境中 <code>npm start</code> 会打印一个开发令牌，或用 <code>npm run token</code> 生成。
+        此页面没有配置统一身份认证登录。请粘贴访问令牌（JWT）：开发环境中 <code>npm start</code> 会打印一个开发令牌，或用 <code>npm run token</code> 生成。
       </p>
       <label htmlFor="token">访问令牌</label>
       <textarea id="token" rows={4} value={token} onChange={(e) => setToken(e.target.value)} spellCheck={false} autoComplete="off" required />
