@@ -36,6 +36,7 @@ export class PageSession {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Signed out (or signing in again): a refresh still in flight must not store its tokens. */
   private closed = false;
+  private refreshing: Promise<boolean> | undefined;
   private readonly listeners = new Set<() => void>();
 
   private constructor(
@@ -155,8 +156,17 @@ export class PageSession {
     this.refreshTimer = setTimeout(() => void this.refresh(), Math.max(1_000, lifetime * REFRESH_AT));
   }
 
-  /** A new access token by the refresh token; false when the provider refused (the session ended) or could not be asked. */
-  async refresh(): Promise<boolean> {
+  /**
+   * A new access token by the refresh token; false when the provider refused (the session ended) or could not be
+   * asked. One at a time: refresh tokens rotate, and a spent one sent again makes the provider revoke the grant.
+   */
+  refresh(): Promise<boolean> {
+    clearTimeout(this.refreshTimer);
+    this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<boolean> {
     try {
       const response = await oauth.refreshTokenGrantRequest(this.server, this.client, oauth.None(), this.tokens.refreshToken!, this.options);
       const next = toTokens(await oauth.processRefreshTokenResponse(this.server, this.client, response));
