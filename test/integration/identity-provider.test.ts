@@ -177,7 +177,7 @@ describe('the gateway and its issuers', () => {
       expect(far.status).toBe(401);
       expect(JSON.stringify(await far.json())).toMatch(/this machine only/);
       // A client may write X-Forwarded-For itself: naming this machine there proves nothing.
-      for (const forwarded of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }]) {
+      for (const forwarded of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }] as Record<string, string>[]) {
         expect((await ask({ ...bearer(stack.staffToken), ...forwarded })).status).toBe(401);
       }
       // A person signed in at the identity provider is accepted from anywhere.
