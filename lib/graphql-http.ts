@@ -154,7 +154,8 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
 
 const badRequest = (message: string) => ({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+/** The request's body, or 'too-large' past `limit` bytes (read to the end, so the answer can still be sent). */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

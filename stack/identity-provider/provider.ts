@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { exportJWK, type JWK } from 'jose';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { staffMember, STAFF } from '../../domain/staff';
+import { readBody } from '../../lib/graphql-http';
 import { listen } from '../../lib/listen';
 import type { Logger } from '../../lib/logger';
 import { developmentKey } from '../../lib/dev-keys';
@@ -40,6 +41,8 @@ export const GATEWAY_SCOPES = [...new Set(STAFF.flatMap((s) => s.scopes))];
 /** A working day: the sign-in lasts this long, and so do refresh tokens. Access tokens are short and refreshed. */
 const SESSION_SECONDS = 8 * 3600;
 const ACCESS_TOKEN_SECONDS = 10 * 60;
+/** A sign-in form is an account name and a password. */
+const MAX_FORM_BYTES = 4096;
 
 export interface IdentityProviderOptions {
   host?: string;
@@ -223,7 +226,9 @@ async function interaction(provider: Provider, req: IncomingMessage, res: Server
     return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'the person cancelled the sign-in' }, { mergeWithLastSubmission: false });
   }
   if (step === '/login' && req.method === 'POST') {
-    const form = new URLSearchParams(await readBody(req));
+    const body = await readBody(req, MAX_FORM_BYTES);
+    if (body === 'too-large') throw new Error('sign-in form too large');
+    const form = new URLSearchParams(body.toString('utf8'));
     const username = (form.get('username') ?? '').trim();
     const member = staffMember(username);
     if (!member || form.get('password') !== DEMO_PASSWORD) {
@@ -255,24 +260,4 @@ async function interaction(provider: Provider, req: IncomingMessage, res: Server
   }
   const grantId = await grant.save();
   return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
-}
-
-const MAX_FORM_BYTES = 4096;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_FORM_BYTES) {
-        reject(new Error('sign-in form too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
