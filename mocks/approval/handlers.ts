@@ -12,7 +12,7 @@ import { chinaDate } from '../../domain/time';
 import { addWorkingDays } from '../../domain/working-days';
 import { isProjectStage, type ProjectStage } from '../../domain/stages';
 import { COUNTY_CODE, COUNTY_NAME, type County } from '../county';
-import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
+import { faultAndRecordHandler, noFaults, pageOf, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 import { matchesSearch, type Searchable } from '../shared/search';
 import { HOLIDAYS, MAKE_UP_WORKDAYS } from './calendar';
 import { CATALOG, STAGE_LANES } from './catalog';
@@ -214,11 +214,9 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
 
       http.get(`${base}/api/applications`, ({ request }) => {
         const q = new URL(request.url).searchParams;
-        const offset = Number(q.get('offset') ?? 0);
-        const limit = Number(q.get('limit') ?? 20);
-        if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > 200) {
-          return badRequest('offset must be >= 0 and limit 1–200');
-        }
+        const page = pageOf(q);
+        if ('problem' in page) return badRequest(page.problem);
+        const { offset, limit } = page;
         const region = q.get('regionCode');
         const status = q.get('jointStatus');
         const stage = q.get('stage');
@@ -239,11 +237,9 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
       // The project library's projects, optionally only those with no application yet (未申报), at the stage the library last synced.
       http.get(`${base}/api/projects`, ({ request }) => {
         const q = new URL(request.url).searchParams;
-        const offset = Number(q.get('offset') ?? 0);
-        const limit = Number(q.get('limit') ?? 20);
-        if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > 200) {
-          return badRequest('offset must be >= 0 and limit 1–200');
-        }
+        const page = pageOf(q);
+        if ('problem' in page) return badRequest(page.problem);
+        const { offset, limit } = page;
         const region = q.get('regionCode');
         const stage = q.get('stage');
         const text = q.get('q');

@@ -6,7 +6,7 @@
 import { http, HttpResponse } from 'msw';
 import { STAGE_NAMES } from '../../domain/stages';
 import type { County, ProjectRecord } from '../county';
-import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
+import { faultAndRecordHandler, noFaults, pageOf, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 import { matchesSearch } from '../shared/search';
 
 export const CONSTRUCTION_URL = 'http://construction.department.test';
@@ -57,11 +57,9 @@ export function createConstructionSystem(county: County, faults: DepartmentFault
       faultAndRecordHandler(base, faults, requests),
       http.get(`${base}/api/projects`, ({ request }) => {
         const q = new URL(request.url).searchParams;
-        const offset = Number(q.get('offset') ?? 0);
-        const limit = Number(q.get('limit') ?? 20);
-        if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-          return HttpResponse.json({ error: `offset must be >= 0 and limit 1–${MAX_PAGE}` }, { status: 400 });
-        }
+        const page = pageOf(q, MAX_PAGE);
+        if ('problem' in page) return HttpResponse.json({ error: page.problem }, { status: 400 });
+        const { offset, limit } = page;
         const stage = q.get('stage');
         const town = q.get('townCode');
         const prefix = q.get('regionPrefix') ?? '';

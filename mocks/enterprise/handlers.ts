@@ -4,7 +4,7 @@
  */
 import { http, HttpResponse } from 'msw';
 import type { County, EnterpriseRecord } from '../county';
-import { faultAndRecordHandler, noFaults, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
+import { faultAndRecordHandler, noFaults, pageOf, readJson, type DepartmentFaults, type MockDepartment, type RecordedRequest } from '../shared/department';
 
 export const ENTERPRISE_URL = 'http://enterprise.department.test';
 export const MAX_BATCH = 500;
@@ -25,11 +25,9 @@ export function createEnterpriseSystem(county: County, faults: DepartmentFaults 
       http.get(`${base}/api/v1/enterprises`, ({ request }) => {
         const q = new URL(request.url).searchParams;
         const prefix = q.get('regionPrefix') ?? '';
-        const offset = Number(q.get('offset') ?? 0);
-        const limit = Number(q.get('limit') ?? 20);
-        if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > 200) {
-          return HttpResponse.json({ error: 'offset must be >= 0 and limit 1–200' }, { status: 400 });
-        }
+        const page = pageOf(q);
+        if ('problem' in page) return HttpResponse.json({ error: page.problem }, { status: 400 });
+        const { offset, limit } = page;
         const matching = county.enterprises.filter((e) => e.regionCode.startsWith(prefix));
         return HttpResponse.json({ total: matching.length, data: matching.slice(offset, offset + limit) });
       }),

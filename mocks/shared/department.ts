@@ -78,3 +78,11 @@ export async function readJson(request: Request): Promise<unknown> {
     return undefined;
   }
 }
+
+/** A list's page from `offset` and `limit` (default 20, at most `maxLimit`), or what is wrong with them. */
+export function pageOf(q: URLSearchParams, maxLimit = 200): { offset: number; limit: number } | { problem: string } {
+  const offset = Number(q.get('offset') ?? 0);
+  const limit = Number(q.get('limit') ?? 20);
+  if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > maxLimit) return { problem: `offset must be >= 0 and limit 1–${maxLimit}` };
+  return { offset, limit };
+}
