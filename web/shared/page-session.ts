@@ -37,7 +37,6 @@ export class PageSession {
   /** Signed out (or signing in again): a refresh still in flight must not store its tokens. */
   private closed = false;
   private refreshing: Promise<boolean> | undefined;
-  private readonly listeners = new Set<() => void>();
 
   private constructor(
     private readonly server: oauth.AuthorizationServer,
@@ -118,12 +117,6 @@ export class PageSession {
     return this.tokens.accessToken;
   }
 
-  /** Called after each refresh (a page showing the token, as the explorer does, updates it). */
-  onRefresh(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   /** Ends the sign-in here and at the identity provider (every page signed in through it), then comes back to this page. */
   signOut(): void {
     this.close();
@@ -173,7 +166,6 @@ export class PageSession {
       if (this.closed) return false;
       this.tokens = { ...next, idToken: next.idToken ?? this.tokens.idToken, refreshToken: next.refreshToken ?? this.tokens.refreshToken };
       sessionStorage.setItem(this.storageKey, JSON.stringify(this.tokens));
-      for (const listener of this.listeners) listener();
       this.scheduleRefresh();
       return true;
     } catch {
