@@ -104,7 +104,6 @@ const BY_CODE: Record<string, Describe> = {
     retryable: true,
   }),
   TOO_MANY_REQUESTS: say('请求过于频繁，请稍等一分钟后点击「重试」。', true),
-  RATE_LIMITED: say('请求过于频繁，请稍等一分钟后点击「重试」。', true),
   RESPONSE_TOO_LARGE: say('一次请求的数据量过大。请缩小筛选范围后重试。'),
   NOT_READY: say('数据网关正在启动或升级，请稍后点击「重试」。', true),
   IDENTITY_PROVIDER_UNAVAILABLE: say('统一身份认证服务暂时无法核验您的登录，请稍后点击「重试」。', true),
