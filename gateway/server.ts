@@ -32,6 +32,9 @@ import { explorerPages, type ExplorerOptions } from './explorer';
 import { LiveSupergraph, type ReloadOutcome, type SupergraphFile } from './live-supergraph';
 import type { SupergraphUrl } from './supergraph-url';
 import { normalizers } from './operation/normalize';
+import { collectHeaders, FederatedSubscriptions } from './subscriptions/subscriptions';
+import { DEFAULT_SUBSCRIPTION_LIMITS, serveSubscriptionTransports, type SubscriptionLimits } from './subscriptions/transports';
+import { UpstreamSubscriptions } from './subscriptions/upstream';
 
 export interface GatewayOptions {
   /** Any Federation 2 supergraph; the gateway knows nothing of our departments. Required unless `supergraphUrl` is given. */
@@ -82,6 +85,8 @@ export interface GatewayOptions {
   executor?: 'compiled' | 'apollo';
   /** Operation documents planned at start-up and after each supergraph change. */
   warmOperations?: readonly string[];
+  /** What subscriptions (WebSocket and SSE on /graphql) may hold; defaults in subscriptions/transports.ts. */
+  subscriptionLimits?: Partial<SubscriptionLimits>;
 }
 
 export interface GatewayService {
@@ -201,6 +206,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
   });
 
   const contextHooks = capabilities.flatMap((c) => (c.context ? [c.context.bind(c)] : []));
+  const renewHooks = capabilities.flatMap((c) => (c.renew ? [c.renew.bind(c)] : []));
   const trusted = options.trustProxy?.length ? proxyaddr.compile([...options.trustProxy]) : undefined;
   const statusOf = () => Object.assign({}, ...capabilities.map((c) => c.status?.() ?? {})) as Record<string, unknown>;
   async function context(req: IncomingRequest['req'], requestId: string): Promise<GatewayContext> {
@@ -222,6 +228,20 @@ export function createGateway(options: GatewayOptions): GatewayService {
     return draft as GatewayContext;
   }
 
+  const upstream = new UpstreamSubscriptions();
+  const subscriptions = new FederatedSubscriptions({
+    apollo,
+    upstream,
+    subgraphUrl: (name) => subgraphEndpoints()[name],
+    forwardedHeaders: (subgraph, context) => collectHeaders((headers) => willSend.forEach((hook) => hook({ subgraph, headers, context }))),
+    renew: async (context) => {
+      const renewed: ContextDraft = { ...context };
+      for (const hook of renewHooks) await hook(renewed);
+      return renewed as GatewayContext;
+    },
+    logger,
+  });
+  let transports: ReturnType<typeof serveSubscriptionTransports> | undefined;
   const server = createGraphQLHttpServer({
     apollo,
     context,
@@ -231,6 +251,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     path: GRAPHQL_PATH,
     landingPage: options.landingPage ?? explorer?.landingPage,
     tracedAs: 'gateway',
+    eventStream: (req, res, requestId) => transports!.eventStream(req, res, requestId),
     routes: {
       ...Object.fromEntries((options.sites ?? []).map((site) => [`${site.prefix}/*`, staticSite(site)])),
       ...explorer?.routes,
@@ -253,6 +274,14 @@ export function createGateway(options: GatewayOptions): GatewayService {
       },
     },
   });
+  transports = serveSubscriptionTransports({
+    server,
+    path: GRAPHQL_PATH,
+    subscriptions,
+    context,
+    limits: { ...DEFAULT_SUBSCRIPTION_LIMITS, ...options.subscriptionLimits },
+    maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
+  });
   return {
     server,
     start: async () => {
@@ -273,6 +302,8 @@ export function createGateway(options: GatewayOptions): GatewayService {
       ready = false;
       supergraph.close();
       // Apollo Server refuses to stop a start that has not finished (a supergraph URL never answered).
+      await transports!.close();
+      await upstream.close();
       if (started) await apollo.stop();
       await connections.close();
       for (const capability of capabilities) await capability.stop?.();

@@ -35,6 +35,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   landingPage?: Route;
   /** Whose server spans GraphQL requests are, while tracing runs. */
   tracedAs?: Component;
+  /** Answers a request on `path` that asks for an event stream (Accept: text/event-stream): subscriptions over SSE. */
+  eventStream?: (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
 }
 
 export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
@@ -75,7 +77,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     const scoped = <T>(id: string, run: () => T): T => (requestScope ? withRequestId(id, run) : run());
     const handled = route
       ? route(req, res)
-      : pathname === path
+      : pathname === path && options.eventStream && (req.headers.accept ?? '').includes('text/event-stream')
+        ? options.eventStream(req, res, requestId)
+        : pathname === path
         ? scoped(requestId, () => (tracer ? traceServerRequest(tracer, req, res, path, requestId, () => handleGraphQL(req, res, requestId)) : handleGraphQL(req, res, requestId)))
         : sendJson(res, 404, { errors: [{ message: `nothing at ${pathname}; GraphQL is at ${path}`, extensions: { code: 'BAD_REQUEST' } }] });
     void Promise.resolve(handled).catch((error: unknown) => {

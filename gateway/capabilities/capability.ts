@@ -14,6 +14,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import type { StaleReport } from '../../contracts/stale-report';
 import type { Route } from '../../lib/graphql-http';
+import type { SubscriptionStep } from '../execution/plan-executor';
 import type { ResponseBounds } from '../execution/response-budget';
 import type { SubgraphFailure } from '../execution/subgraph-data-source';
 import type { NormalizedOperation } from '../operation/normalize';
@@ -24,12 +25,16 @@ export interface GatewayContext {
   requestId: string;
   /** Who is asking (sign-in.ts). */
   caller: Caller;
+  /** When the caller's token expires (ms since the epoch); unset for API keys and anonymous callers. A subscription ends then. */
+  credentialExpiresAt?: number;
   /** `X-Purpose`: the case, item or project the data is read for (purpose.ts). */
   purpose: string | null;
   /** The caller as the gateway vouches for it to the subgraphs, signed (forward-caller.ts); '' when none is forwarded. */
   identityToken: string;
   /** What subgraphs served from stale cache, passed on to the caller (stale-report.ts). */
   stale: StaleReport;
+  /** A subscription's step (subscribe, then each event), set by the transports that serve them (subscriptions/). */
+  subscription?: SubscriptionStep;
   /** The operation as every policy reads it (operation.ts sets it before any policy runs). */
   operation?: NormalizedOperation;
 }
@@ -56,6 +61,11 @@ export interface Capability {
   name: string;
   /** Adds to the request's context before GraphQL runs; throwing HttpError answers at once (401, 403, 429 …). */
   context?(request: IncomingRequest, context: ContextDraft): void | Promise<void>;
+  /**
+   * Renews what it added for one more event of a long-lived subscription (the context was
+   * built once, at connect): what must not outlive a request, such as a short-lived signature.
+   */
+  renew?(context: ContextDraft): void | Promise<void>;
   /** Apollo Server's request hooks. */
   plugin?: ApolloServerPlugin<GatewayContext>;
   /** The compiled executor's hooks (GATEWAY_EXECUTOR=compiled). */

@@ -48,6 +48,10 @@ export function forwardCallerCapability(key: InternalIdentityKey | undefined): C
     async context(_request, context) {
       context.identityToken = signer ? await signer.sign(needs(context, 'caller', 'caller forwarding'), needs(context, 'purpose', 'caller forwarding')) : '';
     },
+    // The signature lives two minutes; a subscription's events go on for hours.
+    async renew(context) {
+      context.identityToken = signer ? await signer.sign(needs(context, 'caller', 'caller forwarding'), needs(context, 'purpose', 'caller forwarding')) : '';
+    },
     subgraphFetch: {
       willSend({ headers, context }) {
         if (context.identityToken) headers.set(INTERNAL_IDENTITY_HEADER, context.identityToken);

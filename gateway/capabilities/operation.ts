@@ -15,10 +15,12 @@ export function operationCapability(normalizerFor: (schema: GraphQLSchema) => Op
     async requestDidStart() {
       return {
         async didResolveOperation(ctx) {
-          if (ctx.operation?.operation === 'subscription') {
-            throw new GraphQLError('this gateway does not serve subscriptions: send queries and mutations over HTTP POST, and poll for changes', {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-            });
+          // A subscription is many answers: it comes over a WebSocket or an event stream (subscriptions/), which say so in the context.
+          if (ctx.operation?.operation === 'subscription' && !ctx.contextValue.subscription) {
+            throw new GraphQLError(
+              'a subscription is served over WebSocket (graphql-transport-ws, on this same /graphql) or Server-Sent Events (POST with Accept: text/event-stream), not as one HTTP answer',
+              { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+            );
           }
           const operation = normalizerFor(ctx.schema).normalize(ctx.document, ctx.queryHash, ctx.request.operationName, ctx.request.variables);
           ctx.contextValue.operation = operation;

@@ -145,12 +145,13 @@ class CallerVerifier {
     this.issuers = new Map((options.issuers ?? []).map((trusted) => [trusted.issuer, new IssuerKeys(trusted)]));
   }
 
-  async identify(headers: { authorization?: string; apiKey?: string }, fromLoopback: boolean): Promise<Caller> {
-    if (headers.apiKey) return this.client(headers.apiKey);
-    if (!headers.authorization) return ANONYMOUS;
+  async identify(headers: { authorization?: string; apiKey?: string }, fromLoopback: boolean): Promise<{ caller: Caller; expiresAt?: number }> {
+    if (headers.apiKey) return { caller: this.client(headers.apiKey) };
+    if (!headers.authorization) return { caller: ANONYMOUS };
     const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization);
     if (!match) throw new AuthenticationError('Authorization must be "Bearer <token>"');
-    return this.user(match[1]!, fromLoopback);
+    const caller = await this.user(match[1]!, fromLoopback);
+    return { caller, expiresAt: this.verified.get(match[1]!)?.expiresAt };
   }
 
   private async user(token: string, fromLoopback: boolean): Promise<Caller> {
@@ -267,7 +268,9 @@ export function signInCapability(options: SignInOptions, failedPerMinute: number
     status: () => (partners.describe() ? { partners: partners.describe() } : {}),
     async context({ req, header, address }, context) {
       try {
-        context.caller = await callers.identify({ authorization: header('authorization'), apiKey: header('x-api-key') }, isDirectLoopbackRequest(req));
+        const { caller, expiresAt } = await callers.identify({ authorization: header('authorization'), apiKey: header('x-api-key') }, isDirectLoopbackRequest(req));
+        context.caller = caller;
+        if (expiresAt !== undefined) context.credentialExpiresAt = expiresAt;
       } catch (error) {
         if (error instanceof IdentityProviderUnavailable) {
           logger.error({ requestId: context.requestId, reason: error.message }, 'identity provider unavailable');

@@ -16,8 +16,10 @@
  * and result shaping runs compiled steps (`shape-response.ts`).
  *
  * What this executor does not do it hands to Apollo's, request by request: @defer
- * plans, subscriptions, requests that capture usage traces, operations its compiler
- * declines. Both executors answer the same bytes for the same subgraph answers; the
+ * plans, requests that capture usage traces, operations its compiler declines.
+ * Subscriptions, which Apollo's executor refuses, are run here one event at a time
+ * (`SubscriptionStep`): the subgraph that owns the subscription sends each event, and the
+ * rest of the plan completes it like a query. Both executors answer the same bytes for the same subgraph answers; the
  * parity suite (test/federation/executor-parity.test.ts) runs them side by side.
  */
 import { createHash } from 'node:crypto';
@@ -99,6 +101,18 @@ interface Execution {
   budget: ResponseBudget | undefined;
   onMerged: PlanExecutorOptions['onMerged'];
 }
+
+/**
+ * A subscription request's step, in its context (`subscription`): first `subscribe`, where
+ * the plan says which subgraph to subscribe to and with what (`primary` is filled in),
+ * then once per `event`, the subgraph's result for that first fetch, completed by the rest
+ * of the plan. Without one, a subscription is refused: it cannot be answered once.
+ */
+export type SubscriptionStep =
+  | { phase: 'subscribe'; primary?: { subgraph: string; query: string; operationName: string | undefined; variables: Variables } }
+  | { phase: 'event'; result: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] } };
+
+export const subscriptionStepOf = (context: unknown): SubscriptionStep | undefined => (context as { subscription?: SubscriptionStep } | null)?.subscription;
 
 /** The form a document's operation is executed in (the gateway's normalized operation). */
 export type WarmNormalizer = (schema: GraphQLSchema, document: DocumentNode, queryHash: string, operationName: string) => { document: DocumentNode; hash: string };
@@ -290,7 +304,8 @@ function planHandOver(node: QueryPlan['node'], onFetch: (fetch: FetchNode) => vo
   if (!node) return undefined;
   switch (node.kind) {
     case 'Subscription':
-      return 'subscription';
+      // Its first fetch is the subgraph's event: only the rest is fetched here.
+      return node.rest ? planHandOver(node.rest, onFetch) : undefined;
     case 'Defer':
       return '@defer';
     case 'Sequence':
@@ -328,8 +343,38 @@ function operationOf(document: DocumentNode, operationName: string | undefined):
 async function executePlan(execution: Execution, schema: GraphQLSchema): Promise<GatewayExecutionResult> {
   const { prepared, errors } = execution;
   const unfiltered: Entity = Object.create(null);
-  if (prepared.plan.node) {
-    await executeNode(execution, prepared.plan.node as PlanNode, { path: [], data: unfiltered, fullResult: unfiltered });
+  const root = prepared.plan.node;
+  if (root?.kind === 'Subscription') {
+    const step = subscriptionStepOf(execution.requestContext.context);
+    if (!step) {
+      return {
+        errors: [
+          new GraphQLError('a subscription is served over WebSocket (graphql-transport-ws) or Server-Sent Events (Accept: text/event-stream), not as one answer', {
+            extensions: { code: 'BAD_REQUEST' },
+          }),
+        ],
+      };
+    }
+    if (step.phase === 'subscribe') {
+      const { primary } = root;
+      const variables: Variables = Object.create(null);
+      for (const name of primary.variableUsages ?? []) if (execution.variables && Object.hasOwn(execution.variables, name)) variables[name] = execution.variables[name];
+      step.primary = { subgraph: primary.serviceName, query: primary.operation, operationName: primary.operationName, variables };
+      return { data: null };
+    }
+    const cursor: Cursor = { path: [], data: unfiltered, fullResult: unfiltered };
+    if (step.result.errors?.length) {
+      const errorPath = lazyErrorPaths(root.primary, cursor);
+      execution.errors.push(...step.result.errors.map((error) => downstreamError(error, root.primary.serviceName, errorPath)));
+    }
+    const received = step.result.data;
+    if (received) {
+      applyRewrites(execution.supergraphSchema, root.primary.outputRewrites, received);
+      deepMerge(unfiltered, received);
+    }
+    if (root.rest) await executeNode(execution, root.rest, cursor);
+  } else if (root) {
+    await executeNode(execution, root, { path: [], data: unfiltered, fullResult: unfiltered });
   }
   // Past its bound the request returns nothing of what it gathered: a part would look whole.
   if (execution.budget?.exceeded) return { data: null, errors: [execution.budget.exceeded as GraphQLError] };

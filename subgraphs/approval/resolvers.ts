@@ -8,7 +8,11 @@ import { connectionOf, pageOf } from '../shared/cursor';
 import { requireValid } from '../shared/inputs';
 import { searchTermOf } from '../shared/search-term';
 import type { LicenceVerifier } from '../shared/licences';
+import type { BusEvent } from '../shared/events';
+import { Jurisdiction } from '../shared/jurisdiction';
 import type { Resolvers } from '../shared/subgraph-service';
+import { eventPayload, type EventContext } from '../shared/subscriptions';
+import { APPLICATION_UPDATED, TASK_ASSIGNED, type ApplicationUpdated, type ApprovalEvents, type TaskAssigned } from './events';
 import { evaluate, type ChecklistFacts, type Evaluation } from './checklist';
 import type { ProjectStage } from '../../domain/stages';
 import { applicationIdOf, type Application, type ApplicationOrder, type ApprovalClient, type Material, type RegionRecord, type ServiceItem, type Task } from './client';
@@ -21,8 +25,10 @@ export interface LicenceIssuer {
   verifier: LicenceVerifier;
 }
 
-export interface ApprovalContext {
+export interface ApprovalContext extends EventContext {
   caller: TrustedCaller;
+  /** Where changes are told, for subscribers. */
+  events: ApprovalEvents;
   approval: ApprovalClient;
   issuers: Map<string, LicenceIssuer>;
   /** Today in the county (YYYY-MM-DD), for `overdue`. */
@@ -55,6 +61,23 @@ type TaskOf = Task & { application: Application };
 const REVIEW_SCOPE = 'approval:review:';
 const reviewsFor = (caller: TrustedCaller, departmentCode: string) => caller.scopes.has(`${REVIEW_SCOPE}${departmentCode}`);
 const QUEUE_MAX = 100;
+
+/** The departments of a caller's queue: those it reviews for, or the one asked for (FORBIDDEN if not one of them). */
+function queueDepartments(caller: TrustedCaller, department: string | null): string[] {
+  const reviewing = [...caller.scopes].filter((s) => s.startsWith(REVIEW_SCOPE)).map((s) => s.slice(REVIEW_SCOPE.length)).sort();
+  if (department === null) return reviewing;
+  if (!reviewing.includes(department)) {
+    throw forbidden(
+      `you do not review for department ${department} (scope ${REVIEW_SCOPE}${department}); ${reviewing.length ? `you review for ${reviewing.join(', ')}` : 'you review for no department'}`,
+    );
+  }
+  return [department];
+}
+
+function subscriptionOf(ctx: ApprovalContext) {
+  if (!ctx.subscription) throw new Error('a subscription field resolved outside a subscription');
+  return ctx.subscription;
+}
 
 /** What a decision needs besides an allowed state; refused before the approval system is asked. */
 function checkDecisionInput(decision: ReviewDecision, opinion: string, corrections: readonly string[]): void {
@@ -160,16 +183,7 @@ export const resolvers: Resolvers<ApprovalContext> = {
     reviewQueue: async (_: unknown, args: { department?: string | null; first?: number | null }, ctx: ApprovalContext) => {
       const first = args.first ?? 50;
       if (!Number.isInteger(first) || first < 0 || first > QUEUE_MAX) throw badUserInput(`argument "first" must be 0–${QUEUE_MAX}, got ${first}`, 'first');
-      const reviewing = [...ctx.caller.scopes].filter((s) => s.startsWith(REVIEW_SCOPE)).map((s) => s.slice(REVIEW_SCOPE.length)).sort();
-      let departmentCodes = reviewing;
-      if (args.department != null) {
-        if (!reviewing.includes(args.department)) {
-          throw forbidden(
-            `you do not review for department ${args.department} (scope ${REVIEW_SCOPE}${args.department}); ${reviewing.length ? `you review for ${reviewing.join(', ')}` : 'you review for no department'}`,
-          );
-        }
-        departmentCodes = [args.department];
-      }
+      const departmentCodes = queueDepartments(ctx.caller, args.department ?? null);
       // Window clerks and town staff review nothing: an empty queue, not an error, so a page can always ask.
       if (departmentCodes.length === 0) return { departmentCodes, totalCount: 0, overdueCount: 0, tasks: [] };
       const page = await ctx.approval.reviewQueue({ departmentCodes, limit: first, today: ctx.today });
@@ -211,7 +225,7 @@ export const resolvers: Resolvers<ApprovalContext> = {
       if (!/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
         throw badUserInput('argument "input.idempotencyKey" must be 8–128 characters of letters, digits, _ . : - (a UUID is a good choice)', 'input.idempotencyKey');
       }
-      return ctx.approval.submit({ projectCode: project, stage, idempotencyKey });
+      return ctx.events.changed(await ctx.approval.submit({ projectCode: project, stage, idempotencyKey }), null);
     },
     recordReviewOpinion: async (
       _: unknown,
@@ -226,7 +240,8 @@ export const resolvers: Resolvers<ApprovalContext> = {
       }
       const corrections = args.corrections ?? [];
       checkDecisionInput(args.decision, args.opinion, corrections);
-      return ctx.approval.decide(args.taskId, {
+      const before = await ctx.approval.application(applicationIdOf(task.id));
+      const after = await ctx.approval.decide(args.taskId, {
         decision: args.decision,
         opinion: args.opinion,
         corrections,
@@ -234,9 +249,40 @@ export const resolvers: Resolvers<ApprovalContext> = {
         // The name the identity service gave at the time: the record keeps it even if the roster changes later.
         reviewerName: ctx.caller.name,
       });
+      return ctx.events.changed(after, before);
     },
-    resubmitCorrections: (_: unknown, args: { applicationId: string; materials: string[] }, ctx: ApprovalContext) =>
-      ctx.approval.resubmit(args.applicationId, args.materials),
+    resubmitCorrections: async (_: unknown, args: { applicationId: string; materials: string[] }, ctx: ApprovalContext) => {
+      const before = await ctx.approval.application(args.applicationId);
+      return ctx.events.changed(await ctx.approval.resubmit(args.applicationId, args.materials), before);
+    },
+  },
+
+  Subscription: {
+    applicationUpdated: {
+      subscribe: async (_: unknown, args: { id?: string | null }, ctx: ApprovalContext) => {
+        const id = args.id ?? null;
+        // One outside the caller's region is not found, as for `application(id)`.
+        if (id !== null && !(await ctx.approval.application(id))) throw badUserInput(`no application ${id}`, 'id');
+        const jurisdiction = Jurisdiction.of(ctx.caller);
+        return subscriptionOf(ctx).eventsOf<ApplicationUpdated>([APPLICATION_UPDATED], ({ payload: { application } }) => (id === null || application.id === id) && jurisdiction.covers(application.regionCode));
+      },
+      resolve: (event: BusEvent<ApplicationUpdated>) => eventPayload(event).application,
+    },
+    taskAssigned: {
+      subscribe: (_: unknown, args: { department?: string | null }, ctx: ApprovalContext) => {
+        const departmentCodes = queueDepartments(ctx.caller, args.department ?? null);
+        if (departmentCodes.length === 0) throw forbidden(`you review for no department (scope ${REVIEW_SCOPE}<部门代码>): no task is ever assigned to you`);
+        const jurisdiction = Jurisdiction.of(ctx.caller);
+        return subscriptionOf(ctx).eventsOf<TaskAssigned>([TASK_ASSIGNED], ({ payload: { application, taskId } }) => {
+          const task = application.tasks.find((t) => t.id === taskId);
+          return !!task && departmentCodes.includes(task.departmentCode) && jurisdiction.covers(application.regionCode);
+        });
+      },
+      resolve: (event: BusEvent<TaskAssigned>): TaskOf => {
+        const { application, taskId } = eventPayload(event);
+        return { ...application.tasks.find((t) => t.id === taskId)!, application };
+      },
+    },
   },
 
   ChecklistEntry: {

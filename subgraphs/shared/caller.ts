@@ -46,8 +46,12 @@ export class InternalIdentityVerifier {
     return new InternalIdentityVerifier({ keys: [await internalIdentityJwk(publicKey)] }, logger);
   }
 
-  async verify(req: IncomingMessage): Promise<TrustedCaller> {
-    const token = req.headers[INTERNAL_IDENTITY_HEADER];
+  verify(req: IncomingMessage): Promise<TrustedCaller> {
+    return this.verifyToken(req.headers[INTERNAL_IDENTITY_HEADER]);
+  }
+
+  /** The signed identity as sent with a request, or with a subscription (contracts/subgraph-subscriptions.ts). */
+  async verifyToken(token: unknown): Promise<TrustedCaller> {
     if (typeof token !== 'string') throw new HttpError(401, 'UNAUTHENTICATED', 'no gateway identity: this subgraph is reached through the gateway only');
     try {
       const identity = await verifyInternalIdentity(token, this.keys);

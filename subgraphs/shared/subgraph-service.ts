@@ -12,7 +12,9 @@ import { redactedUrl, type SharedRedis } from '../../lib/redis';
 import type { BoundedCache } from './cache';
 import type { InternalIdentityVerifier, TrustedCaller } from './caller';
 import type { DepartmentHttp } from './department-http';
+import type { EventBus } from './events';
 import { createSubgraphMetrics } from './metrics';
+import { serveSubscriptions } from './subscriptions';
 import { STALE_EXTENSION, type StaleReport } from '../../contracts/stale-report';
 
 export interface SubgraphService {
@@ -54,6 +56,8 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   redis?: SharedRedis;
   /** The subgraph's door to its department: /readyz reports it. */
   department: DepartmentHttp;
+  /** What its subscriptions are fed from; a subgraph without a Subscription type has none. */
+  events?: EventBus;
 }
 
 export function createSubgraphService<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>): SubgraphService {
@@ -62,8 +66,9 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
   const metrics = createSubgraphMetrics(definition.department.department.id, () => definition.caches, () => definition.department, definition.redis);
   definition.department.observer = metrics.observer;
   definition.department.tracedAs = `subgraph:${definition.name}`;
+  const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as Resolvers<unknown> });
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as Resolvers<unknown> }),
+    schema,
     includeStacktraceInErrorResponses: false,
     // The entry points drain on SIGTERM (subgraphs/index.ts); Apollo Server's own handler would exit at once.
     stopOnTerminationSignals: false,
@@ -112,16 +117,34 @@ export function createSubgraphService<TContext extends BaseContext>(definition: 
           status: probe.reachable ? 'ready' : 'department unavailable',
           subgraph: definition.name,
           department: { id: definition.department.department.id, name: definition.department.department.name, ...probe, breaker: breaker.state, ...counters },
+          ...(definition.events && { subscriptions: definition.events.subscribers }),
           ...(redis && { sharedCache: { redis: redactedUrl(redis.url), state: redis.state(), fallback: redis.state() === 'ready' ? null : redis.uses.fallback } }),
         });
       },
     },
   });
+  const events = definition.events;
+  if (schema.getSubscriptionType() && !events) throw new Error(`the ${definition.name} subgraph has subscriptions but no event bus to feed them`);
+  const stopSubscriptions =
+    events &&
+    serveSubscriptions({
+      server,
+      path: '/graphql',
+      schema,
+      events,
+      identity: definition.identity,
+      context: definition.context,
+      logger: definition.logger,
+    });
   return {
     name: definition.name,
     server,
     start: () => apollo.start(),
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await stopSubscriptions?.();
+      await events?.close();
+      await apollo.stop();
+    },
     drain: () => {
       draining = true;
     },

@@ -195,12 +195,12 @@ describe('automatic persisted queries for front ends', () => {
   });
 });
 
-describe('what a gateway without subscriptions answers to one', () => {
-  it('a subscription is a 400 that says what to do, never a 500', async () => {
-    const { status, errors } = await stack.query('subscription { __typename }');
+describe('what the gateway answers to a subscription sent as one HTTP request', () => {
+  it('a 400 that says where subscriptions are served, never a 500', async () => {
+    const { status, errors } = await stack.query('subscription { applicationUpdated { id } }');
     expect(status).toBe(400);
     expect(errors![0]!.extensions!.code).toBe('BAD_REQUEST');
-    expect(errors![0]!.message).toMatch(/does not serve subscriptions/);
+    expect(errors![0]!.message).toMatch(/served over WebSocket .* or Server-Sent Events/);
   });
 });
 

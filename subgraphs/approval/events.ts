@@ -1,0 +1,41 @@
+/**
+ * What the approval subgraph tells subscribers, and when: after a change it made itself
+ * (an application submitted, a decision, corrections handed in) has been stored by the
+ * approval system. Each event carries the application as the system answered the change,
+ * so a thousand subscribers cost the system no request; the caller's jurisdiction and
+ * scopes are applied per subscriber (resolvers.ts).
+ *
+ * A change made in the approval system by other means (its own screens) is not seen
+ * here: that system has no change feed to follow.
+ */
+import type { EventBus } from '../shared/events';
+import type { Application } from './client';
+
+export const APPLICATION_UPDATED = 'application-updated';
+export const TASK_ASSIGNED = 'task-assigned';
+
+export interface ApplicationUpdated {
+  application: Application;
+}
+
+export interface TaskAssigned {
+  application: Application;
+  taskId: string;
+}
+
+/** Open tasks: those a department's queue (待我审查) shows. */
+const OPEN = new Set(['PENDING_ACCEPTANCE', 'IN_REVIEW']);
+
+export class ApprovalEvents {
+  constructor(private readonly bus: EventBus) {}
+
+  /** After a change: the application as it is now, and each task that entered a queue with it (open now, not before). */
+  async changed(application: Application, before: Application | null): Promise<Application> {
+    await this.bus.publish<ApplicationUpdated>(APPLICATION_UPDATED, { application });
+    for (const task of application.tasks) {
+      const was = before?.tasks.find((t) => t.id === task.id);
+      if (OPEN.has(task.status) && !(was && OPEN.has(was.status))) await this.bus.publish<TaskAssigned>(TASK_ASSIGNED, { application, taskId: task.id });
+    }
+    return application;
+  }
+}
