@@ -20,7 +20,7 @@ export const ERROR_CODES = {
     'The identity provider that issued the bearer token did not give its keys (discovery document or JWKS unreachable), so the token can be neither accepted nor refused. HTTP 503 with `Retry-After`; nothing else is wrong with the request. Retry shortly.',
   TOO_MANY_REQUESTS: 'The caller’s rate limit is used up; `Retry-After` says when to try again.',
   CONFLICT:
-    'The request conflicts with the current state: a decision the task’s status does not allow, corrections nobody asked for, an idempotency key reused for another application. Nothing was changed; the message says what the state is.',
+    'The request conflicts with the current state: a decision the task’s status does not allow, corrections nobody asked for, an idempotency key reused for another application, a message on a closed case. Nothing was changed; the message says what the state is.',
   RESPONSE_TOO_LARGE:
     'The answer grew past what one request may bring back (bytes from the subgraphs, or entities resolved), although the operation passed the limits checked before it ran. Nothing of it is returned. Ask for smaller pages or fewer fields.',
   NOT_READY:

@@ -14,6 +14,11 @@ export const PII_SCOPE = 'pii:read';
 const MASKS: Record<string, (value: string) => string> = {
   ID_NUMBER: (v) => (v.length <= 10 ? '*'.repeat(v.length) : `${v.slice(0, 6)}${'*'.repeat(v.length - 10)}${v.slice(-4)}`),
   MOBILE: (v) => (v.length <= 7 ? '*'.repeat(v.length) : `${v.slice(0, 3)}${'*'.repeat(v.length - 7)}${v.slice(-4)}`),
+  // By characters, not UTF-16 units: 吴晓燕 → 吴**, as names are masked on Chinese forms (the family name kept).
+  NAME: (v) => {
+    const chars = [...v];
+    return chars.length <= 1 ? '*'.repeat(chars.length) : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
+  },
 };
 const maskAll = (v: string) => '*'.repeat(v.length);
 

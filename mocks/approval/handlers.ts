@@ -16,7 +16,8 @@ import { faultAndRecordHandler, noFaults, pageOf, readJson, type DepartmentFault
 import { matchesSearch, type Searchable } from '../shared/search';
 import { HOLIDAYS, MAKE_UP_WORKDAYS } from './calendar';
 import { CATALOG, STAGE_LANES } from './catalog';
-import { seededApplications } from './history';
+import { seededApplications, seededMessages } from './history';
+import { CaseMessages } from './messages';
 
 export const APPROVAL_URL = 'http://approval.department.test';
 const MAX_BATCH = 500;
@@ -87,6 +88,8 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
   const applications = new Map<string, ApplicationRecord>();
   const tasks = new Map<string, { application: ApplicationRecord; task: TaskRecord }>();
   const byKey = new Map<string, string>();
+  // 办件留言: each application's thread, kept with it.
+  const messages = new CaseMessages((id) => applications.get(id), now);
   let serial = 0;
 
   const regions = [
@@ -139,6 +142,7 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
   }
 
   seedApplications();
+  seedMessages();
 
   const requests: RecordedRequest[] = [];
   const base = APPROVAL_URL;
@@ -317,6 +321,8 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         return HttpResponse.json({ data: found.application });
       }),
 
+      ...messages.handlers(base),
+
       http.post(`${base}/api/applications/:id/resubmission`, async ({ params, request }) => {
         const application = applications.get(String(params.id));
         if (!application) return HttpResponse.json({ error: 'APPLICATION_NOT_FOUND', message: `no application ${params.id}` }, { status: 404 });
@@ -357,6 +363,16 @@ export function createApprovalSystem(county: County, options: ApprovalSystemOpti
         const decision = DECISION_OF[outcome.status];
         if (decidedAt && decision) task.history.push({ at: decidedAt, event: decision, by: outcome.reviewer });
       }
+    }
+  }
+
+  /** The threads already on some open applications (history.ts), each written by someone on the county's roster. */
+  function seedMessages() {
+    const byStage = new Map([...applications.values()].map((a) => [`${a.projectCode} ${a.stage}`, a]));
+    for (const seeded of seededMessages(county)) {
+      const application = byStage.get(`${seeded.projectCode} ${seeded.stage}`)!;
+      const { authorId, role, departmentCode, body, materialId, sentAt } = seeded;
+      messages.add(application, { authorId, authorName: staffMember(authorId)?.name ?? null, role, departmentCode, body, attachments: [], materialId }, sentAt);
     }
   }
 }

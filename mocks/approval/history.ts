@@ -11,11 +11,12 @@
  * without starting the system. Nothing is dated after the data set's day.
  */
 import { PROJECT_STAGES, type ProjectStage } from '../../domain/stages';
-import type { ReviewStatus } from '../../domain/joint-review';
+import type { MessageRole } from '../../domain/case-messages';
+import { closedBecause, type ReviewStatus } from '../../domain/joint-review';
 import { reviewerId } from '../../domain/staff';
 import { DATASET_DATE, type County, type ProjectRecord } from '../county';
 import { SeededRandom } from '../shared/random';
-import { STAGE_LANES } from './catalog';
+import { CATALOG, STAGE_LANES } from './catalog';
 
 export interface SeededTask {
   status: ReviewStatus;
@@ -156,4 +157,86 @@ export function seededApplications(county: County): SeededApplication[] {
 export function notYetApplied(county: County): ProjectRecord[] {
   const applied = new Set(seededApplications(county).map((a) => `${a.projectCode} ${a.stage}`));
   return county.projects.filter((p) => !applied.has(`${p.code} ${p.stage}`));
+}
+
+export interface SeededMessage {
+  /** The application, by its project and stage (the system numbers applications as it takes them in). */
+  projectCode: string;
+  stage: ProjectStage;
+  authorId: string;
+  role: MessageRole;
+  /** The reviewing department, for a reviewer's message. */
+  departmentCode: string | null;
+  body: string;
+  materialId: string | null;
+  sentAt: string;
+}
+
+const HOUR = 3_600_000;
+const later = (iso: string, hours: number) => new Date(Date.parse(iso) + hours * HOUR).toISOString();
+/** Who answers for the applicant in the seeded threads: the window clerk (domain/staff.ts). */
+const WINDOW_CLERK = 'window-clerk';
+/** How many open applications of each kind get a thread: a few, enough to show one on the dashboard. */
+const THREADS = 3;
+
+/**
+ * 办件留言 The messages already on some open applications: on the first few (in the order
+ * received) waiting for corrections, the reviewer who asked says what to bring, linked to
+ * the checklist's material where the catalogue has one of that name, and the window clerk
+ * answers for the applicant; on the first few others with a task under review, its
+ * reviewer asks for a material of the department's checklist (or, with none, leaves a note). Derived from the seeded applications without drawing on their random sequence, so
+ * adding messages changed no application.
+ */
+export function seededMessages(county: County): SeededMessage[] {
+  const messages: SeededMessage[] = [];
+  let correcting = 0;
+  let reviewing = 0;
+  for (const application of seededApplications(county)) {
+    const lanes = STAGE_LANES[application.stage];
+    if (closedBecause(application.tasks.map((t, i) => ({ status: t.status, department: lanes[i]!.department })))) continue;
+    const at = { projectCode: application.projectCode, stage: application.stage };
+    const asked = application.tasks.findIndex((t) => t.status === 'CORRECTIONS_REQUESTED');
+    if (asked >= 0 && correcting < THREADS) {
+      correcting += 1;
+      const task = application.tasks[asked]!;
+      const lane = lanes[asked]!;
+      const material = CATALOG.filter((item) => lane.items.includes(item.code))
+        .flatMap((item) => item.cases.flatMap((c) => c.materials))
+        .find((m) => m.name === task.corrections[0]);
+      messages.push(
+        {
+          ...at,
+          authorId: task.reviewer!,
+          role: 'REVIEWER',
+          departmentCode: lane.departmentCode,
+          body: `请按退回补正意见补充「${task.corrections.join('、')}」，补正后我们继续审查。`,
+          materialId: material?.id ?? null,
+          sentAt: later(task.decidedAt!, 1),
+        },
+        { ...at, authorId: WINDOW_CLERK, role: 'APPLICANT', departmentCode: null, body: '已转告建设单位，补正材料三个工作日内送到综合窗口。', materialId: null, sentAt: later(task.decidedAt!, 2) },
+      );
+      continue;
+    }
+    const inReview = application.tasks.findIndex((t) => t.status === 'IN_REVIEW' && t.acceptedAt);
+    if (asked < 0 && inReview >= 0 && reviewing < THREADS) {
+      reviewing += 1;
+      const task = application.tasks[inReview]!;
+      const lane = lanes[inReview]!;
+      // The first material the applicant brings for the department's items, where it has any (人防办 and 档案馆 at completion have none).
+      const material = CATALOG.filter((item) => lane.items.includes(item.code))
+        .flatMap((item) => item.cases.flatMap((c) => c.materials))
+        .find((m) => m.source === 'APPLICANT');
+      messages.push({
+        ...at,
+        authorId: task.reviewer!,
+        role: 'REVIEWER',
+        departmentCode: lane.departmentCode,
+        body: material ? `已受理。请补充「${material.name}」的电子版（PDF），便于并联审查。` : '已受理，正在审查。如需补充材料，将在此留言告知。',
+        materialId: material?.id ?? null,
+        sentAt: later(task.acceptedAt!, 3),
+      });
+    }
+    if (correcting >= THREADS && reviewing >= THREADS) break;
+  }
+  return messages;
 }

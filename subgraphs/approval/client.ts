@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { MessageAttachment, MessageRole } from '../../domain/case-messages';
 import type { ReviewDecision, ReviewStatus } from '../../domain/joint-review';
 import type { ProjectStage } from '../../domain/stages';
 import { badUserInput, conflict, departmentError } from '../../lib/errors';
@@ -78,6 +79,35 @@ export interface Application {
   tasks: Task[];
 }
 
+/** 办件留言 A message of an application's thread, as the approval system keeps it. */
+export interface CaseMessage {
+  id: string;
+  applicationId: string;
+  authorId: string;
+  authorName: string | null;
+  role: MessageRole;
+  departmentCode: string | null;
+  department: string | null;
+  body: string;
+  attachments: MessageAttachment[];
+  materialId: string | null;
+  sentAt: string;
+}
+
+/** What the subgraph asks the system to store: the author as the signed caller gives it. */
+export interface NewCaseMessage {
+  authorId: string;
+  authorName: string | null;
+  role: MessageRole;
+  departmentCode: string | null;
+  body: string;
+  attachments: MessageAttachment[];
+  materialId: string | null;
+}
+
+/** A message id is its application's id and a serial (`SQ…-M2`). */
+export const applicationIdOfMessage = (messageId: string): string => messageId.replace(/-M\d+$/, '');
+
 /** A project as the approval system's project library knows it. */
 export interface LibraryProject {
   code: string;
@@ -118,6 +148,7 @@ export class ApprovalClient {
   private readonly byId: DataLoader<string, Application | null>;
   private readonly byProject: DataLoader<string, Application[]>;
   private readonly projects: DataLoader<string, LibraryProject | null>;
+  private readonly threads: DataLoader<string, CaseMessage[]>;
   private readonly pendingReference = new Map<string, Promise<unknown[]>>();
   private readonly jurisdiction: Jurisdiction;
 
@@ -129,6 +160,7 @@ export class ApprovalClient {
     this.byId = new DataLoader((ids) => this.fetchApplications(ids), { maxBatchSize: MAX_BATCH });
     this.byProject = new DataLoader((codes) => this.fetchByProject(codes), { maxBatchSize: MAX_BATCH });
     this.projects = new DataLoader((codes) => this.fetchProjects(codes), { maxBatchSize: MAX_BATCH });
+    this.threads = new DataLoader((ids) => this.fetchThreads(ids), { maxBatchSize: MAX_BATCH });
   }
 
   async catalog(): Promise<ServiceItem[]> {
@@ -255,6 +287,38 @@ export class ApprovalClient {
     return this.written(answer);
   }
 
+  /**
+   * 办件留言 The thread of an application the caller may see, oldest message first, with
+   * the application; null when there is no such application in the caller's region. Whether
+   * this caller may read it is the resolver's question (case-messages.ts).
+   */
+  async thread(applicationId: string): Promise<{ application: Application; messages: CaseMessage[] } | null> {
+    const application = await this.application(applicationId);
+    return application && { application, messages: await this.threads.load(application.id) };
+  }
+
+  /**
+   * Stores a message on an application in the caller's region and returns it as stored.
+   * Checked before anything is sent: the application (one outside the caller's region is
+   * not found), and `check`, given the application, says who writes or throws; the system
+   * then refuses a closed case (CONFLICT, APPLICATION_CLOSED).
+   */
+  async sendMessage(applicationId: string, check: (application: Application) => Promise<NewCaseMessage>): Promise<CaseMessage> {
+    const application = await this.application(applicationId);
+    if (!application) throw badUserInput(`argument "applicationId": no application ${applicationId}`, 'applicationId');
+    const message = await check(application);
+    const { http } = this.system;
+    const answer = await http.post<{ data?: CaseMessage; error?: string; field?: string; message?: string }>(`/api/applications/${encodeURIComponent(application.id)}/messages`, message);
+    if (answer.status === 404) throw badUserInput(`argument "applicationId": no application ${applicationId}`, 'applicationId');
+    if (answer.status === 409) throw conflict(answer.body?.message ?? 'refused by the approval system', answer.body?.error ?? 'CONFLICT');
+    // The subgraph checks the same bounds first: a 400 here means the two disagree, which the department is told of.
+    if (answer.status !== 201 || !answer.body?.data) {
+      throw departmentError(http.department, `message answered HTTP ${answer.status}: ${answer.body?.message ?? answer.body?.error ?? ''}`);
+    }
+    this.threads.clear(application.id);
+    return answer.body.data;
+  }
+
   /** A write's answer: the application as it now stands, or the refusal as CONFLICT. */
   private written(answer: { status: number; body?: { data?: Application; error?: string; message?: string; status?: string } }): Application {
     const { http } = this.system;
@@ -312,5 +376,13 @@ export class ApprovalClient {
     // A task asks for its application (ReviewTask.application, availableDecisions): the one loaded here.
     for (const a of Object.values(data).flat()) this.byId.prime(a.id, a);
     return codes.map((c) => (data[c] ?? []).slice().sort((a, b) => b.submittedAt.localeCompare(a.submittedAt)));
+  }
+
+  private async fetchThreads(ids: readonly string[]): Promise<CaseMessage[][]> {
+    const { http } = this.system;
+    const answer = await http.query<{ data?: Record<string, CaseMessage[]> }>('/api/messages/by-application', { ids });
+    const data = answer.body?.data;
+    if (answer.status !== 200 || !data) throw departmentError(http.department, `messages answered HTTP ${answer.status}`);
+    return ids.map((id) => data[id] ?? []);
   }
 }

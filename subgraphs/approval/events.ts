@@ -1,7 +1,7 @@
 /**
  * What the approval subgraph tells subscribers, and when: after a change it made itself
- * (an application submitted, a decision, corrections handed in) has been stored by the
- * approval system. Each event carries the application as the system answered the change,
+ * (an application submitted, a decision, corrections handed in, a message on a case) has
+ * been stored by the approval system. Each event carries the application as the system answered the change,
  * so a thousand subscribers cost the system no request; the caller's jurisdiction and
  * scopes are applied per subscriber (resolvers.ts).
  *
@@ -9,10 +9,11 @@
  * here: that system has no change feed to follow.
  */
 import type { EventBus } from '../shared/events';
-import type { Application } from './client';
+import type { Application, CaseMessage } from './client';
 
 export const APPLICATION_UPDATED = 'application-updated';
 export const TASK_ASSIGNED = 'task-assigned';
+export const MESSAGE_ADDED = 'message-added';
 
 export interface ApplicationUpdated {
   application: Application;
@@ -21,6 +22,12 @@ export interface ApplicationUpdated {
 export interface TaskAssigned {
   application: Application;
   taskId: string;
+}
+
+export interface MessageAdded {
+  message: CaseMessage;
+  /** The application's region: whose jurisdiction the thread is in. */
+  regionCode: string;
 }
 
 /** Open tasks: those a department's queue (待我审查) shows. */
@@ -37,5 +44,11 @@ export class ApprovalEvents {
       if (OPEN.has(task.status) && !(was && OPEN.has(was.status))) await this.bus.publish<TaskAssigned>(TASK_ASSIGNED, { application, taskId: task.id });
     }
     return application;
+  }
+
+  /** After a message was stored on a case's thread. */
+  async messageAdded(message: CaseMessage, regionCode: string): Promise<CaseMessage> {
+    await this.bus.publish<MessageAdded>(MESSAGE_ADDED, { message, regionCode });
+    return message;
   }
 }

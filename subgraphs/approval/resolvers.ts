@@ -1,3 +1,4 @@
+import { messageProblem } from '../../domain/case-messages';
 import { checkProjectCode, checkRegionCode, checkUscc } from '../../domain/identifiers';
 import { allowedDecisions, applicationDeadline, closedBecause, isOverdue, jointStatusOf, type ReviewDecision } from '../../domain/joint-review';
 import { inForceOn, LICENCE_TYPE_NAMES, parseLicenceCode } from '../../domain/licences';
@@ -12,10 +13,22 @@ import type { BusEvent } from '../shared/events';
 import { Jurisdiction } from '../shared/jurisdiction';
 import type { Resolvers } from '../shared/subgraph-service';
 import { eventPayload, type EventContext } from '../shared/subscriptions';
-import { APPLICATION_UPDATED, TASK_ASSIGNED, type ApplicationUpdated, type ApprovalEvents, type TaskAssigned } from './events';
+import { APPLICATION_UPDATED, MESSAGE_ADDED, TASK_ASSIGNED, type ApplicationUpdated, type ApprovalEvents, type MessageAdded, type TaskAssigned } from './events';
 import { evaluate, type ChecklistFacts, type Evaluation } from './checklist';
 import type { ProjectStage } from '../../domain/stages';
-import { applicationIdOf, type Application, type ApplicationOrder, type ApprovalClient, type Material, type RegionRecord, type ServiceItem, type Task } from './client';
+import {
+  applicationIdOf,
+  applicationIdOfMessage,
+  type Application,
+  type ApplicationOrder,
+  type ApprovalClient,
+  type CaseMessage,
+  type Material,
+  type NewCaseMessage,
+  type RegionRecord,
+  type ServiceItem,
+  type Task,
+} from './client';
 import { selectCase, type CaseAnswer } from './guide';
 
 /** A licence issuer the service center trusts: its 统一社会信用代码, name and key. */
@@ -90,6 +103,81 @@ function checkDecisionInput(decision: ReviewDecision, opinion: string, correctio
   if ((decision === 'REJECT' || decision === 'REQUEST_CORRECTIONS') && !opinion.trim()) {
     throw badUserInput(`argument "opinion": ${decision} needs the reason stated in the opinion`, 'opinion');
   }
+}
+
+interface SendMessageArgs {
+  applicationId: string;
+  body: string;
+  attachments?: { name: string; url?: string | null; reference?: string | null }[] | null;
+  material?: string | null;
+}
+
+/** The applicant's side states the case it acts for: `approval:submit` with `X-Purpose: case:<applicationId>`. */
+const actsForApplicant = (caller: TrustedCaller, application: Application) => caller.scopes.has('approval:submit') && caller.purpose === `case:${application.id}`;
+
+/** 办件留言 Who may read an application's thread: readers of applications, its departments' reviewers, the applicant's side. */
+function requireThreadReader(caller: TrustedCaller, application: Application): void {
+  if (caller.scopes.has('approval:read') || actsForApplicant(caller, application) || application.tasks.some((t) => reviewsFor(caller, t.departmentCode))) return;
+  throw forbidden(
+    `reading the messages of application ${application.id} needs approval:read, a review scope of one of its departments (${threadDepartments(application)}), or approval:submit with X-Purpose case:${application.id}`,
+  );
+}
+
+const threadDepartments = (application: Application) => application.tasks.map((t) => `${REVIEW_SCOPE}${t.departmentCode}`).join(', ');
+
+/** The catalogue materials of a task's service items, by id: what its department can ask for. */
+async function materialsOf(ctx: ApprovalContext, tasks: readonly Task[]): Promise<Map<string, Material>> {
+  const materials = new Map<string, Material>();
+  for (const code of new Set(tasks.flatMap((t) => t.itemCodes ?? []))) {
+    for (const c of (await ctx.approval.item(code))?.cases ?? []) for (const m of c.materials) materials.set(m.id, m);
+  }
+  return materials;
+}
+
+/**
+ * The message `args` make on `application`, written as the caller may write there: a
+ * reviewer for a department with a task in it, else the applicant's side, else FORBIDDEN.
+ * A caller reviewing for several of its departments (an administrator) writes for the one
+ * whose checklist holds `material`, else the first in the application's order. The
+ * material must be on the writer's department's checklist (any department's for the
+ * applicant's side).
+ */
+async function messageOn(ctx: ApprovalContext, application: Application, args: SendMessageArgs): Promise<NewCaseMessage> {
+  const { caller } = ctx;
+  const reviewing = application.tasks.filter((t) => reviewsFor(caller, t.departmentCode));
+  const material = args.material ?? null;
+  let task: Task | undefined;
+  if (reviewing.length > 0) {
+    task = reviewing[0];
+    if (material !== null) {
+      for (const t of reviewing) {
+        if ((await materialsOf(ctx, [t])).has(material)) {
+          task = t;
+          break;
+        }
+      }
+    }
+  } else if (!actsForApplicant(caller, application)) {
+    throw forbidden(
+      `only the reviewers of application ${application.id}'s departments (${threadDepartments(application)}) or the applicant's side (approval:submit with X-Purpose case:${application.id}) may write on its thread`,
+    );
+  }
+  if (material !== null && !(await materialsOf(ctx, task ? [task] : application.tasks)).has(material)) {
+    throw badUserInput(
+      `argument "material": ${material} is not a material of the service items ${task ? `${task.department} reviews` : 'reviewed'} in application ${application.id} (see ReviewTask.checklist)`,
+      'material',
+    );
+  }
+  return {
+    authorId: caller.subject,
+    // The name the identity service gave at the time: the record keeps it even if the roster changes later.
+    authorName: caller.name,
+    role: task ? 'REVIEWER' : 'APPLICANT',
+    departmentCode: task?.departmentCode ?? null,
+    body: args.body,
+    attachments: (args.attachments ?? []).map((a) => ({ name: a.name.trim(), url: a.url ?? null, reference: a.reference ?? null })),
+    materialId: material,
+  };
 }
 
 async function requireItem(ctx: ApprovalContext, code: string): Promise<ServiceItem> {
@@ -201,6 +289,12 @@ export const resolvers: Resolvers<ApprovalContext> = {
       // Entity references: 住建局's subgraph answers every field of the project but its code.
       return connectionOf(page.projects.map((p) => ({ code: p.code })), page.total, offset);
     },
+    messages: async (_: unknown, args: { applicationId: string }, ctx: ApprovalContext) => {
+      const thread = await ctx.approval.thread(args.applicationId);
+      if (!thread) throw badUserInput(`argument "applicationId": no application ${args.applicationId}`, 'applicationId');
+      requireThreadReader(ctx.caller, thread.application);
+      return thread.messages;
+    },
     region: (_: unknown, args: { code: string }, ctx: ApprovalContext) => regionNode(ctx, requireValid('code', args.code, checkRegionCode)),
     verifyLicense: (_: unknown, args: { number: string; content: string }, ctx: ApprovalContext) => {
       const code = parseLicenceCode(args.content);
@@ -255,6 +349,16 @@ export const resolvers: Resolvers<ApprovalContext> = {
       const before = await ctx.approval.application(args.applicationId);
       return ctx.events.changed(await ctx.approval.resubmit(args.applicationId, args.materials), before);
     },
+    sendMessage: async (_: unknown, args: SendMessageArgs, ctx: ApprovalContext) => {
+      const problem = messageProblem(args.body, args.attachments ?? []);
+      if (problem) throw badUserInput(problem.message, problem.argument);
+      let regionCode = '';
+      const message = await ctx.approval.sendMessage(args.applicationId, (application) => {
+        regionCode = application.regionCode;
+        return messageOn(ctx, application, args);
+      });
+      return ctx.events.messageAdded(message, regionCode);
+    },
   },
 
   Subscription: {
@@ -282,6 +386,32 @@ export const resolvers: Resolvers<ApprovalContext> = {
         const { application, taskId } = eventPayload(event);
         return { ...application.tasks.find((t) => t.id === taskId)!, application };
       },
+    },
+    messageAdded: {
+      subscribe: async (_: unknown, args: { applicationId: string }, ctx: ApprovalContext) => {
+        // Who may read the thread may follow it: the same check as `messages`.
+        const application = await ctx.approval.application(args.applicationId);
+        if (!application) throw badUserInput(`no application ${args.applicationId}`, 'applicationId');
+        requireThreadReader(ctx.caller, application);
+        const jurisdiction = Jurisdiction.of(ctx.caller);
+        return subscriptionOf(ctx).eventsOf<MessageAdded>([MESSAGE_ADDED], ({ payload }) => payload.message.applicationId === application.id && jurisdiction.covers(payload.regionCode));
+      },
+      resolve: (event: BusEvent<MessageAdded>) => eventPayload(event).message,
+    },
+  },
+
+  CaseMessage: {
+    __resolveReference: async (ref: { id: string }, ctx: ApprovalContext) => {
+      const thread = await ctx.approval.thread(applicationIdOfMessage(ref.id));
+      if (!thread) return null;
+      requireThreadReader(ctx.caller, thread.application);
+      return thread.messages.find((m) => m.id === ref.id) ?? null;
+    },
+    application: (m: CaseMessage, _: unknown, ctx: ApprovalContext) => ctx.approval.application(m.applicationId),
+    material: async (m: CaseMessage, _: unknown, ctx: ApprovalContext) => {
+      if (m.materialId === null) return null;
+      for (const item of await ctx.approval.catalog()) for (const c of item.cases) for (const material of c.materials) if (material.id === m.materialId) return material;
+      return null;
     },
   },
 
@@ -314,6 +444,10 @@ export const resolvers: Resolvers<ApprovalContext> = {
     tasks: (a: Application): TaskOf[] => a.tasks.map((t) => ({ ...t, application: a })),
     canResubmitCorrections: (a: Application, _: unknown, ctx: ApprovalContext) =>
       ctx.caller.scopes.has('approval:submit') && !closedBecause(a.tasks) && a.tasks.some((t) => t.status === 'CORRECTIONS_REQUESTED'),
+    messages: async (a: Application, _: unknown, ctx: ApprovalContext) => {
+      requireThreadReader(ctx.caller, a);
+      return (await ctx.approval.thread(a.id))?.messages ?? [];
+    },
   },
 
   ReviewTask: {

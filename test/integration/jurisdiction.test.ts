@@ -23,7 +23,7 @@ import { isWithin } from '../../domain/regions';
 import { ALL_SCOPES } from '../helpers/issuer';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../helpers/stack';
 import { DEPARTMENT_IDS } from '../../stack/embedded-stack';
-import { seededApplications } from '../../mocks/approval/history';
+import { seededMessages } from '../../mocks/approval/history';
 
 const api = loadSupergraph(readFileSync(DEFAULT_SUPERGRAPH, 'utf8')).apiSchema;
 const READ_SCOPES = ALL_SCOPES.filter((s) => s !== 'pii:read');
@@ -62,8 +62,9 @@ beforeAll(async () => {
   const project = county.projects.find((p) => outside(p.townCode) && county.enterprises.some((e) => e.uscc === p.applicantUscc))!;
   const enterprise = county.enterprises.find((e) => outside(e.regionCode))!;
   const parcel = county.parcels.find((p) => outside(p.townCode))!;
-  const applied = new Set(seededApplications(county).map((a) => a.projectCode));
-  const application = county.projects.find((p) => outside(p.townCode) && applied.has(p.code))!;
+  // An application with a message thread (its newest, the one open at the project's stage), so routes through CaseMessage reach it too.
+  const threaded = new Set(seededMessages(county).map((m) => m.projectCode));
+  const application = county.projects.find((p) => outside(p.townCode) && threaded.has(p.code))!;
   const applicationId = ((await stack.query(`query($c: ID!) { constructionProject(code: $c) { applications { id tasks { id } } } }`, { c: application.code })).data as any)
     .constructionProject.applications[0];
   const scopes = READ_SCOPES.join(' ');

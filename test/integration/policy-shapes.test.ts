@@ -61,6 +61,12 @@ beforeAll(async () => {
       query: `{ reviewQueue(first: 5) { totalCount overdueCount tasks { id status application { id jointStatus applicant { uscc name legalRepresentative { name idNumber } } project { code name } } } } }`,
       variables: {},
     },
+    {
+      // 办件留言: threads with their authors' names (personal data) and the messages as entities of their own.
+      name: 'application threads with their authors',
+      query: `{ applications(jointStatus: AWAITING_CORRECTIONS, first: 10) { nodes { id messages { id role authorName departmentCode body material { name } } } } }`,
+      variables: {},
+    },
     { name: 'an operation nested too deep', query: `query Deep($u: ID!) { enterprise(uscc: $u) { ${deep} } }`, variables: { u: project.applicantUscc } },
     {
       name: 'an operation with too many aliases',
@@ -91,8 +97,10 @@ async function ask(headers: Record<string, string>, query: string, variables: Re
 }
 
 describe('every equivalent shape normalizes to the one operation the policies read', () => {
-  it.each(['enterprise', 'joint', 'checklist', 'list', 'queue', 'deep', 'aliases', 'cost'])('%s', (which) => {
-    const base = bases.find((b) => b.name.includes({ enterprise: 'enterprise page', joint: 'joint review', checklist: 'checklist', list: 'project list', queue: 'review queue', deep: 'too deep', aliases: 'aliases', cost: 'costs' }[which]!))!;
+  it.each(['enterprise', 'joint', 'checklist', 'list', 'queue', 'thread', 'deep', 'aliases', 'cost'])('%s', (which) => {
+    const base = bases.find((b) =>
+      b.name.includes({ enterprise: 'enterprise page', joint: 'joint review', checklist: 'checklist', list: 'project list', queue: 'review queue', thread: 'threads', deep: 'too deep', aliases: 'aliases', cost: 'costs' }[which]!),
+    )!;
     const normalizer = new OperationNormalizer(api, { maxSelections: 10_000 });
     const normalized = (query: string, variables: Record<string, unknown>) => {
       const form = normalizer.normalize(parse(query), sha256(query), undefined, variables);
@@ -108,10 +116,10 @@ describe('every equivalent shape normalizes to the one operation the policies re
 describe('every equivalent shape gets the same answer and the same audit record, end to end', () => {
   const cases = () => bases.flatMap((base) => Object.keys(callers).map((caller) => [base.name, caller] as const));
   it('covers every base operation for every caller', () => {
-    expect(cases()).toHaveLength(16);
+    expect(cases()).toHaveLength(18);
   });
 
-  it.each([0, 1, 2, 3, 4, 5, 6, 7])('base operation %i, each caller', async (index) => {
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8])('base operation %i, each caller', async (index) => {
     const base = bases[index]!;
     const answers = [];
     for (const [callerName, headers] of Object.entries(callers)) {
@@ -123,8 +131,13 @@ describe('every equivalent shape gets the same answer and the same audit record,
       }
     }
     // The comparisons are not between empty answers: data and a record for someone, or a refusal for everyone.
-    if (index <= 4) expect(answers.some((a) => a.status === 200 && Object.keys(a.audit?.entities ?? {}).length > 0)).toBe(true);
+    if (index <= 5) expect(answers.some((a) => a.status === 200 && Object.keys(a.audit?.entities ?? {}).length > 0)).toBe(true);
     else expect(answers.map((a) => a.status)).toEqual([400, 400]);
+    // The threads' authors: masked for the clerk, shown (and recorded as shown) for the entitled caller.
+    if (base.name.includes('threads')) {
+      expect(answers.map((a) => a.audit?.unmasked)).toEqual([[], ['CaseMessage.authorName']]);
+      expect(answers.every((a) => (a.audit?.entities.CaseMessage ?? []).length > 0)).toBe(true);
+    }
   });
 });
 

@@ -29,13 +29,17 @@ describe('personal data in the supergraph', () => {
       }
     }
     expect(unmasked).toEqual([]);
-    // And the walk found what it should: the legal representative's ID number and mobile.
-    expect([...policies.personalData.keys()].sort()).toEqual(['LegalRepresentative.idNumber', 'LegalRepresentative.mobile']);
+    // And the walk found what it should: the legal representative's ID number and mobile, a case message's author.
+    expect([...policies.personalData.keys()].sort()).toEqual(['CaseMessage.authorName', 'LegalRepresentative.idNumber', 'LegalRepresentative.mobile']);
+    expect(policies.personalData.get('CaseMessage.authorName')).toBe('NAME');
   });
 
-  it('masks ID numbers as 6 + ******** + 4 and mobiles as 3 + **** + 4', () => {
+  it('masks ID numbers as 6 + ******** + 4, mobiles as 3 + **** + 4, names to their first character', () => {
     expect(mask('ID_NUMBER', '52263319850315123X')).toBe('522633********123X');
     expect(mask('MOBILE', '13812341234')).toBe('138****1234');
+    expect(mask('NAME', '吴晓燕')).toBe('吴**');
+    expect(mask('NAME', '欧阳')).toBe('欧*');
+    expect(mask('NAME', '𠮷')).toBe('*');
     expect(mask('SOMETHING_NEW', 'abc')).toBe('***');
   });
 

@@ -65,6 +65,9 @@ const BAD_INPUT: Record<string, string> = {
   itemCode: '事项目录中没有这个事项。请重新选择事项。',
   applicant: '建设单位的统一社会信用代码无效。请核对项目的建设单位。',
   search: '搜索内容须为 2–50 个字符（项目代码、项目名称、建设单位名称或统一社会信用代码的一部分）。',
+  body: '留言内容不能为空，且不超过 2000 字。较长的内容请作为附件发送。',
+  attachments: '附件最多 5 个；每个附件须有名称（不超过 100 字），链接须为 http 或 https 地址。',
+  material: '所选材料不在本部门对该申请的材料清单中。请从审查任务的材料清单中选择。',
 };
 
 /** CONFLICT by its reason: the state the request ran into, and nothing was changed. */
@@ -77,7 +80,7 @@ const CONFLICTS: Record<string, Describe> = {
       retryable: false,
     };
   },
-  APPLICATION_CLOSED: say('该联审申请已有部门作出「不予许可」或已全部办结，不再接受审查决定或补正材料。未作任何更改；如需继续，须由申请人重新申报。'),
+  APPLICATION_CLOSED: say('该联审申请已有部门作出「不予许可」或已全部办结，不再接受审查决定、补正材料或留言。未作任何更改；如需继续，须由申请人重新申报。'),
   NOTHING_TO_RESUBMIT: say('该申请没有部门要求补正，无需提交补正材料。未作任何更改。'),
   CORRECTIONS_MISSING: say('还有部门要求补正的材料未勾选。请勾选全部要求补正的材料后再提交。未作任何更改。'),
   IDEMPOTENCY_KEY_REUSED: say('这张受理单已经提交过另一件申请。请点击“受理下一件”或刷新页面后重新填写。'),
