@@ -48,7 +48,8 @@ export function responseWalker(schema: GraphQLSchema, wanted: FieldFilter): Resp
   return (operation: OperationDefinitionNode, data: Record<string, unknown>, visitor: FieldVisitor, shown?: Record<string, unknown>): void => {
     let branches = compiled.get(operation);
     if (branches === undefined) {
-      const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'query' ? schema.getQueryType() : null;
+      // Every kind of operation: a subscription's events are masked and audited like a query's answer.
+      const root = schema.getRootType(operation.operation) ?? null;
       branches = root ? compile(schema, root, [operation.selectionSet], wanted) : null;
       compiled.set(operation, branches);
     }

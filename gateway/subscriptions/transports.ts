@@ -227,11 +227,14 @@ export function serveSubscriptionTransports(options: TransportOptions): Subscrip
       const timers = [setTimeout(() => res.destroy(), limits.lifetimeSeconds * 1000)];
       if (context.credentialExpiresAt !== undefined) timers.push(setTimeout(() => (options.observe?.dropped('expired'), res.destroy()), Math.max(0, context.credentialExpiresAt - Date.now())));
       // A single result too goes as one event (graphql-sse takes only results with `data` as single ones).
-      return guard(started.kind === 'single' ? single(started.result) : started.events, () => {
+      const stream = guard(started.kind === 'single' ? single(started.result) : started.events, () => {
         eventStreamCount--;
         for (const timer of timers) clearTimeout(timer);
         slot();
-      }) as AsyncIterable<never>;
+      });
+      // graphql-sse's own stream hears of a client gone only at its next write (a ping, every 12 s): end ours at once.
+      res.once('close', () => void stream.return?.());
+      return stream as AsyncIterable<never>;
     },
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AuditLog } from '../../gateway/audit/log';
 import type { PartnerClient } from '../../gateway/capabilities/sign-in';
 import type { OperationLimits } from '../../gateway/capabilities/limits';
+import type { SubscriptionLimits } from '../../gateway/subscriptions/transports';
 import type { SupergraphFile } from '../../gateway/live-supergraph';
 import { silentLogger, type Logger } from '../../lib/logger';
 import { ALL_SCOPES, STAFF_SCOPES, testIssuer, type TestIssuer } from './issuer';
@@ -61,6 +62,8 @@ export interface TestStackOptions {
   /** Run the embedded identity provider (统一身份认证) as `npm start` does: the dashboard and explorer sign in there. */
   identityProvider?: boolean | { partnerClients: { clientId: string; clientSecret: string; name: string }[] };
   ratePerMinute?: number;
+  /** What subscriptions may hold (a small backlog, to find a slow consumer quickly). */
+  subscriptionLimits?: Partial<SubscriptionLimits>;
 }
 
 const STAFF_CLAIMS = { sub: 'staff-1', org: '522633-zwzx', region: '522633', scope: STAFF_SCOPES.join(' ') };
@@ -102,6 +105,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     redisUrl: options.redisUrl,
     trustProxy: options.trustProxy,
     ratePerMinute: options.ratePerMinute,
+    subscriptionLimits: options.subscriptionLimits,
   });
   const staffToken = await issuer.token(STAFF_CLAIMS);
   return {
