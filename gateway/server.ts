@@ -27,6 +27,7 @@ import { signInCapability, type SignInOptions } from './capabilities/sign-in';
 import { sharedStateCapability } from './capabilities/shared-state';
 import { staleReportCapability } from './capabilities/stale-report';
 import { PlanExecutor } from './execution/plan-executor';
+import { operationPlanner, type PlannerName } from './execution/planner';
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './execution/subgraph-data-source';
 import { explorerPages, type ExplorerOptions } from './explorer';
 import { LiveSupergraph, type ReloadOutcome, type SupergraphFile } from './live-supergraph';
@@ -80,6 +81,11 @@ export interface GatewayOptions {
    * (@apollo/gateway's own executor: the reference, and a way back if ours misbehaves).
    */
   executor?: 'compiled' | 'apollo';
+  /**
+   * Who plans for the compiled executor: `apollo` (default, @apollo/gateway's planner) or
+   * `hive` (Hive Router's, execution/planner.ts). Apollo's executor plans with Apollo's only.
+   */
+  planner?: PlannerName;
   /** Operation documents planned at start-up and after each supergraph change. */
   warmOperations?: readonly string[];
 }
@@ -172,7 +178,10 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
   });
   supergraph.attach(gateway);
-  const executor = (options.executor ?? 'compiled') === 'compiled' ? new PlanExecutor(gateway, executionHooks(capabilities)) : undefined;
+  const planner = options.planner ?? 'apollo';
+  if (planner !== 'apollo' && options.executor === 'apollo') throw new Error(`the ${planner} planner needs the compiled executor: @apollo/gateway's executor plans with its own planner`);
+  const executor =
+    (options.executor ?? 'compiled') === 'compiled' ? new PlanExecutor(gateway, { ...executionHooks(capabilities), planner: operationPlanner(planner, gateway) }) : undefined;
   if (executor && warm.length > 0) {
     gateway.onSchemaLoadOrUpdate(() => {
       const { prepared, skipped } = executor.warm(warm, (schema, document, queryHash, name) => normalizerFor(schema).normalize(document, queryHash, name, {}));
