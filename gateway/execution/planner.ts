@@ -14,8 +14,12 @@
  *   sent under the field's name: here a `KeyRenamer` input rewrite, which Apollo's format has;
  * - rewrites are `{ ValueSetter: … }` / `{ KeyRenamer: … }` with `{ TypenameEquals }` and
  *   `{ Key }` segments (Apollo: `kind` and `"... on T"` / field-name strings);
- * - `BatchFetch` (several entity batches in one request) is refused: Hive only writes it
- *   when asked to, and our data source merges a wave's entity fetches anyway.
+ * - `BatchFetch` (one request with an `_entities` field per entity type, each gathering
+ *   representations from several paths) becomes one entity fetch per alias and path:
+ *   our data source merges a wave's entity fetches to one subgraph into one request anyway
+ *   (subgraph-data-source.ts), so the subgraph still gets one request;
+ * - it does not plan introspection (`__schema`, `__type`): Hive Router answers it before
+ *   planning, as our executor does, so it is taken out of the document it is given.
  * What the executor hands to Apollo's executor (@defer, subscriptions, usage traces) is
  * planned by Apollo's planner whichever is chosen.
  */
@@ -23,7 +27,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument, type Schema } from '@apollo/federation-internals';
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlan, QueryPlanner, QueryPlanSelectionNode, SubscriptionNode } from '@apollo/query-planner';
 import type * as Hive from '@graphql-hive/router-query-planner';
-import { print, type DocumentNode } from 'graphql';
+import { Kind, parse, print, stripIgnoredCharacters, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
 
 export const PLANNERS = ['apollo', 'hive'] as const;
 export type PlannerName = (typeof PLANNERS)[number];
@@ -68,9 +72,36 @@ function hivePlanner(gateway: GatewayPlanning): OperationPlanner {
       if (!sdl) throw new Error('the gateway has no supergraph loaded yet');
       // One planner per supergraph: the executor empties its plans when the supergraph changes, and so do we.
       if (current?.sdl !== sdl) current = { sdl, planner: new HiveQueryPlanner(sdl) };
-      return fromHivePlan(current.planner.plan(print(document), operationName ?? null, noLabels, 0));
+      const planned = withoutIntrospection(document, operationName);
+      if (!planned) return { kind: 'QueryPlan' };
+      return fromHivePlan(current.planner.plan(print(planned), operationName ?? null, noLabels, 0));
     },
   };
+}
+
+/**
+ * The document without `__schema` and `__type` (they exist only on the query root), or
+ * undefined when the operation asks for nothing else. A fragment left empty keeps
+ * `__typename`, so the document stays valid.
+ */
+function withoutIntrospection(document: DocumentNode, operationName: string | undefined): DocumentNode | undefined {
+  let removed = false;
+  const stripped = visit(document, {
+    Field: (field) => {
+      if (field.name.value !== '__schema' && field.name.value !== '__type') return undefined;
+      removed = true;
+      return null;
+    },
+    SelectionSet: {
+      leave: (set) => (set.selections.length > 0 ? undefined : { ...set, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }] }),
+    },
+  });
+  if (!removed) return document;
+  const operation = stripped.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (operationName === undefined || d.name?.value === operationName),
+  );
+  const onlyTypename = operation?.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename' && !s.alias);
+  return onlyTypename ? undefined : stripped;
 }
 
 /** A Hive Router plan in the form the executor (and Apollo's) reads. */
@@ -100,8 +131,44 @@ function fromHiveNode(node: Hive.PlanNode): PlanNode | SubscriptionNode {
       // Run by Apollo's executor, which plans it again itself: only the kind is read here.
       return { kind: 'Defer', primary: {}, deferred: [] };
     case 'BatchFetch':
-      throw new Error('Hive planner: BatchFetch nodes are not supported by this executor');
+      return fromHiveBatch(node);
   }
+}
+
+function fromHiveBatch(batch: Hive.BatchFetchNode): PlanNode {
+  const document = parse(batch.operation);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const nodes = batch.entityBatch.aliases.flatMap((entry): PlanNode[] => {
+    const aliased = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === entry.alias);
+    if (!aliased) throw new Error(`Hive planner: BatchFetch names ${entry.alias}, which its operation does not select`);
+    const rename = { Variable: (v: { name: { value: string } }) => (v.name.value === entry.representationsVariableName ? { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } } : undefined) };
+    const entities: FieldNode = { ...visit(aliased, rename), alias: undefined };
+    const used = new Set<string>();
+    visit(entities, { Variable: (v) => void used.add(v.name.value) });
+    const single: DocumentNode = {
+      kind: Kind.DOCUMENT,
+      definitions: [
+        {
+          ...operation,
+          variableDefinitions: operation.variableDefinitions?.filter((d) => used.has(d.variable.name.value) || d.variable.name.value === entry.representationsVariableName).map((d) => visit(d, rename)),
+          selectionSet: { kind: Kind.SELECTION_SET, selections: [entities] },
+        },
+        ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION),
+      ],
+    };
+    const fetch: Hive.FetchNode = {
+      kind: 'Fetch',
+      serviceName: batch.serviceName,
+      operationKind: batch.operationKind,
+      operation: stripIgnoredCharacters(print(single)),
+      variableUsages: batch.variableUsages?.filter((name) => used.has(name)),
+      requires: entry.requires,
+      inputRewrites: entry.inputRewrites,
+      outputRewrites: entry.outputRewrites,
+    };
+    return entry.paths.map((path) => ({ kind: 'Flatten', path: path.flatMap(fromHivePathSegment), node: fromHiveFetch(fetch) }));
+  });
+  return nodes.length === 1 ? nodes[0]! : { kind: 'Parallel', nodes };
 }
 
 function fromHivePathSegment(segment: Hive.FlattenNodePathSegment): string[] {
