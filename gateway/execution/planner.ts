@@ -18,6 +18,8 @@
  *   representations from several paths) becomes one entity fetch per alias and path:
  *   our data source merges a wave's entity fetches to one subgraph into one request anyway
  *   (subgraph-data-source.ts), so the subgraph still gets one request;
+ * - a subscription is `Sequence [Subscription { primary }, …]` (Apollo: `Subscription
+ *   { primary, rest }`);
  * - it does not plan introspection (`__schema`, `__type`): Hive Router answers it before
  *   planning, as our executor does, so it is taken out of the document it is given.
  * What the executor hands to Apollo's executor (@defer, subscriptions, usage traces) is
@@ -106,7 +108,13 @@ function withoutIntrospection(document: DocumentNode, operationName: string | un
 
 /** A Hive Router plan in the form the executor (and Apollo's) reads. */
 export function fromHivePlan(plan: Hive.QueryPlan): QueryPlan {
-  return { kind: 'QueryPlan', node: plan.node && (fromHiveNode(plan.node) as PlanNode | SubscriptionNode) };
+  const node = plan.node;
+  // Hive writes a subscription as Sequence [Subscription { primary }, what follows each event]; Apollo as Subscription { primary, rest }.
+  if (node?.kind === 'Sequence' && node.nodes[0]?.kind === 'Subscription') {
+    const rest = node.nodes.slice(1).map((child) => fromHiveNode(child) as PlanNode);
+    return { kind: 'QueryPlan', node: { kind: 'Subscription', primary: fromHiveFetch(node.nodes[0].primary), ...(rest.length > 0 && { rest: rest.length === 1 ? rest[0]! : { kind: 'Sequence', nodes: rest } }) } };
+  }
+  return { kind: 'QueryPlan', node: node && (fromHiveNode(node) as PlanNode | SubscriptionNode) };
 }
 
 function fromHiveNode(node: Hive.PlanNode): PlanNode | SubscriptionNode {
