@@ -27,7 +27,7 @@ import { signInCapability, type SignInOptions } from './capabilities/sign-in';
 import { sharedStateCapability } from './capabilities/shared-state';
 import { staleReportCapability } from './capabilities/stale-report';
 import { PlanExecutor } from './execution/plan-executor';
-import { operationPlanner, type PlannerName } from './execution/planner';
+import { DEFAULT_PLANNER, operationPlanner, type PlannerName } from './execution/planner';
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './execution/subgraph-data-source';
 import { explorerPages, type ExplorerOptions } from './explorer';
 import { LiveSupergraph, type ReloadOutcome, type SupergraphFile } from './live-supergraph';
@@ -82,8 +82,8 @@ export interface GatewayOptions {
    */
   executor?: 'compiled' | 'apollo';
   /**
-   * Who plans for the compiled executor: `apollo` (default, @apollo/gateway's planner) or
-   * `hive` (Hive Router's, execution/planner.ts). Apollo's executor plans with Apollo's only.
+   * Who plans for the compiled executor: `hive` (default, Hive Router's planner) or `apollo`
+   * (@apollo/gateway's), execution/planner.ts. Apollo's executor plans with Apollo's only.
    */
   planner?: PlannerName;
   /** Operation documents planned at start-up and after each supergraph change. */
@@ -178,7 +178,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
   });
   supergraph.attach(gateway);
-  const planner = options.planner ?? 'apollo';
+  const planner = options.planner ?? (options.executor === 'apollo' ? 'apollo' : DEFAULT_PLANNER);
   if (planner !== 'apollo' && options.executor === 'apollo') throw new Error(`the ${planner} planner needs the compiled executor: @apollo/gateway's executor plans with its own planner`);
   const executor =
     (options.executor ?? 'compiled') === 'compiled' ? new PlanExecutor(gateway, { ...executionHooks(capabilities), planner: operationPlanner(planner, gateway) }) : undefined;

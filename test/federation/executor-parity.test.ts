@@ -32,7 +32,7 @@ async function gatewayPair(supergraphSdl: string): Promise<Pair> {
   const started: { gateway: GatewayService; listening: Listening }[] = [];
   for (const executor of ['compiled', 'apollo'] as const) {
     // The compiled executor with the planner under test (GATEWAY_PLANNER); Apollo's executor plans with its own.
-    const gateway = createGateway({ supergraphSdl, logger: silentLogger(), executor, planner: executor === 'compiled' ? TEST_PLANNER : 'apollo' });
+    const gateway = createGateway({ supergraphSdl, logger: silentLogger(), executor, planner: executor === 'compiled' ? TEST_PLANNER : undefined });
     await gateway.start();
     started.push({ gateway, listening: await listen(gateway.server, 0) });
   }

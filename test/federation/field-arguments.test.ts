@@ -1,9 +1,13 @@
 import { PLANNERS } from '../../gateway/execution/planner';
-import { LINK, startSupergraph, type FederationFixture } from './fixture';
+import { itUnless, LINK, startSupergraph, type FederationFixture } from './fixture';
 
 /**
  * One field selected twice with different arguments, once by the client and once by a
  * `@requires` (`price(currency: "CNY")`): two selections, two answers, never one merged.
+ * @apollo/gateway 2.14's planner fetches the client's `price(currency: "USD")` alone and
+ * sends it as the required price, so the estimate is computed on dollars (7 and 17, not 13
+ * and 29): wrong in the planner (upstream), marked failing for it. With an alias that
+ * happens to ask for CNY it is right by luck (the second test).
  */
 const products = [
   { upc: 'p1', weight: 2, priceCny: 70 },
@@ -52,7 +56,7 @@ describe.each(PLANNERS)('one field with different arguments in one selection (%s
   afterAll(() => fixture.stop());
   beforeEach(() => fixture.reset());
 
-  it('answers the client’s price(currency: "USD") and computes the estimate on the required price in CNY', async () => {
+  itUnless(planner, ['apollo'])('answers the client’s price(currency: "USD") and computes the estimate on the required price in CNY', async () => {
     const { data, errors } = await fixture.query('{ products { upc price(currency: "USD") shippingEstimate } }');
     expect(errors).toBeUndefined();
     expect(data.products).toEqual([

@@ -1,11 +1,14 @@
 import { PLANNERS } from '../../gateway/execution/planner';
-import { LINK, startSupergraph, type FederationFixture } from './fixture';
+import { itUnless, LINK, startSupergraph, type FederationFixture } from './fixture';
 
 /**
  * A type whose keys differ by subgraph, reached through a chain: the review subgraph
  * lists licences, the registry gives their title, and the review subgraph computes a
  * summary that `@requires` the title. Going back to the review subgraph must use the key
  * it can resolve (`number holder { kind region }`), not one it only declares.
+ * @apollo/gateway 2.14's planner goes back with `holder { uscc kind }`, declared
+ * `resolvable: false` there: every licence resolves to null and, `summary` being
+ * non-null, so does the application. Wrong in the planner (upstream), marked failing for it.
  */
 const licences = [
   { number: 'L-001', serial: 'S9', holder: { uscc: '91522633MA6DL1XY2A', kind: 'enterprise', region: '522633' }, title: '建筑工程施工许可证' },
@@ -72,7 +75,7 @@ describe.each(PLANNERS)('a type keyed differently in each subgraph, reached thro
   afterAll(() => fixture.stop());
   beforeEach(() => fixture.reset());
 
-  it('goes back to the review subgraph by the key it resolves', async () => {
+  itUnless(planner, ['apollo'])('goes back to the review subgraph by the key it resolves', async () => {
     const { data, errors } = await fixture.query('{ application { id licences { number title summary } } }');
     expect(errors).toBeUndefined();
     expect(data.application).toEqual({

@@ -1,11 +1,15 @@
 import { PLANNERS } from '../../gateway/execution/planner';
-import { LINK, startSupergraph, type FederationFixture } from './fixture';
+import { itUnless, LINK, startSupergraph, type FederationFixture } from './fixture';
 
 /**
  * A field `@requires` a field with arguments (`inspections(last: 3)`) while the client asks
  * for the same field with other arguments (`inspections(last: 1)`): both must be fetched,
  * the first only for the representation, the second only for the answer.
+ * @apollo/gateway 2.14's planner fetches only `inspections(last: 3)` and the client gets
+ * those three: wrong, in the planner (upstream), so marked failing for it; Hive's fetches
+ * `_internal_qp_alias_0: inspections(last: 3)` beside the client's.
  */
+const WRONG_WITH = ['apollo'] as const;
 const inspections: Record<string, { id: string; passed: boolean }[]> = {
   P1: [
     { id: 'i1', passed: true },
@@ -66,7 +70,7 @@ describe.each(PLANNERS)('@requires on a field with arguments (%s planner)', (pla
   afterAll(() => fixture.stop());
   beforeEach(() => fixture.reset());
 
-  it('answers the client its own arguments and the requiring field the required ones', async () => {
+  itUnless(planner, WRONG_WITH)('answers the client its own arguments and the requiring field the required ones', async () => {
     const { data, errors } = await fixture.query('{ parcels { id riskLevel inspections(last: 1) { id } } }');
     expect(errors).toBeUndefined();
     expect(data.parcels).toEqual([
@@ -82,7 +86,7 @@ describe.each(PLANNERS)('@requires on a field with arguments (%s planner)', (pla
     ]);
   });
 
-  it('does the same when the client’s arguments come from a variable', async () => {
+  itUnless(planner, WRONG_WITH)('does the same when the client’s arguments come from a variable', async () => {
     const { data, errors } = await fixture.query('query($n: Int!) { parcels { riskLevel inspections(last: $n) { id } } }', { n: 2 });
     expect(errors).toBeUndefined();
     expect(data.parcels).toEqual([
