@@ -1,8 +1,8 @@
 /**
  * Executes @apollo/gateway's query plans, in place of its `executeQueryPlan`.
  *
- * Apollo's planner and plans are kept; so are its data sources (ours, with the pooled
- * connections and fetch merging), its error codes and its response rules. What changes
+ * Apollo's plan format is kept (planner.ts chooses the planner); so are its data sources
+ * (ours, with the pooled connections and fetch merging), its error codes and its response rules. What changes
  * is the per-request work a cached plan still cost in Apollo's executor, about a fifth
  * of the gateway's CPU for a cache-warm dashboard page in the profile (17% result
  * shaping, 3% rebuilding the Operation, the rest small):
