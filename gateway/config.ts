@@ -15,6 +15,7 @@ import { PURPOSE_KIND } from './capabilities/purpose';
 import type { SignInOptions, PartnerClient } from './capabilities/sign-in';
 import type { OperationLimits } from './capabilities/limits';
 import type { PartnerRegistryFile } from './partner-registry';
+import { DEFAULT_PLANNER, PLANNERS, type PlannerName } from './execution/planner';
 
 export interface GatewayConfig {
   port: number;
@@ -37,6 +38,8 @@ export interface GatewayConfig {
   workers: number;
   /** Who executes query plans (GATEWAY_EXECUTOR): `compiled` (ours) or `apollo` (@apollo/gateway's). */
   executor: 'compiled' | 'apollo';
+  /** Who plans for the compiled executor (GATEWAY_PLANNER): `hive` (Hive Router's; default) or `apollo` (@apollo/gateway's; always with GATEWAY_EXECUTOR=apollo). */
+  planner: PlannerName;
   /** Operation documents (GATEWAY_WARM_OPERATIONS_DIR, *.graphql) planned before the first request. */
   warmOperations: string[];
   /** On SIGTERM: how long /readyz says draining before the port closes (GATEWAY_DRAIN_SECONDS), so load balancers notice. */
@@ -46,6 +49,15 @@ export interface GatewayConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+const plannerSetting = z.enum(PLANNERS, { error: 'GATEWAY_PLANNER must be hive (the default) or apollo' }).optional();
+
+/** GATEWAY_PLANNER alone, checked as the gateway command checks it (the tests run the gateway with either planner); unset: the default. */
+export function readPlanner(env: Env): PlannerName | undefined {
+  const parsed = plannerSetting.safeParse(env.GATEWAY_PLANNER || undefined);
+  if (!parsed.success) throw new Error(`gateway configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}
 
 export const DEFAULT_SUPERGRAPH = resolve(__dirname, '..', 'schema', 'supergraph.graphql');
 
@@ -83,6 +95,7 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
       .max(64, 'GATEWAY_WORKERS (or --workers) must be 1–64 (one per core is usual)')
       .default(1),
     executor: z.enum(['compiled', 'apollo'], { error: 'GATEWAY_EXECUTOR must be compiled (the default) or apollo' }).default('compiled'),
+    planner: plannerSetting,
     drainSeconds: seconds('GATEWAY_DRAIN_SECONDS', 0).default(5),
     shutdownTimeoutSeconds: seconds('GATEWAY_SHUTDOWN_TIMEOUT_SECONDS', 1).default(30),
   });
@@ -97,6 +110,7 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     maxBodyBytes: env.MAX_BODY_BYTES,
     workers: flags.workers ?? (env.GATEWAY_WORKERS || undefined),
     executor: env.GATEWAY_EXECUTOR || undefined,
+    planner: env.GATEWAY_PLANNER || undefined,
     drainSeconds: env.GATEWAY_DRAIN_SECONDS || undefined,
     shutdownTimeoutSeconds: env.GATEWAY_SHUTDOWN_TIMEOUT_SECONDS || undefined,
   });
@@ -105,6 +119,10 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
   if (!parsed.success || problems.length) throw new Error(`gateway configuration: ${problems.join('; ')}`);
   const dashboardDir = env.GATEWAY_DASHBOARD_DIR ? resolve(env.GATEWAY_DASHBOARD_DIR) : undefined;
   const { supergraphUrl } = parsed.data;
+  // @apollo/gateway's executor plans every operation with its own planner: the choice would be silently ignored.
+  if (parsed.data.planner === 'hive' && parsed.data.executor === 'apollo') {
+    throw new Error(`gateway configuration: GATEWAY_PLANNER=${parsed.data.planner} needs the compiled executor (GATEWAY_EXECUTOR=compiled, the default); @apollo/gateway's executor plans with its own planner`);
+  }
   // Two sources would leave replicas disagreeing on which one wins: refuse rather than pick.
   if (supergraphUrl && parsed.data.supergraphPath) {
     throw new Error('gateway configuration: SUPERGRAPH_URL and a supergraph file (--supergraph or SUPERGRAPH_PATH) are both set: keep one (the URL, for replicas that must serve the same version)');
@@ -113,7 +131,8 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
   const supergraphPollMs = parsed.data.supergraphPollMs ?? (supergraphUrl ? 10_000 : 2000);
   if (supergraphUrl && supergraphPollMs === 0) throw new Error('gateway configuration: SUPERGRAPH_POLL_MS=0 means watching a file; with SUPERGRAPH_URL it must be at least 100 (default 10000)');
   const supergraphPath = supergraphUrl ? undefined : resolve(parsed.data.supergraphPath ?? DEFAULT_SUPERGRAPH);
-  const config = { ...parsed.data, supergraphPath, supergraphUrl, supergraphPollMs, dashboardDir, tracing, warmOperations: readOperations(env.GATEWAY_WARM_OPERATIONS_DIR) };
+  const planner = parsed.data.planner ?? (parsed.data.executor === 'apollo' ? 'apollo' : DEFAULT_PLANNER);
+  const config = { ...parsed.data, planner, supergraphPath, supergraphUrl, supergraphPollMs, dashboardDir, tracing, warmOperations: readOperations(env.GATEWAY_WARM_OPERATIONS_DIR) };
   if (supergraphPath && !existsSync(supergraphPath)) {
     throw new Error(`gateway configuration: no supergraph at ${supergraphPath} (set --supergraph or SUPERGRAPH_PATH, or SUPERGRAPH_URL; \`npm run compose\` writes ours)`);
   }

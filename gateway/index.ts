@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     // Another county's supergraph: the explorer opens with an empty tab (no examples, no token).
     explorer: security.explorer ? {} : undefined,
     executor: config.executor,
+    planner: config.planner,
     warmOperations: config.warmOperations,
   });
   // Listening first: while a supergraph URL is not answering, probes hear "not ready" (503) rather than nothing.

@@ -27,6 +27,7 @@ import { signInCapability, type SignInOptions } from './capabilities/sign-in';
 import { sharedStateCapability } from './capabilities/shared-state';
 import { staleReportCapability } from './capabilities/stale-report';
 import { PlanExecutor } from './execution/plan-executor';
+import { DEFAULT_PLANNER, operationPlanner, type PlannerName } from './execution/planner';
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './execution/subgraph-data-source';
 import { explorerPages, type ExplorerOptions } from './explorer';
 import { LiveSupergraph, type ReloadOutcome, type SupergraphFile } from './live-supergraph';
@@ -83,6 +84,11 @@ export interface GatewayOptions {
    * (@apollo/gateway's own executor: the reference, and a way back if ours misbehaves).
    */
   executor?: 'compiled' | 'apollo';
+  /**
+   * Who plans for the compiled executor: `hive` (default, Hive Router's planner) or `apollo`
+   * (@apollo/gateway's), execution/planner.ts. Apollo's executor plans with Apollo's only.
+   */
+  planner?: PlannerName;
   /** Operation documents planned at start-up and after each supergraph change. */
   warmOperations?: readonly string[];
   /** What subscriptions (WebSocket and SSE on /graphql) may hold; defaults in subscriptions/transports.ts. */
@@ -177,7 +183,10 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
   });
   supergraph.attach(gateway);
-  const executor = (options.executor ?? 'compiled') === 'compiled' ? new PlanExecutor(gateway, executionHooks(capabilities)) : undefined;
+  const planner = options.planner ?? (options.executor === 'apollo' ? 'apollo' : DEFAULT_PLANNER);
+  if (planner !== 'apollo' && options.executor === 'apollo') throw new Error(`the ${planner} planner needs the compiled executor: @apollo/gateway's executor plans with its own planner`);
+  const executor =
+    (options.executor ?? 'compiled') === 'compiled' ? new PlanExecutor(gateway, { ...executionHooks(capabilities), planner: operationPlanner(planner, gateway) }) : undefined;
   if (executor && warm.length > 0) {
     gateway.onSchemaLoadOrUpdate(() => {
       const { prepared, skipped } = executor.warm(warm, (schema, document, queryHash, name) => normalizerFor(schema).normalize(document, queryHash, name, {}));
@@ -241,7 +250,6 @@ export function createGateway(options: GatewayOptions): GatewayService {
     },
     logger,
   });
-  let transports: ReturnType<typeof serveSubscriptionTransports> | undefined;
   const server = createGraphQLHttpServer({
     apollo,
     context,
@@ -251,7 +259,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
     path: GRAPHQL_PATH,
     landingPage: options.landingPage ?? explorer?.landingPage,
     tracedAs: 'gateway',
-    eventStream: (req, res, requestId) => transports!.eventStream(req, res, requestId),
+    eventStream: (req, res, requestId) => transports.eventStream(req, res, requestId),
     routes: {
       ...Object.fromEntries((options.sites ?? []).map((site) => [`${site.prefix}/*`, staticSite(site)])),
       ...explorer?.routes,
@@ -274,7 +282,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
       },
     },
   });
-  transports = serveSubscriptionTransports({
+  const transports = serveSubscriptionTransports({
     server,
     path: GRAPHQL_PATH,
     subscriptions,
@@ -302,7 +310,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
       ready = false;
       supergraph.close();
       // Apollo Server refuses to stop a start that has not finished (a supergraph URL never answered).
-      await transports!.close();
+      await transports.close();
       await upstream.close();
       if (started) await apollo.stop();
       await connections.close();

@@ -33,7 +33,7 @@ process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 export const DEPARTMENT_IDS: readonly DepartmentId[] = ['enterprise', 'land', 'construction', 'approval'];
 
 /** The gateway's own settings the stack passes through as given (gateway/server.ts says what each does). */
-const GATEWAY_SETTINGS = ['signIn', 'purposeKinds', 'redisUrl', 'redisKeyPrefix', 'trustProxy', 'ratePerMinute', 'audit', 'corsOrigins', 'limits', 'maxTokens', 'failedSignInsPerMinute', 'subscriptionLimits'] as const;
+const GATEWAY_SETTINGS = ['signIn', 'purposeKinds', 'redisUrl', 'redisKeyPrefix', 'trustProxy', 'ratePerMinute', 'audit', 'corsOrigins', 'limits', 'maxTokens', 'failedSignInsPerMinute', 'subscriptionLimits', 'planner'] as const;
 
 export interface EmbeddedStackOptions extends Pick<GatewayOptions, (typeof GATEWAY_SETTINGS)[number]> {
   host?: string;

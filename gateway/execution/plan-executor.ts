@@ -1,8 +1,8 @@
 /**
  * Executes @apollo/gateway's query plans, in place of its `executeQueryPlan`.
  *
- * Apollo's planner and plans are kept; so are its data sources (ours, with the pooled
- * connections and fetch merging), its error codes and its response rules. What changes
+ * Apollo's plan format is kept (planner.ts chooses the planner); so are its data sources
+ * (ours, with the pooled connections and fetch merging), its error codes and its response rules. What changes
  * is the per-request work a cached plan still cost in Apollo's executor, about a fifth
  * of the gateway's CPU for a cache-warm dashboard page in the profile (17% result
  * shaping, 3% rebuilding the Operation, the rest small):
@@ -52,6 +52,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { LRUCache } from 'lru-cache';
 import { tracingActive } from '../../lib/tracing';
+import { operationPlanner, type OperationPlanner } from './planner';
 import { budgetOf, openBudget, type ResponseBounds, type ResponseBudget } from './response-budget';
 import { compileResponseShaper, type ResponseShaper } from './shape-response';
 
@@ -64,8 +65,6 @@ interface GatewayInternals {
   queryPlanner?: QueryPlanner;
   serviceMap: Record<string, { dataSource: GraphQLDataSource }>;
   config: { __exposeQueryPlanExperimental?: boolean };
-  recursiveSelectionsLimitDisabled?: boolean;
-  nonLocalSelectionsLimitDisabled?: boolean;
 }
 
 type Variables = Record<string, unknown>;
@@ -122,6 +121,8 @@ export interface PlanExecutorOptions {
   maxPlans?: number;
   /** What one request may bring back (bytes from subgraphs, entities resolved); unbounded when unset. */
   bounds?: ResponseBounds;
+  /** Who plans (planner.ts); default @apollo/gateway's own planner. */
+  planner?: OperationPlanner;
   /**
    * The document to plan for a client's document: the client's plus fields the gateway
    * needs itself (the audit's entity keys). The response is shaped by the client's
@@ -140,6 +141,7 @@ export class PlanExecutor {
   private readonly gateway: GatewayInternals;
   private readonly apolloExecutor: GatewayExecutor;
   private readonly plans: LRUCache<string, PreparedOperation>;
+  private readonly planner: OperationPlanner;
   private plansFor: Schema | undefined;
   private services: Record<string, GraphQLDataSource> = {};
 
@@ -154,6 +156,7 @@ export class PlanExecutor {
     }
     this.apolloExecutor = this.gateway.executor;
     this.plans = new LRUCache({ max: options.maxPlans ?? 1000 });
+    this.planner = options.planner ?? operationPlanner('apollo', gateway);
     this.gateway.executor = (requestContext) => this.execute(requestContext);
   }
 
@@ -282,12 +285,7 @@ export class PlanExecutor {
   private prepare(apiSchema: Schema, document: DocumentNode, operationName: string | undefined): PreparedOperation {
     const { definition, fragments } = operationOf(document, operationName);
     const planned = this.options.planWith ? this.options.planWith(document, this.gateway.schema!) : document;
-    const plan = traced(OpenTelemetrySpanNames.PLAN, () =>
-      this.gateway.queryPlanner!.buildQueryPlan(operationFromDocument(apiSchema, planned, { operationName }), {
-        recursiveSelectionsLimitDisabled: this.gateway.recursiveSelectionsLimitDisabled,
-        nonLocalSelectionsLimitDisabled: this.gateway.nonLocalSelectionsLimitDisabled,
-      }),
-    );
+    const plan = traced(OpenTelemetrySpanNames.PLAN, () => this.planner.plan(apiSchema, planned, operationName));
     const operation = operationFromDocument(apiSchema, { kind: Kind.DOCUMENT, definitions: [definition, ...fragments] }, { validate: false });
     const shaper = compileResponseShaper(operation);
     const representations = new Map<FetchNode, (entity: unknown) => Entity | null>();

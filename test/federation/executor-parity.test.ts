@@ -9,7 +9,7 @@ import { createGraphQLHttpServer } from '../../lib/graphql-http';
 import { listen, type Listening } from '../../lib/listen';
 import { silentLogger } from '../../lib/logger';
 import { executorMetrics } from '../helpers/gateway';
-import { startFederationFixture, type FederationFixture } from './fixture';
+import { startFederationFixture, TEST_PLANNER, type FederationFixture } from './fixture';
 
 /**
  * The compiled plan executor (gateway/execution) against @apollo/gateway's own, on the
@@ -31,7 +31,8 @@ interface Pair {
 async function gatewayPair(supergraphSdl: string): Promise<Pair> {
   const started: { gateway: GatewayService; listening: Listening }[] = [];
   for (const executor of ['compiled', 'apollo'] as const) {
-    const gateway = createGateway({ supergraphSdl, logger: silentLogger(), executor });
+    // The compiled executor with the planner under test (GATEWAY_PLANNER); Apollo's executor plans with its own.
+    const gateway = createGateway({ supergraphSdl, logger: silentLogger(), executor, planner: executor === 'compiled' ? TEST_PLANNER : undefined });
     await gateway.start();
     started.push({ gateway, listening: await listen(gateway.server, 0) });
   }

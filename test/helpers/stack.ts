@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPlanner } from '../../gateway/config';
 import type { AuditLog } from '../../gateway/audit/log';
 import type { PartnerClient } from '../../gateway/capabilities/sign-in';
 import type { OperationLimits } from '../../gateway/capabilities/limits';
@@ -106,6 +107,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     trustProxy: options.trustProxy,
     ratePerMinute: options.ratePerMinute,
     subscriptionLimits: options.subscriptionLimits,
+    // GATEWAY_PLANNER, as the gateway command reads it: the integration tests run on either planner.
+    planner: readPlanner(process.env),
   });
   const staffToken = await issuer.token(STAFF_CLAIMS);
   return {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditLogOptions, parsePartnerClients, readGatewayConfig, readSecurityConfig } from '../../gateway/config';
+import { auditLogOptions, parsePartnerClients, readGatewayConfig, readPlanner, readSecurityConfig } from '../../gateway/config';
 import { readTracingConfig } from '../../lib/tracing-config';
 import { readStartConfig } from '../../stack/start-config';
 import { readDepartmentClientSettings, readDepartmentConnection } from '../../subgraphs/shared/config';
@@ -77,6 +77,17 @@ describe('gateway configuration', () => {
     expect(readGatewayConfig(['--supergraph', supergraph], {}).executor).toBe('compiled');
     expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_EXECUTOR: 'apollo' }).executor).toBe('apollo');
     expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_EXECUTOR: 'fast' })).toThrow(/GATEWAY_EXECUTOR must be compiled \(the default\) or apollo/);
+  });
+
+  it('plans with Hive Router\'s planner unless GATEWAY_PLANNER=apollo, and with Apollo\'s under its executor', () => {
+    expect(readGatewayConfig(['--supergraph', supergraph], {}).planner).toBe('hive');
+    expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_PLANNER: 'apollo' }).planner).toBe('apollo');
+    // Apollo's executor plans with its own planner: that is what it means, unless told otherwise, which is refused.
+    expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_EXECUTOR: 'apollo' }).planner).toBe('apollo');
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_EXECUTOR: 'apollo', GATEWAY_PLANNER: 'hive' })).toThrow(/GATEWAY_PLANNER=hive needs the compiled executor/);
+    expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_PLANNER: 'rust' })).toThrow(/GATEWAY_PLANNER must be hive \(the default\) or apollo/);
+    expect(readPlanner({})).toBeUndefined();
+    expect(() => readPlanner({ GATEWAY_PLANNER: 'rust' })).toThrow(/GATEWAY_PLANNER must be hive/);
   });
 
   it('warms the .graphql files of GATEWAY_WARM_OPERATIONS_DIR, in name order, and nothing else', () => {
