@@ -60,6 +60,9 @@ export function authorizationCapability(policiesFor: PoliciesOf): Capability {
             decided.set(key, result);
           }
           refusals = result.refusals;
+          // A subscription has one root field: refused, there is nothing to subscribe to, and it is never opened.
+          const rootRefusal = operation.definition.operation === 'subscription' ? result.refusals.find((r) => r.path.length === 1) : undefined;
+          if (rootRefusal) throw new GraphQLError(rootRefusal.message, { extensions: { code: rootRefusal.code } });
           if (result.refusals.length > 0) {
             // Apollo Server hands these to the gateway's executor after this hook; the plan
             // cache is keyed by the hash, so a trimmed operation must not reuse the full one's plan.
