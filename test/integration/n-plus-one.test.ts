@@ -2,7 +2,9 @@ import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  // This test counts department requests: a land answer slowed past the usual 2 s by a loaded machine (the whole
+  // suite on two cores) must not turn into a timeout and a different count.
+  stack = await startTestStack({ timeoutMs: 10_000 });
 });
 afterAll(() => stack.stop());
 beforeEach(() => stack.resetCounts());
