@@ -31,9 +31,9 @@ const webSocketUrl = (endpoint: string) => {
 
 /**
  * Subscribes to `operations` (one connection for all) while the component is shown and
- * calls `onEvent` with each event's data. `null` subscribes to nothing.
+ * calls `onEvent` with each event's data and the operation it came from. `null` subscribes to nothing.
  */
-export function useLiveEvents(operations: LiveOperation[] | null, onEvent: (data: unknown) => void): LiveState {
+export function useLiveEvents(operations: LiveOperation[] | null, onEvent: (data: unknown, operation: LiveOperation) => void): LiveState {
   const session = useSession();
   const [live, setLive] = useState<LiveState>({ state: 'connecting' });
   const handler = useRef(onEvent);
@@ -71,7 +71,7 @@ export function useLiveEvents(operations: LiveOperation[] | null, onEvent: (data
             next: (result) => {
               const eventId = (result.extensions as { eventId?: unknown } | undefined)?.eventId;
               if (typeof eventId === 'string') lastEventIds[index] = eventId;
-              if (result.data) handler.current(result.data);
+              if (result.data) handler.current(result.data, operation);
             },
             error: (error) => {
               if (stopped || dropped) return;
@@ -106,7 +106,7 @@ export function LiveIndicator({ live }: { live: LiveState }) {
   const text =
     live.state === 'live' ? '实时更新中' : live.state === 'reconnecting' ? '连接中断，正在重连…' : live.state === 'connecting' ? '正在连接实时更新…' : '实时更新不可用，请手动刷新页面';
   return (
-    <span className={`live live-${live.state}`} data-live={live.state} role="status" title={live.state === 'unavailable' ? live.detail : undefined}>
+    <span className={`live live-${live.state}`} data-live={live.state} aria-live="polite" title={live.state === 'unavailable' ? live.detail : undefined}>
       {text}
     </span>
   );
