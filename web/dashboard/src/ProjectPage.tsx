@@ -98,7 +98,7 @@ export function ProjectPage({ code }: { code: string }) {
     setWritten({});
     loaded.retry();
   };
-  const { live, threadRevisions } = useLiveApplications(loaded.state === 'done' ? (loaded.result.data?.constructionProject?.applications ?? null) : null, write);
+  const { live, threadRevisions } = useLiveApplications(project?.applications ?? null, write);
 
   // The heading stays one element through loading and loaded, so the focus put on it stays too.
   return (
@@ -128,12 +128,16 @@ export function ProjectPage({ code }: { code: string }) {
  * 实时更新: each application of the project and its message thread, followed over one
  * connection. A change elsewhere (another reviewer decided, corrections came in) reads that
  * application again and shows it as a decision taken here would; a new message reads the
- * thread again. Nothing to follow (no application, or not loaded yet) shows no indicator.
+ * thread again. Only open applications are followed: a closed one (通过, 不予许可) takes no
+ * more decisions or messages, and a project's history of closed ones would otherwise hold
+ * many subscriptions. Nothing to follow shows no indicator.
  */
+const CLOSED: JointStatus[] = ['APPROVED', 'REJECTED'];
+
 function useLiveApplications(applications: Application[] | null, onRead: (application: Application) => void) {
   const write = useWrite();
   const [threadRevisions, setThreadRevisions] = useState<Record<string, number>>({});
-  const ids = applications?.map((a) => a.id) ?? [];
+  const ids = applications?.filter((a) => !CLOSED.includes(a.jointStatus)).map((a) => a.id) ?? [];
   const operations: LiveOperation[] | null =
     ids.length === 0 ? null : ids.flatMap((id) => [{ query: APPLICATION_UPDATED, variables: { id } }, { query: MESSAGE_ADDED, variables: { applicationId: id } }]);
   const onEvent = useCallback(
