@@ -121,6 +121,7 @@ describeInBrowser('实时更新 (live updates) in Chromium', () => {
       const { data } = await as('zjj-reviewer-1')(operation('DashboardTaskChecklist'), { applicationId: application.id });
       const material = data.application.tasks.find((t: any) => t.id === application.zjj).checklist[0].material as { id: string; name: string };
 
+      await writer.locator(`[data-messages="${application.id}"]`).getByRole('button', { name: '写留言' }).click();
       const form = writer.locator(`[data-messages="${application.id}"] form.message-form`);
       await form.getByLabel('给申请人留言').fill('请补充施工图审查合格书的原件扫描件。');
       await form.locator(`select[name="material"] option[value="${material.id}"]`).waitFor({ state: 'attached' });
@@ -139,7 +140,7 @@ describeInBrowser('实时更新 (live updates) in Chromium', () => {
       await writer.locator(`[data-messages="${application.id}"] li[data-message]`).first().waitFor();
       await expect(form.getByLabel('给申请人留言').inputValue()).resolves.toBe('');
       // 消防审查's reviewer reviews for a department of this application too: they may answer.
-      await expect(reader.locator(`[data-messages="${application.id}"] form.message-form`).count()).resolves.toBe(1);
+      await expect(reader.locator(`[data-messages="${application.id}"]`).getByRole('button', { name: '写留言' }).count()).resolves.toBe(1);
 
       // 不予许可 closes the case (through the API, elsewhere): the thread refuses a new message, said in Chinese.
       await as('zjj-xf-reviewer-1')(operation('DashboardRecordReviewOpinion'), { taskId: application.fire, decision: 'ACCEPT', opinion: '' });

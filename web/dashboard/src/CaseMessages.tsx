@@ -32,22 +32,26 @@ const ROLE_NAMES: Record<CaseMessage['role'], string> = { REVIEWER: '审查人',
  * refuses, said in Chinese.
  */
 export function CaseMessages({ application, revision }: { application: Application; revision: number }) {
-  const loaded = useGraphQL<{ messages: CaseMessage[] }>(MESSAGES, { applicationId: application.id });
-  const { refresh } = loaded;
+  // The thread came with the project (one request); it is read on its own only once something changed.
+  const [sent, setSent] = useState(0);
+  const changes = revision + sent;
+  const reread = useGraphQL<{ messages: CaseMessage[] }>(MESSAGES, changes > 0 ? { applicationId: application.id } : null);
+  const { refresh } = reread;
   useEffect(() => {
-    if (revision > 0) refresh();
-  }, [revision, refresh]);
+    if (changes > 1) refresh();
+  }, [changes, refresh]);
+  const loaded = changes > 0 ? reread : null;
   const session = useSession();
   const scopes = callerOf(session.token)?.scopes ?? [];
   const ownTasks = application.tasks.filter((t) => scopes.includes(`approval:review:${t.departmentCode}`));
-  const messages = loaded.state === 'done' ? (loaded.result.data?.messages ?? null) : null;
-  const failure = loaded.state === 'failed' ? loaded.text : null;
+  // While the thread is read again, the one shown stays (no flicker).
+  const messages = (loaded?.state === 'done' ? loaded.result.data?.messages : undefined) ?? application.messages ?? null;
+  const failure = loaded?.state === 'failed' ? loaded.text : null;
 
   return (
     <section className="messages" data-messages={application.id} aria-label="办件留言">
       <h4>办件留言</h4>
-      {loaded.state === 'loading' && <p aria-busy="true">加载中…</p>}
-      {failure && <ErrorNotice text={failure} onRetry={loaded.retry} />}
+      {failure && <ErrorNotice text={failure} onRetry={loaded?.retry} />}
       {messages?.length === 0 && <p className="none">暂无留言。</p>}
       {messages && messages.length > 0 && (
         <ol className="message-list">
@@ -80,7 +84,7 @@ export function CaseMessages({ application, revision }: { application: Applicati
           ))}
         </ol>
       )}
-      {ownTasks.length > 0 && <MessageForm applicationId={application.id} taskIds={ownTasks.map((t) => t.id)} onSent={refresh} />}
+      {ownTasks.length > 0 && <MessageForm applicationId={application.id} taskIds={ownTasks.map((t) => t.id)} onSent={() => setSent((n) => n + 1)} />}
     </section>
   );
 }
@@ -90,7 +94,19 @@ interface ChecklistLine {
   material: { id: string; name: string };
 }
 
+/** Closed until asked for: the checklist it offers is read then, not with every view of the page. */
 function MessageForm({ applicationId, taskIds, onSent }: { applicationId: string; taskIds: string[]; onSent(): void }) {
+  const [open, setOpen] = useState(false);
+  if (!open)
+    return (
+      <button type="button" className="action" onClick={() => setOpen(true)}>
+        写留言
+      </button>
+    );
+  return <MessageEditor applicationId={applicationId} taskIds={taskIds} onSent={onSent} />;
+}
+
+function MessageEditor({ applicationId, taskIds, onSent }: { applicationId: string; taskIds: string[]; onSent(): void }) {
   const write = useWrite();
   const id = useId();
   const [body, setBody] = useState('');

@@ -164,7 +164,8 @@ function useLiveApplications(applications: Application[] | null, onRead: (applic
 /** The project with the applications a decision rewrote, and its joint status (its newest application's) with them. */
 function withWritten(project: Project | null, written: Record<string, Application>): Project | null {
   if (!project?.applications || Object.keys(written).length === 0) return project;
-  const applications = project.applications.map((a) => written[a.id] ?? a);
+  // A decision's answer has no thread: the one the page read stays.
+  const applications = project.applications.map((a) => (written[a.id] ? { ...written[a.id]!, messages: a.messages } : a));
   return { ...project, applications, jointStatus: applications[0]?.jointStatus ?? project.jointStatus };
 }
 
