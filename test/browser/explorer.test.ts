@@ -11,6 +11,7 @@ import { chromiumInstalled, launchChromium } from '../../scripts/chromium';
 import { assertExplorerBuilt } from '../helpers/explorer';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { bareGateway } from '../helpers/gateway';
+import { subscribersAt } from '../helpers/subscriptions';
 
 const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 
@@ -163,6 +164,36 @@ browserTests('the explorer in Chromium, cut off from every other host', () => {
     expect(elsewhere).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
+  }, BROWSER_TIMEOUT);
+
+  it('runs a subscription over the WebSocket with the page’s token: events show as they arrive, and the run button stops it', async () => {
+    const { page, elsewhere, problems } = await offlinePage();
+    try {
+      await page.goto(stack.gatewayUrl);
+      await shows(page, '.graphiql-query-editor', 'query JointReview');
+      await page.locator('.graphiql-query-editor .view-lines').first().click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText('subscription Live { applicationUpdated { id jointStatus } }');
+      await shows(page, '.graphiql-query-editor', 'subscription Live');
+      await page.getByRole('button', { name: /^Execute query/ }).click();
+      await subscribersAt(stack.subgraphUrls.approval, 1);
+
+      const { data } = await stack.query(`{ reviewQueue(first: 100) { tasks { id availableDecisions application { id } } } }`);
+      const task = (data.reviewQueue.tasks as { id: string; availableDecisions: string[]; application: { id: string } }[]).find((t) => t.availableDecisions.includes('ACCEPT'))!;
+      const decided = await stack.query(`mutation($t: ID!) { recordReviewOpinion(taskId: $t, decision: ACCEPT, opinion: "") { id } }`, { t: task.id });
+      expect(decided.errors).toBeUndefined();
+      await shows(page, '.graphiql-response', task.application.id);
+      expect(await editorText(page, '.graphiql-response')).toContain('"eventId"');
+
+      // The run button is the stop button while it runs: the gateway lets the subscription go.
+      await page.getByRole('button', { name: /^Stop query/ }).click();
+      await subscribersAt(stack.subgraphUrls.approval, 0);
+      expect(elsewhere).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
   }, BROWSER_TIMEOUT);
 
   it('in production: no token, no introspection request, and a note saying why', async () => {

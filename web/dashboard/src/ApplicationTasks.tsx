@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { reviewerLabel, type Application, type ReviewTask } from './applications';
+import { CaseMessages } from './CaseMessages';
 import { DecisionDialog } from './DecisionDialog';
 import { DECISION_NAMES, DECISIONS, type ReviewDecision } from './decisions';
 import type { ErrorText } from './error-messages';
@@ -19,7 +20,16 @@ type Notice = { kind: 'done'; message: string } | { kind: 'refused'; text: Error
  * the task's state allows), a window clerk's 补正提交. What a write returns replaces the
  * application at once (`onWritten`); a refusal reads it again, since someone else acted.
  */
-export function ApplicationTasks({ application, onWritten }: { application: Application; onWritten(application: Application): void }) {
+export function ApplicationTasks({
+  application,
+  onWritten,
+  threadRevision,
+}: {
+  application: Application;
+  onWritten(application: Application): void;
+  /** Moves when a message arrived live: the thread is read again. */
+  threadRevision: number;
+}) {
   const write = useWrite();
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<Notice>(null);
@@ -112,6 +122,7 @@ export function ApplicationTasks({ application, onWritten }: { application: Appl
           ))}
         </tbody>
       </table>
+      <CaseMessages application={application} revision={threadRevision} />
       {open?.kind === 'decision' && (
         <DecisionDialog
           application={application}

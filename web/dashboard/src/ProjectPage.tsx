@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { Application } from './applications';
 import { ApplicationTasks } from './ApplicationTasks';
 import { DEPARTMENTS, healthOf, missingAt, responseHealth, type ResponseHealth } from './departments';
@@ -19,10 +19,16 @@ import {
   type JointStatus,
   type ProjectStage,
 } from './labels';
+import { LiveIndicator, useLiveEvents, type LiveOperation } from './live';
 import { InForce, Missing, OtherErrors, SourceMarkers, Verified } from './markers';
 import { PrintButton } from './PrintButton';
+import { reviewQueueChanged } from './review-queue-events';
 import { BASE, followLink } from './router';
 import { useGraphQL } from './use-graphql';
+import { useWrite } from './write';
+import APPLICATION from './operations/DashboardApplication.graphql?raw';
+import APPLICATION_UPDATED from './operations/DashboardApplicationUpdated.graphql?raw';
+import MESSAGE_ADDED from './operations/DashboardMessageAdded.graphql?raw';
 import PROJECT from './operations/DashboardProject.graphql?raw';
 
 interface Licence {
@@ -92,6 +98,7 @@ export function ProjectPage({ code }: { code: string }) {
     setWritten({});
     loaded.retry();
   };
+  const { live, threadRevisions } = useLiveApplications(project?.applications ?? null, write);
 
   // The heading stays one element through loading and loaded, so the focus put on it stays too.
   return (
@@ -107,19 +114,58 @@ export function ProjectPage({ code }: { code: string }) {
         </h1>
         {project && health && <ProjectFacts project={project} health={health} />}
         {project && <PrintButton />}
+        {live && <LiveIndicator live={live} />}
       </header>
       {loaded.state === 'loading' && <p aria-busy="true">加载中…</p>}
       {loaded.state === 'failed' && <ErrorNotice text={loaded.text} onRetry={retry} />}
       {health && !project && <NoProject code={code} health={health} onRetry={retry} />}
-      {health && project && <ProjectSections project={project} health={health} onRetry={retry} onWritten={write} />}
+      {health && project && <ProjectSections project={project} health={health} onRetry={retry} onWritten={write} threadRevisions={threadRevisions} />}
     </>
   );
+}
+
+/**
+ * 实时更新: each application of the project and its message thread, followed over one
+ * connection. A change elsewhere (another reviewer decided, corrections came in) reads that
+ * application again and shows it as a decision taken here would; a new message reads the
+ * thread again. Only open applications are followed: a closed one (通过, 不予许可) takes no
+ * more decisions or messages, and a project's history of closed ones would otherwise hold
+ * many subscriptions. Nothing to follow shows no indicator.
+ */
+const CLOSED: JointStatus[] = ['APPROVED', 'REJECTED'];
+
+function useLiveApplications(applications: Application[] | null, onRead: (application: Application) => void) {
+  const write = useWrite();
+  const [threadRevisions, setThreadRevisions] = useState<Record<string, number>>({});
+  const ids = applications?.filter((a) => !CLOSED.includes(a.jointStatus)).map((a) => a.id) ?? [];
+  const operations: LiveOperation[] | null =
+    ids.length === 0 ? null : ids.flatMap((id) => [{ query: APPLICATION_UPDATED, variables: { id } }, { query: MESSAGE_ADDED, variables: { applicationId: id } }]);
+  const onEvent = useCallback(
+    (data: unknown, operation: LiveOperation) => {
+      const event = data as { applicationUpdated?: { id: string }; messageAdded?: { id: string } };
+      if (event.applicationUpdated) {
+        const { id } = event.applicationUpdated;
+        void write<{ application: Application | null }>(APPLICATION, { id }).then((read) => {
+          if (read.ok && read.data.application) onRead(read.data.application);
+        });
+        reviewQueueChanged();
+      }
+      if (event.messageAdded) {
+        const applicationId = String(operation.variables?.applicationId);
+        setThreadRevisions((current) => ({ ...current, [applicationId]: (current[applicationId] ?? 0) + 1 }));
+      }
+    },
+    [write, onRead],
+  );
+  const live = useLiveEvents(operations, onEvent);
+  return { live: operations === null ? null : live, threadRevisions };
 }
 
 /** The project with the applications a decision rewrote, and its joint status (its newest application's) with them. */
 function withWritten(project: Project | null, written: Record<string, Application>): Project | null {
   if (!project?.applications || Object.keys(written).length === 0) return project;
-  const applications = project.applications.map((a) => written[a.id] ?? a);
+  // A decision's answer has no thread: the one the page read stays.
+  const applications = project.applications.map((a) => (written[a.id] ? { ...written[a.id]!, messages: a.messages } : a));
   return { ...project, applications, jointStatus: applications[0]?.jointStatus ?? project.jointStatus };
 }
 
@@ -168,11 +214,13 @@ function ProjectSections({
   health,
   onRetry,
   onWritten,
+  threadRevisions,
 }: {
   project: Project;
   health: ResponseHealth;
   onRetry: () => void;
   onWritten: (application: Application) => void;
+  threadRevisions: Record<string, number>;
 }) {
   return (
     <>
@@ -383,7 +431,9 @@ function ProjectSections({
           {project.applications === null ? null : project.applications.length === 0 ? (
             <p className="none">该项目尚未提交联审申请（一件事）。</p>
           ) : (
-            project.applications.map((application) => <ApplicationTasks key={application.id} application={application} onWritten={onWritten} />)
+            project.applications.map((application) => (
+              <ApplicationTasks key={application.id} application={application} onWritten={onWritten} threadRevision={threadRevisions[application.id] ?? 0} />
+            ))
           )}
         </Section>
       </div>

@@ -3,11 +3,15 @@ import { reviewerLabel } from './applications';
 import { healthOf, responseHealth } from './departments';
 import { ErrorNotice } from './ErrorNotice';
 import { formatDate, formatDateTime } from './format';
+import { LiveIndicator, useCoalesced, useLiveEvents } from './live';
 import { REVIEW_STATUS_NAMES, STAGE_NAMES, label, type ProjectStage } from './labels';
 import { OtherErrors, SourceMarkers } from './markers';
+import { reviewQueueChanged } from './review-queue-events';
 import { BASE, followLink, navigate, projectHref, reviewHref } from './router';
 import { useGraphQL } from './use-graphql';
+import APPLICATION_UPDATED from './operations/DashboardApplicationUpdated.graphql?raw';
 import QUEUE from './operations/DashboardReviewQueue.graphql?raw';
+import TASK_ASSIGNED from './operations/DashboardTaskAssigned.graphql?raw';
 
 /** As many as one screen of work; the counts above it cover them all. */
 const QUEUE_SIZE = 100;
@@ -39,12 +43,25 @@ const departmentNameOf = (code: string) => departmentNames.get(code) ?? code;
 /**
  * 待我审查: the open tasks of the departments the signed-in reviewer reviews for, oldest
  * deadline first, 逾期 ones marked; each row leads to the project, where the decision is taken.
+ * Live: a task arriving or any application of the jurisdiction changing (another reviewer
+ * decided) reads the queue and the header's counts again.
  */
 export function ReviewQueuePage({ department }: { department: string | null }) {
   const loaded = useGraphQL<{ reviewQueue: ReviewQueue }>(QUEUE, { department, first: QUEUE_SIZE });
   const health = loaded.state === 'done' ? responseHealth(loaded.result.errors, loaded.result.stale) : null;
   const queue = loaded.state === 'done' ? (loaded.result.data?.reviewQueue ?? null) : null;
   const reviewing = queue?.departmentCodes ?? [];
+  const changed = useCoalesced(() => {
+    loaded.refresh();
+    reviewQueueChanged();
+  });
+  const live = useLiveEvents(
+    [
+      { query: TASK_ASSIGNED, variables: { department } },
+      { query: APPLICATION_UPDATED, variables: {} },
+    ],
+    changed,
+  );
 
   return (
     <>
@@ -56,6 +73,7 @@ export function ReviewQueuePage({ department }: { department: string | null }) {
       <h1 tabIndex={-1} id="page-title">
         待我审查
       </h1>
+      <LiveIndicator live={live} />
       {queue && (
         <p className="queue-summary" id="queue-summary" data-total={queue.totalCount} data-overdue={queue.overdueCount}>
           {department ? `${departmentNameOf(department)}：` : ''}待办 <strong>{queue.totalCount}</strong> 件，其中逾期{' '}

@@ -1,4 +1,5 @@
 /** 一件事 and its review tasks as the dashboard's operations select them (DashboardProject, the decisions' answers). */
+import type { CaseMessage } from './CaseMessages';
 import type { ReviewDecision } from './decisions';
 import type { JointStatus, ProjectStage } from './labels';
 
@@ -30,6 +31,8 @@ export interface Application {
   /** 补正提交 is offered to a window clerk while the application awaits corrections. */
   canResubmitCorrections: boolean;
   tasks: ReviewTask[];
+  /** 办件留言 as the project page read it (DashboardProject); a decision's answer does not carry it. */
+  messages?: CaseMessage[];
 }
 
 /** 审查人 as staff read it: 姓名（部门）; the account id only when the identity service gave no name. */

@@ -41,6 +41,8 @@ export interface Caller {
   name: string;
   org: string | null;
   region: string | null;
+  /** What the page offers by (审查 for a department: `approval:review:<部门代码>`); the gateway and the subgraph decide. */
+  scopes: string[];
 }
 
 /** What the token says about its holder, for the header only: the gateway verifies it, not this page. */
@@ -49,8 +51,9 @@ export function callerOf(token: string): Caller | null {
   if (!payload) return null;
   try {
     const json = new TextDecoder().decode(Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
-    const claims = JSON.parse(json) as { sub?: string; name?: string; org?: string; region?: string };
-    return { name: claims.name ?? claims.sub ?? '未知用户', org: claims.org ?? null, region: claims.region ?? null };
+    const claims = JSON.parse(json) as { sub?: string; name?: string; org?: string; region?: string; scope?: string };
+    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
+    return { name: claims.name ?? claims.sub ?? '未知用户', org: claims.org ?? null, region: claims.region ?? null, scopes };
   } catch {
     return null;
   }

@@ -20,8 +20,11 @@ export function useSession(): Session {
 
 export type Loaded<T> = { state: 'loading' } | { state: 'done'; result: GraphQLResult<T> } | { state: 'failed'; message: string; text: ErrorText };
 
-/** `retry` sends the same request again (the page shows loading meanwhile): after a failure, or to show what changed. */
-export type Retryable<T> = Loaded<T> & { retry(): void };
+/**
+ * `retry` sends the same request again (the page shows loading meanwhile): after a failure, or to show what changed.
+ * `refresh` does too, but the page keeps showing the last answer until the new one is in (a live update, no flicker).
+ */
+export type Retryable<T> = Loaded<T> & { retry(): void; refresh(): void };
 
 /**
  * One GraphQL request per change of `variables` (compared as JSON); `null` sends none.
@@ -31,12 +34,14 @@ export type Retryable<T> = Loaded<T> & { retry(): void };
 export function useGraphQL<T>(query: string, variables: Record<string, unknown> | null): Retryable<T> {
   const session = useSession();
   const [attempt, setAttempt] = useState(0);
-  const key = variables === null ? null : `${attempt}|${JSON.stringify(variables)}`;
+  const [revision, setRevision] = useState(0);
+  const sentVariables = variables === null ? null : JSON.stringify(variables);
+  const key = sentVariables === null ? null : `${attempt}|${revision}|${sentVariables}`;
   const [answer, setAnswer] = useState<{ key: string; loaded: Loaded<T> } | null>(null);
   useEffect(() => {
     if (key === null) return;
     const controller = new AbortController();
-    const sent = JSON.parse(key.slice(key.indexOf('|') + 1)) as Record<string, unknown>;
+    const sent = JSON.parse(key.split('|').slice(2).join('|')) as Record<string, unknown>;
     graphqlRequest<T>(session.endpoint, session.token, query, sent, controller.signal).then(
       (result) => setAnswer({ key, loaded: { state: 'done', result } }),
       (error: unknown) => {
@@ -49,6 +54,9 @@ export function useGraphQL<T>(query: string, variables: Record<string, unknown> 
     return () => controller.abort();
   }, [session, query, key]);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  const loaded: Loaded<T> = answer !== null && answer.key === key ? answer.loaded : { state: 'loading' };
-  return { ...loaded, retry };
+  const refresh = useCallback(() => setRevision((n) => n + 1), []);
+  // An answer to the same variables and attempt, only an earlier refresh: shown until the new one arrives.
+  const refreshing = answer !== null && answer.key.startsWith(`${attempt}|`) && answer.key.endsWith(`|${sentVariables}`) && answer.loaded.state === 'done';
+  const loaded: Loaded<T> = answer !== null && (answer.key === key || refreshing) ? answer.loaded : { state: 'loading' };
+  return { ...loaded, retry, refresh };
 }

@@ -6,6 +6,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
+import { getOperationAST, parse } from 'graphql';
+import { createClient } from 'graphql-ws';
 // Monaco's workers as bundled files under this site, not from a CDN.
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
@@ -23,11 +25,57 @@ document.title = config.title;
 /** Signed in at the identity provider (the same session as the dashboard's): its current token goes with every request. */
 let pageSession: PageSession | undefined;
 
+/** The page's credential unless one is typed into the headers editor: typing one is how one tries another caller. */
+const credentialFor = (typedHeaders: Record<string, unknown> | undefined): Record<string, string> => {
+  const typed = Object.keys(typedHeaders ?? {}).some((name) => ['authorization', 'x-api-key'].includes(name.toLowerCase()));
+  return pageSession && !typed ? { authorization: `Bearer ${pageSession.accessToken}` } : {};
+};
+
+/**
+ * A subscription runs over the gateway's WebSocket (graphql-ws), the headers in
+ * `connection_init` as the gateway reads them; each event replaces the response as it
+ * arrives, and GraphiQL's run button stops it (closing the connection).
+ */
+function subscribeOverWebSocket(params: Parameters<GraphiQLProps['fetcher']>[0], typedHeaders: Record<string, unknown> | undefined) {
+  const url = new URL(config.endpoint, location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const connectionParams = { ...credentialFor(typedHeaders), ...typedHeaders };
+  return {
+    subscribe(sink: { next(value: unknown): void; error(error: unknown): void; complete(): void }) {
+      const client = createClient({ url: url.href, connectionParams, retryAttempts: 0 });
+      const stop = client.subscribe(params as { query: string }, {
+        next: (result) => sink.next(result),
+        // A closed socket is a CloseEvent, not an error GraphiQL can print: say its code and reason.
+        error: (error) =>
+          sink.error(
+            Array.isArray(error) || error instanceof Error
+              ? error
+              : new Error(`WebSocket closed ${(error as CloseEvent).code ?? ''}: ${(error as CloseEvent).reason || 'no reason given'}`),
+          ),
+        complete: () => sink.complete(),
+      });
+      return {
+        unsubscribe: () => {
+          stop();
+          void client.dispose();
+        },
+      };
+    },
+  };
+}
+
+function isSubscription(params: Parameters<GraphiQLProps['fetcher']>[0]): boolean {
+  try {
+    return getOperationAST(parse(params.query), params.operationName ?? undefined)?.operation === 'subscription';
+  } catch {
+    // Not parseable here: the gateway says why over HTTP.
+    return false;
+  }
+}
+
 const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
-  // A credential typed into the headers editor wins: that is how one tries another caller.
-  const typed = Object.keys(options?.headers ?? {}).some((name) => ['authorization', 'x-api-key'].includes(name.toLowerCase()));
-  if (pageSession && !typed) headers.authorization = `Bearer ${pageSession.accessToken}`;
+  if (isSubscription(params)) return subscribeOverWebSocket(params, options?.headers) as never;
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...credentialFor(options?.headers) };
   const response = await fetch(config.endpoint, {
     method: 'POST',
     headers: { ...headers, ...options?.headers },
