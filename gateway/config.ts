@@ -16,6 +16,7 @@ import type { SignInOptions, PartnerClient } from './capabilities/sign-in';
 import type { OperationLimits } from './capabilities/limits';
 import type { PartnerRegistryFile } from './partner-registry';
 import { DEFAULT_PLANNER, PLANNERS, type PlannerName } from './execution/planner';
+import type { SubscriptionLimits } from './subscriptions/transports';
 
 export interface GatewayConfig {
   port: number;
@@ -194,6 +195,8 @@ export interface SecurityConfig {
   limits: Partial<OperationLimits>;
   /** Tokens a document may have (GATEWAY_MAX_TOKENS, default 5000). */
   maxTokens: number | undefined;
+  /** What subscriptions may hold (GATEWAY_SUBSCRIPTIONS_*); unset ones keep their defaults. */
+  subscriptionLimits: Partial<SubscriptionLimits>;
   /** Bearer tokens: the longest lifetime accepted and the clock skew allowed (AUTH_MAX_TOKEN_LIFETIME_SECONDS, AUTH_CLOCK_SKEW_SECONDS). */
   tokens: { maxTokenLifetimeSeconds?: number; clockSkewSeconds?: number };
 }
@@ -329,6 +332,15 @@ export function readSecurityConfig(env: Env): SecurityConfig {
     explorer,
     limits,
     maxTokens: limit('GATEWAY_MAX_TOKENS'),
+    subscriptionLimits: Object.fromEntries(
+      Object.entries({
+        perConnection: limit('GATEWAY_SUBSCRIPTIONS_PER_CONNECTION'),
+        perCaller: limit('GATEWAY_SUBSCRIPTIONS_PER_CALLER'),
+        idleSeconds: limit('GATEWAY_SUBSCRIPTIONS_IDLE_SECONDS'),
+        lifetimeSeconds: limit('GATEWAY_SUBSCRIPTIONS_LIFETIME_SECONDS'),
+        maxWaitingEvents: limit('GATEWAY_SUBSCRIPTIONS_MAX_WAITING_EVENTS'),
+      }).filter(([, v]) => v !== undefined),
+    ) as Partial<SubscriptionLimits>,
     tokens: { maxTokenLifetimeSeconds: limit('AUTH_MAX_TOKEN_LIFETIME_SECONDS'), clockSkewSeconds: limit('AUTH_CLOCK_SKEW_SECONDS') },
   };
   if (problems.length) throw new Error(`configuration:\n  - ${problems.join('\n  - ')}`);

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     failedSignInsPerMinute: security.failedSignInsPerMinute,
     limits: security.limits,
     maxTokens: security.maxTokens,
+    subscriptionLimits: security.subscriptionLimits,
     production: security.production,
     // Off unless configured: the gateway serves any supergraph, the dashboard is one county's product.
     sites: config.dashboardDir ? [{ root: config.dashboardDir, prefix: '/dashboard', spaFallback: true }] : [],

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     limits: config.limits,
     maxTokens: config.maxTokens,
+    subscriptionLimits: config.subscriptionLimits,
     failedSignInsPerMinute: config.failedSignInsPerMinute,
     dashboard: {},
     explorer: config.explorer && {},

@@ -293,3 +293,12 @@ describe('identity provider (AUTH_ISSUER)', () => {
     expect(parsePartnerClients([{ ...partner, oauthClientId: 'bank-cj' }])[0]!.oauthClientId).toBe('bank-cj');
   });
 });
+
+describe('subscription limits (GATEWAY_SUBSCRIPTIONS_*)', () => {
+  it('keeps the defaults unless told, and takes whole numbers above 0 only', () => {
+    expect(readSecurityConfig({}).subscriptionLimits).toEqual({});
+    expect(readSecurityConfig({ GATEWAY_SUBSCRIPTIONS_PER_CALLER: '500', GATEWAY_SUBSCRIPTIONS_MAX_WAITING_EVENTS: '20' }).subscriptionLimits).toEqual({ perCaller: 500, maxWaitingEvents: 20 });
+    expect(() => readSecurityConfig({ GATEWAY_SUBSCRIPTIONS_IDLE_SECONDS: '0' })).toThrow(/GATEWAY_SUBSCRIPTIONS_IDLE_SECONDS="0" must be a whole number greater than 0/);
+    expect(() => readSecurityConfig({ GATEWAY_SUBSCRIPTIONS_PER_CONNECTION: 'many' })).toThrow(/GATEWAY_SUBSCRIPTIONS_PER_CONNECTION="many"/);
+  });
+});
