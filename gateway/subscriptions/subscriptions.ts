@@ -80,12 +80,13 @@ export class FederatedSubscriptions {
     if (!url) return { kind: 'single', result: { errors: [{ message: `no URL for subgraph ${primary.subgraph}`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
     let lastEventId = lastEventIdOf(request.extensions?.lastEventId) ?? lastEventIdOf(options.lastEventIdHeader);
     const deps = this.deps;
-    const subscribe = () =>
+    // Signed afresh each time: a resume may come long after the signature of the first subscribe expired.
+    const subscribe = async () =>
       deps.upstream.subscribe(url, {
         query: primary.query,
         operationName: primary.operationName,
         variables: primary.variables,
-        extensions: subscriptionExtensions(deps.forwardedHeaders(primary.subgraph, context), lastEventId),
+        extensions: subscriptionExtensions(deps.forwardedHeaders(primary.subgraph, await deps.renew(context)), lastEventId),
       });
 
     // The pump reads the subgraph's events as they come and completes each in order; what the client has not
@@ -93,7 +94,7 @@ export class FederatedSubscriptions {
     const ready: FormattedExecutionResult[] = [];
     let wake: (() => void) | undefined;
     let finished = false;
-    let upstream = subscribe();
+    let upstream = await subscribe();
     const finish = (last?: FormattedExecutionResult) => {
       if (finished) return;
       finished = true;
@@ -115,7 +116,7 @@ export class FederatedSubscriptions {
           if (resumes++ < RESUME_ATTEMPTS) {
             deps.logger.warn({ requestId: context.requestId, subgraph: primary.subgraph, reason: describe(error), resumeFrom: lastEventId ?? null }, 'subscription upstream lost: resuming');
             await new Promise((resolve) => setTimeout(resolve, RESUME_DELAY_MS * resumes));
-            if (!finished) upstream = subscribe();
+            if (!finished) upstream = await subscribe();
             continue;
           }
           return finish({

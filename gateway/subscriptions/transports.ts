@@ -155,7 +155,15 @@ export function serveSubscriptionTransports(options: TransportOptions): Subscrip
       },
       onSubscribe: async (ctx, id, payload) => {
         const connection = connectionOf(ctx.extra);
-        const context = connection.context!;
+        // Each subscribe is signed in and counted like an HTTP request (the rate limit, a partner's registration as it
+        // is now): subscribing and completing in a loop costs the caller its rate, not the process its CPU.
+        let context: GatewayContext;
+        try {
+          context = await options.context(withHeaders(ctx.extra.request, ctx.connectionParams), `${connection.context!.requestId}:${id}`);
+        } catch (error) {
+          if (!(error instanceof HttpError)) throw error;
+          return [new GraphQLError(error.message, { extensions: { code: error.code } })];
+        }
         if (connection.held.size >= limits.perConnection) {
           return [new GraphQLError(`this connection holds ${connection.held.size} subscriptions, the most one may: end one, or open another connection`, { extensions: { code: 'TOO_MANY_REQUESTS' } })];
         }

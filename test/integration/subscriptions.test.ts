@@ -210,3 +210,19 @@ it('a consumer that stops reading is dropped once its backlog is full, and nothi
 async function subscriptionsAt(subgraphUrl: string): Promise<number> {
   return ((await (await fetch(new URL('/status', subgraphUrl))).json()) as { subscriptions: number }).subscriptions;
 }
+
+it('a connection holds at most its share of subscriptions; the next is refused and the others go on', async () => {
+  const client = webSocketClient(stack.gatewayUrl, { authorization: `Bearer ${stack.staffToken}` });
+  try {
+    const held = Array.from({ length: 20 }, () => subscribe(client, `subscription { applicationUpdated { id } }`));
+    await subscribersAt(stack.subgraphUrls.approval, 20);
+    const refused = subscribe(client, `subscription { applicationUpdated { id } }`);
+    await until(() => refused.error !== undefined, 'the refusal');
+    expect((refused.error as { extensions?: { code?: string } }[])[0]!.extensions!.code).toBe('TOO_MANY_REQUESTS');
+    expect(await subscriptionsAt(stack.subgraphUrls.approval)).toBe(20);
+    for (const subscription of held) subscription.stop();
+    await subscribersAt(stack.subgraphUrls.approval, 0);
+  } finally {
+    await client.dispose();
+  }
+});
