@@ -1,7 +1,7 @@
 /**
  * The gateway's side of contracts/subgraph-subscriptions.ts: one GraphQL-over-WebSocket
  * connection per subgraph (graphql-ws's client, opened on the first subscription and
- * closed a while after the last), every client's subscription multiplexed over it.
+ * closed after the last), every client's subscription multiplexed over it.
  *
  * A connection that drops ends every subscription on it with an error; each one resumes
  * by itself from the last event it saw (subscriptions.ts), so the client hears of nothing
@@ -55,8 +55,9 @@ export class UpstreamSubscriptions {
         url,
         webSocketImpl: ProtocolSocket,
         lazy: true,
-        // Kept open a while after the last subscription ends: a page that resubscribes does not reconnect.
-        lazyCloseTimeout: 30_000,
+        // Closed as soon as its last subscription ends: a lingering close timer would hold a stopping gateway open for
+        // its length (graphql-ws's timer cannot be unref'd), and reconnecting to a subgraph costs a millisecond.
+        lazyCloseTimeout: 0,
         keepAlive: 10_000,
         // Resuming is each subscription's own (from its last event), not the client's blind retry.
         retryAttempts: 0,
