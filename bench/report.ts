@@ -173,9 +173,9 @@ export function renderFanout(rows: FanoutRow[], meta: Pick<ReportMeta, 'pin' | '
   }
   out.push(
     '',
-    `Every subscriber (its own WebSocket, graphql-ws) follows \`messageAdded(applicationId)\` of one application, with \`application { id jointStatus tasks { id status } project { name } }\`:`,
-    'each event is completed through the query plan for each subscriber (the approval subgraph for the application, construction for the project).',
-    `One \`sendMessage\` at a time through the same gateway, the next once every subscriber has the last, for ${meta.seconds} s after a ${meta.warmupSeconds} s warm-up.`,
+    'Every subscriber (its own WebSocket, graphql-ws) follows one application, `applicationUpdated(id) { id jointStatus tasks { id status opinion } project { name } }`:',
+    "each event is completed through the query plan for each subscriber (the project's name from the construction subgraph).",
+    `One change at a time through the same gateway (a reviewer asks for corrections, the applicant hands them in, in turn), the next once every subscriber has the last, for ${meta.seconds} s after a ${meta.warmupSeconds} s warm-up.`,
     'Deliveries: events received, counted over all subscribers. Delivery latency: from sending the mutation to a subscriber receiving the event.',
     'Gateway CPU: its process from /proc over the measured time, per delivery; backend CPU: the departments\' mocks and the subgraphs, likewise. RSS per subscriber: resident memory with the subscribers connected',
     'minus before they connected, divided by the subscribers. This gateway signs each subscriber in (100 subscriptions per caller at most: the',

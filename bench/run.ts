@@ -89,7 +89,8 @@ async function main() {
   const replicaRows: ReplicaRow[] = [];
   const fanoutRows: FanoutRow[] = [];
   try {
-    for (const kind of new Set(workloads.map((w) => w.backend))) backends.set(kind, await startBackend(kind, secrets));
+    // The workloads' backends, when a mode runs workloads (the fan-out starts its own if it is alone).
+    if (config.modes.some((m) => m !== 'fanout')) for (const kind of new Set(workloads.map((w) => w.backend))) backends.set(kind, await startBackend(kind, secrets));
     for (const [m, mode] of config.modes.filter(isGatewayMode).entries()) {
       console.log(`\n== ${modeTitle(mode, config)}`);
       for (const [kind, backend] of backends) {
@@ -377,9 +378,26 @@ const FANOUT_PER_CALLER = 100;
 async function runFanout(backend: Backend, config: BenchConfig, secrets: Secrets, hive: HiveInstall): Promise<FanoutRow[]> {
   const latencyMs = config.latenciesMs[0]!;
   await setDepartmentLatency(backend, latencyMs);
-  const applicationId = await fanoutApplication(backend, secrets);
-  console.log(`\n== Subscription fan-out: ${config.fanoutSubscribers} WebSocket subscribers on application ${applicationId}'s messages, department latency ${latencyMs} ms`);
-  const options = { subscribers: config.fanoutSubscribers, seconds: config.seconds, warmupSeconds: config.warmupSeconds, applicationId, latencyMs };
+  const { applicationId, taskId, material } = await fanoutApplication(backend, secrets);
+  console.log(`\n== Subscription fan-out: ${config.fanoutSubscribers} WebSocket subscribers on application ${applicationId}, department latency ${latencyMs} ms`);
+  type Changed = { id: string; jointStatus: string; tasks: { id: string; status: string; opinion: string | null }[] };
+  const keyOf = (application: unknown) => {
+    const task = (application as Changed | undefined)?.tasks?.find((t) => t.id === taskId);
+    return `${task?.opinion}|${task?.status}`;
+  };
+  const fields = 'id jointStatus tasks { id status opinion }';
+  // The reviewer asks for the material again (odd changes), the applicant hands it in (even ones): each a real change, published once.
+  const trigger = async (target: FanoutTarget, n: number) => {
+    const [query, variables] =
+      n % 2 === 1
+        ? [`mutation FanoutAsk($t: ID!, $o: String!, $c: [String!]) { change: recordReviewOpinion(taskId: $t, decision: REQUEST_CORRECTIONS, opinion: $o, corrections: $c) { ${fields} } }`, { t: taskId, o: `fanout #${n}`, c: [material] }]
+        : [`mutation FanoutHandIn($a: ID!, $m: [String!]!) { change: resubmitCorrections(applicationId: $a, materials: $m) { ${fields} } }`, { a: applicationId, m: [material] }];
+    const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers, 'x-request-id': randomUUID() }, body: JSON.stringify({ query, variables }) });
+    const body = (await response.json().catch(() => null)) as { data?: { change?: Changed }; errors?: unknown[] } | null;
+    if (!body?.data?.change) throw new Error(`change ${n} failed: HTTP ${response.status} ${JSON.stringify(body?.errors ?? body).slice(0, 300)}`);
+    return keyOf(body.data.change);
+  };
+  const options = { subscribers: config.fanoutSubscribers, seconds: config.seconds, warmupSeconds: config.warmupSeconds, applicationId, latencyMs, trigger, keyOf };
   const rows: FanoutRow[] = [];
   const starts = [
     async (): Promise<FanoutTarget & { process?: Started }> => {
@@ -421,7 +439,7 @@ async function runFanout(backend: Backend, config: BenchConfig, secrets: Secrets
 }
 
 /** A new application for the subscribers to follow, submitted straight to the approval subgraph (no gateway is measured yet). */
-async function fanoutApplication(backend: Backend, secrets: Secrets): Promise<string> {
+async function fanoutApplication(backend: Backend, secrets: Secrets): Promise<{ applicationId: string; taskId: string; material: string }> {
   // A project with no application at its stage, chosen by what it is: a construction permit yet to be applied for.
   const project = notYetApplied(generateCounty()).find((p) => p.stage === 'CONSTRUCTION_PERMIT');
   if (!project) throw new Error('the seeded county has no project awaiting a construction-permit application');
@@ -429,14 +447,16 @@ async function fanoutApplication(backend: Backend, secrets: Secrets): Promise<st
     method: 'POST',
     headers: { 'content-type': 'application/json', [INTERNAL_IDENTITY_HEADER]: secrets.identityToken },
     body: JSON.stringify({
-      query: 'mutation FanoutApplication($p: ID!, $k: String!) { submitApplication(input: { project: $p, stage: CONSTRUCTION_PERMIT, idempotencyKey: $k }) { id } }',
+      query: 'mutation FanoutApplication($p: ID!, $k: String!) { submitApplication(input: { project: $p, stage: CONSTRUCTION_PERMIT, idempotencyKey: $k }) { id tasks { id lead checklist { material { name } } } } }',
       variables: { p: project.code, k: randomUUID() },
     }),
   });
-  const body = (await response.json()) as { data?: { submitApplication?: { id: string } }; errors?: unknown[] };
-  const id = body.data?.submitApplication?.id;
-  if (!id) throw new Error(`could not submit the fan-out's application: HTTP ${response.status} ${JSON.stringify(body.errors)}`);
-  return id;
+  type Submitted = { id: string; tasks: { id: string; lead: boolean; checklist: { material: { name: string } }[] }[] };
+  const body = (await response.json()) as { data?: { submitApplication?: Submitted }; errors?: unknown[] };
+  const submitted = body.data?.submitApplication;
+  const lead = submitted?.tasks.find((t) => t.lead && t.checklist.length > 0);
+  if (!submitted || !lead) throw new Error(`could not submit the fan-out's application: HTTP ${response.status} ${JSON.stringify(body.errors)}`);
+  return { applicationId: submitted.id, taskId: lead.id, material: lead.checklist[0]!.material.name };
 }
 
 async function setDepartmentLatency(backend: Backend, latencyMs: number) {
