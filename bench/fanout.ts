@@ -69,12 +69,21 @@ export interface FanoutOptions {
   trigger(target: FanoutTarget, n: number): Promise<string>;
   /** What tells one change's event from another's, read from the event's (or the mutation's) application. */
   keyOf(application: unknown): string;
+  /** Subscriptions the approval subgraph holds now (its /status). */
+  upstreamSubscriptions(): Promise<number>;
 }
 
 /** A subscriber that has not received an event after this long has missed it. */
 const EVENT_TIMEOUT_MS = 10_000;
-/** Subscribers connecting at once: a thousand handshakes in one burst would measure the burst. */
+/**
+ * Subscribers connecting at once; the next batch starts once the approval subgraph holds the
+ * last one's subscriptions. Opening a subscription reads the application from the department
+ * (is it within the caller's jurisdiction?): a thousand at once overran the department
+ * client's queue (DEPARTMENT_UNAVAILABLE after its 10 s deadline), which would measure the
+ * burst, not the fan-out of events this mode is about.
+ */
 const CONNECT_BATCH = 50;
+const UPSTREAM_WAIT_MS = 30_000;
 
 export const FANOUT_SUBSCRIPTION = `subscription FanoutApplication($id: ID!) {
   applicationUpdated(id: $id) { id jointStatus tasks { id status opinion } project { name } }
@@ -102,6 +111,7 @@ export async function measureFanout(target: FanoutTarget, options: FanoutOptions
     firstFailure ||= JSON.stringify(what).slice(0, 200);
   };
   try {
+    const upstreamBefore = await options.upstreamSubscriptions();
     for (let i = 0; i < options.subscribers; i += CONNECT_BATCH) {
       await Promise.all(
         Array.from({ length: Math.min(CONNECT_BATCH, options.subscribers - i) }, (_, j) => {
@@ -121,6 +131,8 @@ export async function measureFanout(target: FanoutTarget, options: FanoutOptions
           });
         }),
       );
+      const expected = upstreamBefore + Math.min(options.subscribers, i + CONNECT_BATCH);
+      for (const until = performance.now() + UPSTREAM_WAIT_MS; (await options.upstreamSubscriptions()) < expected && performance.now() < until; ) await new Promise((r) => setTimeout(r, 50));
     }
     let serial = 0;
     let missed = 0;

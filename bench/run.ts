@@ -386,18 +386,21 @@ async function runFanout(backend: Backend, config: BenchConfig, secrets: Secrets
     return `${task?.opinion}|${task?.status}`;
   };
   const fields = 'id jointStatus tasks { id status opinion }';
-  // The reviewer asks for the material again (odd changes), the applicant hands it in (even ones): each a real change, published once.
+  // The reviewer asks for the material again, then the applicant hands it in, in turn: each a real change, published once.
+  // Which comes next is the task's state, not the change's number: the next gateway starts where the last one left the application.
+  let awaitingCorrections = false;
   const trigger = async (target: FanoutTarget, n: number) => {
-    const [query, variables] =
-      n % 2 === 1
-        ? [`mutation FanoutAsk($t: ID!, $o: String!, $c: [String!]) { change: recordReviewOpinion(taskId: $t, decision: REQUEST_CORRECTIONS, opinion: $o, corrections: $c) { ${fields} } }`, { t: taskId, o: `fanout #${n}`, c: [material] }]
-        : [`mutation FanoutHandIn($a: ID!, $m: [String!]!) { change: resubmitCorrections(applicationId: $a, materials: $m) { ${fields} } }`, { a: applicationId, m: [material] }];
+    const [query, variables] = !awaitingCorrections
+      ? [`mutation FanoutAsk($t: ID!, $o: String!, $c: [String!]) { change: recordReviewOpinion(taskId: $t, decision: REQUEST_CORRECTIONS, opinion: $o, corrections: $c) { ${fields} } }`, { t: taskId, o: `fanout ${target.target} #${n}`, c: [material] }]
+      : [`mutation FanoutHandIn($a: ID!, $m: [String!]!) { change: resubmitCorrections(applicationId: $a, materials: $m) { ${fields} } }`, { a: applicationId, m: [material] }];
     const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers, 'x-request-id': randomUUID() }, body: JSON.stringify({ query, variables }) });
     const body = (await response.json().catch(() => null)) as { data?: { change?: Changed }; errors?: unknown[] } | null;
     if (!body?.data?.change) throw new Error(`change ${n} failed: HTTP ${response.status} ${JSON.stringify(body?.errors ?? body).slice(0, 300)}`);
+    awaitingCorrections = body.data.change.tasks.find((t) => t.id === taskId)?.status === 'CORRECTIONS_REQUESTED';
     return keyOf(body.data.change);
   };
-  const options = { subscribers: config.fanoutSubscribers, seconds: config.seconds, warmupSeconds: config.warmupSeconds, applicationId, latencyMs, trigger, keyOf };
+  const upstreamSubscriptions = async () => ((await (await fetch(new URL('/status', backend.subgraphUrls.approval!))).json()) as { subscriptions?: number }).subscriptions ?? 0;
+  const options = { subscribers: config.fanoutSubscribers, seconds: config.seconds, warmupSeconds: config.warmupSeconds, applicationId, latencyMs, trigger, keyOf, upstreamSubscriptions };
   const rows: FanoutRow[] = [];
   const starts = [
     async (): Promise<FanoutTarget & { process?: Started }> => {
