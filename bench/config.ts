@@ -7,12 +7,15 @@ import { z } from 'zod';
 /**
  * `core`: every gateway on core 0 alone (the per-core figure); `machine`: one worker per
  * core, unpinned; `replicas`: this gateway as 1 and 2 replicas behind nginx, without and
- * with Redis (bench/replicas.ts).
+ * with Redis (bench/replicas.ts); `fanout`: many WebSocket subscribers on one subscription,
+ * this gateway and Hive Gateway (bench/fanout.ts).
  */
-export type Mode = 'core' | 'machine' | 'replicas';
+export type Mode = 'core' | 'machine' | 'replicas' | 'fanout';
 
-/** The modes that compare the three gateways. */
-export type GatewayMode = Exclude<Mode, 'replicas'>;
+/** The modes that compare the three gateways on queries. */
+export type GatewayMode = Exclude<Mode, 'replicas' | 'fanout'>;
+
+export const isGatewayMode = (mode: Mode): mode is GatewayMode => mode === 'core' || mode === 'machine';
 
 export interface BenchConfig {
   seconds: number;
@@ -30,6 +33,8 @@ export interface BenchConfig {
   profileDir: string | undefined;
   /** Workload ids to run (BENCH_WORKLOADS); all when undefined. */
   workloads: string[] | undefined;
+  /** WebSocket subscribers in the `fanout` mode. */
+  fanoutSubscribers: number;
   /** Why Hive Gateway is left out, or undefined to run it. */
   skipHive: string | undefined;
   outDir: string;
@@ -54,9 +59,14 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
       .min(1, 'BENCH_DEPARTMENT_LATENCY_MS lists at least one latency')
       .default([0, 20]),
     modes: z
-      .array(z.enum(['core', 'machine', 'replicas'], { error: 'BENCH_MODES lists core (one pinned core), machine (one worker per core) and/or replicas (1 and 2 replicas behind nginx, Redis off and on)' }))
+      .array(
+        z.enum(['core', 'machine', 'replicas', 'fanout'], {
+          error: 'BENCH_MODES lists core (one pinned core), machine (one worker per core), replicas (1 and 2 replicas behind nginx, Redis off and on) and/or fanout (WebSocket subscribers on one subscription)',
+        }),
+      )
       .min(1, 'BENCH_MODES lists at least one mode')
-      .default(['core', 'machine', 'replicas']),
+      .default(['core', 'machine', 'replicas', 'fanout']),
+    fanoutSubscribers: positive('BENCH_FANOUT_SUBSCRIBERS').int('BENCH_FANOUT_SUBSCRIBERS must be a whole number').max(20_000).default(quick ? 100 : 1000),
     workers: positive('BENCH_WORKERS').int('BENCH_WORKERS must be a whole number').max(64).default(availableParallelism()),
     pin: z.enum(['true', 'false'], { error: 'BENCH_PIN must be true or false' }).default('true'),
     hive: z.enum(['run', 'skip'], { error: 'BENCH_HIVE must be run or skip' }).default('run'),
@@ -73,6 +83,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
     latenciesMs: env.BENCH_DEPARTMENT_LATENCY_MS ? items(env.BENCH_DEPARTMENT_LATENCY_MS) : undefined,
     modes: env.BENCH_MODES ? items(env.BENCH_MODES) : undefined,
     workers: env.BENCH_WORKERS || undefined,
+    fanoutSubscribers: env.BENCH_FANOUT_SUBSCRIBERS || undefined,
     pin: env.BENCH_PIN || undefined,
     hive: env.BENCH_HIVE || undefined,
     workloads: env.BENCH_WORKLOADS ? items(env.BENCH_WORKLOADS) : undefined,
@@ -89,6 +100,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
     workers: c.workers,
     pin: c.pin === 'true',
     profileDir: env.BENCH_PROFILE || undefined,
+    fanoutSubscribers: c.fanoutSubscribers,
     skipHive: c.hive === 'skip' ? 'BENCH_HIVE=skip' : undefined,
     workloads: c.workloads && [...new Set(c.workloads)],
     outDir: env.BENCH_OUT || defaultOutDir,

@@ -147,3 +147,17 @@ export function peakRssMb(pids: readonly number[]): number {
   }
   return Math.round(kb / 1024);
 }
+
+/** The processes' resident memory now (VmRSS), added up, in kB. */
+export function residentKb(pids: readonly number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+      kb += Number(line?.split(/\s+/)[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return kb;
+}

@@ -3,6 +3,7 @@
  * written to bench/results/latest.md).
  */
 import type { GatewayMode, Mode } from './config';
+import type { FanoutRow } from './fanout';
 import type { ReplicaRow } from './replicas';
 
 export type Target = 'a' | 'b' | 'c' | 'd';
@@ -153,6 +154,32 @@ export function renderReplicas(rows: ReplicaRow[], meta: ReportMeta): string {
     `The same load (${meta.connections} connections) through nginx (deploy/nginx/county-gateway.conf) to 1 or 2 replicas of this gateway, with every feature on;`,
     'with Redis, the replicas count rate limits and keep persisted queries there (REDIS_URL). The backend (departments and subgraphs) shares the',
     "machine's cores with them, as on any one-machine run: on 2 cores a second replica mostly measures how the cores are shared, not a second host.",
+  );
+  return out.join('\n');
+}
+
+/** The fan-out mode: one subscription, many WebSocket subscribers, each gateway in front of the same subgraphs. */
+export function renderFanout(rows: FanoutRow[], meta: Pick<ReportMeta, 'pin' | 'seconds' | 'warmupSeconds'>): string {
+  const first = rows[0]!;
+  const out = [
+    `### Subscription fan-out: ${first.subscribers.toLocaleString('en')} subscribers over WebSocket on one subscription, department latency ${first.latencyMs} ms (each gateway one process${meta.pin ? ', pinned to core 0' : ', unpinned'})`,
+    '',
+    '| target | subscribers | events | deliveries/s | delivery p50 ms | delivery p99 ms | gateway CPU ms/delivery | backend CPU ms/delivery | RSS KB/subscriber | missed + errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    if (r.notRun) out.push(`| ${r.targetName} | ${r.subscribers} | not run: ${r.notRun.replace(/\|/g, '/').replace(/\n/g, ' ')} | | | | | | | |`);
+    else out.push(`| ${r.targetName} | ${r.subscribers} | ${r.events} | ${r.deliveriesPerSecond} | ${r.p50} | ${r.p99} | ${r.gatewayCpuMsPerDelivery} | ${r.backendCpuMsPerDelivery} | ${r.rssKbPerSubscriber} | ${r.missedAndErrors} |`);
+  }
+  out.push(
+    '',
+    'Every subscriber (its own WebSocket, graphql-ws) follows one application, `applicationUpdated(id) { id jointStatus tasks { id status opinion } project { name } }`:',
+    "each event is completed through the query plan for each subscriber (the project's name from the construction subgraph).",
+    `One change at a time through the same gateway (a reviewer asks for corrections, the applicant hands them in, in turn), the next once every subscriber has the last, for ${meta.seconds} s after a ${meta.warmupSeconds} s warm-up.`,
+    'Deliveries: events received, counted over all subscribers. Delivery latency: from sending the mutation to a subscriber receiving the event.',
+    'Gateway CPU: its process from /proc over the measured time, per delivery; backend CPU: the departments\' mocks and the subgraphs, likewise. RSS per subscriber: resident memory with the subscribers connected',
+    'minus before they connected, divided by the subscribers. This gateway signs each subscriber in (100 subscriptions per caller at most: the',
+    'subscribers are spread over distinct users) and runs every policy and the audit per event; Hive Gateway takes them unauthenticated.',
   );
   return out.join('\n');
 }

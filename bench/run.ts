@@ -4,7 +4,8 @@
  *   (d) the construction subgraph called directly for the part it serves alone (the floor),
  * for the joint review of one project, the 50-project dashboard page and the same page
  * with warm caches, at each department latency (BENCH_DEPARTMENT_LATENCY_MS, "0,20"),
- * with each gateway on one pinned core and then with one worker per core.
+ * with each gateway on one pinned core and then with one worker per core; then many WebSocket
+ * subscribers on one subscription, this gateway and Hive Gateway (bench/fanout.ts).
  *
  * The departments and subgraphs run in backend processes, each gateway in its own
  * process (tree), the load (autocannon) in this one. CPU and memory come from /proc.
@@ -19,11 +20,14 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { INTERNAL_IDENTITY_HEADER, internalIdentityKey, signInternalIdentity } from '../contracts/internal-identity';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
-import { readBenchConfig, type BenchConfig, type GatewayMode } from './config';
+import { generateCounty } from '../mocks';
+import { notYetApplied } from '../mocks/approval/history';
+import { isGatewayMode, readBenchConfig, type BenchConfig, type GatewayMode } from './config';
+import { measureFanout, type FanoutRow, type FanoutTarget } from './fanout';
 import { measureReplicas, type ReplicaBench, type ReplicaRow } from './replicas';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
 import { cpuMs, jsonLine, peakRssMb, processTree, startProcess, stopProcess, type Started } from './processes';
-import { modeTitle, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
+import { modeTitle, renderFanout, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
 import { benchWorkloads, type BackendKind, type Workload } from './workloads';
 
 const ROOT = join(__dirname, '..');
@@ -77,13 +81,17 @@ async function main() {
   const hive: HiveInstall = config.skipHive ? { notRun: config.skipHive } : ensureHive(join(ROOT, 'bench', '.hive'));
   printPlan(config, workloads, hive);
 
-  const secrets = await makeSecrets(Math.max(0, ...workloads.map((w) => w.users ?? 0)));
+  // The fan-out's subscribers are spread over users, FANOUT_PER_CALLER each (the gateway's per-caller limit).
+  const fanoutUsers = config.modes.includes('fanout') ? Math.ceil(config.fanoutSubscribers / FANOUT_PER_CALLER) : 0;
+  const secrets = await makeSecrets(Math.max(fanoutUsers, ...workloads.map((w) => w.users ?? 0)));
   const backends = new Map<BackendKind, Backend>();
   const rows: Row[] = [];
   const replicaRows: ReplicaRow[] = [];
+  const fanoutRows: FanoutRow[] = [];
   try {
-    for (const kind of new Set(workloads.map((w) => w.backend))) backends.set(kind, await startBackend(kind, secrets));
-    for (const [m, mode] of config.modes.filter((x): x is GatewayMode => x !== 'replicas').entries()) {
+    // The workloads' backends, when a mode runs workloads (the fan-out starts its own if it is alone).
+    if (config.modes.some((m) => m !== 'fanout')) for (const kind of new Set(workloads.map((w) => w.backend))) backends.set(kind, await startBackend(kind, secrets));
+    for (const [m, mode] of config.modes.filter(isGatewayMode).entries()) {
       console.log(`\n== ${modeTitle(mode, config)}`);
       for (const [kind, backend] of backends) {
         const own = workloads.filter((w) => w.backend === kind);
@@ -122,6 +130,11 @@ async function main() {
         }
       }
     }
+    if (config.modes.includes('fanout')) {
+      let backend = backends.get('cached');
+      if (!backend) backends.set('cached', (backend = await startBackend('cached', secrets)));
+      fanoutRows.push(...(await runFanout(backend, config, secrets, hive)));
+    }
     if (config.modes.includes('replicas')) {
       const workload = workloads[0]!;
       const backend = backends.get(workload.backend)!;
@@ -149,9 +162,9 @@ async function main() {
   // Measured backend by backend; read by latency, then workload, then target.
   const order = (r: Row) => [config.modes.indexOf(r.mode), r.latencyMs, workloads.findIndex((w) => w.name === r.workload), 'abcd'.indexOf(r.target)];
   rows.sort((x, y) => order(x).reduce((d, v, i) => d || v - order(y)[i]!, 0));
-  const report = [renderReport(rows, meta), ...(replicaRows.length ? [renderReplicas(replicaRows, meta)] : [])].join('\n\n');
+  const report = [renderReport(rows, meta), ...(fanoutRows.length ? [renderFanout(fanoutRows, meta)] : []), ...(replicaRows.length ? [renderReplicas(replicaRows, meta)] : [])].join('\n\n');
   mkdirSync(config.outDir, { recursive: true });
-  writeFileSync(join(config.outDir, 'latest.json'), `${JSON.stringify({ ...meta, latenciesMs: config.latenciesMs, modes: config.modes, rows, replicaRows }, null, 2)}\n`);
+  writeFileSync(join(config.outDir, 'latest.json'), `${JSON.stringify({ ...meta, latenciesMs: config.latenciesMs, modes: config.modes, rows, fanoutRows, replicaRows }, null, 2)}\n`);
   writeFileSync(join(config.outDir, 'latest.md'), `${report}\n`);
   console.log(`\n${report}\n\nwritten to ${join(config.outDir, 'latest.md')} and latest.json`);
 }
@@ -160,10 +173,12 @@ function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall
   const gateways = 'bin' in hive ? 3 : 2;
   const perRow = config.warmupSeconds + config.seconds + 1;
   const backendKinds = new Set(workloads.map((w) => w.backend)).size;
-  const gatewayModes = config.modes.filter((m) => m !== 'replicas').length;
+  const gatewayModes = config.modes.filter(isGatewayMode).length;
   const replicaRows = config.modes.includes('replicas') ? 4 : 0;
-  const rows = gatewayModes * config.latenciesMs.length * workloads.length * gateways + (gatewayModes ? config.latenciesMs.length * workloads.length : 0) + replicaRows;
-  const startups = gatewayModes * backendKinds * 15 + replicaRows * 8;
+  // The fan-out: this gateway and Hive (the plain gateway serves no subscriptions).
+  const fanoutRows = config.modes.includes('fanout') ? gateways - 1 : 0;
+  const rows = gatewayModes * config.latenciesMs.length * workloads.length * gateways + (gatewayModes ? config.latenciesMs.length * workloads.length : 0) + replicaRows + fanoutRows;
+  const startups = gatewayModes * backendKinds * 15 + replicaRows * 8 + fanoutRows * 15;
   // One-core rows also measure one request at a time (the workload, then the floor's operation through the gateway), the floor once.
   const lowLoadRows = config.modes.includes('core') ? config.latenciesMs.length * workloads.length * (2 * gateways + 1) : config.latenciesMs.length * workloads.length;
   console.log(
@@ -351,6 +366,100 @@ async function startHive(mode: GatewayMode, config: BenchConfig, backend: Backen
     timeoutMs: START_TIMEOUT_MS,
   });
   return { target: 'c', name: TARGET_NAMES.c, url: `http://127.0.0.1:${port}/graphql`, headers: {}, process: started };
+}
+
+/** Subscriptions one caller may hold on the gateway (DEFAULT_SUBSCRIPTION_LIMITS.perCaller): the bench stays within it, as real callers must. */
+const FANOUT_PER_CALLER = 100;
+
+/**
+ * The `fanout` mode: this gateway, then Hive Gateway, each alone (one process, on core 0
+ * when pinning), with the subscribers of bench/fanout.ts on one new application's thread.
+ */
+async function runFanout(backend: Backend, config: BenchConfig, secrets: Secrets, hive: HiveInstall): Promise<FanoutRow[]> {
+  const latencyMs = config.latenciesMs[0]!;
+  await setDepartmentLatency(backend, latencyMs);
+  const { applicationId, taskId, material } = await fanoutApplication(backend, secrets);
+  console.log(`\n== Subscription fan-out: ${config.fanoutSubscribers} WebSocket subscribers on application ${applicationId}, department latency ${latencyMs} ms`);
+  type Changed = { id: string; jointStatus: string; tasks: { id: string; status: string; opinion: string | null }[] };
+  const keyOf = (application: unknown) => {
+    const task = (application as Changed | undefined)?.tasks?.find((t) => t.id === taskId);
+    return `${task?.opinion}|${task?.status}`;
+  };
+  const fields = 'id jointStatus tasks { id status opinion }';
+  // The reviewer asks for the material again, then the applicant hands it in, in turn: each a real change, published once.
+  // Which comes next is the task's state, not the change's number: the next gateway starts where the last one left the application.
+  let awaitingCorrections = false;
+  const trigger = async (target: FanoutTarget, n: number) => {
+    const [query, variables] = !awaitingCorrections
+      ? [`mutation FanoutAsk($t: ID!, $o: String!, $c: [String!]) { change: recordReviewOpinion(taskId: $t, decision: REQUEST_CORRECTIONS, opinion: $o, corrections: $c) { ${fields} } }`, { t: taskId, o: `fanout ${target.target} #${n}`, c: [material] }]
+      : [`mutation FanoutHandIn($a: ID!, $m: [String!]!) { change: resubmitCorrections(applicationId: $a, materials: $m) { ${fields} } }`, { a: applicationId, m: [material] }];
+    const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers, 'x-request-id': randomUUID() }, body: JSON.stringify({ query, variables }) });
+    const body = (await response.json().catch(() => null)) as { data?: { change?: Changed }; errors?: unknown[] } | null;
+    if (!body?.data?.change) throw new Error(`change ${n} failed: HTTP ${response.status} ${JSON.stringify(body?.errors ?? body).slice(0, 300)}`);
+    awaitingCorrections = body.data.change.tasks.find((t) => t.id === taskId)?.status === 'CORRECTIONS_REQUESTED';
+    return keyOf(body.data.change);
+  };
+  const upstreamSubscriptions = async () => ((await (await fetch(new URL('/status', backend.subgraphUrls.approval!))).json()) as { subscriptions?: number }).subscriptions ?? 0;
+  const options = { subscribers: config.fanoutSubscribers, seconds: config.seconds, warmupSeconds: config.warmupSeconds, applicationId, latencyMs, trigger, keyOf, upstreamSubscriptions };
+  const rows: FanoutRow[] = [];
+  const starts = [
+    async (): Promise<FanoutTarget & { process?: Started }> => {
+      const ours = await startOurs('core', config, backend, secrets);
+      return {
+        target: 'a',
+        targetName: TARGET_NAMES.a,
+        url: ours.url,
+        headers: ours.headers,
+        connectionParams: (i) => ({ authorization: `Bearer ${secrets.userTokens[Math.floor(i / FANOUT_PER_CALLER)]}` }),
+        gatewayPids: () => processTree(ours.process!.child.pid!),
+        backendPids: () => processTree(backend.process.child.pid!),
+        process: ours.process,
+      };
+    },
+    async (): Promise<FanoutTarget & { process?: Started }> => {
+      const theirs = await startHive('core', config, backend, secrets, hive);
+      return { target: 'c', targetName: TARGET_NAMES.c, url: theirs.url, headers: theirs.headers, connectionParams: () => ({}), gatewayPids: () => processTree(theirs.process!.child.pid!), backendPids: () => processTree(backend.process.child.pid!), process: theirs.process };
+    },
+  ];
+  for (const [i, start] of starts.entries()) {
+    const target = i === 0 ? 'a' : 'c';
+    let started: (FanoutTarget & { process?: Started }) | undefined;
+    try {
+      started = await start();
+      await settle(started.gatewayPids(), backend);
+      const row = await measureFanout(started, options);
+      rows.push(row);
+      console.log(JSON.stringify(row));
+    } catch (error) {
+      const why = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+      console.log(`${TARGET_NAMES[target]} not run: ${why}`);
+      rows.push({ target, targetName: TARGET_NAMES[target], subscribers: config.fanoutSubscribers, latencyMs, notRun: why });
+    } finally {
+      await stopProcess(started?.process);
+    }
+  }
+  return rows;
+}
+
+/** A new application for the subscribers to follow, submitted straight to the approval subgraph (no gateway is measured yet). */
+async function fanoutApplication(backend: Backend, secrets: Secrets): Promise<{ applicationId: string; taskId: string; material: string }> {
+  // A project with no application at its stage, chosen by what it is: a construction permit yet to be applied for.
+  const project = notYetApplied(generateCounty()).find((p) => p.stage === 'CONSTRUCTION_PERMIT');
+  if (!project) throw new Error('the seeded county has no project awaiting a construction-permit application');
+  const response = await fetch(backend.subgraphUrls.approval!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [INTERNAL_IDENTITY_HEADER]: secrets.identityToken },
+    body: JSON.stringify({
+      query: 'mutation FanoutApplication($p: ID!, $k: String!) { submitApplication(input: { project: $p, stage: CONSTRUCTION_PERMIT, idempotencyKey: $k }) { id tasks { id lead checklist { material { name } } } } }',
+      variables: { p: project.code, k: randomUUID() },
+    }),
+  });
+  type Submitted = { id: string; tasks: { id: string; lead: boolean; checklist: { material: { name: string } }[] }[] };
+  const body = (await response.json()) as { data?: { submitApplication?: Submitted }; errors?: unknown[] };
+  const submitted = body.data?.submitApplication;
+  const lead = submitted?.tasks.find((t) => t.lead && t.checklist.length > 0);
+  if (!submitted || !lead) throw new Error(`could not submit the fan-out's application: HTTP ${response.status} ${JSON.stringify(body.errors)}`);
+  return { applicationId: submitted.id, taskId: lead.id, material: lead.checklist[0]!.material.name };
 }
 
 async function setDepartmentLatency(backend: Backend, latencyMs: number) {

@@ -6,6 +6,9 @@
  * with an error at its path, and the rest of the answer is still there.
  */
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import { createClient as createEventStreamClient } from 'graphql-sse';
+import { createClient as createWebSocketClient } from 'graphql-ws/client';
+import WebSocket from 'ws';
 
 /** X-Purpose: why the data is needed, of a kind the partner is registered for. */
 export type Purpose = `case:${string}` | `item:${string}` | `project:${string}`;
@@ -78,6 +81,98 @@ export class CountyGatewayClient {
     }
     return { data: body.data ?? null, errors: body.errors ?? [], stale: body.extensions?.stale ?? [] };
   }
+}
+
+/** One event of a subscription: the data, the fields refused in it, and the id to resume after. */
+export interface SubscriptionEvent<TResult> {
+  data: TResult | null;
+  errors: FieldError[];
+  /** `extensions.eventId`: subscribe again with `extensions: { lastEventId }` to get what was missed. */
+  eventId: string | undefined;
+}
+
+export interface SubscriptionHandlers<TResult> {
+  next(event: SubscriptionEvent<TResult>): void;
+  /** The subscription ended with an error: refused, or the connection closed (`code`: 4401 token expired, 4008 too slow, 4000 lifetime, 4001 idle). */
+  error?(error: { code?: number; reason?: string; message?: string }): void;
+}
+
+export interface SubscribeOptions {
+  /** Resume after this event (the last `eventId` received), within the gateway's replay window. */
+  lastEventId?: string;
+}
+
+/**
+ * Subscriptions over one transport, signed in once with the API key and the purpose
+ * (a WebSocket's `connection_init`, or each event stream's headers). `close()` ends them all.
+ */
+export interface CountyGatewaySubscriptions {
+  subscribe<TResult, TVariables>(operation: RegisteredOperation<TResult, TVariables>, variables: TVariables, handlers: SubscriptionHandlers<TResult>, options?: SubscribeOptions): () => void;
+  close(): Promise<void>;
+}
+
+/** The registered text of `operation`, as the gateway runs only that. */
+function registeredText(manifest: Readonly<Record<string, string>>, operation: RegisteredOperation<unknown, never>): string {
+  const hash = operation.__meta__?.hash;
+  const query = typeof hash === 'string' ? manifest[hash] : undefined;
+  if (!query) throw new Error(`operation ${String(hash)} is not in the persisted-documents manifest: run npm run example:partner:codegen`);
+  return query;
+}
+
+type Raw = { data?: unknown; errors?: readonly unknown[]; extensions?: Record<string, unknown> };
+
+const toEvent = <TResult>(raw: Raw): SubscriptionEvent<TResult> => ({
+  data: (raw.data ?? null) as TResult | null,
+  errors: (raw.errors ?? []) as FieldError[],
+  eventId: typeof raw.extensions?.eventId === 'string' ? raw.extensions.eventId : undefined,
+});
+
+/**
+ * GraphQL over WebSocket (graphql-ws, subprotocol graphql-transport-ws): the credentials
+ * travel once, in `connection_init`'s payload, and every subscription shares the socket.
+ */
+export function webSocketSubscriptions(options: CountyGatewayClientOptions & { purpose: Purpose }): CountyGatewaySubscriptions {
+  const client = createWebSocketClient({
+    url: options.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { 'x-api-key': options.apiKey, 'x-purpose': options.purpose },
+    // A real system would reconnect (and resume with lastEventId); the example wants to see a refusal at once.
+    retryAttempts: 0,
+    lazy: true,
+  });
+  return {
+    subscribe(operation, variables, handlers, subscribeOptions = {}) {
+      const query = registeredText(options.manifest, operation as RegisteredOperation<unknown, never>);
+      return client.subscribe(
+        { query, variables: variables as Record<string, unknown>, extensions: subscribeOptions.lastEventId ? { lastEventId: subscribeOptions.lastEventId } : undefined },
+        { next: (raw) => handlers.next(toEvent(raw as Raw)), error: (error) => handlers.error?.(error as { code?: number }), complete: () => {} },
+      );
+    },
+    close: () => client.dispose() as Promise<void>,
+  };
+}
+
+/**
+ * GraphQL over Server-Sent Events (graphql-sse, distinct connections): each subscription
+ * is its own POST with `Accept: text/event-stream` and the usual headers.
+ */
+export function eventStreamSubscriptions(options: CountyGatewayClientOptions & { purpose: Purpose }): CountyGatewaySubscriptions {
+  const client = createEventStreamClient({
+    url: options.url,
+    headers: { 'x-api-key': options.apiKey, 'x-purpose': options.purpose },
+    singleConnection: false,
+    retryAttempts: 0,
+  });
+  return {
+    subscribe(operation, variables, handlers, subscribeOptions = {}) {
+      const query = registeredText(options.manifest, operation as RegisteredOperation<unknown, never>);
+      return client.subscribe(
+        { query, variables: variables as Record<string, unknown>, extensions: subscribeOptions.lastEventId ? { lastEventId: subscribeOptions.lastEventId } : undefined },
+        { next: (raw) => handlers.next(toEvent(raw as Raw)), error: (error) => handlers.error?.(error as { message?: string }), complete: () => {} },
+      );
+    },
+    close: async () => client.dispose(),
+  };
 }
 
 /** The error for the field at `path`, if it was nulled. */

@@ -3,13 +3,14 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FanoutRow } from '../../bench/fanout';
 import type { Row } from '../../bench/report';
 import type { ReplicaRow } from '../../bench/replicas';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKLOADS = ['joint review (1 project)', 'dashboard page (50 projects)', 'dashboard page, cache-warm repeat', 'dashboard page, cache-warm, 20,000 users'];
 
-// A smoke run of `npm run bench`: the one-core mode and the replicas mode, one latency, one-second rows, Hive left out
+// A smoke run of `npm run bench`: the one-core mode, the fan-out (20 subscribers) and the replicas mode, one latency, one-second rows, Hive left out
 // (it is installed on first use and is half a gigabyte). It checks the run completes and
 // the table has its rows and ratio columns; the figures themselves are the benchmark's
 // business, never a test's.
@@ -18,7 +19,7 @@ describe('npm run bench (smoke run)', () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-'));
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts')], {
       cwd: ROOT,
-      env: { ...process.env, BENCH_QUICK: '1', BENCH_HIVE: 'skip', BENCH_MODES: 'core,replicas', BENCH_DEPARTMENT_LATENCY_MS: '0', BENCH_OUT: out },
+      env: { ...process.env, BENCH_QUICK: '1', BENCH_HIVE: 'skip', BENCH_MODES: 'core,fanout,replicas', BENCH_FANOUT_SUBSCRIBERS: '20', BENCH_DEPARTMENT_LATENCY_MS: '0', BENCH_OUT: out },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -26,9 +27,14 @@ describe('npm run bench (smoke run)', () => {
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     const [exitCode] = await once(child, 'exit');
     expect({ exitCode, output: exitCode === 0 ? '' : output }).toEqual({ exitCode: 0, output: '' });
-    expect(output).toMatch(/bench: 16 rows .*\nestimated time: about \d+ min/);
+    expect(output).toMatch(/bench: 17 rows .*\nestimated time: about \d+ min/);
 
-    const { rows, replicaRows } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { rows: Row[]; replicaRows: ReplicaRow[] };
+    const { rows, replicaRows, fanoutRows } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { rows: Row[]; replicaRows: ReplicaRow[]; fanoutRows: FanoutRow[] };
+    // The fan-out: every subscriber received every measured event through our gateway; Hive left out.
+    expect(fanoutRows.map((r) => ({ target: r.target, notRun: r.notRun, missed: r.missedAndErrors, everyone: r.deliveries === r.events! * 20 && r.events! > 0 }))).toEqual([
+      { target: 'a', notRun: undefined, missed: 0, everyone: true },
+      { target: 'c', notRun: 'BENCH_HIVE=skip', missed: undefined, everyone: false },
+    ]);
     // 1 and 2 replicas behind nginx, Redis off and on: each answered, Redis commands counted only with Redis.
     expect(replicaRows.map((r) => ({ replicas: r.replicas, redis: r.redis, notRun: r.notRun, failures: r.non2xx! + r.errors!, answered: r.requests! > 0, redisCommands: r.redisCommandsPerRequest === null ? null : r.redisCommandsPerRequest! > 0 }))).toEqual([
       { replicas: 1, redis: false, notRun: undefined, failures: 0, answered: true, redisCommands: null },
@@ -48,6 +54,7 @@ describe('npm run bench (smoke run)', () => {
     expect(output).toContain(table.trim());
     expect(table).toContain('| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |');
     expect(table).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |');
+    expect(table).toContain('| target | subscribers | events | deliveries/s | delivery p50 ms | delivery p99 ms | gateway CPU ms/delivery | backend CPU ms/delivery | RSS KB/subscriber | missed + errors |');
     expect(table).toContain('| replicas | Redis | req/s | p50 ms | p99 ms | gateways CPU ms/req | Redis CPU ms/req | Redis commands/req | nginx CPU ms/req | non-2xx + errors |');
     for (const workload of WORKLOADS) {
       const ratios = table.split('\n').find((l) => l.startsWith(`| 1 core | 0 | ${workload} |`));

@@ -29,9 +29,16 @@ describe('the partner system example (docs/partners.md)', () => {
     expect(output).toMatch(/a purpose that is not an identifier: HTTP 400 BAD_REQUEST/);
     expect(output).toMatch(/a kind of purpose the bank is not registered for: HTTP 403 FORBIDDEN/);
     expect(output).toMatch(/the bank runs the province's operation: HTTP 403 FORBIDDEN: this operation is not registered/);
+    // [5] Live: the correction request over WebSocket, the reviewer's message over SSE, each with an event id to resume from, and the platform's reply on the thread.
+    expect(output).toMatch(new RegExp(`follows application ${applicationId} live, X-Purpose case:${applicationId}`));
+    expect(output).toMatch(/received applicationUpdated \(event \d+-\d+\): 从江县住房和城乡建设局 退回补正 \(CORRECTIONS_REQUESTED\)/);
+    expect(output).toMatch(/received messageAdded \(event \d+-\d+\): REVIEWER 从江县住房和城乡建设局: 请补正/);
+    expect(output).toContain(`replied with ProvinceSendMessage: message ${applicationId}-M2 as APPLICANT`);
+    expect(output).toContain('received live: 1 applicationUpdated over WebSocket, 2 messageAdded over SSE');
     // The audit trail names each partner, its purpose and what it saw.
     expect(output).toMatch(/client:bank-cjrcb project:2302-522633-04-03-364537 BankEnterpriseCheck: Enterprise 91522633MA5BD2A06U \[ok\]/);
     expect(output).toMatch(/client:gz-zwfw case:GZ2026112900017 ProvinceJointReview: .*ConstructionProject 2203-522633-35-01-959599 \[partial\]/);
+    expect(output).toContain(`client:gz-zwfw case:${applicationId} ProvinceSendMessage: CaseMessage ${applicationId}-M2 [ok]`);
   });
 
   // A process: the code generator's plugins are ES modules, which jest on Node 20 cannot require.
@@ -44,7 +51,14 @@ describe('the partner system example (docs/partners.md)', () => {
   it('every generated document points at a manifest text whose SHA-256 is its hash, and that text is valid GraphQL', () => {
     const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as Record<string, string>;
     const documents = Object.entries(generated).filter(([name]) => name.endsWith('Document'));
-    expect(documents.map(([name]) => name).sort()).toEqual(['BankEnterpriseCheckDocument', 'ProvinceJointReviewDocument', 'ProvinceSubmitApplicationDocument']);
+    expect(documents.map(([name]) => name).sort()).toEqual([
+      'BankEnterpriseCheckDocument',
+      'ProvinceApplicationUpdatedDocument',
+      'ProvinceJointReviewDocument',
+      'ProvinceMessageAddedDocument',
+      'ProvinceSendMessageDocument',
+      'ProvinceSubmitApplicationDocument',
+    ]);
     for (const [, document] of documents) {
       const hash = String((document as { __meta__?: Record<string, unknown> }).__meta__?.hash);
       expect(manifest[hash]).toEqual(expect.any(String));

@@ -1,5 +1,5 @@
 import { readBenchConfig } from '../../bench/config';
-import { renderReport, type Row } from '../../bench/report';
+import { renderFanout, renderReport, type Row } from '../../bench/report';
 
 const meta = { date: '2026-01-01T00:00:00Z', machine: 'test CPU × 2', node: 'v20', seconds: 10, warmupSeconds: 2, lowLoadSeconds: 3, connections: 8, workers: 2, pin: true, hive: 'Hive Gateway 2.15.1' };
 const measured = (rps: number, p50: number, gatewayCpu: number | null) => ({
@@ -71,11 +71,26 @@ describe('the benchmark table', () => {
   });
 });
 
+describe('the fan-out table', () => {
+  it('gives each gateway its deliveries, latency, CPU and memory per subscriber, and says why one was not run', () => {
+    const lines = renderFanout(
+      [
+        { target: 'a', targetName: '(a)', subscribers: 1000, latencyMs: 0, events: 12, deliveries: 12_000, deliveriesPerSecond: 1200, p50: 400.5, p99: 810, gatewayCpuMsPerDelivery: 0.8, backendCpuMsPerDelivery: 0.3, rssKbPerSubscriber: 60, missedAndErrors: 0 },
+        { target: 'c', targetName: '(c)', subscribers: 1000, latencyMs: 0, notRun: 'BENCH_HIVE=skip' },
+      ],
+      meta,
+    ).split('\n');
+    expect(lines[0]).toBe('### Subscription fan-out: 1,000 subscribers over WebSocket on one subscription, department latency 0 ms (each gateway one process, pinned to core 0)');
+    expect(lines).toContain('| (a) | 1000 | 12 | 1200 | 400.5 | 810 | 0.8 | 0.3 | 60 | 0 |');
+    expect(lines).toContain('| (c) | 1000 | not run: BENCH_HIVE=skip | | | | | | | |');
+  });
+});
+
 describe('the benchmark settings', () => {
   it('defaults to both latencies, every mode and ten seconds a row; BENCH_QUICK shortens the rows only', () => {
     const full = readBenchConfig({}, '/out');
-    expect(full).toMatchObject({ seconds: 10, warmupSeconds: 5, connections: 8, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas'], pin: true, skipHive: undefined, outDir: '/out' });
-    expect(readBenchConfig({ BENCH_QUICK: '1' }, '/out')).toMatchObject({ seconds: 1, warmupSeconds: 1, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas'] });
+    expect(full).toMatchObject({ seconds: 10, warmupSeconds: 5, connections: 8, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas', 'fanout'], fanoutSubscribers: 1000, pin: true, skipHive: undefined, outDir: '/out' });
+    expect(readBenchConfig({ BENCH_QUICK: '1' }, '/out')).toMatchObject({ seconds: 1, warmupSeconds: 1, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas', 'fanout'], fanoutSubscribers: 100 });
     expect(readBenchConfig({ BENCH_QUICK: '1', BENCH_SECONDS: '3', BENCH_DEPARTMENT_LATENCY_MS: '5, 50', BENCH_MODES: 'machine', BENCH_HIVE: 'skip' }, '/out')).toMatchObject({
       seconds: 3,
       latenciesMs: [5, 50],
