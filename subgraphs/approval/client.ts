@@ -251,17 +251,18 @@ export class ApprovalClient {
     return { total: answer.body.total, projects: this.jurisdiction.admitEach(answer.body.data, (p) => p.townCode) };
   }
 
-  async submit(input: { projectCode: string; stage: ProjectStage; idempotencyKey: string }): Promise<Application> {
+  /** The application, and whether this call made it (a retry with the same key answers the one made before). */
+  async submit(input: { projectCode: string; stage: ProjectStage; idempotencyKey: string }): Promise<{ application: Application; created: boolean }> {
     const unknown = () => badUserInput(`project ${input.projectCode} is not registered in the approval system (投资项目代码 unknown)`, 'input.project');
     if (!this.jurisdiction.admit(await this.projects.load(input.projectCode), (p) => p.townCode)) throw unknown();
     // A key is the caller's own: the same key from someone else is another application, never theirs.
     const idempotencyKey = `${this.caller.kind}:${this.caller.subject}/${input.idempotencyKey}`;
-    const answer = await this.system.http.post<{ data?: Application; error?: string; message?: string }>('/api/applications', { ...input, idempotencyKey });
+    const answer = await this.system.http.post<{ data?: Application; created?: boolean; error?: string; message?: string }>('/api/applications', { ...input, idempotencyKey });
     if (answer.status === 404 && answer.body?.error === 'PROJECT_NOT_REGISTERED') throw unknown();
     if (answer.status === 409 && answer.body?.error === 'IDEMPOTENCY_KEY_REUSED') {
       throw conflict(`idempotency key "${input.idempotencyKey}" was already used for another application: use a new key for a new application`, 'IDEMPOTENCY_KEY_REUSED');
     }
-    return this.written(answer);
+    return { application: await this.written(answer), created: answer.body?.created !== false };
   }
 
   async decide(

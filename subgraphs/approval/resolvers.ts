@@ -319,7 +319,9 @@ export const resolvers: Resolvers<ApprovalContext> = {
       if (!/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
         throw badUserInput('argument "input.idempotencyKey" must be 8–128 characters of letters, digits, _ . : - (a UUID is a good choice)', 'input.idempotencyKey');
       }
-      return ctx.events.changed(await ctx.approval.submit({ projectCode: project, stage, idempotencyKey }), null);
+      const { application, created } = await ctx.approval.submit({ projectCode: project, stage, idempotencyKey });
+      // A retry answers the application made before: nothing changed, nothing to tell subscribers.
+      return created ? ctx.events.changed(application, null) : application;
     },
     recordReviewOpinion: async (
       _: unknown,

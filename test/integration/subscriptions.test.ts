@@ -226,3 +226,31 @@ it('a connection holds at most its share of subscriptions; the next is refused a
     await client.dispose();
   }
 });
+
+it('a new application reaches each of its departments’ queues once; a retry with the same key tells no one again', async () => {
+  const { data } = await stack.query(`{ projectsWithoutApplications(first: 1) { nodes { code stage } } }`);
+  const project = data.projectsWithoutApplications.nodes[0];
+  const client = webSocketClient(stack.gatewayUrl, { authorization: `Bearer ${stack.staffToken}` });
+  try {
+    const assigned = subscribe(client, `subscription { taskAssigned { id status application { id } } }`);
+    const updated = subscribe(client, `subscription { applicationUpdated { id } }`);
+    await subscribersAt(stack.subgraphUrls.approval, 2);
+    const SUBMIT = `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id tasks { id } } }`;
+    const input = { project: project.code, stage: project.stage, idempotencyKey: 'live-0123456789abcdef' };
+    const submitted = await stack.query(SUBMIT, { input });
+    expect(submitted.errors).toBeUndefined();
+    expect((await stack.query(SUBMIT, { input })).data.submitApplication.id).toBe(submitted.data.submitApplication.id);
+    // A later change to another application: once its event is here, any event of the retry would have been too.
+    const other = await pendingTask();
+    expect((await stack.query(DECIDE, { taskId: other.taskId, decision: other.decision, opinion: '同意' })).errors).toBeUndefined();
+    await until(() => updated.results.some((r) => r.data.applicationUpdated.id === other.applicationId), 'the later change');
+    expect(updated.results.map((r) => r.data.applicationUpdated.id)).toEqual([submitted.data.submitApplication.id, other.applicationId]);
+    const tasks = submitted.data.submitApplication.tasks.map((t: any) => t.id).sort();
+    expect(assigned.results.map((r) => r.data.taskAssigned.id).sort()).toEqual(tasks);
+    expect(assigned.results.every((r) => r.data.taskAssigned.status === 'PENDING_ACCEPTANCE')).toBe(true);
+    assigned.stop();
+    updated.stop();
+  } finally {
+    await client.dispose();
+  }
+});
