@@ -97,6 +97,9 @@ export async function startBackend(kind: BackendKind, options: BackendStart): Pr
             }),
             // Its public half only, as a subgraph host would have.
             BENCH_IDENTITY_PUBLIC_KEY: createPublicKey(options.privatePem).export({ type: 'spki', format: 'pem' }).toString(),
+            // As the deployment guide runs them (README "Deployment"): graphql-js drops its development-only checks
+            // (its instanceOf looks up class names on every miss), and Apollo Server its development defaults.
+            NODE_ENV: 'production',
           },
           cwd: options.root,
           pin: false,
