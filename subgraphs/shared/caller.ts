@@ -35,8 +35,8 @@ export class InternalIdentityVerifier {
   /**
    * Tokens that verified, by their exact text, until they expire. The gateway reuses one
    * signature per caller for a minute, so most requests bring a token already checked; the
-   * Ed25519 check and jose's claim checks were ~7% of the construction subgraph's CPU on a
-   * cache-warm dashboard page. The same bytes verify the same way until `exp`, which is
+   * Ed25519 check and jose's claim checks cost the construction subgraph's part of a
+   * cache-warm dashboard page 3.10 against 2.27 ms of CPU without them (docs/NOTES.md). The same bytes verify the same way until `exp`, which is
    * kept; a key withdrawn from the JWKS meanwhile stops new tokens at once and old ones
    * within their two-minute life (INTERNAL_IDENTITY_LIFETIME_SECONDS).
    */
