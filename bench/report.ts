@@ -121,13 +121,13 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
       '',
       '### Backend CPU by process (ms per request; each subgraph and each mock department in a process of its own)',
       '',
-      `| gateways | dept latency ms | workload | target | backend CPU ms/req | ${names.map((d) => `${d} subgraph`).join(' | ')} | ${names.map((d) => `${d} mock`).join(' | ')} | dept req/req | backend CPU ms/dept req |`,
+      `| mode | dept latency ms | workload | target | backend CPU ms/req | ${names.map((d) => `${d} subgraph`).join(' | ')} | ${names.map((d) => `${d} mock`).join(' | ')} | dept req/req | backend CPU ms/dept req |`,
       `| --- | ---: | --- | --- | ---: | ${names.map(() => '---:').join(' | ')} | ${names.map(() => '---:').join(' | ')} | ---: | ---: |`,
     );
     for (const r of split) {
       const by = r.backendCpuMsPerRequestBy!;
       out.push(
-        `| ${r.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.backendCpuMsPerRequest} | ${names.map((d) => by.subgraphs[d]).join(' | ')} | ${names.map((d) => by.departments[d]).join(' | ')} | ${r.departmentRequestsPerRequest} | ${show(r.backendCpuMsPerDepartmentRequest)} |`,
+        `| ${r.mode} | ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.backendCpuMsPerRequest} | ${names.map((d) => by.subgraphs[d]).join(' | ')} | ${names.map((d) => by.departments[d]).join(' | ')} | ${r.departmentRequestsPerRequest} | ${show(r.backendCpuMsPerDepartmentRequest)} |`,
       );
     }
   }
