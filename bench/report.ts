@@ -2,6 +2,7 @@
  * The benchmark's table: measured rows in, Markdown out (the same text is printed and
  * written to bench/results/latest.md).
  */
+import type { BackendSplit } from './backend';
 import type { GatewayMode, Mode } from './config';
 import type { FanoutRow } from './fanout';
 import type { ReplicaRow } from './replicas';
@@ -15,9 +16,15 @@ export interface Measured {
   p99: number;
   /** null for the floor: no gateway in the way. */
   gatewayCpuMsPerRequest: number | null;
-  /** The backend process (the departments' mocks and the four subgraphs) per request. */
+  /** The backend's processes (the four subgraphs and the four departments' mocks) per request. */
   backendCpuMsPerRequest: number;
+  /** The same, process by process: each subgraph, each department's mock. */
+  backendCpuMsPerRequestBy?: BackendSplit;
+  /** The whole backend's CPU divided by the department requests it answered; null when there were none. */
+  backendCpuMsPerDepartmentRequest?: number | null;
   departmentRequestsPerRequest: number;
+  /** The same, by department. */
+  departmentRequestsPerRequestBy?: BackendSplit['subgraphs'];
   peakRssMb: number | null;
   non2xx: number;
   errors: number;
@@ -108,6 +115,23 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
       out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.lowLoadP50!.toFixed(2)} | ${over(r.lowLoadP50)} | ${viaGateway} | ${over(r.lowLoadFloorP50)} |`);
     }
   }
+  const split = rows.filter((r) => !r.notRun && r.requests && r.backendCpuMsPerRequestBy);
+  if (split.length > 0) {
+    const names = ['enterprise', 'land', 'construction', 'approval'] as const;
+    out.push(
+      '',
+      '### Backend CPU by process (ms per request; each subgraph and each mock department in a process of its own)',
+      '',
+      `| mode | dept latency ms | workload | target | backend CPU ms/req | ${names.map((d) => `${d} subgraph`).join(' | ')} | ${names.map((d) => `${d} mock`).join(' | ')} | dept req/req | backend CPU ms/dept req |`,
+      `| --- | ---: | --- | --- | ---: | ${names.map(() => '---:').join(' | ')} | ${names.map(() => '---:').join(' | ')} | ---: | ---: |`,
+    );
+    for (const r of split) {
+      const by = r.backendCpuMsPerRequestBy!;
+      out.push(
+        `| ${r.mode} | ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.backendCpuMsPerRequest} | ${names.map((d) => by.subgraphs[d]).join(' | ')} | ${names.map((d) => by.departments[d]).join(' | ')} | ${r.departmentRequestsPerRequest} | ${show(r.backendCpuMsPerDepartmentRequest)} |`,
+      );
+    }
+  }
   out.push(
     '',
     '### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway)',
@@ -191,11 +215,13 @@ const LEGEND = [
   "first fetch of the gateway's plan). All four in front of the same subgraphs, on the same supergraph. Workloads: the joint-review query",
   'for one project and the 50-project dashboard page, the subgraphs reading through to the departments on every request; then the same',
   'dashboard page repeated with the subgraphs\' department caches warm. p50 over direct: p50 minus the floor\'s p50 for the same workload',
-  'and latency. Gateway CPU: the gateway\'s processes (all workers) from /proc, divided by the requests answered; backend CPU: the process',
-  'holding the departments\' mocks and the subgraphs, likewise (the only CPU figure for the floor). dept req/req: requests the departments',
+  'and latency. Gateway CPU: the gateway\'s processes (all workers) from /proc, divided by the requests answered; backend CPU: the processes',
+  'of the departments\' mocks and the subgraphs, likewise (the only CPU figure for the floor). dept req/req: requests the departments',
   'answered per request. Peak RSS: the largest resident size each gateway process reached since it started, added up over its processes.',
   'Low load: after each one-core row, requests one at a time, timed by the bench to the microsecond; added over direct is the median',
   "minus the floor's median for the same workload and latency: the gateway's own work plus the other subgraphs the plan calls. The floor",
   "operation via the gateway is the floor's own query sent through the gateway (a plan of one fetch to one subgraph): what it adds over",
-  'the direct call is the gateway alone.',
+  'the direct call is the gateway alone. Backend CPU by process: the backend figure split over its processes, each subgraph (compiled,',
+  "as deployed) and each department's mock, per request; backend CPU ms/dept req divides the whole backend's CPU by the department",
+  "requests it answered (for the read-through rows, the backend's cost per department request).",
 ];

@@ -7,8 +7,9 @@
  * with each gateway on one pinned core and then with one worker per core; then many WebSocket
  * subscribers on one subscription, this gateway and Hive Gateway (bench/fanout.ts).
  *
- * The departments and subgraphs run in backend processes, each gateway in its own
- * process (tree), the load (autocannon) in this one. CPU and memory come from /proc.
+ * Each mock department and each subgraph runs in a process of its own (bench/backend.ts),
+ * each gateway in its own process (tree), the load (autocannon) in this one. CPU and
+ * memory come from /proc.
  * Bounded: BENCH_SECONDS per row after BENCH_WARMUP_SECONDS; the plan and its estimated
  * time are printed first. See README "Benchmark" for every knob.
  */
@@ -26,19 +27,13 @@ import { isGatewayMode, readBenchConfig, type BenchConfig, type GatewayMode } fr
 import { measureFanout, type FanoutRow, type FanoutTarget } from './fanout';
 import { measureReplicas, type ReplicaBench, type ReplicaRow } from './replicas';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
+import { backendCpu, backendPids, departmentRequests, DEPARTMENTS, setDepartmentLatency, startBackend, stopBackend, total, type Backend, type BackendSplit } from './backend';
 import { cpuMs, jsonLine, peakRssMb, processTree, startProcess, stopProcess, type Started } from './processes';
 import { modeTitle, renderFanout, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
 import { benchWorkloads, type BackendKind, type Workload } from './workloads';
 
 const ROOT = join(__dirname, '..');
 const START_TIMEOUT_MS = 180_000;
-
-interface Backend {
-  kind: BackendKind;
-  process: Started;
-  subgraphUrls: Record<string, string>;
-  departmentUrls: string[];
-}
 
 interface Endpoint {
   target: Target;
@@ -89,8 +84,9 @@ async function main() {
   const replicaRows: ReplicaRow[] = [];
   const fanoutRows: FanoutRow[] = [];
   try {
+    const backendStart = { root: ROOT, privatePem: secrets.privatePem, work: secrets.work, profileDir: config.profileDir, timeoutMs: START_TIMEOUT_MS };
     // The workloads' backends, when a mode runs workloads (the fan-out starts its own if it is alone).
-    if (config.modes.some((m) => m !== 'fanout')) for (const kind of new Set(workloads.map((w) => w.backend))) backends.set(kind, await startBackend(kind, secrets));
+    if (config.modes.some((m) => m !== 'fanout')) for (const kind of new Set(workloads.map((w) => w.backend))) backends.set(kind, await startBackend(kind, backendStart));
     for (const [m, mode] of config.modes.filter(isGatewayMode).entries()) {
       console.log(`\n== ${modeTitle(mode, config)}`);
       for (const [kind, backend] of backends) {
@@ -106,7 +102,7 @@ async function main() {
           console.log(`${TARGET_NAMES[target]} not started: ${why}`);
         });
         // The floor has no gateway, so it does not change with the mode: measured once.
-        if (m === 0) endpoints.push({ target: 'd', name: TARGET_NAMES.d, url: backend.subgraphUrls.construction!, headers: { [INTERNAL_IDENTITY_HEADER]: secrets.identityToken }, floor: true });
+        if (m === 0) endpoints.push({ target: 'd', name: TARGET_NAMES.d, url: backend.subgraphUrls.construction, headers: { [INTERNAL_IDENTITY_HEADER]: secrets.identityToken }, floor: true });
         try {
           for (const latencyMs of config.latenciesMs) {
             await setDepartmentLatency(backend, latencyMs);
@@ -132,7 +128,7 @@ async function main() {
     }
     if (config.modes.includes('fanout')) {
       let backend = backends.get('cached');
-      if (!backend) backends.set('cached', (backend = await startBackend('cached', secrets)));
+      if (!backend) backends.set('cached', (backend = await startBackend('cached', backendStart)));
       fanoutRows.push(...(await runFanout(backend, config, secrets, hive)));
     }
     if (config.modes.includes('replicas')) {
@@ -144,7 +140,7 @@ async function main() {
       replicaRows.push(...(await measureReplicas(replicaBench(workload, latencyMs, backend, config, secrets))));
     }
   } finally {
-    await Promise.all([...backends.values()].map((b) => stopProcess(b.process)));
+    await Promise.all([...backends.values()].map((b) => stopBackend(b)));
   }
 
   const meta: ReportMeta = {
@@ -208,8 +204,8 @@ async function makeSecrets(users: number): Promise<Secrets> {
 }
 
 /**
- * The measured gateways run as compiled JavaScript (`npm run build:server`), as a deployment
- * would: under tsx every stack trace goes through source maps, which taxes both gateways
+ * The measured gateways (and the backend's subgraphs) run as compiled JavaScript (`npm run
+ * build:server`), as a deployment would: under tsx every stack trace goes through source maps, which taxes both gateways
  * (and Hive runs compiled). Ours gets the young-generation size `npm run gateway` gives it.
  */
 const nodeArgs = (config: BenchConfig, script: string) => [
@@ -219,24 +215,9 @@ const nodeArgs = (config: BenchConfig, script: string) => [
 ];
 
 function buildServer(): void {
-  const built = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('npm run build:server failed: the measured gateways run compiled');
-}
-
-async function startBackend(kind: BackendKind, secrets: Secrets): Promise<Backend> {
-  const started = await startProcess({
-    name: `backend (${kind})`,
-    command: process.execPath,
-    args: ['--import', 'tsx', 'bench/backend.ts'],
-    env: { BENCH_IDENTITY_PRIVATE_KEY: secrets.privatePem, BENCH_SUBGRAPH_CACHE_TTL_SECONDS: kind === 'read-through' ? '0' : '60' },
-    cwd: ROOT,
-    // The backend is not what is measured: it may use every core.
-    pin: false,
-    ready: jsonLine((l) => !!l.subgraphUrls),
-    log: join(secrets.work, `backend-${kind}.log`),
-    timeoutMs: START_TIMEOUT_MS,
-  });
-  return { kind, process: started, subgraphUrls: started.line.subgraphUrls, departmentUrls: Object.values(started.line.departmentUrls as Record<string, string>) };
+  // The subgraphs read their schema.graphql beside the compiled code: the assets too, as `npm run build:server` does.
+  const built = spawnSync('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build:server failed: the measured gateways and subgraphs run compiled');
 }
 
 const subgraphEnv = (backend: Backend) => Object.fromEntries(Object.entries(backend.subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
@@ -412,13 +393,13 @@ async function runFanout(backend: Backend, config: BenchConfig, secrets: Secrets
         headers: ours.headers,
         connectionParams: (i) => ({ authorization: `Bearer ${secrets.userTokens[Math.floor(i / FANOUT_PER_CALLER)]}` }),
         gatewayPids: () => processTree(ours.process!.child.pid!),
-        backendPids: () => processTree(backend.process.child.pid!),
+        backendPids: () => backendPids(backend),
         process: ours.process,
       };
     },
     async (): Promise<FanoutTarget & { process?: Started }> => {
       const theirs = await startHive('core', config, backend, secrets, hive);
-      return { target: 'c', targetName: TARGET_NAMES.c, url: theirs.url, headers: theirs.headers, connectionParams: () => ({}), gatewayPids: () => processTree(theirs.process!.child.pid!), backendPids: () => processTree(backend.process.child.pid!), process: theirs.process };
+      return { target: 'c', targetName: TARGET_NAMES.c, url: theirs.url, headers: theirs.headers, connectionParams: () => ({}), gatewayPids: () => processTree(theirs.process!.child.pid!), backendPids: () => backendPids(backend), process: theirs.process };
     },
   ];
   for (const [i, start] of starts.entries()) {
@@ -462,19 +443,6 @@ async function fanoutApplication(backend: Backend, secrets: Secrets): Promise<{ 
   return { applicationId: submitted.id, taskId: lead.id, material: lead.checklist[0]!.material.name };
 }
 
-async function setDepartmentLatency(backend: Backend, latencyMs: number) {
-  for (const url of backend.departmentUrls) {
-    const response = await fetch(`${url}/__admin/faults`, { method: 'PUT', body: JSON.stringify({ latencyMs }) });
-    if (!response.ok) throw new Error(`could not set ${latencyMs} ms latency at ${url}: ${response.status} ${await response.text()}`);
-  }
-}
-
-/** Requests all department systems of the backend have answered so far. */
-async function departmentRequests(backend: Backend): Promise<number> {
-  const counts = await Promise.all(backend.departmentUrls.map(async (u) => ((await (await fetch(`${u}/__admin/requests`)).json()) as { total: number }).total));
-  return counts.reduce((a, b) => a + b, 0);
-}
-
 /**
  * One request first, checked: an answer with errors or without data would make any
  * figure meaningless (a gateway that fails fast looks fast). Then the warm-up, then the
@@ -492,30 +460,40 @@ async function measureRow(
   const problem = await checkAnswer(endpoint, query, workload.variables());
   if (problem) return { notRun: `answer check failed: ${problem}` };
   const gatewayPids = endpoint.process ? processTree(endpoint.process.child.pid!) : [];
-  const backendPids = processTree(backend.process.child.pid!);
+  const backendProcesses = backendPids(backend);
   // The gateways share core 0 in the one-core mode: one still busy after starting (Hive loads for a while
   // after it says it listens) must not run in the measured one's time.
   await settle(others.flatMap((e) => (e.process ? processTree(e.process.child.pid!) : [])), backend);
   await load(endpoint, query, workload, config.warmupSeconds, config.connections);
-  await settle([...gatewayPids, ...backendPids], backend);
-  const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(gatewayPids), cpuMs(backendPids), await departmentRequests(backend)];
+  await settle([...gatewayPids, ...backendProcesses], backend);
+  const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(gatewayPids), backendCpu(backend), await departmentRequests(backend)];
   const result = await load(endpoint, query, workload, config.seconds, config.connections);
-  const [gatewayCpu, backendCpu, departmentCalls] = [cpuMs(gatewayPids) - gatewayBefore, cpuMs(backendPids) - backendBefore, (await departmentRequests(backend)) - departmentsBefore];
+  const [gatewayCpu, backendAfter, departmentsAfter] = [cpuMs(gatewayPids) - gatewayBefore, backendCpu(backend), await departmentRequests(backend)];
   // The next row starts when this one's last requests are done, not while they still cost CPU.
-  await settle([...gatewayPids, ...backendPids], backend);
+  await settle([...gatewayPids, ...backendProcesses], backend);
   const lowLoad = measureLowLoad ? await oneAtATime(endpoint, query, workload, config.lowLoadSeconds) : undefined;
   // The floor's own operation through the gateway: one fetch to one subgraph, so the difference from the direct call is the gateway alone.
   const lowLoadFloorViaGateway = measureLowLoad && !endpoint.floor ? await oneAtATime(endpoint, workload.floorQuery, workload, config.lowLoadSeconds) : undefined;
   const answered = Math.max(1, result.requests.total);
   const perRequest = (x: number) => Number((x / answered).toFixed(2));
+  const perDepartment = (f: (d: (typeof DEPARTMENTS)[number]) => number) => Object.fromEntries(DEPARTMENTS.map((d) => [d, perRequest(f(d))])) as BackendSplit['subgraphs'];
+  const backendSplit: BackendSplit = {
+    subgraphs: perDepartment((d) => backendAfter.subgraphs[d] - backendBefore.subgraphs[d]),
+    departments: perDepartment((d) => backendAfter.departments[d] - backendBefore.departments[d]),
+  };
+  const departmentCalls = total(departmentsAfter) - total(departmentsBefore);
+  const backendCpuMs = total(backendAfter.subgraphs) + total(backendAfter.departments) - total(backendBefore.subgraphs) - total(backendBefore.departments);
   return {
     requests: result.requests.total,
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
     gatewayCpuMsPerRequest: endpoint.process ? perRequest(gatewayCpu) : null,
-    backendCpuMsPerRequest: perRequest(backendCpu),
+    backendCpuMsPerRequest: perRequest(backendCpuMs),
+    backendCpuMsPerRequestBy: backendSplit,
+    backendCpuMsPerDepartmentRequest: departmentCalls > 0 ? Number((backendCpuMs / departmentCalls).toFixed(2)) : null,
     departmentRequestsPerRequest: perRequest(departmentCalls),
+    departmentRequestsPerRequestBy: perDepartment((d) => departmentsAfter[d] - departmentsBefore[d]),
     peakRssMb: endpoint.process ? peakRssMb(processTree(endpoint.process.child.pid!)) : null,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
@@ -549,10 +527,10 @@ async function oneAtATime(endpoint: Endpoint, query: string, workload: Workload,
  * their CPU and department calls must not land in the next measurement.
  */
 async function settle(pids: number[], backend: Backend) {
-  let [cpu, calls] = [cpuMs(pids), await departmentRequests(backend)];
+  let [cpu, calls] = [cpuMs(pids), total(await departmentRequests(backend))];
   for (let waited = 0; waited < 10_000; waited += 200) {
     await new Promise((r) => setTimeout(r, 200));
-    const [cpuNow, callsNow] = [cpuMs(pids), await departmentRequests(backend)];
+    const [cpuNow, callsNow] = [cpuMs(pids), total(await departmentRequests(backend))];
     // Idle processes still tick a little (timers, GC): under 10% of a core counts as idle.
     if (cpuNow - cpu <= 20 && callsNow === calls) return;
     [cpu, calls] = [cpuNow, callsNow];

@@ -64,6 +64,32 @@ describe('the benchmark table', () => {
     expect(lines).toContain('| 2 workers | 20 | joint review (1 project) | 2.00 | 1.25 | 0.50 | 1.25 |');
   });
 
+  it('splits the backend CPU by process, per request and per department request, for the rows that measured it', () => {
+    const split = {
+      backendCpuMsPerRequest: 60,
+      backendCpuMsPerRequestBy: { subgraphs: { enterprise: 6, land: 20, construction: 8, approval: 1 }, departments: { enterprise: 3, land: 18, construction: 3, approval: 1 } },
+      backendCpuMsPerDepartmentRequest: 1.2,
+      departmentRequestsPerRequest: 50,
+      departmentRequestsPerRequestBy: { enterprise: 4, land: 45, construction: 1, approval: 0 },
+    };
+    const withSplit = renderReport([row('core', 'a', { ...measured(30, 300, 9), ...split }), row('core', 'b', measured(150, 45, 8)), row('core', 'd', { ...measured(900, 12, null), ...split, backendCpuMsPerDepartmentRequest: null })], meta).split('\n');
+    expect(withSplit).toContain('### Backend CPU by process (ms per request; each subgraph and each mock department in a process of its own)');
+    expect(withSplit).toContain(
+      '| mode | dept latency ms | workload | target | backend CPU ms/req | enterprise subgraph | land subgraph | construction subgraph | approval subgraph | enterprise mock | land mock | construction mock | approval mock | dept req/req | backend CPU ms/dept req |',
+    );
+    expect(withSplit).toContain('| core | 20 | joint review (1 project) | (a) | 60 | 6 | 20 | 8 | 1 | 3 | 18 | 3 | 1 | 50 | 1.2 |');
+    expect(withSplit).toContain('| core | 20 | joint review (1 project) | (d) | 60 | 6 | 20 | 8 | 1 | 3 | 18 | 3 | 1 | 50 | — |');
+    // A row measured before the split (no figures by process) has no line there, and the main table keeps its columns.
+    expect(withSplit.filter((l) => l.startsWith('| core | 20 | joint review (1 project) | (b) |'))).toHaveLength(0);
+    // Its rows never read as the ratio lines (which start "| 1 core |").
+    expect(withSplit.filter((l) => l.startsWith('| 1 core | 20 | joint review (1 project) |'))).toHaveLength(1);
+    expect(withSplit).toContain('| 20 | joint review (1 project) | (a) | 30 | 300 | 600 | 288 | 9 | 60 | 50 | 300 | 0 |');
+  });
+
+  it('leaves the section out when no row was split', () => {
+    expect(report).not.toContain('### Backend CPU by process');
+  });
+
   it('says so when no request was answered within a row, and keeps it out of the ratios', () => {
     const starved = renderReport([row('core', 'a', { ...measured(0, 0, 40), requests: 0 }), row('core', 'b', measured(150, 45, 8))], meta).split('\n');
     expect(starved).toContain('| 20 | joint review (1 project) | (a) | 0: no request answered within the row | | | | | | | | 0 |');

@@ -82,6 +82,25 @@ describe('a subgraph refusing the gateway\'s identity', () => {
   });
 });
 
+describe('a subgraph keeping the tokens it verified', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('answers a token it has verified from memory, the same frozen caller, and refuses it once it expires', async () => {
+    const key = pemFile('kept.pem');
+    const verifier = new InternalIdentityVerifier({ keys: [await internalIdentityJwk(key.privateKey)] });
+    const token = await signInternalIdentity(CALLER, await internalIdentityKey(key.privateKey), 120);
+    const first = await verifier.verifyToken(token);
+    expect({ ...first, scopes: [...first.scopes] }).toEqual(CALLER);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(await verifier.verifyToken(token)).toBe(first);
+    // Another token of the same caller is verified on its own: only the exact text is remembered.
+    const forged = `${token.slice(0, -4)}AAAA`;
+    await expect(verifier.verifyToken(forged)).rejects.toMatchObject({ status: 401 });
+    jest.useFakeTimers({ now: Date.now() + 121_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    await expect(verifier.verifyToken(token)).rejects.toMatchObject({ status: 401 });
+  });
+});
+
 describe('the subgraph command\'s settings', () => {
   const department = { ENTERPRISE_DEPARTMENT_URL: 'http://127.0.0.1:4101', ENTERPRISE_DEPARTMENT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nMCow\\n-----END PUBLIC KEY-----' };
 
