@@ -37,6 +37,11 @@ export interface BenchConfig {
   fanoutSubscribers: number;
   /** Why Hive Gateway is left out, or undefined to run it. */
   skipHive: string | undefined;
+  /**
+   * BENCH_VARIANT (`NAME=value,…`): this gateway again with these settings, measured as
+   * target (e) beside (a) in every row, so what one change buys is read from one run.
+   */
+  variant: Record<string, string> | undefined;
   outDir: string;
 }
 
@@ -71,7 +76,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
     pin: z.enum(['true', 'false'], { error: 'BENCH_PIN must be true or false' }).default('true'),
     hive: z.enum(['run', 'skip'], { error: 'BENCH_HIVE must be run or skip' }).default('run'),
     workloads: z
-      .array(z.enum(['joint-review', 'dashboard', 'dashboard-warm', 'dashboard-warm-users'], { error: 'BENCH_WORKLOADS lists joint-review, dashboard, dashboard-warm and/or dashboard-warm-users' }))
+      .array(z.enum(['joint-review', 'dashboard', 'dashboard-warm', 'dashboard-warm-100', 'dashboard-warm-users'], { error: 'BENCH_WORKLOADS lists joint-review, dashboard, dashboard-warm, dashboard-warm-100 and/or dashboard-warm-users' }))
       .min(1, 'BENCH_WORKLOADS lists at least one workload')
       .optional(),
   });
@@ -103,6 +108,18 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
     fanoutSubscribers: c.fanoutSubscribers,
     skipHive: c.hive === 'skip' ? 'BENCH_HIVE=skip' : undefined,
     workloads: c.workloads && [...new Set(c.workloads)],
+    variant: readVariant(env.BENCH_VARIANT),
     outDir: env.BENCH_OUT || defaultOutDir,
   };
+}
+
+function readVariant(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  const settings: Record<string, string> = {};
+  for (const item of items(text)) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(item);
+    if (!match) throw new Error(`bench configuration: BENCH_VARIANT lists NAME=value settings separated by commas (e.g. GATEWAY_PREPARED_PATH=off); "${item}" is not one`);
+    settings[match[1]!] = match[2]!;
+  }
+  return settings;
 }

@@ -7,7 +7,8 @@ import type { GatewayMode, Mode } from './config';
 import type { FanoutRow } from './fanout';
 import type { ReplicaRow } from './replicas';
 
-export type Target = 'a' | 'b' | 'c' | 'd';
+/** (e): this gateway again with BENCH_VARIANT's settings, when set. */
+export type Target = 'a' | 'b' | 'c' | 'd' | 'e';
 
 export interface Measured {
   requests: number;
@@ -132,14 +133,15 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
       );
     }
   }
+  const variant = rows.find((r) => r.target === 'e');
   out.push(
     '',
-    '### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway)',
+    `### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway${variant ? `, e: ${variant.targetName.replace(/^\(e\) /, '')}` : ''})`,
     '',
     'req/s above 1 and CPU per request below 1 favour this gateway.',
     '',
-    '| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
+    `| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |${variant ? ' CPU/req e/b | CPU/req a/e |' : ''}`,
+    `| --- | ---: | --- | ---: | ---: | ---: | ---: |${variant ? ' ---: | ---: |' : ''}`,
   );
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
@@ -149,10 +151,11 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
   }
   for (const group of groups.values()) {
     const pick = (t: Target) => group.find((r) => r.target === t && !r.notRun && r.requests);
-    const [a, b, c] = [pick('a'), pick('b'), pick('c')];
+    const [a, b, c, e] = [pick('a'), pick('b'), pick('c'), pick('e')];
     const first = group[0]!;
+    const cpu = (x?: Row, y?: Row) => ratio(x?.gatewayCpuMsPerRequest, y?.gatewayCpuMsPerRequest);
     out.push(
-      `| ${first.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${first.latencyMs} | ${first.workload} | ${ratio(a?.rps, b?.rps)} | ${ratio(a?.rps, c?.rps)} | ${ratio(a?.gatewayCpuMsPerRequest, b?.gatewayCpuMsPerRequest)} | ${ratio(a?.gatewayCpuMsPerRequest, c?.gatewayCpuMsPerRequest)} |`,
+      `| ${first.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${first.latencyMs} | ${first.workload} | ${ratio(a?.rps, b?.rps)} | ${ratio(a?.rps, c?.rps)} | ${cpu(a, b)} | ${cpu(a, c)} |${variant ? ` ${cpu(e, b)} | ${cpu(a, e)} |` : ''}`,
     );
   }
   out.push('', ...LEGEND);
