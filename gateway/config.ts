@@ -41,8 +41,6 @@ export interface GatewayConfig {
   executor: 'compiled' | 'apollo';
   /** Who plans for the compiled executor (GATEWAY_PLANNER): `hive` (Hive Router's; default) or `apollo` (@apollo/gateway's; always with GATEWAY_EXECUTOR=apollo). */
   planner: PlannerName;
-  /** Known request texts straight to the executor past Apollo Server's request layer (GATEWAY_PREPARED_PATH=on|off; execution/prepared-request.ts). */
-  preparedPath: boolean;
   /** Operation documents (GATEWAY_WARM_OPERATIONS_DIR, *.graphql) planned before the first request. */
   warmOperations: string[];
   /** On SIGTERM: how long /readyz says draining before the port closes (GATEWAY_DRAIN_SECONDS), so load balancers notice. */
@@ -99,7 +97,6 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
       .default(1),
     executor: z.enum(['compiled', 'apollo'], { error: 'GATEWAY_EXECUTOR must be compiled (the default) or apollo' }).default('compiled'),
     planner: plannerSetting,
-    preparedPath: z.enum(['on', 'off'], { error: 'GATEWAY_PREPARED_PATH must be on (the default) or off' }).default('on').transform((v) => v === 'on'),
     drainSeconds: seconds('GATEWAY_DRAIN_SECONDS', 0).default(5),
     shutdownTimeoutSeconds: seconds('GATEWAY_SHUTDOWN_TIMEOUT_SECONDS', 1).default(30),
   });
@@ -115,7 +112,6 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     workers: flags.workers ?? (env.GATEWAY_WORKERS || undefined),
     executor: env.GATEWAY_EXECUTOR || undefined,
     planner: env.GATEWAY_PLANNER || undefined,
-    preparedPath: env.GATEWAY_PREPARED_PATH || undefined,
     drainSeconds: env.GATEWAY_DRAIN_SECONDS || undefined,
     shutdownTimeoutSeconds: env.GATEWAY_SHUTDOWN_TIMEOUT_SECONDS || undefined,
   });

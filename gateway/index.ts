@@ -56,7 +56,6 @@ async function main(): Promise<void> {
     explorer: security.explorer ? {} : undefined,
     executor: config.executor,
     planner: config.planner,
-    preparedPath: config.preparedPath,
     warmOperations: config.warmOperations,
   });
   // Listening first: while a supergraph URL is not answering, probes hear "not ready" (503) rather than nothing.

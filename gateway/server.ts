@@ -28,7 +28,6 @@ import { sharedStateCapability } from './capabilities/shared-state';
 import { staleReportCapability } from './capabilities/stale-report';
 import { PlanExecutor } from './execution/plan-executor';
 import { DEFAULT_PLANNER, operationPlanner, type PlannerName } from './execution/planner';
-import { preparedPath, type PreparedPath } from './execution/prepared-request';
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from './execution/subgraph-data-source';
 import { explorerPages, type ExplorerOptions } from './explorer';
 import { LiveSupergraph, type ReloadOutcome, type SupergraphFile } from './live-supergraph';
@@ -90,12 +89,6 @@ export interface GatewayOptions {
    * (@apollo/gateway's), execution/planner.ts. Apollo's executor plans with Apollo's only.
    */
   planner?: PlannerName;
-  /**
-   * Requests whose text was met before go from the body to the executor past Apollo
-   * Server's request layer, with the same plugins (execution/prepared-request.ts); default
-   * on with the compiled executor. Off: every request goes through Apollo Server.
-   */
-  preparedPath?: boolean;
   /** Operation documents planned at start-up and after each supergraph change. */
   warmOperations?: readonly string[];
   /** What subscriptions (WebSocket and SSE on /graphql) may hold; defaults in subscriptions/transports.ts. */
@@ -224,7 +217,7 @@ export function createGateway(options: GatewayOptions): GatewayService {
   const contextHooks = capabilities.flatMap((c) => (c.context ? [c.context.bind(c)] : []));
   const renewHooks = capabilities.flatMap((c) => (c.renew ? [c.renew.bind(c)] : []));
   const trusted = options.trustProxy?.length ? proxyaddr.compile([...options.trustProxy]) : undefined;
-  const statusOf = () => Object.assign({ preparedPath: prepared ? prepared.status() : 'off' }, ...capabilities.map((c) => c.status?.() ?? {})) as Record<string, unknown>;
+  const statusOf = () => Object.assign({}, ...capabilities.map((c) => c.status?.() ?? {})) as Record<string, unknown>;
   async function context(req: IncomingRequest['req'], requestId: string): Promise<GatewayContext> {
     // Listening before the first supergraph arrives (from a URL): answer at once rather than hold the request.
     if (!started) throw new HttpError(503, 'NOT_READY', 'this gateway has no supergraph yet: retry shortly (/readyz says when it is ready)', { 'retry-after': '5' });
@@ -244,8 +237,6 @@ export function createGateway(options: GatewayOptions): GatewayService {
     return draft as GatewayContext;
   }
 
-  // Built once Apollo Server has started (it reads its plugins and schema); until then every request goes to Apollo Server.
-  let prepared: PreparedPath | undefined;
   const upstream = new UpstreamSubscriptions();
   const subscriptions = new FederatedSubscriptions({
     apollo,
@@ -269,7 +260,6 @@ export function createGateway(options: GatewayOptions): GatewayService {
     landingPage: options.landingPage ?? explorer?.landingPage,
     tracedAs: 'gateway',
     eventStream: (req, res, requestId) => transports.eventStream(req, res, requestId),
-    prepared: async (request, contextValue) => prepared?.serve(request, contextValue),
     routes: {
       ...Object.fromEntries((options.sites ?? []).map((site) => [`${site.prefix}/*`, staticSite(site)])),
       ...explorer?.routes,
@@ -310,7 +300,6 @@ export function createGateway(options: GatewayOptions): GatewayService {
         if (supergraph.closed) return;
         throw error;
       }
-      if (executor && options.preparedPath !== false) prepared = preparedPath(apollo as never, logger);
       started = true;
       ready = true;
     },

@@ -4,7 +4,7 @@
  * first; everything under `path` goes to Apollo Server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { HttpError } from './errors';
 import { requestIdFrom, withRequestId } from './request-scope';
 import type { Logger } from './logger';
@@ -37,8 +37,6 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   tracedAs?: Component;
   /** Answers a request on `path` that asks for an event stream (Accept: text/event-stream): subscriptions over SSE. */
   eventStream?: (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
-  /** Tried before Apollo Server once the context is built: an answer, or undefined for Apollo Server to give one (the gateway's prepared path). */
-  prepared?: (request: HTTPGraphQLRequest, contextValue: TContext) => Promise<HTTPGraphQLResponse | undefined>;
 }
 
 export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
@@ -131,10 +129,10 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
       for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
       return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
     }
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search, body };
-    const response =
-      (options.prepared && (await options.prepared(httpGraphQLRequest, contextValue))) ||
-      (await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => contextValue }));
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
+      context: async () => contextValue,
+    });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
