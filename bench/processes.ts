@@ -5,7 +5,7 @@
  * every process it forked (cluster workers).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface Started {
@@ -132,6 +132,23 @@ export function cpuMs(pids: readonly number[]): number {
     if (stat) ticks += Number(stat[11]) + Number(stat[12]);
   }
   return ticks * 10;
+}
+
+/**
+ * Starts each process's peak resident memory (VmHWM) again from what it holds now
+ * (Linux: `5` into /proc/<pid>/clear_refs), so a row's peak is its own, not an earlier
+ * row's or the warm-up pass's. Says whether it could (it needs the processes to be ours).
+ */
+export function resetPeakRss(pids: readonly number[]): boolean {
+  let reset = pids.length > 0;
+  for (const pid of pids) {
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    } catch {
+      reset = false;
+    }
+  }
+  return reset;
 }
 
 /** Each process's peak resident memory (VmHWM), added up, in MB. */

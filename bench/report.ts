@@ -27,6 +27,8 @@ export interface Measured {
   /** The same, by department. */
   departmentRequestsPerRequestBy?: BackendSplit['subgraphs'];
   peakRssMb: number | null;
+  /** The peak could not be started again for the row (not Linux, or not our processes): it is the process's since it started. */
+  peakRssSinceStart?: boolean;
   non2xx: number;
   errors: number;
   /** Median latency (ms, to 0.01) with one request at a time; measured in the one-core mode. */
@@ -96,7 +98,7 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
       const floor = floorOf(rows, r);
       const over = r.target !== 'd' && floor && r.p50 !== undefined ? String(r.p50 - floor.p50!) : '—';
       out.push(
-        `| ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.rps} | ${r.p50} | ${r.p99} | ${over} | ${show(r.gatewayCpuMsPerRequest)} | ${r.backendCpuMsPerRequest} | ${r.departmentRequestsPerRequest} | ${show(r.peakRssMb)} | ${r.non2xx! + r.errors!} |`,
+        `| ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.rps} | ${r.p50} | ${r.p99} | ${over} | ${show(r.gatewayCpuMsPerRequest)} | ${r.backendCpuMsPerRequest} | ${r.departmentRequestsPerRequest} | ${show(r.peakRssMb)}${r.peakRssSinceStart ? ' (since start)' : ''} | ${r.non2xx! + r.errors!} |`,
       );
     }
   }

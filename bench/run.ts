@@ -28,7 +28,7 @@ import { measureFanout, type FanoutRow, type FanoutTarget } from './fanout';
 import { measureReplicas, type ReplicaBench, type ReplicaRow } from './replicas';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
 import { backendCpu, backendPids, departmentRequests, DEPARTMENTS, setDepartmentLatency, startBackend, stopBackend, total, type Backend, type BackendSplit } from './backend';
-import { cpuMs, jsonLine, peakRssMb, processTree, startProcess, stopProcess, type Started } from './processes';
+import { cpuMs, jsonLine, peakRssMb, processTree, resetPeakRss, startProcess, stopProcess, type Started } from './processes';
 import { modeTitle, renderFanout, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
 import { benchWorkloads, type BackendKind, type Workload } from './workloads';
 
@@ -483,6 +483,8 @@ async function measureRow(
   // The gateways share core 0 in the one-core mode: one still busy after starting (Hive loads for a while
   // after it says it listens) must not run in the measured one's time.
   await settle(others.flatMap((e) => (e.process ? processTree(e.process.child.pid!) : [])), backend);
+  // The row's peak memory is its own (from its warm-up on), not the warm-up pass's or an earlier row's.
+  const peakIsRows = resetPeakRss(gatewayPids);
   await load(endpoint, query, workload, config.warmupSeconds, config.connections);
   await settle([...gatewayPids, ...backendProcesses], backend);
   const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(gatewayPids), backendCpu(backend), await departmentRequests(backend)];
@@ -514,6 +516,7 @@ async function measureRow(
     departmentRequestsPerRequest: perRequest(departmentCalls),
     departmentRequestsPerRequestBy: perDepartment((d) => departmentsAfter[d] - departmentsBefore[d]),
     peakRssMb: endpoint.process ? peakRssMb(processTree(endpoint.process.child.pid!)) : null,
+    ...(endpoint.process && !peakIsRows ? { peakRssSinceStart: true } : {}),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     lowLoadP50: lowLoad,
