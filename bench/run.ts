@@ -223,11 +223,12 @@ async function makeSecrets(users: number): Promise<Secrets> {
 /**
  * The measured gateways (and the backend's subgraphs) run as compiled JavaScript (`npm run
  * build:server`), as a deployment would: under tsx every stack trace goes through source maps, which taxes both gateways
- * (and Hive runs compiled). Ours gets the young-generation size `npm run gateway` gives it.
+ * (and Hive runs compiled). Ours gets the young-generation size `npm run gateway` gives it, unless
+ * `nodeOptions` (a variant's NODE_OPTIONS) sets its own: V8 takes the command line's over NODE_OPTIONS.
  */
-const nodeArgs = (config: BenchConfig, script: string) => [
+const nodeArgs = (config: BenchConfig, script: string, nodeOptions = '') => [
   ...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []),
-  ...(script.startsWith('gateway/') ? ['--max-semi-space-size=16'] : []),
+  ...(script.startsWith('gateway/') && !nodeOptions.includes('--max-semi-space-size') ? ['--max-semi-space-size=16'] : []),
   join(ROOT, 'dist', 'node', script.replace(/\.ts$/, '.js')),
 ];
 
@@ -256,7 +257,7 @@ async function startOurs(mode: GatewayMode, config: BenchConfig, backend: Backen
   const started = await startProcess({
     name: TARGET_NAMES[target],
     command: process.execPath,
-    args: [...nodeArgs(config, 'gateway/index.ts'), '--supergraph', join(ROOT, 'schema', 'supergraph.graphql'), '--port', '0', '--workers', String(workers)],
+    args: [...nodeArgs(config, 'gateway/index.ts', variant?.NODE_OPTIONS), '--supergraph', join(ROOT, 'schema', 'supergraph.graphql'), '--port', '0', '--workers', String(workers)],
     env: {
       ...ourGatewayEnv(backend, secrets),
       AUDIT_DIR: join(secrets.work, `audit-${mode}-${backend.kind}-${target}`),
