@@ -183,22 +183,24 @@ async function main() {
 }
 
 function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall) {
-  const gateways = 'bin' in hive ? 3 : 2;
+  const gateways = ('bin' in hive ? 3 : 2) + (config.variant ? 1 : 0);
   const perRow = config.warmupSeconds + config.seconds + 1;
+  // The warm-up pass: every target (and the floor, in the first mode) over every workload once per mode.
+  const warmupPass = config.modes.filter(isGatewayMode).length * workloads.length * (gateways + 1) * config.warmupSeconds;
   const backendKinds = new Set(workloads.map((w) => w.backend)).size;
   const gatewayModes = config.modes.filter(isGatewayMode).length;
   const replicaRows = config.modes.includes('replicas') ? 4 : 0;
   // The fan-out: this gateway and Hive (the plain gateway serves no subscriptions).
-  const fanoutRows = config.modes.includes('fanout') ? gateways - 1 : 0;
+  const fanoutRows = config.modes.includes('fanout') ? ('bin' in hive ? 2 : 1) : 0;
   const rows = gatewayModes * config.latenciesMs.length * workloads.length * gateways + (gatewayModes ? config.latenciesMs.length * workloads.length : 0) + replicaRows + fanoutRows;
   const startups = gatewayModes * backendKinds * 15 + replicaRows * 8 + fanoutRows * 15;
   // One-core rows also measure one request at a time (the workload, then the floor's operation through the gateway), the floor once.
   const lowLoadRows = config.modes.includes('core') ? config.latenciesMs.length * workloads.length * (2 * gateways + 1) : config.latenciesMs.length * workloads.length;
   console.log(
     `bench: ${rows} rows (${config.modes.join(' + ')}; latency ${config.latenciesMs.join(', ')} ms; ${workloads.length} workloads; ` +
-      `${gateways} gateways + the floor), ${config.seconds} s each after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
+      `${gateways} gateways${config.variant ? ' (one the variant)' : ''} + the floor), ${config.seconds} s each after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
   );
-  console.log(`estimated time: about ${Math.ceil((rows * perRow + lowLoadRows * config.lowLoadSeconds + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
+  console.log(`estimated time: about ${Math.ceil((rows * perRow + warmupPass + lowLoadRows * config.lowLoadSeconds + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
 }
 
 async function makeSecrets(users: number): Promise<Secrets> {

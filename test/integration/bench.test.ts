@@ -8,9 +8,15 @@ import type { Row } from '../../bench/report';
 import type { ReplicaRow } from '../../bench/replicas';
 
 const ROOT = join(__dirname, '..', '..');
-const WORKLOADS = ['joint review (1 project)', 'dashboard page (50 projects)', 'dashboard page, cache-warm repeat', 'dashboard page, cache-warm, 20,000 users'];
+const WORKLOADS = [
+  'joint review (1 project)',
+  'dashboard page (50 projects)',
+  'dashboard page, cache-warm repeat',
+  'dashboard page (100 projects), cache-warm repeat',
+  'dashboard page, cache-warm, 20,000 users',
+];
 
-// A smoke run of `npm run bench`: the one-core mode, the fan-out (20 subscribers) and the replicas mode, one latency, one-second rows, Hive left out
+// A smoke run of `npm run bench`: the one-core mode with a variant of our gateway (e), the fan-out (20 subscribers) and the replicas mode, one latency, one-second rows, Hive left out
 // (it is installed on first use and is half a gigabyte). It checks the run completes and
 // the table has its rows and ratio columns; the figures themselves are the benchmark's
 // business, never a test's.
@@ -19,7 +25,7 @@ describe('npm run bench (smoke run)', () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-'));
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts')], {
       cwd: ROOT,
-      env: { ...process.env, BENCH_QUICK: '1', BENCH_HIVE: 'skip', BENCH_MODES: 'core,fanout,replicas', BENCH_FANOUT_SUBSCRIBERS: '20', BENCH_DEPARTMENT_LATENCY_MS: '0', BENCH_OUT: out },
+      env: { ...process.env, BENCH_QUICK: '1', BENCH_HIVE: 'skip', BENCH_MODES: 'core,fanout,replicas', BENCH_FANOUT_SUBSCRIBERS: '20', BENCH_DEPARTMENT_LATENCY_MS: '0', BENCH_VARIANT: 'GATEWAY_PLANNER=apollo', BENCH_OUT: out },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -27,7 +33,7 @@ describe('npm run bench (smoke run)', () => {
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     const [exitCode] = await once(child, 'exit');
     expect({ exitCode, output: exitCode === 0 ? '' : output }).toEqual({ exitCode: 0, output: '' });
-    expect(output).toMatch(/bench: 17 rows .*\nestimated time: about \d+ min/);
+    expect(output).toMatch(/bench: 25 rows .*3 gateways \(one the variant\) \+ the floor.*\nestimated time: about \d+ min/);
 
     const { rows, replicaRows, fanoutRows } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { rows: Row[]; replicaRows: ReplicaRow[]; fanoutRows: FanoutRow[] };
     // The fan-out: every subscriber received every measured event through our gateway; Hive left out.
@@ -42,8 +48,11 @@ describe('npm run bench (smoke run)', () => {
       { replicas: 1, redis: true, notRun: undefined, failures: 0, answered: true, redisCommands: true },
       { replicas: 2, redis: true, notRun: undefined, failures: 0, answered: true, redisCommands: true },
     ]);
-    expect(rows.map((r) => `${r.workload} ${r.target}`)).toEqual(WORKLOADS.flatMap((w) => ['a', 'b', 'c', 'd'].map((t) => `${w} ${t}`)));
+    expect(rows.map((r) => `${r.workload} ${r.target}`)).toEqual(WORKLOADS.flatMap((w) => ['a', 'e', 'b', 'c', 'd'].map((t) => `${w} ${t}`)));
+    expect(rows.find((r) => r.target === 'e')?.targetName).toBe('(e) this gateway with GATEWAY_PLANNER=apollo');
     for (const r of rows.filter((row) => row.target !== 'c')) {
+      // Each row's peak memory is its own (reset before it), never the process's since start.
+      expect(r.peakRssSinceStart).toBeUndefined();
       // Every measured target first answered the workload with data and no errors.
       expect({ target: r.target, notRun: r.notRun, non2xx: r.non2xx }).toEqual({ target: r.target, notRun: undefined, non2xx: 0 });
       expect(r.gatewayCpuMsPerRequest === null).toBe(r.target === 'd');
@@ -53,13 +62,14 @@ describe('npm run bench (smoke run)', () => {
     const table = readFileSync(join(out, 'latest.md'), 'utf8');
     expect(output).toContain(table.trim());
     expect(table).toContain('| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |');
-    expect(table).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |');
+    expect(table).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c | CPU/req e/b | CPU/req a/e |');
     expect(table).toContain('| target | subscribers | events | deliveries/s | delivery p50 ms | delivery p99 ms | gateway CPU ms/delivery | backend CPU ms/delivery | RSS KB/subscriber | missed + errors |');
     expect(table).toContain('| replicas | Redis | req/s | p50 ms | p99 ms | gateways CPU ms/req | Redis CPU ms/req | Redis commands/req | nginx CPU ms/req | non-2xx + errors |');
     for (const workload of WORKLOADS) {
       const ratios = table.split('\n').find((l) => l.startsWith(`| 1 core | 0 | ${workload} |`));
-      const cells = ratios?.split('|').slice(4, 8).map((c) => c.trim());
-      expect(cells).toEqual([expect.stringMatching(/^(\d+\.\d\d|—)$/), '—', expect.stringMatching(/^(\d+\.\d\d|—)$/), '—']);
+      const cells = ratios?.split('|').slice(4, 10).map((c) => c.trim());
+      const ratio = expect.stringMatching(/^(\d+\.\d\d|—)$/);
+      expect(cells).toEqual([ratio, '—', ratio, '—', ratio, ratio]);
     }
   }, 420_000);
 });
