@@ -118,7 +118,7 @@ function readVariant(text: string | undefined): Record<string, string> | undefin
   const settings: Record<string, string> = {};
   for (const item of items(text)) {
     const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(item);
-    if (!match) throw new Error(`bench configuration: BENCH_VARIANT lists NAME=value settings separated by commas (e.g. GATEWAY_PREPARED_PATH=off); "${item}" is not one`);
+    if (!match) throw new Error(`bench configuration: BENCH_VARIANT lists NAME=value settings separated by commas (e.g. GATEWAY_PLANNER=apollo); "${item}" is not one`);
     settings[match[1]!] = match[2]!;
   }
   return settings;

@@ -116,16 +116,16 @@ describe('a variant of this gateway (BENCH_VARIANT)', () => {
   it('is measured beside (a) and compared with (a) and (b) in the ratios', () => {
     const rows: Row[] = [
       row('core', 'a', measured(300, 30, 3)),
-      { ...row('core', 'e', measured(250, 35, 4)), targetName: '(e) this gateway with GATEWAY_PREPARED_PATH=off' },
+      { ...row('core', 'e', measured(250, 35, 4)), targetName: '(e) this gateway with GATEWAY_PLANNER=apollo' },
       row('core', 'b', measured(150, 45, 8)),
     ];
     const lines = renderReport(rows, meta).split('\n');
-    expect(lines).toContain('### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway, e: this gateway with GATEWAY_PREPARED_PATH=off)');
+    expect(lines).toContain('### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway, e: this gateway with GATEWAY_PLANNER=apollo)');
     expect(lines).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.38 | — | 0.50 | 0.75 |');
   });
 
   it('reads NAME=value settings, and refuses anything else', () => {
-    expect(readBenchConfig({ BENCH_VARIANT: 'GATEWAY_PREPARED_PATH=off, LOG_LEVEL=warn' }, '/out').variant).toEqual({ GATEWAY_PREPARED_PATH: 'off', LOG_LEVEL: 'warn' });
+    expect(readBenchConfig({ BENCH_VARIANT: 'GATEWAY_PLANNER=apollo, LOG_LEVEL=warn' }, '/out').variant).toEqual({ GATEWAY_PLANNER: 'apollo', LOG_LEVEL: 'warn' });
     expect(readBenchConfig({}, '/out').variant).toBeUndefined();
     expect(() => readBenchConfig({ BENCH_VARIANT: 'prepared off' }, '/out')).toThrow(/BENCH_VARIANT lists NAME=value settings.*"prepared off"/);
   });
