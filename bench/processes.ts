@@ -153,24 +153,20 @@ export function resetPeakRss(pids: readonly number[]): boolean {
 
 /** Each process's peak resident memory (VmHWM), added up, in MB. */
 export function peakRssMb(pids: readonly number[]): number {
-  let kb = 0;
-  for (const pid of pids) {
-    try {
-      const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-      kb += Number(line?.split(/\s+/)[1] ?? 0);
-    } catch {
-      // gone
-    }
-  }
-  return Math.round(kb / 1024);
+  return Math.round(statusKb(pids, 'VmHWM') / 1024);
 }
 
 /** The processes' resident memory now (VmRSS), added up, in kB. */
 export function residentKb(pids: readonly number[]): number {
+  return statusKb(pids, 'VmRSS');
+}
+
+/** A kB figure of /proc/<pid>/status, added up over the processes (those gone count 0). */
+function statusKb(pids: readonly number[], field: 'VmHWM' | 'VmRSS'): number {
   let kb = 0;
   for (const pid of pids) {
     try {
-      const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+      const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
       kb += Number(line?.split(/\s+/)[1] ?? 0);
     } catch {
       // gone

@@ -127,6 +127,28 @@ const toEvent = <TResult>(raw: Raw): SubscriptionEvent<TResult> => ({
   eventId: typeof raw.extensions?.eventId === 'string' ? raw.extensions.eventId : undefined,
 });
 
+/** What graphql-ws's and graphql-sse's clients have alike: subscribe with a payload and a sink, get back an unsubscribe. */
+interface TransportClient {
+  subscribe(
+    payload: { query: string; variables: Record<string, unknown>; extensions?: Record<string, unknown> },
+    sink: { next(value: unknown): void; error(error: unknown): void; complete(): void },
+  ): () => void;
+}
+
+/** A registered operation subscribed through either transport's client, its events read alike. */
+function subscribeThrough(client: TransportClient, manifest: Readonly<Record<string, string>>): CountyGatewaySubscriptions['subscribe'] {
+  return (operation, variables, handlers, subscribeOptions = {}) =>
+    client.subscribe(
+      {
+        query: registeredText(manifest, operation as RegisteredOperation<unknown, never>),
+        variables: variables as Record<string, unknown>,
+        extensions: subscribeOptions.lastEventId ? { lastEventId: subscribeOptions.lastEventId } : undefined,
+      },
+      // A WebSocket ends with a close event (`code`), an event stream with an Error (`message`).
+      { next: (raw) => handlers.next(toEvent(raw as Raw)), error: (error) => handlers.error?.(error as { code?: number; message?: string }), complete: () => {} },
+    );
+}
+
 /**
  * GraphQL over WebSocket (graphql-ws, subprotocol graphql-transport-ws): the credentials
  * travel once, in `connection_init`'s payload, and every subscription shares the socket.
@@ -140,16 +162,7 @@ export function webSocketSubscriptions(options: CountyGatewayClientOptions & { p
     retryAttempts: 0,
     lazy: true,
   });
-  return {
-    subscribe(operation, variables, handlers, subscribeOptions = {}) {
-      const query = registeredText(options.manifest, operation as RegisteredOperation<unknown, never>);
-      return client.subscribe(
-        { query, variables: variables as Record<string, unknown>, extensions: subscribeOptions.lastEventId ? { lastEventId: subscribeOptions.lastEventId } : undefined },
-        { next: (raw) => handlers.next(toEvent(raw as Raw)), error: (error) => handlers.error?.(error as { code?: number }), complete: () => {} },
-      );
-    },
-    close: () => client.dispose() as Promise<void>,
-  };
+  return { subscribe: subscribeThrough(client, options.manifest), close: () => client.dispose() as Promise<void> };
 }
 
 /**
@@ -163,16 +176,7 @@ export function eventStreamSubscriptions(options: CountyGatewayClientOptions & {
     singleConnection: false,
     retryAttempts: 0,
   });
-  return {
-    subscribe(operation, variables, handlers, subscribeOptions = {}) {
-      const query = registeredText(options.manifest, operation as RegisteredOperation<unknown, never>);
-      return client.subscribe(
-        { query, variables: variables as Record<string, unknown>, extensions: subscribeOptions.lastEventId ? { lastEventId: subscribeOptions.lastEventId } : undefined },
-        { next: (raw) => handlers.next(toEvent(raw as Raw)), error: (error) => handlers.error?.(error as { message?: string }), complete: () => {} },
-      );
-    },
-    close: async () => client.dispose(),
-  };
+  return { subscribe: subscribeThrough(client, options.manifest), close: async () => client.dispose() };
 }
 
 /** The error for the field at `path`, if it was nulled. */
