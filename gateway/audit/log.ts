@@ -55,7 +55,7 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 export function calendarDay(timeZone: string): (instant: Date) => string {
   const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   // Zones in use today change date on a whole minute (their offsets are whole quarter hours): formatted once a
-  // minute instead of once a record, where it was a tenth of what writing a record cost.
+  // minute instead of once a record, where it was a tenth of the audit's cost per request.
   let minute = Number.NaN;
   let day = '';
   return (instant) => {
