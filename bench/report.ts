@@ -7,8 +7,8 @@ import type { GatewayMode, Mode } from './config';
 import type { FanoutRow } from './fanout';
 import type { ReplicaRow } from './replicas';
 
-/** (e): this gateway again with BENCH_VARIANT's settings, when set. */
-export type Target = 'a' | 'b' | 'c' | 'd' | 'e';
+/** (e): this gateway again with BENCH_VARIANT's settings, when set; (f): the JavaScript floor (bench/js-floor.ts). */
+export type Target = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
 
 export interface Measured {
   requests: number;
@@ -136,14 +136,15 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
     }
   }
   const variant = rows.find((r) => r.target === 'e');
+  const jsFloor = rows.some((r) => r.target === 'f');
   out.push(
     '',
-    `### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway${variant ? `, e: ${variant.targetName.replace(/^\(e\) /, '')}` : ''})`,
+    `### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway${variant ? `, e: ${variant.targetName.replace(/^\(e\) /, '')}` : ''}${jsFloor ? ', f: the JavaScript floor' : ''})`,
     '',
-    'req/s above 1 and CPU per request below 1 favour this gateway.',
+    `req/s above 1 and CPU per request below 1 favour this gateway.${jsFloor ? ' f/b is the lowest a/b a gateway in JavaScript could reach here; a/f is what ours costs over that floor.' : ''}`,
     '',
-    `| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |${variant ? ' CPU/req e/b | CPU/req a/e |' : ''}`,
-    `| --- | ---: | --- | ---: | ---: | ---: | ---: |${variant ? ' ---: | ---: |' : ''}`,
+    `| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |${variant ? ' CPU/req e/b | CPU/req a/e |' : ''}${jsFloor ? ' CPU/req f/b | CPU/req a/f |' : ''}`,
+    `| --- | ---: | --- | ---: | ---: | ---: | ---: |${variant ? ' ---: | ---: |' : ''}${jsFloor ? ' ---: | ---: |' : ''}`,
   );
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
@@ -153,11 +154,11 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
   }
   for (const group of groups.values()) {
     const pick = (t: Target) => group.find((r) => r.target === t && !r.notRun && r.requests);
-    const [a, b, c, e] = [pick('a'), pick('b'), pick('c'), pick('e')];
+    const [a, b, c, e, f] = [pick('a'), pick('b'), pick('c'), pick('e'), pick('f')];
     const first = group[0]!;
     const cpu = (x?: Row, y?: Row) => ratio(x?.gatewayCpuMsPerRequest, y?.gatewayCpuMsPerRequest);
     out.push(
-      `| ${first.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${first.latencyMs} | ${first.workload} | ${ratio(a?.rps, b?.rps)} | ${ratio(a?.rps, c?.rps)} | ${cpu(a, b)} | ${cpu(a, c)} |${variant ? ` ${cpu(e, b)} | ${cpu(a, e)} |` : ''}`,
+      `| ${first.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${first.latencyMs} | ${first.workload} | ${ratio(a?.rps, b?.rps)} | ${ratio(a?.rps, c?.rps)} | ${cpu(a, b)} | ${cpu(a, c)} |${variant ? ` ${cpu(e, b)} | ${cpu(a, e)} |` : ''}${jsFloor ? ` ${cpu(f, b)} | ${cpu(a, f)} |` : ''}`,
     );
   }
   out.push('', ...LEGEND);
@@ -229,4 +230,8 @@ const LEGEND = [
   'the direct call is the gateway alone. Backend CPU by process: the backend figure split over its processes, each subgraph (compiled,',
   "as deployed) and each department's mock, per request; backend CPU ms/dept req divides the whole backend's CPU by the department",
   "requests it answered (for the read-through rows, the backend's cost per department request).",
+  '(e), when BENCH_VARIANT is set: this gateway again with those settings, measured right after (a). (f) the JavaScript floor',
+  "(bench/js-floor.ts): the subgraph requests our executor sends for the operation, recorded once and replayed for every request, the",
+  "answers parsed, merged and stringified, with no GraphQL, policies or logs: what any gateway in JavaScript spends on this workload's",
+  'bytes here. Its answer is the first request\'s (variables are ignored), and its subgraph requests carry no audit keys.',
 ];

@@ -2,6 +2,7 @@
  * `npm run bench`: in one run, on the same supergraph and the same subgraphs,
  *   (a) this gateway with every feature on, (b) a plain @apollo/gateway, (c) Hive Gateway,
  *   (d) the construction subgraph called directly for the part it serves alone (the floor),
+ *   (f) the JavaScript floor: the same subgraph requests replayed with no GraphQL at all (bench/js-floor.ts),
  * for the joint review of one project, the 50-project dashboard page and the same page
  * with warm caches, at each department latency (BENCH_DEPARTMENT_LATENCY_MS, "0,20"),
  * with each gateway on one pinned core and then with one worker per core; then many WebSocket
@@ -64,9 +65,10 @@ const TARGET_NAMES: Record<Target, string> = {
   c: `(c) Hive Gateway ${HIVE_VERSION}`,
   d: '(d) subgraph direct (floor)',
   e: '(e) this gateway, variant',
+  f: '(f) JavaScript floor: the same subgraph requests, no GraphQL',
 };
 /** Measured in this order in each row group: the variant right after the gateway it varies. */
-const TARGET_ORDER = ['a', 'e', 'b', 'c', 'd'] as const;
+const TARGET_ORDER = ['a', 'e', 'b', 'c', 'f', 'd'] as const;
 
 async function main() {
   const config = readBenchConfig(process.env, join(ROOT, 'bench', 'results'));
@@ -101,10 +103,11 @@ async function main() {
           startOurs(mode, config, backend, secrets),
           startPlain(mode, config, backend, secrets),
           startHive(mode, config, backend, secrets, hive),
+          startJsFloor(mode, config, backend, secrets),
           ...(config.variant ? [startOurs(mode, config, backend, secrets, config.variant)] : []),
         ]);
         gateways.forEach((g, i) => {
-          const target = (['a', 'b', 'c', 'e'] as const)[i]!;
+          const target = (['a', 'b', 'c', 'f', 'e'] as const)[i]!;
           if (g.status === 'fulfilled') return void endpoints.push(g.value);
           const why = g.reason instanceof Error ? g.reason.message : String(g.reason);
           failed.set(target, why);
@@ -183,7 +186,8 @@ async function main() {
 }
 
 function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall) {
-  const gateways = ('bin' in hive ? 3 : 2) + (config.variant ? 1 : 0);
+  // Ours, the plain gateway, the JavaScript floor, Hive when installed, the variant when set.
+  const gateways = ('bin' in hive ? 4 : 3) + (config.variant ? 1 : 0);
   const perRow = config.warmupSeconds + config.seconds + 1;
   // The warm-up pass: every target (and the floor, in the first mode) over every workload once per mode.
   const warmupPass = config.modes.filter(isGatewayMode).length * workloads.length * (gateways + 1) * config.warmupSeconds;
@@ -198,7 +202,7 @@ function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall
   const lowLoadRows = config.modes.includes('core') ? config.latenciesMs.length * workloads.length * (2 * gateways + 1) : config.latenciesMs.length * workloads.length;
   console.log(
     `bench: ${rows} rows (${config.modes.join(' + ')}; latency ${config.latenciesMs.join(', ')} ms; ${workloads.length} workloads; ` +
-      `${gateways} gateways${config.variant ? ' (one the variant)' : ''} + the floor), ${config.seconds} s each after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
+      `${gateways} gateways (${config.variant ? 'one the variant, ' : ''}one the JavaScript floor) + the floor), ${config.seconds} s each after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
   );
   console.log(`estimated time: about ${Math.ceil((rows * perRow + warmupPass + lowLoadRows * config.lowLoadSeconds + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
 }
@@ -336,6 +340,27 @@ async function startPlain(mode: GatewayMode, config: BenchConfig, backend: Backe
     timeoutMs: START_TIMEOUT_MS,
   });
   return { target: 'b', name: TARGET_NAMES.b, url: started.line.url, headers: {}, process: started };
+}
+
+/** (f): bench/js-floor.ts, run as the plain gateway is (compiled, same core, same workers). */
+async function startJsFloor(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
+  const started = await startProcess({
+    name: TARGET_NAMES.f,
+    command: process.execPath,
+    args: nodeArgs(config, 'bench/js-floor.ts'),
+    env: {
+      BENCH_SUBGRAPH_URLS: JSON.stringify(backend.subgraphUrls),
+      BENCH_IDENTITY_TOKEN: secrets.identityToken,
+      BENCH_SUPERGRAPH: join(ROOT, 'schema', 'supergraph.graphql'),
+      BENCH_WORKERS: String(mode === 'machine' ? config.workers : 1),
+    },
+    cwd: ROOT,
+    pin: mode === 'core' && config.pin,
+    ready: jsonLine((l) => !!l.url),
+    log: join(secrets.work, `js-floor-${mode}-${backend.kind}.log`),
+    timeoutMs: START_TIMEOUT_MS,
+  });
+  return { target: 'f', name: TARGET_NAMES.f, url: started.line.url, headers: {}, process: started };
 }
 
 async function startHive(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets, hive: HiveInstall): Promise<Endpoint> {

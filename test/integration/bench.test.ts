@@ -16,12 +16,12 @@ const WORKLOADS = [
   'dashboard page, cache-warm, 20,000 users',
 ];
 
-// A smoke run of `npm run bench`: the one-core mode with a variant of our gateway (e), the fan-out (20 subscribers) and the replicas mode, one latency, one-second rows, Hive left out
+// A smoke run of `npm run bench`: the one-core mode with a variant of our gateway (e) and the JavaScript floor (f), the fan-out (20 subscribers) and the replicas mode, one latency, one-second rows, Hive left out
 // (it is installed on first use and is half a gigabyte). It checks the run completes and
 // the table has its rows and ratio columns; the figures themselves are the benchmark's
 // business, never a test's.
 describe('npm run bench (smoke run)', () => {
-  it('measures every workload through our gateway, the plain gateway and the floor, and writes the table', async () => {
+  it('measures every workload through our gateway, the plain gateway, the JavaScript floor and the floor, and writes the table', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-'));
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts')], {
       cwd: ROOT,
@@ -33,7 +33,7 @@ describe('npm run bench (smoke run)', () => {
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     const [exitCode] = await once(child, 'exit');
     expect({ exitCode, output: exitCode === 0 ? '' : output }).toEqual({ exitCode: 0, output: '' });
-    expect(output).toMatch(/bench: 25 rows .*3 gateways \(one the variant\) \+ the floor.*\nestimated time: about \d+ min/);
+    expect(output).toMatch(/bench: 30 rows .*4 gateways \(one the variant, one the JavaScript floor\) \+ the floor.*\nestimated time: about \d+ min/);
 
     const { rows, replicaRows, fanoutRows } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { rows: Row[]; replicaRows: ReplicaRow[]; fanoutRows: FanoutRow[] };
     // The fan-out: every subscriber received every measured event through our gateway; Hive left out.
@@ -48,7 +48,7 @@ describe('npm run bench (smoke run)', () => {
       { replicas: 1, redis: true, notRun: undefined, failures: 0, answered: true, redisCommands: true },
       { replicas: 2, redis: true, notRun: undefined, failures: 0, answered: true, redisCommands: true },
     ]);
-    expect(rows.map((r) => `${r.workload} ${r.target}`)).toEqual(WORKLOADS.flatMap((w) => ['a', 'e', 'b', 'c', 'd'].map((t) => `${w} ${t}`)));
+    expect(rows.map((r) => `${r.workload} ${r.target}`)).toEqual(WORKLOADS.flatMap((w) => ['a', 'e', 'b', 'c', 'f', 'd'].map((t) => `${w} ${t}`)));
     expect(rows.find((r) => r.target === 'e')?.targetName).toBe('(e) this gateway with GATEWAY_PLANNER=apollo');
     for (const r of rows.filter((row) => row.target !== 'c')) {
       // Each row's peak memory is its own (reset before it), never the process's since start.
@@ -62,14 +62,14 @@ describe('npm run bench (smoke run)', () => {
     const table = readFileSync(join(out, 'latest.md'), 'utf8');
     expect(output).toContain(table.trim());
     expect(table).toContain('| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |');
-    expect(table).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c | CPU/req e/b | CPU/req a/e |');
+    expect(table).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c | CPU/req e/b | CPU/req a/e | CPU/req f/b | CPU/req a/f |');
     expect(table).toContain('| target | subscribers | events | deliveries/s | delivery p50 ms | delivery p99 ms | gateway CPU ms/delivery | backend CPU ms/delivery | RSS KB/subscriber | missed + errors |');
     expect(table).toContain('| replicas | Redis | req/s | p50 ms | p99 ms | gateways CPU ms/req | Redis CPU ms/req | Redis commands/req | nginx CPU ms/req | non-2xx + errors |');
     for (const workload of WORKLOADS) {
       const ratios = table.split('\n').find((l) => l.startsWith(`| 1 core | 0 | ${workload} |`));
-      const cells = ratios?.split('|').slice(4, 10).map((c) => c.trim());
+      const cells = ratios?.split('|').slice(4, 12).map((c) => c.trim());
       const ratio = expect.stringMatching(/^(\d+\.\d\d|—)$/);
-      expect(cells).toEqual([ratio, '—', ratio, '—', ratio, ratio]);
+      expect(cells).toEqual([ratio, '—', ratio, '—', ratio, ratio, ratio, ratio]);
     }
-  }, 420_000);
+  }, 540_000);
 });

@@ -131,6 +131,16 @@ describe('a variant of this gateway (BENCH_VARIANT)', () => {
   });
 });
 
+describe('the JavaScript floor (f)', () => {
+  it('is compared with the plain gateway (the lowest a/b reachable in JavaScript) and with ours', () => {
+    const rows: Row[] = [row('core', 'a', measured(300, 30, 3)), row('core', 'b', measured(150, 45, 8)), row('core', 'f', measured(400, 20, 2))];
+    const lines = renderReport(rows, meta).split('\n');
+    expect(lines).toContain('### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway, f: the JavaScript floor)');
+    expect(lines).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c | CPU/req f/b | CPU/req a/f |');
+    expect(lines).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.38 | — | 0.25 | 1.50 |');
+  });
+});
+
 describe('the benchmark settings', () => {
   it('defaults to both latencies, every mode and ten seconds a row; BENCH_QUICK shortens the rows only', () => {
     const full = readBenchConfig({}, '/out');
