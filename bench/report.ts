@@ -233,5 +233,6 @@ const LEGEND = [
   '(e), when BENCH_VARIANT is set: this gateway again with those settings, measured right after (a). (f) the JavaScript floor',
   "(bench/js-floor.ts): the subgraph requests our executor sends for the operation, recorded once and replayed for every request, the",
   "answers parsed, merged and stringified, with no GraphQL, policies or logs: what any gateway in JavaScript spends on this workload's",
-  'bytes here. Its answer is the first request\'s (variables are ignored), and its subgraph requests carry no audit keys.',
+  'bytes here. Its answer is the first request\'s (variables are ignored) and its subgraph requests carry no audit keys; its backend',
+  'figures are not comparable with the others\': identical requests in flight together share department reads.',
 ];
