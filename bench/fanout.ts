@@ -171,6 +171,7 @@ export async function measureFanout(target: FanoutTarget, options: FanoutOptions
     const rssWith = residentKb(target.gatewayPids());
     const events = serial - firstMeasured + 1;
     const deliveries = latencies.length;
+    if (deliveries === 0) return { ...base, notRun: `no event reached a subscriber in the ${options.seconds} s measured (${events} events sent, ${missed} deliveries missed, ${failures} failures)` };
     latencies.sort((x, y) => x - y);
     const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1));
     return {
