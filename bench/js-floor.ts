@@ -3,9 +3,10 @@
  * workload's bytes when it does no GraphQL at all — the least any of (a), (b) or (c) can
  * spend here, so a target like "a third of the plain gateway" can be read against it.
  *
- * The first time it is sent an operation, it records the subgraph requests our gateway's
- * executor sends for it (the same planner and fetch merging, without the audit's keys:
- * no policies here), and in which waves. Every request after that is answered by
+ * The first time a workload sends it an operation (the bench names the workload in each
+ * request), it records the subgraph requests our gateway's executor sends for it (the
+ * same planner and fetch merging, without the audit's keys: no policies here), and in
+ * which waves. Every request after that is answered by
  * replaying them: read and parse the client's body, send the recorded requests wave by
  * wave over a keep-alive undici pool set up as ours is, parse each answer, merge the
  * answers' data into one object, stringify it and send it. No parsing or validation of
@@ -25,6 +26,7 @@ import { DEFAULT_PLANNER, operationPlanner } from '../gateway/execution/planner'
 import { CoalescingGraphQLDataSource, subgraphConnectionPool } from '../gateway/execution/subgraph-data-source';
 import { prepareSupergraph } from '../gateway/supergraph';
 import { serveWithWorkers } from './workers';
+import { WORKLOAD_HEADER } from './workloads';
 
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 
@@ -47,8 +49,9 @@ async function serve(port: number): Promise<string> {
   const server = createServer((req, res) => {
     void (async () => {
       const body = JSON.parse((await readAll(req)).toString('utf8')) as { query: string; variables?: Record<string, unknown> };
-      let script = scripts.get(body.query);
-      if (!script) scripts.set(body.query, (script = recorder(body.query, body.variables ?? {})));
+      const key = `${String(req.headers[WORKLOAD_HEADER])}\u0000${body.query}`;
+      let script = scripts.get(key);
+      if (!script) scripts.set(key, (script = recorder(body.query, body.variables ?? {})));
       const data = {};
       for (const wave of await script) {
         const answers = await Promise.all(wave.map((request) => send(connections, request, headers)));

@@ -31,7 +31,7 @@ import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
 import { backendCpu, backendPids, departmentRequests, DEPARTMENTS, setDepartmentLatency, startBackend, stopBackend, total, type Backend, type BackendSplit } from './backend';
 import { cpuMs, jsonLine, peakRssMb, processTree, resetPeakRss, startProcess, stopProcess, type Started } from './processes';
 import { modeTitle, renderFanout, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
-import { benchWorkloads, type BackendKind, type Workload } from './workloads';
+import { benchWorkloads, WORKLOAD_HEADER, type BackendKind, type Workload } from './workloads';
 
 const ROOT = join(__dirname, '..');
 const START_TIMEOUT_MS = 180_000;
@@ -308,7 +308,7 @@ function replicaBench(workload: Workload, latencyMs: number, backend: Backend, c
       }),
     async measure(url, counters) {
       const endpoint = endpointAt(url);
-      const problem = await checkAnswer(endpoint, workload.query, workload.variables());
+      const problem = await checkAnswer(endpoint, workload.query, workload);
       if (problem) return { notRun: `answer check failed: ${problem}` };
       const read = async () => Object.fromEntries(await Promise.all(Object.entries(counters).map(async ([k, f]) => [k, await f()] as const)));
       await load(endpoint, workload.query, workload, config.warmupSeconds, config.connections);
@@ -504,7 +504,7 @@ async function measureRow(
   others: Endpoint[],
 ): Promise<Partial<Measured> & { notRun?: string }> {
   const query = endpoint.floor ? workload.floorQuery : workload.query;
-  const problem = await checkAnswer(endpoint, query, workload.variables());
+  const problem = await checkAnswer(endpoint, query, workload);
   if (problem) return { notRun: `answer check failed: ${problem}` };
   const gatewayPids = endpoint.process ? processTree(endpoint.process.child.pid!) : [];
   const backendProcesses = backendPids(backend);
@@ -563,7 +563,7 @@ async function oneAtATime(endpoint: Endpoint, query: string, workload: Workload,
   const until = performance.now() + seconds * 1000;
   while (performance.now() < until) {
     const started = performance.now();
-    const response = await post(endpoint, query, workload.variables());
+    const response = await post(endpoint, query, workload);
     await response.arrayBuffer();
     samples.push(performance.now() - started);
   }
@@ -587,18 +587,18 @@ async function settle(pids: number[], backend: Backend) {
   }
 }
 
-/** One request as the load sends it: the endpoint's credentials and its own request id. */
-function post(endpoint: Endpoint, query: string, variables: Record<string, unknown>): Promise<Response> {
+/** One request as the load sends it: the endpoint's credentials, its own request id, the workload's next variables. */
+function post(endpoint: Endpoint, query: string, workload: Workload): Promise<Response> {
   return fetch(endpoint.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...endpoint.headers, 'x-request-id': randomUUID() },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...endpoint.headers, [WORKLOAD_HEADER]: workload.id, 'x-request-id': randomUUID() },
+    body: JSON.stringify({ query, variables: workload.variables() }),
   });
 }
 
-async function checkAnswer(endpoint: Endpoint, query: string, variables: Record<string, unknown>): Promise<string | undefined> {
+async function checkAnswer(endpoint: Endpoint, query: string, workload: Workload): Promise<string | undefined> {
   try {
-    const response = await post(endpoint, query, variables);
+    const response = await post(endpoint, query, workload);
     const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
     if (body.errors?.length) return `${response.status}: ${body.errors[0]!.message}`;
     if (!body.data || Object.values(body.data).some((v) => v === null)) return `${response.status}: no data`;
@@ -617,7 +617,7 @@ function load(endpoint: Endpoint, query: string, workload: Workload, seconds: nu
     connections,
     duration: seconds,
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...endpoint.headers },
+    headers: { 'content-type': 'application/json', ...endpoint.headers, [WORKLOAD_HEADER]: workload.id },
     requests: [
       {
         setupRequest: (req: Record<string, any>) => ({
