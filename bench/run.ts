@@ -2,7 +2,7 @@
  * `npm run bench`: in one run, on the same supergraph and the same subgraphs,
  *   (a) this gateway with every feature on, (b) a plain @apollo/gateway, (c) Hive Gateway,
  *   (d) the construction subgraph called directly for the part it serves alone (the floor),
- *   (f) the JavaScript floor: the same subgraph requests replayed with no GraphQL at all (bench/js-floor.ts),
+ *   (f) the JavaScript floor: our executor's subgraph requests replayed with no GraphQL at all (bench/js-floor.ts),
  * for the joint review of one project, the 50-project dashboard page and the same page
  * with warm caches, at each department latency (BENCH_DEPARTMENT_LATENCY_MS, "0,20"),
  * with each gateway on one pinned core and then with one worker per core; then many WebSocket
@@ -31,7 +31,8 @@ import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
 import { backendCpu, backendPids, departmentRequests, DEPARTMENTS, setDepartmentLatency, startBackend, stopBackend, total, type Backend, type BackendSplit } from './backend';
 import { cpuMs, jsonLine, peakRssMb, processTree, resetPeakRss, startProcess, stopProcess, type Started } from './processes';
 import { modeTitle, renderFanout, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
-import { benchWorkloads, WORKLOAD_HEADER, type BackendKind, type Workload } from './workloads';
+import { WORKLOAD_HEADER } from './workload-header';
+import { benchWorkloads, type BackendKind, type Workload } from './workloads';
 
 const ROOT = join(__dirname, '..');
 const START_TIMEOUT_MS = 180_000;
@@ -202,7 +203,7 @@ function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall
   const lowLoadRows = config.modes.includes('core') ? config.latenciesMs.length * workloads.length * (2 * gateways + 1) : config.latenciesMs.length * workloads.length;
   console.log(
     `bench: ${rows} rows (${config.modes.join(' + ')}; latency ${config.latenciesMs.join(', ')} ms; ${workloads.length} workloads; ` +
-      `${gateways} gateways (${config.variant ? 'one the variant, ' : ''}one the JavaScript floor) + the floor), ${config.seconds} s each after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
+      `${gateways} gateways (${config.variant ? 'one the variant, ' : ''}one the JavaScript floor) + the subgraph direct), ${config.seconds} s each after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
   );
   console.log(`estimated time: about ${Math.ceil((rows * perRow + warmupPass + lowLoadRows * config.lowLoadSeconds + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
 }

@@ -35,13 +35,6 @@ export interface Workload {
   users?: number;
 }
 
-/**
- * Every request the bench sends names its workload: the JavaScript floor (js-floor.ts)
- * keeps one recording per workload and operation, since two workloads can send the same
- * operation with other variables (50 and 100 projects a page). The gateways ignore it.
- */
-export const WORKLOAD_HEADER = 'x-bench-workload';
-
 /** Users in the many-users workload: twice what the gateway's verified-token cache holds. */
 export const MANY_USERS = 20_000;
 

@@ -532,7 +532,7 @@ function moveInto(cursor: Cursor, path: (string | number)[]): Cursor | undefined
   return data ? { path: cursor.path.concat(path), data, fullResult: cursor.fullResult } : undefined;
 }
 
-function flattenAt(value: any, path: (string | number)[], from: number): any {
+export function flattenAt(value: any, path: (string | number)[], from: number): any {
   if (from === path.length) return value;
   if (value === undefined || value === null) return value;
   const current = path[from]!;

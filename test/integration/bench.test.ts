@@ -33,7 +33,7 @@ describe('npm run bench (smoke run)', () => {
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     const [exitCode] = await once(child, 'exit');
     expect({ exitCode, output: exitCode === 0 ? '' : output }).toEqual({ exitCode: 0, output: '' });
-    expect(output).toMatch(/bench: 30 rows .*4 gateways \(one the variant, one the JavaScript floor\) \+ the floor.*\nestimated time: about \d+ min/);
+    expect(output).toMatch(/bench: 30 rows .*4 gateways \(one the variant, one the JavaScript floor\) \+ the subgraph direct.*\nestimated time: about \d+ min/);
 
     const { rows, replicaRows, fanoutRows } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { rows: Row[]; replicaRows: ReplicaRow[]; fanoutRows: FanoutRow[] };
     // The fan-out: every subscriber received every measured event through our gateway; Hive left out.

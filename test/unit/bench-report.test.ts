@@ -139,6 +139,11 @@ describe('the JavaScript floor (f)', () => {
     expect(lines).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c | CPU/req f/b | CPU/req a/f |');
     expect(lines).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.38 | — | 0.25 | 1.50 |');
   });
+
+  it('shows no ratio for a floor that did not run', () => {
+    const rows: Row[] = [row('core', 'a', measured(300, 30, 3)), row('core', 'b', measured(150, 45, 8)), row('core', 'f', { notRun: 'exited with 1 before it was ready' })];
+    expect(renderReport(rows, meta).split('\n')).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.38 | — | — | — |');
+  });
 });
 
 describe('the benchmark settings', () => {
