@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import autocannon from 'autocannon';
 import { INTERNAL_IDENTITY_HEADER, internalIdentityKey, signInternalIdentity } from '../contracts/internal-identity';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
@@ -102,9 +102,9 @@ async function main() {
         const failed = new Map<Target, string>();
         const gateways = await Promise.allSettled([
           startOurs(mode, config, backend, secrets),
-          startPlain(mode, config, backend, secrets),
+          startBenchServer('b', 'bench/plain-gateway.ts', mode, config, backend, secrets),
           startHive(mode, config, backend, secrets, hive),
-          startJsFloor(mode, config, backend, secrets),
+          startBenchServer('f', 'bench/js-floor.ts', mode, config, backend, secrets),
           ...(config.variant ? [startOurs(mode, config, backend, secrets, config.variant)] : []),
         ]);
         gateways.forEach((g, i) => {
@@ -323,11 +323,12 @@ function replicaBench(workload: Workload, latencyMs: number, backend: Backend, c
   };
 }
 
-async function startPlain(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
+/** (b) and (f), the bench's own servers: compiled, on the same core as the others, with the same workers in the machine mode. */
+async function startBenchServer(target: 'b' | 'f', script: string, mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
   const started = await startProcess({
-    name: TARGET_NAMES.b,
+    name: TARGET_NAMES[target],
     command: process.execPath,
-    args: nodeArgs(config, 'bench/plain-gateway.ts'),
+    args: nodeArgs(config, script),
     env: {
       BENCH_SUBGRAPH_URLS: JSON.stringify(backend.subgraphUrls),
       BENCH_IDENTITY_TOKEN: secrets.identityToken,
@@ -337,31 +338,10 @@ async function startPlain(mode: GatewayMode, config: BenchConfig, backend: Backe
     cwd: ROOT,
     pin: mode === 'core' && config.pin,
     ready: jsonLine((l) => !!l.url),
-    log: join(secrets.work, `plain-${mode}-${backend.kind}.log`),
+    log: join(secrets.work, `${basename(script, '.ts')}-${mode}-${backend.kind}.log`),
     timeoutMs: START_TIMEOUT_MS,
   });
-  return { target: 'b', name: TARGET_NAMES.b, url: started.line.url, headers: {}, process: started };
-}
-
-/** (f): bench/js-floor.ts, run as the plain gateway is (compiled, same core, same workers). */
-async function startJsFloor(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets): Promise<Endpoint> {
-  const started = await startProcess({
-    name: TARGET_NAMES.f,
-    command: process.execPath,
-    args: nodeArgs(config, 'bench/js-floor.ts'),
-    env: {
-      BENCH_SUBGRAPH_URLS: JSON.stringify(backend.subgraphUrls),
-      BENCH_IDENTITY_TOKEN: secrets.identityToken,
-      BENCH_SUPERGRAPH: join(ROOT, 'schema', 'supergraph.graphql'),
-      BENCH_WORKERS: String(mode === 'machine' ? config.workers : 1),
-    },
-    cwd: ROOT,
-    pin: mode === 'core' && config.pin,
-    ready: jsonLine((l) => !!l.url),
-    log: join(secrets.work, `js-floor-${mode}-${backend.kind}.log`),
-    timeoutMs: START_TIMEOUT_MS,
-  });
-  return { target: 'f', name: TARGET_NAMES.f, url: started.line.url, headers: {}, process: started };
+  return { target, name: TARGET_NAMES[target], url: started.line.url, headers: {}, process: started };
 }
 
 async function startHive(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets, hive: HiveInstall): Promise<Endpoint> {
