@@ -21,7 +21,7 @@
  * it, which can be later than the plan would send: its latencies are not comparable, its
  * CPU per request is. The recorder stays loaded after recording: its RSS is not a floor.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
@@ -32,12 +32,16 @@ import type { Dispatcher } from 'undici';
 import { INTERNAL_IDENTITY_HEADER } from '../contracts/internal-identity';
 import { flattenAt, PlanExecutor } from '../gateway/execution/plan-executor';
 import { DEFAULT_PLANNER, operationPlanner } from '../gateway/execution/planner';
-import { CoalescingGraphQLDataSource, subgraphConnectionPool } from '../gateway/execution/subgraph-data-source';
+import { CoalescingGraphQLDataSource, mergedEntitiesAlias, subgraphConnectionPool } from '../gateway/execution/subgraph-data-source';
 import { prepareSupergraph } from '../gateway/supergraph';
+import { readBody } from '../lib/graphql-http';
 import { WORKLOAD_HEADER } from './workload-header';
 import { serveWithWorkers } from './workers';
 
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+
+/** The bench's requests are a few kilobytes. */
+const MAX_BODY_BYTES = 1_000_000;
 
 /** Recordings kept per workload and operation, replayed in turn (joint reviews differ by project). */
 const RECORDINGS = 8;
@@ -71,7 +75,9 @@ async function serve(port: number): Promise<string> {
 
   const server = createServer((req, res) => {
     void (async () => {
-      const body = JSON.parse((await readAll(req)).toString('utf8')) as { query: string; variables?: Record<string, unknown> };
+      const raw = await readBody(req, MAX_BODY_BYTES);
+      if (raw === 'too-large') throw new Error(`the request body is larger than ${MAX_BODY_BYTES} bytes`);
+      const body = JSON.parse(raw.toString('utf8')) as { query: string; variables?: Record<string, unknown> };
       const key = `${String(req.headers[WORKLOAD_HEADER])}\u0000${body.query}`;
       let recorded = recordings.get(key);
       if (!recorded) recordings.set(key, (recorded = { scripts: [], next: 0 }));
@@ -208,7 +214,7 @@ async function startRecorder(urls: Record<string, string>, headers: Record<strin
         const fetches = current.fetches.get(subgraph) ?? [];
         const merged = Object.keys((request.payload as { variables?: object }).variables ?? {}).filter((name) => /^representations_\d+$/.test(name)).length;
         const slots: Slot[] = (merged > 0 ? fetches.splice(0, merged) : fetches.splice(0, 1)).map((fetch, i) => ({
-          key: !fetch.entity ? null : merged > 0 ? `_entities_${i}` : '_entities',
+          key: !fetch.entity ? null : merged > 0 ? mergedEntitiesAlias(i) : '_entities',
           at: fetch.at,
         }));
         (script[wave] ??= []).push({ ...request, slots });
@@ -236,15 +242,6 @@ function missingFrom(placed: unknown, shaped: unknown, path: string): string | u
     if (missing) return missing;
   }
   return undefined;
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 void serveWithWorkers('JavaScript floor', serve);

@@ -137,14 +137,16 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
   }
   const variant = rows.find((r) => r.target === 'e');
   const jsFloor = rows.some((r) => r.target === 'f');
+  // CPU ratios shown only when the run has their targets: [numerator, denominator].
+  const extra: (readonly [Target, Target])[] = [...(variant ? ([['e', 'b'], ['a', 'e']] as const) : []), ...(jsFloor ? ([['f', 'b'], ['a', 'f']] as const) : [])];
   out.push(
     '',
     `### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway${variant ? `, e: ${variant.targetName.replace(/^\(e\) /, '')}` : ''}${jsFloor ? ', f: the JavaScript floor' : ''})`,
     '',
     `req/s above 1 and CPU per request below 1 favour this gateway.${jsFloor ? ' f/b bounds from below the a/b a gateway in JavaScript could reach here; a/f is what ours costs over that floor.' : ''}`,
     '',
-    `| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |${variant ? ' CPU/req e/b | CPU/req a/e |' : ''}${jsFloor ? ' CPU/req f/b | CPU/req a/f |' : ''}`,
-    `| --- | ---: | --- | ---: | ---: | ---: | ---: |${variant ? ' ---: | ---: |' : ''}${jsFloor ? ' ---: | ---: |' : ''}`,
+    `| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |${extra.map(([x, y]) => ` CPU/req ${x}/${y} |`).join('')}`,
+    `| --- | ---: | --- | ---: | ---: | ---: | ---: |${extra.map(() => ' ---: |').join('')}`,
   );
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
@@ -154,11 +156,11 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
   }
   for (const group of groups.values()) {
     const pick = (t: Target) => group.find((r) => r.target === t && !r.notRun && r.requests);
-    const [a, b, c, e, f] = [pick('a'), pick('b'), pick('c'), pick('e'), pick('f')];
+    const [a, b, c] = [pick('a'), pick('b'), pick('c')];
     const first = group[0]!;
     const cpu = (x?: Row, y?: Row) => ratio(x?.gatewayCpuMsPerRequest, y?.gatewayCpuMsPerRequest);
     out.push(
-      `| ${first.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${first.latencyMs} | ${first.workload} | ${ratio(a?.rps, b?.rps)} | ${ratio(a?.rps, c?.rps)} | ${cpu(a, b)} | ${cpu(a, c)} |${variant ? ` ${cpu(e, b)} | ${cpu(a, e)} |` : ''}${jsFloor ? ` ${cpu(f, b)} | ${cpu(a, f)} |` : ''}`,
+      `| ${first.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${first.latencyMs} | ${first.workload} | ${ratio(a?.rps, b?.rps)} | ${ratio(a?.rps, c?.rps)} | ${cpu(a, b)} | ${cpu(a, c)} |${extra.map(([x, y]) => ` ${cpu(pick(x), pick(y))} |`).join('')}`,
     );
   }
   out.push('', ...LEGEND);

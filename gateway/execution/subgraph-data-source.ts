@@ -53,7 +53,8 @@ interface Waiting {
 }
 
 const ENTITIES = '_entities';
-const alias = (i: number) => `_entities_${i}`;
+/** Where fetch `i` of a merged wave answers (its `_entities` under this alias; its variables suffixed `_i`). */
+export const mergedEntitiesAlias = (i: number) => `_entities_${i}`;
 
 /** Documents kept by fetch text: plans are cached, so the same few texts recur. */
 const MAX_DOCUMENTS = 1000;
@@ -223,7 +224,7 @@ export class CoalescingGraphQLDataSource extends RemoteGraphQLDataSource {
         else if (definition.kind === Kind.OPERATION_DEFINITION) {
           variableDefinitions.push(...(definition.variableDefinitions ?? []));
           const field = definition.selectionSet.selections[0] as FieldNode;
-          selections.push({ ...field, alias: { kind: Kind.NAME, value: alias(i) } });
+          selections.push({ ...field, alias: { kind: Kind.NAME, value: mergedEntitiesAlias(i) } });
         }
       }
     });
@@ -271,7 +272,7 @@ function renameForSlot(document: DocumentNode, slot: number): DocumentNode {
 
 /** The part of a merged answer that belongs to fetch `slot`, shaped as if it went alone. */
 function splitResponse(response: GatewayGraphQLResponse, slot: number): GatewayGraphQLResponse {
-  const key = alias(slot);
+  const key = mergedEntitiesAlias(slot);
   const data = response.data ? { [ENTITIES]: (response.data as Record<string, unknown>)[key] } : response.data;
   const errors = response.errors
     ?.filter((e) => !e.path || e.path[0] === key || !String(e.path[0]).startsWith(`${ENTITIES}_`))
