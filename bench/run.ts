@@ -231,11 +231,13 @@ async function makeSecrets(users: number): Promise<Secrets> {
  * The measured gateways (and the backend's subgraphs) run as compiled JavaScript (`npm run
  * build:server`), as a deployment would: under tsx every stack trace goes through source maps, which taxes both gateways
  * (and Hive runs compiled). Ours gets the young-generation size `npm run gateway` gives it, unless
- * `nodeOptions` (a variant's NODE_OPTIONS) sets its own: V8 takes the command line's over NODE_OPTIONS.
+ * `nodeFlags` (a variant's NODE_OPTIONS) sets its own. A variant's flags go on the command line, not
+ * into NODE_OPTIONS, which refuses some of V8's (--heap-growing-percent among them).
  */
-const nodeArgs = (config: BenchConfig, script: string, nodeOptions = '') => [
+const nodeArgs = (config: BenchConfig, script: string, nodeFlags = '') => [
   ...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []),
-  ...(script.startsWith('gateway/') && !nodeOptions.includes('--max-semi-space-size') ? ['--max-semi-space-size=16'] : []),
+  ...(script.startsWith('gateway/') && !nodeFlags.includes('--max-semi-space-size') ? ['--max-semi-space-size=16'] : []),
+  ...nodeFlags.split(/\s+/).filter(Boolean),
   join(ROOT, 'dist', 'node', script.replace(/\.ts$/, '.js')),
 ];
 
@@ -261,14 +263,15 @@ const ourGatewayEnv = (backend: Backend, secrets: Secrets) => ({
 async function startOurs(mode: GatewayMode, config: BenchConfig, backend: Backend, secrets: Secrets, variant?: Record<string, string>): Promise<Endpoint> {
   const workers = mode === 'machine' ? config.workers : 1;
   const target = variant ? 'e' : 'a';
+  const { NODE_OPTIONS: nodeFlags, ...settings } = variant ?? {};
   const started = await startProcess({
     name: TARGET_NAMES[target],
     command: process.execPath,
-    args: [...nodeArgs(config, 'gateway/index.ts', variant?.NODE_OPTIONS), '--supergraph', join(ROOT, 'schema', 'supergraph.graphql'), '--port', '0', '--workers', String(workers)],
+    args: [...nodeArgs(config, 'gateway/index.ts', nodeFlags), '--supergraph', join(ROOT, 'schema', 'supergraph.graphql'), '--port', '0', '--workers', String(workers)],
     env: {
       ...ourGatewayEnv(backend, secrets),
       AUDIT_DIR: join(secrets.work, `audit-${mode}-${backend.kind}-${target}`),
-      ...variant,
+      ...settings,
     },
     cwd: ROOT,
     pin: mode === 'core' && config.pin,

@@ -47,6 +47,8 @@ export interface GatewayConfig {
   drainSeconds: number;
   /** Then how long requests in flight may take to finish before their connections are cut (GATEWAY_SHUTDOWN_TIMEOUT_SECONDS). */
   shutdownTimeoutSeconds: number;
+  /** How far the heap may grow past what is live between major collections, in % (GATEWAY_HEAP_GROWTH_PERCENT; 0: V8's own factor). lib/heap-growth.ts */
+  heapGrowthPercent: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -99,6 +101,11 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     planner: plannerSetting,
     drainSeconds: seconds('GATEWAY_DRAIN_SECONDS', 0).default(5),
     shutdownTimeoutSeconds: seconds('GATEWAY_SHUTDOWN_TIMEOUT_SECONDS', 1).default(30),
+    heapGrowthPercent: z.coerce
+      .number({ error: 'GATEWAY_HEAP_GROWTH_PERCENT must be a number (percent)' })
+      .int('GATEWAY_HEAP_GROWTH_PERCENT must be a whole number (percent)')
+      .refine((p) => p === 0 || (p >= 10 && p <= 300), 'GATEWAY_HEAP_GROWTH_PERCENT must be 0 (V8 decides) or 10–300: below 10 the process does little but collect')
+      .default(50),
   });
   const parsed = schema.safeParse({
     port: flags.port ?? env.PORT,
@@ -114,6 +121,7 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
     planner: env.GATEWAY_PLANNER || undefined,
     drainSeconds: env.GATEWAY_DRAIN_SECONDS || undefined,
     shutdownTimeoutSeconds: env.GATEWAY_SHUTDOWN_TIMEOUT_SECONDS || undefined,
+    heapGrowthPercent: env.GATEWAY_HEAP_GROWTH_PERCENT || undefined,
   });
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => i.message);
   const tracing = readTracingConfigNoting(env, problems);

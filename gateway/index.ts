@@ -6,6 +6,7 @@
  * valid supergraph.
  */
 import { readFileSync } from 'node:fs';
+import { limitHeapGrowth } from '../lib/heap-growth';
 import { listen } from '../lib/listen';
 import { stopOnSignals } from '../lib/shutdown';
 import { createLogger } from '../lib/logger';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const security = readSecurityConfig(process.env);
   const identity = await readInternalIdentity(process.env);
   const root = createLogger(config.logLevel, 'gateway');
+  limitHeapGrowth(config.heapGrowthPercent);
   if (isClusterPrimary(config.workers)) return runPrimary(config.workers, config.host, root);
   const slot = workerSlot();
   const logger = slot === undefined ? root : root.child({ worker: slot });
