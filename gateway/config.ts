@@ -105,7 +105,7 @@ export function readGatewayConfig(argv: readonly string[], env: Env): GatewayCon
       .number({ error: 'GATEWAY_HEAP_GROWTH_PERCENT must be a number (percent)' })
       .int('GATEWAY_HEAP_GROWTH_PERCENT must be a whole number (percent)')
       .refine((p) => p === 0 || (p >= 10 && p <= 300), 'GATEWAY_HEAP_GROWTH_PERCENT must be 0 (V8 decides) or 10–300: below 10 the process does little but collect')
-      .default(50),
+      .default(30),
   });
   const parsed = schema.safeParse({
     port: flags.port ?? env.PORT,

@@ -5,8 +5,8 @@
  * generation grows to several times the live heap: 51 MB live held 320–340 MB of RSS in the
  * bench. A fixed factor keeps the heap near what is live and still grows with it, so a burst
  * that needs more memory gets it (unlike a heap limit, which would turn that burst into an
- * out-of-memory crash). Measured side by side on one core (NOTES, issue 15): 50% held the
- * cache-warm rows at 184–195 MB for the same CPU within the run's noise.
+ * out-of-memory crash). Measured side by side on one core (NOTES, issue 15): 30% held the
+ * cache-warm rows at 187–191 MB and 50% at 196–204, for the same CPU within the runs' noise.
  *
  * V8 reads this factor at every major collection, so it can be set once the process runs
  * (Node keeps V8's flags writable for `v8.setFlagsFromString`); NODE_OPTIONS refuses it.

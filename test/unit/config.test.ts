@@ -53,8 +53,8 @@ describe('gateway configuration', () => {
     expect(() => readGatewayConfig(['--supergraph', join(dir, 'missing.graphql')], {})).toThrow(/no supergraph at .*missing\.graphql.*npm run compose/);
   });
 
-  it('lets the heap grow by half past what is live unless GATEWAY_HEAP_GROWTH_PERCENT says otherwise (0: V8 decides)', () => {
-    expect(readGatewayConfig(['--supergraph', supergraph], {}).heapGrowthPercent).toBe(50);
+  it('lets the heap grow by 30% past what is live unless GATEWAY_HEAP_GROWTH_PERCENT says otherwise (0: V8 decides)', () => {
+    expect(readGatewayConfig(['--supergraph', supergraph], {}).heapGrowthPercent).toBe(30);
     expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
     expect(readGatewayConfig(['--supergraph', supergraph], { GATEWAY_HEAP_GROWTH_PERCENT: '100' }).heapGrowthPercent).toBe(100);
     expect(() => readGatewayConfig(['--supergraph', supergraph], { GATEWAY_HEAP_GROWTH_PERCENT: '5' })).toThrow(/GATEWAY_HEAP_GROWTH_PERCENT must be 0 \(V8 decides\) or 10–300/);
