@@ -6,10 +6,12 @@
  * bench. A fixed factor keeps the heap near what is live and still grows with it, so a burst
  * that needs more memory gets it (unlike a heap limit, which would turn that burst into an
  * out-of-memory crash). Measured side by side on one core (NOTES, issue 15): 30% held the
- * cache-warm rows at 187–191 MB and 50% at 196–204, for the same CPU within the runs' noise.
+ * cache-warm rows at 187–191 MB and 50% at 192–204, for the same CPU within the noise on
+ * those rows (a joint review may pay a few tenths of a millisecond: NOTES).
  *
- * V8 reads this flag each time it sets the next limit (after every major collection), so it can be set once the process runs
- * (Node keeps V8's flags writable for `v8.setFlagsFromString`); NODE_OPTIONS refuses it.
+ * V8 reads this flag each time it sets the next limit (after every major collection), so it
+ * can be set once the process runs (Node keeps V8's flags writable for
+ * `v8.setFlagsFromString`); NODE_OPTIONS refuses it.
  */
 import { setFlagsFromString } from 'node:v8';
 
