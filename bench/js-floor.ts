@@ -32,7 +32,7 @@ import type { Dispatcher } from 'undici';
 import { INTERNAL_IDENTITY_HEADER } from '../contracts/internal-identity';
 import { flattenAt, PlanExecutor } from '../gateway/execution/plan-executor';
 import { DEFAULT_PLANNER, operationPlanner } from '../gateway/execution/planner';
-import { CoalescingGraphQLDataSource, mergedEntitiesAlias, subgraphConnectionPool } from '../gateway/execution/subgraph-data-source';
+import { CoalescingGraphQLDataSource, ENTITIES, mergedEntitiesAlias, subgraphConnectionPool } from '../gateway/execution/subgraph-data-source';
 import { prepareSupergraph } from '../gateway/supergraph';
 import { readBody } from '../lib/graphql-http';
 import { WORKLOAD_HEADER } from './workload-header';
@@ -214,7 +214,7 @@ async function startRecorder(urls: Record<string, string>, headers: Record<strin
         const fetches = current.fetches.get(subgraph) ?? [];
         const merged = Object.keys((request.payload as { variables?: object }).variables ?? {}).filter((name) => /^representations_\d+$/.test(name)).length;
         const slots: Slot[] = (merged > 0 ? fetches.splice(0, merged) : fetches.splice(0, 1)).map((fetch, i) => ({
-          key: !fetch.entity ? null : merged > 0 ? mergedEntitiesAlias(i) : '_entities',
+          key: !fetch.entity ? null : merged > 0 ? mergedEntitiesAlias(i) : ENTITIES,
           at: fetch.at,
         }));
         (script[wave] ??= []).push({ ...request, slots });

@@ -52,7 +52,8 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-const ENTITIES = '_entities';
+/** The field an entity fetch asks for; a fetch sent alone answers under it. */
+export const ENTITIES = '_entities';
 /** Where fetch `i` of a merged wave answers (its `_entities` under this alias; its variables suffixed `_i`). */
 export const mergedEntitiesAlias = (i: number) => `_entities_${i}`;
 
