@@ -1,6 +1,8 @@
 // autocannon ships no types; this is the part the benchmark uses.
 declare module 'autocannon' {
-  interface Result {
+  export interface Result {
+    /** Seconds the run lasted, to 0.01. */
+    duration: number;
     requests: { total: number; average: number };
     latency: { p50: number; p99: number };
     non2xx: number;

@@ -18,8 +18,15 @@ export type GatewayMode = Exclude<Mode, 'replicas' | 'fanout'>;
 export const isGatewayMode = (mode: Mode): mode is GatewayMode => mode === 'core' || mode === 'machine';
 
 export interface BenchConfig {
+  /** Measured seconds per row, all rounds together. */
   seconds: number;
   warmupSeconds: number;
+  /**
+   * A row's measured seconds are split into this many rounds, the targets interleaved and
+   * their order rotated by one each round: a machine that slows down, or the first place
+   * after a warm-up, then weighs on every target alike instead of on one.
+   */
+  rounds: number;
   /** Seconds of one-request-at-a-time latency per row (the low-load p50). */
   lowLoadSeconds: number;
   connections: number;
@@ -57,6 +64,8 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
     seconds: positive('BENCH_SECONDS').default(quick ? 1 : 10),
     // 5 s: a gateway process's first row after 2 s still ran partly unoptimised code (7.1 vs 4.2 ms a cache-warm page after 8 s).
     warmupSeconds: positive('BENCH_WARMUP_SECONDS').default(quick ? 1 : 5),
+    // Two in the quick run: the rotation is exercised, the rows stay short.
+    rounds: positive('BENCH_ROUNDS').int('BENCH_ROUNDS must be a whole number').max(10, 'BENCH_ROUNDS is at most 10').default(quick ? 2 : 3),
     lowLoadSeconds: positive('BENCH_LOW_LOAD_SECONDS').default(quick ? 1 : 3),
     connections: positive('BENCH_CONNECTIONS').int('BENCH_CONNECTIONS must be a whole number').default(8),
     latenciesMs: z
@@ -83,6 +92,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
   const parsed = schema.safeParse({
     seconds: env.BENCH_SECONDS || undefined,
     warmupSeconds: env.BENCH_WARMUP_SECONDS || undefined,
+    rounds: env.BENCH_ROUNDS || undefined,
     lowLoadSeconds: env.BENCH_LOW_LOAD_SECONDS || undefined,
     connections: env.BENCH_CONNECTIONS || undefined,
     latenciesMs: env.BENCH_DEPARTMENT_LATENCY_MS ? items(env.BENCH_DEPARTMENT_LATENCY_MS) : undefined,
@@ -98,6 +108,7 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
   return {
     seconds: c.seconds,
     warmupSeconds: c.warmupSeconds,
+    rounds: c.rounds,
     lowLoadSeconds: c.lowLoadSeconds,
     connections: c.connections,
     latenciesMs: [...new Set(c.latenciesMs)],

@@ -17,6 +17,8 @@ export interface Measured {
   p99: number;
   /** null for the floor: no gateway in the way. */
   gatewayCpuMsPerRequest: number | null;
+  /** The same, round by round (BENCH_ROUNDS), in the order the rounds ran; absent for the floor. */
+  gatewayCpuMsPerRequestByRound?: number[];
   /** The backend's processes (the four subgraphs and the four departments' mocks) per request. */
   backendCpuMsPerRequest: number;
   /** The same, process by process: each subgraph, each department's mock. */
@@ -52,6 +54,8 @@ export interface ReportMeta {
   machine: string;
   node: string;
   seconds: number;
+  /** Interleaved rounds per row (BENCH_ROUNDS); absent in results written before there were rounds. */
+  rounds?: number;
   warmupSeconds: number;
   lowLoadSeconds: number;
   connections: number;
@@ -74,7 +78,7 @@ const floorOf = (rows: Row[], r: Row) => rows.find((f) => f.target === 'd' && !f
 export function renderReport(rows: Row[], meta: ReportMeta): string {
   const modes = [...new Set(rows.map((r) => r.mode as GatewayMode))];
   const out: string[] = [
-    `${meta.date}, ${meta.machine}, Node ${meta.node}; ${meta.connections} connections, ${meta.seconds} s per row after a ${meta.warmupSeconds} s warm-up; every request distinct. ${meta.hive}.`,
+    `${meta.date}, ${meta.machine}, Node ${meta.node}; ${meta.connections} connections, ${meta.seconds} s per row${(meta.rounds ?? 1) > 1 ? ` in ${meta.rounds} interleaved rounds` : ''} after a ${meta.warmupSeconds} s warm-up; every request distinct. ${meta.hive}.`,
   ];
   // Only the replicas mode ran: no gateway comparison to show.
   if (rows.length === 0) return out.join('\n');
@@ -139,14 +143,15 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
   const jsFloor = rows.some((r) => r.target === 'f');
   // CPU ratios shown only when the run has their targets: [numerator, denominator].
   const extra: (readonly [Target, Target])[] = [...(variant ? ([['e', 'b'], ['a', 'e']] as const) : []), ...(jsFloor ? ([['f', 'b'], ['a', 'f']] as const) : [])];
+  const byRound = rows.some((r) => (r.gatewayCpuMsPerRequestByRound?.length ?? 0) > 1);
   out.push(
     '',
     `### Ratios (a: this gateway, b: plain @apollo/gateway, c: Hive Gateway${variant ? `, e: ${variant.targetName.replace(/^\(e\) /, '')}` : ''}${jsFloor ? ', f: the JavaScript floor' : ''})`,
     '',
     `req/s above 1 and CPU per request below 1 favour this gateway.${jsFloor ? ' f/b bounds from below the a/b a gateway in JavaScript could reach here; a/f is what ours costs over that floor.' : ''}`,
     '',
-    `| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |${extra.map(([x, y]) => ` CPU/req ${x}/${y} |`).join('')}`,
-    `| --- | ---: | --- | ---: | ---: | ---: | ---: |${extra.map(() => ' ---: |').join('')}`,
+    `| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |${extra.map(([x, y]) => ` CPU/req ${x}/${y} |`).join('')}${byRound ? ' CPU/req a/b round by round |' : ''}`,
+    `| --- | ---: | --- | ---: | ---: | ---: | ---: |${extra.map(() => ' ---: |').join('')}${byRound ? ' ---: |' : ''}`,
   );
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
@@ -160,11 +165,18 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
     const first = group[0]!;
     const cpu = (x?: Row, y?: Row) => ratio(x?.gatewayCpuMsPerRequest, y?.gatewayCpuMsPerRequest);
     out.push(
-      `| ${first.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${first.latencyMs} | ${first.workload} | ${ratio(a?.rps, b?.rps)} | ${ratio(a?.rps, c?.rps)} | ${cpu(a, b)} | ${cpu(a, c)} |${extra.map(([x, y]) => ` ${cpu(pick(x), pick(y))} |`).join('')}`,
+      `| ${first.mode === 'core' ? '1 core' : `${meta.workers} workers`} | ${first.latencyMs} | ${first.workload} | ${ratio(a?.rps, b?.rps)} | ${ratio(a?.rps, c?.rps)} | ${cpu(a, b)} | ${cpu(a, c)} |${extra.map(([x, y]) => ` ${cpu(pick(x), pick(y))} |`).join('')}${byRound ? ` ${roundRatios(a, b)} |` : ''}`,
     );
   }
-  out.push('', ...LEGEND);
+  out.push('', ...LEGEND, ...((meta.rounds ?? 1) > 1 ? ROUNDS_LEGEND : []));
   return out.join('\n');
+}
+
+/** x/y for each round both ran (the same round: interleaved, so a slower minute of the machine weighs on both). */
+function roundRatios(x: Row | undefined, y: Row | undefined): string {
+  const [xs, ys] = [x?.gatewayCpuMsPerRequestByRound, y?.gatewayCpuMsPerRequestByRound];
+  if (!xs || !ys || xs.length !== ys.length) return '—';
+  return xs.map((v, i) => ratio(v, ys[i])).join(' · ');
 }
 
 /** The replicas mode: what a second replica buys, and what Redis as shared state costs, per request. */
@@ -232,10 +244,17 @@ const LEGEND = [
   'the direct call is the gateway alone. Backend CPU by process: the backend figure split over its processes, each subgraph (compiled,',
   "as deployed) and each department's mock, per request; backend CPU ms/dept req divides the whole backend's CPU by the department",
   "requests it answered (for the read-through rows, the backend's cost per department request).",
-  '(e), when BENCH_VARIANT is set: this gateway again with those settings, measured right after (a). (f) the JavaScript floor',
+  '(e), when BENCH_VARIANT is set: this gateway again with those settings, measured right after (a) in each round. (f) the JavaScript floor',
   '(bench/js-floor.ts), a lower bound for any gateway in JavaScript here: the subgraph requests our executor sends for the operation',
   '(no audit keys), recorded for the first eight requests of a workload and replayed in turn; each request\'s subgraph requests are',
   'serialised, sent wave by wave, their answers parsed and each entity merged into its place, the result stringified. No validation,',
   'planning, shaping, representations built, policies, metrics or logs. Its latencies and backend figures are not comparable with the',
   "others' (a wave waits for the whole wave before it; identical requests in flight share department reads); its CPU per request is.",
+];
+
+const ROUNDS_LEGEND = [
+  "Rounds: a row's measured seconds are split into BENCH_ROUNDS rounds; in each, every target of the workload runs in turn (after a warm-up:",
+  "the whole one before the first round, a second's before the others), and the order moves on by one each round, so neither a slower",
+  'minute of the machine nor the first place after a warm-up falls on one target. A row adds up its rounds (CPU per request over all of',
+  "them; p50 and p99 the median of the rounds'); a/b round by round is each round's own ratio, the spread within the run.",
 ];

@@ -11,7 +11,7 @@
  * Each mock department and each subgraph runs in a process of its own (bench/backend.ts),
  * each gateway in its own process (tree), the load (autocannon) in this one. CPU and
  * memory come from /proc.
- * Bounded: BENCH_SECONDS per row after BENCH_WARMUP_SECONDS; the plan and its estimated
+ * Bounded: BENCH_SECONDS per row, in BENCH_ROUNDS interleaved rounds, after BENCH_WARMUP_SECONDS; the plan and its estimated
  * time are printed first. See README "Benchmark" for every knob.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import autocannon from 'autocannon';
+import autocannon, { type Result as LoadResult } from 'autocannon';
 import { INTERNAL_IDENTITY_HEADER, internalIdentityKey, signInternalIdentity } from '../contracts/internal-identity';
 import { ALL_SCOPES, AUDIENCE, DEV_ISSUER, ephemeralIssuer } from '../stack/dev-issuer';
 import { generateCounty } from '../mocks';
@@ -128,15 +128,16 @@ async function main() {
           for (const latencyMs of config.latenciesMs) {
             await setDepartmentLatency(backend, latencyMs);
             for (const workload of own) {
+              const present = TARGET_ORDER.flatMap((target) => endpoints.filter((e) => e.target === target));
+              const measured = await measureRows(present, workload, backend, config, mode);
               for (const target of TARGET_ORDER) {
                 const base = { mode, latencyMs, workload: workload.name, target, targetName: TARGET_NAMES[target] };
-                const endpoint = endpoints.find((e) => e.target === target);
-                if (!endpoint) {
+                const figures = measured.get(target);
+                if (!figures) {
                   if (failed.has(target)) rows.push({ ...base, notRun: failed.get(target)!.split('\n')[0]! });
                   continue;
                 }
-                // Low load is a per-core figure: measured in the one-core mode (and for the floor, once).
-                const row: Row = { ...base, ...(await measureRow(endpoint, workload, backend, config, mode === 'core' || target === 'd', endpoints)) };
+                const row: Row = { ...base, ...figures };
                 rows.push(row);
                 console.log(JSON.stringify(row));
               }
@@ -169,6 +170,7 @@ async function main() {
     machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${availableParallelism()}`,
     node: process.version,
     seconds: config.seconds,
+    rounds: config.rounds,
     warmupSeconds: config.warmupSeconds,
     lowLoadSeconds: config.lowLoadSeconds,
     connections: config.connections,
@@ -189,7 +191,8 @@ async function main() {
 function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall) {
   // Ours, the plain gateway, the JavaScript floor, Hive when installed, the variant when set.
   const gateways = ('bin' in hive ? 4 : 3) + (config.variant ? 1 : 0);
-  const perRow = config.warmupSeconds + config.seconds + 1;
+  // The first round's warm-up, a second's before each later round, and the settling between them.
+  const perRow = config.warmupSeconds + (config.rounds - 1) * Math.min(1, config.warmupSeconds) + config.seconds + config.rounds;
   // The warm-up pass: every target (and the floor, in the first mode) over every workload once per mode.
   const warmupPass = config.modes.filter(isGatewayMode).length * workloads.length * (gateways + 1) * config.warmupSeconds;
   const backendKinds = new Set(workloads.map((w) => w.backend)).size;
@@ -203,7 +206,7 @@ function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall
   const lowLoadRows = config.modes.includes('core') ? config.latenciesMs.length * workloads.length * (2 * gateways + 1) : config.latenciesMs.length * workloads.length;
   console.log(
     `bench: ${rows} rows (${config.modes.join(' + ')}; latency ${config.latenciesMs.join(', ')} ms; ${workloads.length} workloads; ` +
-      `${gateways} gateways (${config.variant ? 'one the variant, ' : ''}one the JavaScript floor) + the subgraph direct), ${config.seconds} s each after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
+      `${gateways} gateways (${config.variant ? 'one the variant, ' : ''}one the JavaScript floor) + the subgraph direct), ${config.seconds} s each in ${config.rounds} interleaved rounds after ${config.warmupSeconds} s warm-up, ${config.connections} connections.`,
   );
   console.log(`estimated time: about ${Math.ceil((rows * perRow + warmupPass + lowLoadRows * config.lowLoadSeconds + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
 }
@@ -475,65 +478,106 @@ async function fanoutApplication(backend: Backend, secrets: Secrets): Promise<{ 
 }
 
 /**
- * One request first, checked: an answer with errors or without data would make any
- * figure meaningless (a gateway that fails fast looks fast). Then the warm-up, then the
- * measured run.
+ * One workload's rows, every target measured in `config.rounds` interleaved rounds. First
+ * one request per target, checked: an answer with errors or without data would make any
+ * figure meaningless (a gateway that fails fast looks fast). Then each round runs every
+ * target in turn, warm-up then measured part, the order rotated by one each round; a
+ * row's figures add up its rounds (CPU and requests pooled, latency percentiles the
+ * median of the rounds'). Last, in the one-core mode, low load, one target at a time.
  */
-async function measureRow(
-  endpoint: Endpoint,
-  workload: Workload,
-  backend: Backend,
-  config: BenchConfig,
-  measureLowLoad: boolean,
-  others: Endpoint[],
-): Promise<Partial<Measured> & { notRun?: string }> {
-  const query = endpoint.floor ? workload.floorQuery : workload.query;
-  const problem = await checkAnswer(endpoint, query, workload);
-  if (problem) return { notRun: `answer check failed: ${problem}` };
-  const gatewayPids = endpoint.process ? processTree(endpoint.process.child.pid!) : [];
+async function measureRows(endpoints: Endpoint[], workload: Workload, backend: Backend, config: BenchConfig, mode: GatewayMode): Promise<Map<Target, Partial<Measured> & { notRun?: string }>> {
+  const rows = new Map<Target, Partial<Measured> & { notRun?: string }>();
+  const live: { endpoint: Endpoint; pids: number[]; peakIsRows: boolean; rounds: Round[] }[] = [];
+  for (const endpoint of endpoints) {
+    const problem = await checkAnswer(endpoint, endpoint.floor ? workload.floorQuery : workload.query, workload);
+    if (problem) rows.set(endpoint.target, { notRun: `answer check failed: ${problem}` });
+    else live.push({ endpoint, pids: endpoint.process ? processTree(endpoint.process.child.pid!) : [], peakIsRows: false, rounds: [] });
+  }
+  const allPids = endpoints.flatMap((e) => (e.process ? processTree(e.process.child.pid!) : []));
   const backendProcesses = backendPids(backend);
-  // The gateways share core 0 in the one-core mode: one still busy after starting (Hive loads for a while
-  // after it says it listens) must not run in the measured one's time.
-  await settle(others.flatMap((e) => (e.process ? processTree(e.process.child.pid!) : [])), backend);
-  // The row's peak memory is its own (from its warm-up on), not the warm-up pass's or an earlier row's.
-  const peakIsRows = resetPeakRss(gatewayPids);
-  await load(endpoint, query, workload, config.warmupSeconds, config.connections);
-  await settle([...gatewayPids, ...backendProcesses], backend);
-  const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(gatewayPids), backendCpu(backend), await departmentRequests(backend)];
-  const result = await load(endpoint, query, workload, config.seconds, config.connections);
-  const [gatewayCpu, backendAfter, departmentsAfter] = [cpuMs(gatewayPids) - gatewayBefore, backendCpu(backend), await departmentRequests(backend)];
-  // The next row starts when this one's last requests are done, not while they still cost CPU.
-  await settle([...gatewayPids, ...backendProcesses], backend);
-  const lowLoad = measureLowLoad ? await oneAtATime(endpoint, query, workload, config.lowLoadSeconds) : undefined;
-  // The floor's own operation through the gateway: one fetch to one subgraph, so the difference from the direct call is the gateway alone.
-  const lowLoadFloorViaGateway = measureLowLoad && !endpoint.floor ? await oneAtATime(endpoint, workload.floorQuery, workload, config.lowLoadSeconds) : undefined;
-  const answered = Math.max(1, result.requests.total);
+  // The row's peak memory is its own (from its first warm-up on), not the warm-up pass's or an earlier row's.
+  for (const target of live) target.peakIsRows = resetPeakRss(target.pids);
+  const roundSeconds = config.seconds / config.rounds;
+  for (let round = 0; round < config.rounds; round++) {
+    for (let i = 0; i < live.length; i++) {
+      const target = live[(i + round) % live.length]!;
+      const { endpoint, pids } = target;
+      const query = endpoint.floor ? workload.floorQuery : workload.query;
+      // The gateways share core 0 in the one-core mode: one still busy (Hive loads for a while after it says it
+      // listens; the last target's requests in flight) must not run in the measured one's time.
+      await settle(allPids, backend);
+      // The whole warm-up before the first round; a second's before the others, to open connections again.
+      await load(endpoint, query, workload, round === 0 ? config.warmupSeconds : Math.min(1, config.warmupSeconds), config.connections);
+      await settle([...pids, ...backendProcesses], backend);
+      const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
+      const result = await load(endpoint, query, workload, roundSeconds, config.connections);
+      const [gatewayAfter, backendAfter, departmentsAfter] = [cpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
+      target.rounds.push({ result, gatewayCpu: gatewayAfter - gatewayBefore, backendBefore, backendAfter, departmentsBefore, departmentsAfter });
+    }
+  }
+  await settle([...allPids, ...backendProcesses], backend);
+  for (const { endpoint, pids, peakIsRows, rounds } of live) {
+    // Low load is a per-core figure: measured in the one-core mode (and for the floor, once).
+    const measureLowLoad = mode === 'core' || endpoint.target === 'd';
+    const lowLoad = measureLowLoad ? await oneAtATime(endpoint, endpoint.floor ? workload.floorQuery : workload.query, workload, config.lowLoadSeconds) : undefined;
+    // The floor's own operation through the gateway: one fetch to one subgraph, so the difference from the direct call is the gateway alone.
+    const lowLoadFloorViaGateway = measureLowLoad && !endpoint.floor ? await oneAtATime(endpoint, workload.floorQuery, workload, config.lowLoadSeconds) : undefined;
+    rows.set(endpoint.target, {
+      ...pooled(rounds, endpoint.process !== undefined),
+      peakRssMb: endpoint.process ? peakRssMb(pids) : null,
+      ...(endpoint.process && !peakIsRows ? { peakRssSinceStart: true } : {}),
+      lowLoadP50: lowLoad,
+      lowLoadFloorP50: lowLoadFloorViaGateway,
+    });
+  }
+  return rows;
+}
+
+/** One target's measured part of one round. */
+interface Round {
+  result: LoadResult;
+  gatewayCpu: number;
+  backendBefore: BackendSplit;
+  backendAfter: BackendSplit;
+  departmentsBefore: BackendSplit['subgraphs'];
+  departmentsAfter: BackendSplit['subgraphs'];
+}
+
+/** A target's rounds as one row: counts and CPU added up, latency percentiles the median of the rounds'. */
+function pooled(rounds: Round[], hasGateway: boolean): Omit<Measured, 'peakRssMb'> {
+  const sum = (f: (r: Round) => number) => rounds.reduce((n, r) => n + f(r), 0);
+  const requests = sum((r) => r.result.requests.total);
+  const answered = Math.max(1, requests);
   const perRequest = (x: number) => Number((x / answered).toFixed(2));
-  const perDepartment = (f: (d: (typeof DEPARTMENTS)[number]) => number) => Object.fromEntries(DEPARTMENTS.map((d) => [d, perRequest(f(d))])) as BackendSplit['subgraphs'];
+  const perDepartment = (f: (r: Round, d: (typeof DEPARTMENTS)[number]) => number) => Object.fromEntries(DEPARTMENTS.map((d) => [d, perRequest(sum((r) => f(r, d)))])) as BackendSplit['subgraphs'];
   const backendSplit: BackendSplit = {
-    subgraphs: perDepartment((d) => backendAfter.subgraphs[d] - backendBefore.subgraphs[d]),
-    departments: perDepartment((d) => backendAfter.departments[d] - backendBefore.departments[d]),
+    subgraphs: perDepartment((r, d) => r.backendAfter.subgraphs[d] - r.backendBefore.subgraphs[d]),
+    departments: perDepartment((r, d) => r.backendAfter.departments[d] - r.backendBefore.departments[d]),
   };
-  const departmentCalls = total(departmentsAfter) - total(departmentsBefore);
-  const backendCpuMs = total(backendAfter.subgraphs) + total(backendAfter.departments) - total(backendBefore.subgraphs) - total(backendBefore.departments);
+  const departmentCalls = sum((r) => total(r.departmentsAfter) - total(r.departmentsBefore));
+  const backendCpuMs = sum((r) => total(r.backendAfter.subgraphs) + total(r.backendAfter.departments) - total(r.backendBefore.subgraphs) - total(r.backendBefore.departments));
+  const seconds = sum((r) => r.result.duration);
   return {
-    requests: result.requests.total,
-    rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    gatewayCpuMsPerRequest: endpoint.process ? perRequest(gatewayCpu) : null,
+    requests,
+    rps: Math.round(requests / Math.max(seconds, 0.001)),
+    p50: median(rounds.map((r) => r.result.latency.p50)),
+    p99: median(rounds.map((r) => r.result.latency.p99)),
+    gatewayCpuMsPerRequest: hasGateway ? perRequest(sum((r) => r.gatewayCpu)) : null,
+    ...(hasGateway ? { gatewayCpuMsPerRequestByRound: rounds.map((r) => Number((r.gatewayCpu / Math.max(1, r.result.requests.total)).toFixed(2))) } : {}),
     backendCpuMsPerRequest: perRequest(backendCpuMs),
     backendCpuMsPerRequestBy: backendSplit,
     backendCpuMsPerDepartmentRequest: departmentCalls > 0 ? Number((backendCpuMs / departmentCalls).toFixed(2)) : null,
     departmentRequestsPerRequest: perRequest(departmentCalls),
-    departmentRequestsPerRequestBy: perDepartment((d) => departmentsAfter[d] - departmentsBefore[d]),
-    peakRssMb: endpoint.process ? peakRssMb(processTree(endpoint.process.child.pid!)) : null,
-    ...(endpoint.process && !peakIsRows ? { peakRssSinceStart: true } : {}),
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    lowLoadP50: lowLoad,
-    lowLoadFloorP50: lowLoadFloorViaGateway,
+    departmentRequestsPerRequestBy: perDepartment((r, d) => r.departmentsAfter[d] - r.departmentsBefore[d]),
+    non2xx: sum((r) => r.result.non2xx),
+    errors: sum((r) => r.result.errors + r.result.timeouts),
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /**

@@ -33,7 +33,7 @@ describe('npm run bench (smoke run)', () => {
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     const [exitCode] = await once(child, 'exit');
     expect({ exitCode, output: exitCode === 0 ? '' : output }).toEqual({ exitCode: 0, output: '' });
-    expect(output).toMatch(/bench: 30 rows .*4 gateways \(one the variant, one the JavaScript floor\) \+ the subgraph direct.*\nestimated time: about \d+ min/);
+    expect(output).toMatch(/bench: 30 rows .*4 gateways \(one the variant, one the JavaScript floor\) \+ the subgraph direct\), 1 s each in 2 interleaved rounds.*\nestimated time: about \d+ min/);
 
     const { rows, replicaRows, fanoutRows } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { rows: Row[]; replicaRows: ReplicaRow[]; fanoutRows: FanoutRow[] };
     // The fan-out: every subscriber received every measured event through our gateway; Hive left out.
@@ -56,20 +56,22 @@ describe('npm run bench (smoke run)', () => {
       // Every measured target first answered the workload with data and no errors.
       expect({ target: r.target, notRun: r.notRun, non2xx: r.non2xx }).toEqual({ target: r.target, notRun: undefined, non2xx: 0 });
       expect(r.gatewayCpuMsPerRequest === null).toBe(r.target === 'd');
+      // Two interleaved rounds in the quick run, each with its own figure.
+      expect(r.gatewayCpuMsPerRequestByRound?.length).toBe(r.target === 'd' ? undefined : 2);
     }
     expect(rows.filter((r) => r.target === 'c').map((r) => r.notRun)).toEqual(WORKLOADS.map(() => 'BENCH_HIVE=skip'));
 
     const table = readFileSync(join(out, 'latest.md'), 'utf8');
     expect(output).toContain(table.trim());
     expect(table).toContain('| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |');
-    expect(table).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c | CPU/req e/b | CPU/req a/e | CPU/req f/b | CPU/req a/f |');
+    expect(table).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c | CPU/req e/b | CPU/req a/e | CPU/req f/b | CPU/req a/f | CPU/req a/b round by round |');
     expect(table).toContain('| target | subscribers | events | deliveries/s | delivery p50 ms | delivery p99 ms | gateway CPU ms/delivery | backend CPU ms/delivery | RSS KB/subscriber | missed + errors |');
     expect(table).toContain('| replicas | Redis | req/s | p50 ms | p99 ms | gateways CPU ms/req | Redis CPU ms/req | Redis commands/req | nginx CPU ms/req | non-2xx + errors |');
     for (const workload of WORKLOADS) {
       const ratios = table.split('\n').find((l) => l.startsWith(`| 1 core | 0 | ${workload} |`));
-      const cells = ratios?.split('|').slice(4, 12).map((c) => c.trim());
+      const cells = ratios?.split('|').slice(4, 13).map((c) => c.trim());
       const ratio = expect.stringMatching(/^(\d+\.\d\d|—)$/);
-      expect(cells).toEqual([ratio, '—', ratio, '—', ratio, ratio, ratio, ratio]);
+      expect(cells).toEqual([ratio, '—', ratio, '—', ratio, ratio, ratio, ratio, expect.stringMatching(/^\d+\.\d\d · \d+\.\d\d$/)]);
     }
   }, 540_000);
 });

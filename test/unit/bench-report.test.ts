@@ -146,6 +146,36 @@ describe('the JavaScript floor (f)', () => {
   });
 });
 
+describe('rounds (BENCH_ROUNDS)', () => {
+  it("gives a/b for each round beside the pooled figure, pairing each round of (a) with the same round of (b)", () => {
+    const rows: Row[] = [
+      row('core', 'a', { ...measured(300, 30, 3), gatewayCpuMsPerRequestByRound: [2, 3, 4] }),
+      row('core', 'b', { ...measured(150, 45, 8), gatewayCpuMsPerRequestByRound: [8, 6, 10] }),
+      row('core', 'd', measured(900, 12, null)),
+    ];
+    const lines = renderReport(rows, { ...meta, rounds: 3 }).split('\n');
+    expect(lines[0]).toBe('2026-01-01T00:00:00Z, test CPU × 2, Node v20; 8 connections, 10 s per row in 3 interleaved rounds after a 2 s warm-up; every request distinct. Hive Gateway 2.15.1.');
+    expect(lines).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c | CPU/req a/b round by round |');
+    expect(lines).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.38 | — | 0.25 · 0.50 · 0.40 |');
+  });
+
+  it('leaves the column out of results measured in one round, and shows none for a pair that does not match', () => {
+    const single = renderReport([row('core', 'a', { ...measured(300, 30, 3), gatewayCpuMsPerRequestByRound: [3] }), row('core', 'b', { ...measured(150, 45, 8), gatewayCpuMsPerRequestByRound: [8] })], { ...meta, rounds: 1 });
+    expect(single).not.toContain('round by round');
+    expect(single.split('\n')[0]).toContain('10 s per row after a 2 s warm-up');
+    const unpaired = renderReport([row('core', 'a', { ...measured(300, 30, 3), gatewayCpuMsPerRequestByRound: [3, 3] }), row('core', 'b', measured(150, 45, 8))], meta).split('\n');
+    expect(unpaired).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.38 | — | — |');
+  });
+
+  it('are three by default, two in the quick run, and at least one', () => {
+    expect(readBenchConfig({}, '/out').rounds).toBe(3);
+    expect(readBenchConfig({ BENCH_QUICK: '1' }, '/out').rounds).toBe(2);
+    expect(readBenchConfig({ BENCH_ROUNDS: '5' }, '/out').rounds).toBe(5);
+    expect(() => readBenchConfig({ BENCH_ROUNDS: '0' }, '/out')).toThrow(/BENCH_ROUNDS must be greater than 0/);
+    expect(() => readBenchConfig({ BENCH_ROUNDS: '1.5' }, '/out')).toThrow(/BENCH_ROUNDS must be a whole number/);
+  });
+});
+
 describe('the benchmark settings', () => {
   it('defaults to both latencies, every mode and ten seconds a row; BENCH_QUICK shortens the rows only', () => {
     const full = readBenchConfig({}, '/out');
