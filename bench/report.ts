@@ -253,8 +253,8 @@ const LEGEND = [
 ];
 
 const ROUNDS_LEGEND = [
-  "Rounds: a row's measured seconds are split into BENCH_ROUNDS rounds; in each, every target of the workload runs in turn (after a warm-up:",
-  "the whole one before the first round, a second's before the others), and the order moves on by one each round, so neither a slower",
+  "Rounds: a row's measured seconds are split into BENCH_ROUNDS rounds; in each, every target of the workload runs in turn, each after",
+  'its warm-up, and the order moves on by one each round, so neither a slower',
   'minute of the machine nor the first place after a warm-up falls on one target. A row adds up its rounds (CPU per request over all of',
   "them; p50 and p99 the median of the rounds'); a/b round by round is each round's own ratio, the spread within the run.",
 ];

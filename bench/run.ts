@@ -191,8 +191,8 @@ async function main() {
 function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall) {
   // Ours, the plain gateway, the JavaScript floor, Hive when installed, the variant when set.
   const gateways = ('bin' in hive ? 4 : 3) + (config.variant ? 1 : 0);
-  // The first round's warm-up, a second's before each later round, and the settling between them.
-  const perRow = config.warmupSeconds + (config.rounds - 1) * Math.min(1, config.warmupSeconds) + config.seconds + config.rounds;
+  // A warm-up before each round, and the settling between them.
+  const perRow = config.rounds * (config.warmupSeconds + 1) + config.seconds;
   // The warm-up pass: every target (and the floor, in the first mode) over every workload once per mode.
   const warmupPass = config.modes.filter(isGatewayMode).length * workloads.length * (gateways + 1) * config.warmupSeconds;
   const backendKinds = new Set(workloads.map((w) => w.backend)).size;
@@ -506,8 +506,10 @@ async function measureRows(endpoints: Endpoint[], workload: Workload, backend: B
       // The gateways share core 0 in the one-core mode: one still busy (Hive loads for a while after it says it
       // listens; the last target's requests in flight) must not run in the measured one's time.
       await settle(allPids, backend);
-      // The whole warm-up before the first round; a second's before the others, to open connections again.
-      await load(endpoint, query, workload, round === 0 ? config.warmupSeconds : Math.min(1, config.warmupSeconds), config.connections);
+      // The whole warm-up before every round, not only the first: rotating the order leaves one target idle for two
+      // rounds' worth of the others at each turn, and with a second's warm-up that target paid for it (the plain
+      // gateway, idle the longest before its third round, measured 30–60% dearer there on every row of a run).
+      await load(endpoint, query, workload, config.warmupSeconds, config.connections);
       await settle([...pids, ...backendProcesses], backend);
       const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
       const result = await load(endpoint, query, workload, roundSeconds, config.connections);
