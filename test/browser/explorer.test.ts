@@ -176,6 +176,9 @@ browserTests('the explorer in Chromium, cut off from every other host', () => {
       await page.keyboard.press('Delete');
       await page.keyboard.insertText('subscription Live { applicationUpdated { id jointStatus } }');
       await shows(page, '.graphiql-query-editor', 'subscription Live');
+      // GraphiQL takes the editor's text into its state a moment after it shows (the tab is named from it then):
+      // run before that and it runs the joint review it held, over HTTP, and no subscription opens.
+      await page.getByRole('tab', { name: 'Live', selected: true }).waitFor({ timeout: 15_000 });
       await page.getByRole('button', { name: /^Execute query/ }).click();
       await subscribersAt(stack.subgraphUrls.approval, 1);
 
