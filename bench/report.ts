@@ -244,7 +244,7 @@ const LEGEND = [
   'the direct call is the gateway alone. Backend CPU by process: the backend figure split over its processes, each subgraph (compiled,',
   "as deployed) and each department's mock, per request; backend CPU ms/dept req divides the whole backend's CPU by the department",
   "requests it answered (for the read-through rows, the backend's cost per department request).",
-  '(e), when BENCH_VARIANT is set: this gateway again with those settings, measured right after (a) in each round. (f) the JavaScript floor',
+  '(e), when BENCH_VARIANT is set: this gateway again with those settings, measured next to (a) in each round. (f) the JavaScript floor',
   '(bench/js-floor.ts), a lower bound for any gateway in JavaScript here: the subgraph requests our executor sends for the operation',
   '(no audit keys), recorded for the first eight requests of a workload and replayed in turn; each request\'s subgraph requests are',
   'serialised, sent wave by wave, their answers parsed and each entity merged into its place, the result stringified. No validation,',
