@@ -28,7 +28,7 @@ import { isGatewayMode, readBenchConfig, type BenchConfig, type GatewayMode } fr
 import { measureFanout, type FanoutRow, type FanoutTarget } from './fanout';
 import { measureReplicas, type ReplicaBench, type ReplicaRow } from './replicas';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
-import { backendCpu, backendPids, departmentRequests, DEPARTMENTS, setDepartmentLatency, startBackend, stopBackend, total, type Backend, type BackendSplit } from './backend';
+import { backendCpu, backendPids, departmentRequests, DEPARTMENTS, setDepartmentLatency, startBackend, stopBackend, total, type Backend, type BackendSplit, type Department } from './backend';
 import { cpuMs, jsonLine, peakRssMb, processTree, resetPeakRss, startProcess, stopProcess, type Started } from './processes';
 import { modeTitle, renderFanout, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
 import { WORKLOAD_HEADER } from './workload-header';
@@ -487,47 +487,54 @@ async function fanoutApplication(backend: Backend, secrets: Secrets): Promise<{ 
  */
 async function measureRows(endpoints: Endpoint[], workload: Workload, backend: Backend, config: BenchConfig, mode: GatewayMode): Promise<Map<Target, Partial<Measured> & { notRun?: string }>> {
   const rows = new Map<Target, Partial<Measured> & { notRun?: string }>();
-  const live: { endpoint: Endpoint; pids: number[]; peakIsRows: boolean; rounds: Round[] }[] = [];
+  const queryOf = (endpoint: Endpoint) => (endpoint.floor ? workload.floorQuery : workload.query);
+  const pidsOf = (endpoint: Endpoint) => (endpoint.process ? processTree(endpoint.process.child.pid!) : []);
+  const live: { endpoint: Endpoint; pids: number[]; rounds: Round[] }[] = [];
   for (const endpoint of endpoints) {
-    const problem = await checkAnswer(endpoint, endpoint.floor ? workload.floorQuery : workload.query, workload);
+    const problem = await checkAnswer(endpoint, queryOf(endpoint), workload);
     if (problem) rows.set(endpoint.target, { notRun: `answer check failed: ${problem}` });
-    else live.push({ endpoint, pids: endpoint.process ? processTree(endpoint.process.child.pid!) : [], peakIsRows: false, rounds: [] });
+    else live.push({ endpoint, pids: pidsOf(endpoint), rounds: [] });
   }
-  const allPids = endpoints.flatMap((e) => (e.process ? processTree(e.process.child.pid!) : []));
+  const allPids = endpoints.flatMap(pidsOf);
   const backendProcesses = backendPids(backend);
   // The row's peak memory is its own (from its first warm-up on), not the warm-up pass's or an earlier row's.
-  for (const target of live) target.peakIsRows = resetPeakRss(target.pids);
+  const peakIsRows = live.map(({ pids }) => resetPeakRss(pids));
   const roundSeconds = config.seconds / config.rounds;
   for (let round = 0; round < config.rounds; round++) {
     for (let i = 0; i < live.length; i++) {
       const target = live[(i + round) % live.length]!;
       const { endpoint, pids } = target;
-      const query = endpoint.floor ? workload.floorQuery : workload.query;
+      const query = queryOf(endpoint);
       // The gateways share core 0 in the one-core mode: one still busy (Hive loads for a while after it says it
       // listens; the last target's requests in flight) must not run in the measured one's time.
       await settle(allPids, backend);
       // The whole warm-up before every round, not only the first: rotating the order leaves one target idle for two
       // rounds' worth of the others at each turn, and with a second's warm-up that target paid for it (the plain
-      // gateway, idle the longest before its third round, measured 30–60% dearer there on every row of a run).
+      // gateway, idle the longest before its third round, measured 21–75% dearer there on every row of a run).
       await load(endpoint, query, workload, config.warmupSeconds, config.connections);
       await settle([...pids, ...backendProcesses], backend);
       const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
       const result = await load(endpoint, query, workload, roundSeconds, config.connections);
       const [gatewayAfter, backendAfter, departmentsAfter] = [cpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
-      target.rounds.push({ result, gatewayCpu: gatewayAfter - gatewayBefore, backendBefore, backendAfter, departmentsBefore, departmentsAfter });
+      target.rounds.push({
+        result,
+        gatewayCpu: gatewayAfter - gatewayBefore,
+        backendCpu: { subgraphs: since(backendBefore.subgraphs, backendAfter.subgraphs), departments: since(backendBefore.departments, backendAfter.departments) },
+        departmentRequests: since(departmentsBefore, departmentsAfter),
+      });
     }
   }
   await settle([...allPids, ...backendProcesses], backend);
-  for (const { endpoint, pids, peakIsRows, rounds } of live) {
+  for (const [t, { endpoint, pids, rounds }] of live.entries()) {
     // Low load is a per-core figure: measured in the one-core mode (and for the floor, once).
     const measureLowLoad = mode === 'core' || endpoint.target === 'd';
-    const lowLoad = measureLowLoad ? await oneAtATime(endpoint, endpoint.floor ? workload.floorQuery : workload.query, workload, config.lowLoadSeconds) : undefined;
+    const lowLoad = measureLowLoad ? await oneAtATime(endpoint, queryOf(endpoint), workload, config.lowLoadSeconds) : undefined;
     // The floor's own operation through the gateway: one fetch to one subgraph, so the difference from the direct call is the gateway alone.
     const lowLoadFloorViaGateway = measureLowLoad && !endpoint.floor ? await oneAtATime(endpoint, workload.floorQuery, workload, config.lowLoadSeconds) : undefined;
     rows.set(endpoint.target, {
       ...pooled(rounds, endpoint.process !== undefined),
       peakRssMb: endpoint.process ? peakRssMb(pids) : null,
-      ...(endpoint.process && !peakIsRows ? { peakRssSinceStart: true } : {}),
+      ...(endpoint.process && !peakIsRows[t] ? { peakRssSinceStart: true } : {}),
       lowLoadP50: lowLoad,
       lowLoadFloorP50: lowLoadFloorViaGateway,
     });
@@ -535,15 +542,15 @@ async function measureRows(endpoints: Endpoint[], workload: Workload, backend: B
   return rows;
 }
 
-/** One target's measured part of one round. */
+/** One target's measured part of one round: its load, and what the processes spent and the departments answered meanwhile. */
 interface Round {
   result: LoadResult;
   gatewayCpu: number;
-  backendBefore: BackendSplit;
-  backendAfter: BackendSplit;
-  departmentsBefore: BackendSplit['subgraphs'];
-  departmentsAfter: BackendSplit['subgraphs'];
+  backendCpu: BackendSplit;
+  departmentRequests: Record<Department, number>;
 }
+
+const since = (before: Record<Department, number>, after: Record<Department, number>) => Object.fromEntries(DEPARTMENTS.map((d) => [d, after[d] - before[d]])) as Record<Department, number>;
 
 /** A target's rounds as one row: counts and CPU added up, latency percentiles the median of the rounds'. */
 function pooled(rounds: Round[], hasGateway: boolean): Omit<Measured, 'peakRssMb'> {
@@ -551,13 +558,10 @@ function pooled(rounds: Round[], hasGateway: boolean): Omit<Measured, 'peakRssMb
   const requests = sum((r) => r.result.requests.total);
   const answered = Math.max(1, requests);
   const perRequest = (x: number) => Number((x / answered).toFixed(2));
-  const perDepartment = (f: (r: Round, d: (typeof DEPARTMENTS)[number]) => number) => Object.fromEntries(DEPARTMENTS.map((d) => [d, perRequest(sum((r) => f(r, d)))])) as BackendSplit['subgraphs'];
-  const backendSplit: BackendSplit = {
-    subgraphs: perDepartment((r, d) => r.backendAfter.subgraphs[d] - r.backendBefore.subgraphs[d]),
-    departments: perDepartment((r, d) => r.backendAfter.departments[d] - r.backendBefore.departments[d]),
-  };
-  const departmentCalls = sum((r) => total(r.departmentsAfter) - total(r.departmentsBefore));
-  const backendCpuMs = sum((r) => total(r.backendAfter.subgraphs) + total(r.backendAfter.departments) - total(r.backendBefore.subgraphs) - total(r.backendBefore.departments));
+  const perDepartment = (f: (r: Round) => Record<Department, number>) => Object.fromEntries(DEPARTMENTS.map((d) => [d, perRequest(sum((r) => f(r)[d]))])) as Record<Department, number>;
+  const backendSplit: BackendSplit = { subgraphs: perDepartment((r) => r.backendCpu.subgraphs), departments: perDepartment((r) => r.backendCpu.departments) };
+  const departmentCalls = sum((r) => total(r.departmentRequests));
+  const backendCpuMs = sum((r) => total(r.backendCpu.subgraphs) + total(r.backendCpu.departments));
   const seconds = sum((r) => r.result.duration);
   return {
     requests,
@@ -570,7 +574,7 @@ function pooled(rounds: Round[], hasGateway: boolean): Omit<Measured, 'peakRssMb
     backendCpuMsPerRequestBy: backendSplit,
     backendCpuMsPerDepartmentRequest: departmentCalls > 0 ? Number((backendCpuMs / departmentCalls).toFixed(2)) : null,
     departmentRequestsPerRequest: perRequest(departmentCalls),
-    departmentRequestsPerRequestBy: perDepartment((r, d) => r.departmentsAfter[d] - r.departmentsBefore[d]),
+    departmentRequestsPerRequestBy: perDepartment((r) => r.departmentRequests),
     non2xx: sum((r) => r.result.non2xx),
     errors: sum((r) => r.result.errors + r.result.timeouts),
   };
@@ -597,8 +601,7 @@ async function oneAtATime(endpoint: Endpoint, query: string, workload: Workload,
     await response.arrayBuffer();
     samples.push(performance.now() - started);
   }
-  samples.sort((x, y) => x - y);
-  return Number(samples[Math.floor(samples.length / 2)]!.toFixed(2));
+  return Number(median(samples).toFixed(2));
 }
 
 /**
