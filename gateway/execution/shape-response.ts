@@ -34,6 +34,7 @@ import {
   type Type,
 } from '@apollo/federation-internals';
 import type { GraphQLError } from 'graphql';
+import { BAIL, generateShaper, type GeneratedShaper } from './generated-shaper';
 
 type Variables = Record<string, unknown>;
 type Path = (string | number)[];
@@ -44,13 +45,13 @@ export type IntrospectionHandler = (selection: FieldSelection) => unknown;
 /** true: leave the selection out for these variables. */
 type SkipTest = (variables: Variables) => boolean;
 
-type Shape =
+export type Shape =
   | { kind: 'nonNull'; of: Shape; selected: boolean }
   | { kind: 'list'; of: Shape; selected: boolean; name: string }
   | { kind: 'composite'; type: CompositeType; steps: Step[]; selected: boolean; plainObjects: boolean; name: string }
   | { kind: 'leaf'; valid: (value: unknown) => boolean; selected: boolean; name: string };
 
-type Step =
+export type Step =
   | { kind: 'field'; responseName: string; skip: SkipTest | null; shape: Shape }
   | { kind: 'typename'; responseName: string; skip: SkipTest | null }
   | { kind: 'introspection'; responseName: string; skip: SkipTest | null; selection: FieldSelection }
@@ -62,15 +63,18 @@ export interface ShapedResponse {
 }
 
 export interface ResponseShaper {
+  /** The generated fast path `shape` tries first, when the operation has one (generated-shaper.ts). */
+  readonly generated: GeneratedShaper | undefined;
   /** `variables`: the request's, over the defaults the operation declares. */
   shape(input: Record<string, unknown>, variables: Variables | undefined, introspection: IntrospectionHandler): ShapedResponse;
 }
 
 /**
  * Compiles an operation (built over the API schema) into its response shaper, or answers
- * undefined for an operation this compiler leaves to Apollo's executor.
+ * undefined for an operation this compiler leaves to Apollo's executor. `generated`
+ * false: the interpreter alone, as the parity test needs it.
  */
-export function compileResponseShaper(operation: Operation): ResponseShaper | undefined {
+export function compileResponseShaper(operation: Operation, { generated = true }: { generated?: boolean } = {}): ResponseShaper | undefined {
   const schema = operation.schema();
   const rootType = schema.schemaDefinition.rootType(operation.rootKind);
   if (!rootType) return undefined;
@@ -80,8 +84,17 @@ export function compileResponseShaper(operation: Operation): ResponseShaper | un
   const rootPlain = plainObjectsFor(steps);
   const defaults = operation.collectDefaultedVariableValues();
   const defaultedVariables = Object.keys(defaults).length > 0 ? defaults : undefined;
+  const fast = generated && rootPlain ? generateShaper(schema, rootType, steps) : undefined;
   return {
+    generated: fast,
     shape(input, requestVariables, introspection) {
+      if (fast) {
+        try {
+          return { data: fast(input), errors: [] };
+        } catch (error) {
+          if (error !== BAIL) throw error;
+        }
+      }
       const variables = defaultedVariables ? { __proto__: null, ...defaultedVariables, ...requestVariables } : (requestVariables ?? {});
       const run: Run = { schema, variables, errors: [], path: [], introspection, invalid: false, hasErrors: false };
       const data = rootPlain ? {} : Object.create(null);
