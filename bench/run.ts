@@ -481,7 +481,7 @@ async function fanoutApplication(backend: Backend, secrets: Secrets): Promise<{ 
  * One workload's rows, every target measured in `config.rounds` interleaved rounds. First
  * one request per target, checked: an answer with errors or without data would make any
  * figure meaningless (a gateway that fails fast looks fast). Then each round runs every
- * target in turn, warm-up then measured part, the order rotated by one each round; a
+ * target in turn, warm-up then measured part, the order moved on by one each round; a
  * row's figures add up its rounds (CPU and requests pooled, latency percentiles the
  * median of the rounds'). Last, in the one-core mode, low load, one target at a time.
  */
@@ -502,15 +502,18 @@ async function measureRows(endpoints: Endpoint[], workload: Workload, backend: B
   const roundSeconds = config.seconds / config.rounds;
   for (let round = 0; round < config.rounds; round++) {
     for (let i = 0; i < live.length; i++) {
-      const target = live[(i + round) % live.length]!;
+      // Each round starts with the last round's last target: every target then waits the same n slots between its
+      // rounds (one waits none). Rotating the other way left the first target idle for 2n−2 slots before it went
+      // last, and with five targets that was (a) or (b) every time: dearer there on 7 or 8 rows of 10.
+      const target = live[(i - (round % live.length) + live.length) % live.length]!;
       const { endpoint, pids } = target;
       const query = queryOf(endpoint);
       // The gateways share core 0 in the one-core mode: one still busy (Hive loads for a while after it says it
       // listens; the last target's requests in flight) must not run in the measured one's time.
       await settle(allPids, backend);
-      // The whole warm-up before every round, not only the first: rotating the order leaves one target idle for two
-      // rounds' worth of the others at each turn, and with a second's warm-up that target paid for it (the plain
-      // gateway, idle the longest before its third round, measured 21–75% dearer there on every row of a run).
+      // The whole warm-up before every round, not only the first: a target idle for a round's worth of the others
+      // comes back slower, and with a second's warm-up it paid for it (the plain gateway, idle the longest before its
+      // third round, measured 21–75% dearer there on every row of a run).
       await load(endpoint, query, workload, config.warmupSeconds, config.connections);
       await settle([...pids, ...backendProcesses], backend);
       const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
