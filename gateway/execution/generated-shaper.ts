@@ -66,7 +66,8 @@ class Generator {
 
   /** A function shaping one object of `type` (the root's takes the whole answer); answers its name. */
   object(type: CompositeType, steps: Step[], root = false): string {
-    const entries = this.entries(type, steps, new Map());
+    const flattened = { named: false };
+    const entries = this.entries(type, steps, new Map(), flattened);
     const { name, index } = this.reserve('o');
     const properties: string[] = [];
     for (const [responseName, entry] of entries) {
@@ -74,8 +75,9 @@ class Generator {
       const read = `v[${JSON.stringify(responseName)}]`;
       properties.push(`${JSON.stringify(responseName)}: ${entry.kind === 'typename' ? this.typename(type, responseName, read) : this.value(entry.shape, read)}`);
     }
-    const guard = root ? '' : 'if (v === undefined || v === null) return null;\n  if (typeof v !== "object") throw BAIL;\n  ';
-    this.functions[index] = `function ${name}(v) {\n  ${guard}${this.typenameGuard(type)}\n  return {${properties.join(', ')}};\n}`;
+    // An array where an object belongs: the interpreter reads only own properties, `v[name]` would find `at`, `map` …
+    const guard = root ? '' : 'if (v === undefined || v === null) return null;\n  if (typeof v !== "object" || Array.isArray(v)) throw BAIL;\n  ';
+    this.functions[index] = `function ${name}(v) {\n  ${guard}${this.typenameGuard(type, flattened.named)}\n  return {${properties.join(', ')}};\n}`;
     return name;
   }
 
@@ -83,9 +85,10 @@ class Generator {
    * The interpreter takes the object's type from its `__typename` when there is one. Here
    * it must be the operation's own type (an object type) or one of its possible types (an
    * abstract one, which must then be named): anything else is the interpreter's to judge.
+   * `named`: the object type's answer must name it too (see `entries`).
    */
-  private typenameGuard(type: CompositeType): string {
-    if (isObjectType(type)) return `const t = v.__typename; if (t !== undefined && t !== ${JSON.stringify(type.name)}) throw BAIL;`;
+  private typenameGuard(type: CompositeType, named: boolean): string {
+    if (isObjectType(type)) return `const t = v.__typename; if (${named ? '' : 't !== undefined && '}t !== ${JSON.stringify(type.name)}) throw BAIL;`;
     return `const t = v.__typename; if (typeof t !== "string" || !constants[${this.constant(new Set(this.possibleTypes(type)))}].has(t)) throw BAIL;`;
   }
 
@@ -100,15 +103,24 @@ class Generator {
     return possibleRuntimeTypes(type).map((possible) => possible.name);
   }
 
-  /** The selection set's fields by response name, fragments flattened and repeated fields merged, as the interpreter would. */
-  private entries(type: CompositeType, steps: Step[], into: Map<string, Entry>): Map<string, Entry> {
+  /**
+   * The selection set's fields by response name, fragments flattened and repeated fields
+   * merged, as the interpreter would. Inside a fragment on an interface, the interpreter
+   * judges an unnamed object by that interface (a `__typename` there bubbles, a nested
+   * fragment on the object's own type does not apply): `flattened.named` then asks the
+   * answer to name its type, which makes every such judgement the object type's.
+   */
+  private entries(type: CompositeType, steps: Step[], into: Map<string, Entry>, flattened: { named: boolean }): Map<string, Entry> {
     for (const step of steps) {
       if (step.skip !== null || step.kind === 'introspection') throw new Unsupported();
       if (step.kind === 'fragment') {
-        if (!step.typeCondition) this.entries(type, step.steps, into);
-        // On an object type the interpreter's test has one answer: the guard fixed the __typename.
+        if (!step.typeCondition) this.entries(type, step.steps, into, flattened);
+        // On an abstract type the fragment's test depends on the answer's __typename: the interpreter's.
         else if (!isObjectType(type)) throw new Unsupported();
-        else if (isSubtype(step.typeCondition, type)) this.entries(type, step.steps, into);
+        else if (isSubtype(step.typeCondition, type)) {
+          if (step.typeCondition !== type) flattened.named = true;
+          this.entries(type, step.steps, into, flattened);
+        }
         continue;
       }
       const existing = into.get(step.responseName);
@@ -130,7 +142,7 @@ class Generator {
         return `${this.object(shape.type, shape.steps)}(${read})`;
       case 'list': {
         const { name, index } = this.reserve('l');
-        // An element that is missing (a hole) is not null to the interpreter: leave it that case.
+        // A missing element (a hole) is not null to the interpreter, which reports it or throws.
         const element = this.value(shape.of, 'e');
         this.functions[index] =
           `function ${name}(v) {\n  if (v === undefined || v === null) return null;\n  if (!Array.isArray(v)) throw BAIL;\n  const n = v.length;\n  const out = new Array(n);\n  for (let i = 0; i < n; i++) {\n    const e = v[i];\n    if (e === undefined) throw BAIL;\n    out[i] = ${element};\n  }\n  return out;\n}`;

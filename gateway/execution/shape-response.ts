@@ -11,7 +11,9 @@
  * and each field for its type. Here an operation is compiled once per plan into plain
  * steps: response names, the type's shape (non-null, list, object, leaf check), and
  * skip/include turned into a test of one variable. A response then costs one pass over
- * its values.
+ * its values. In front of these steps, code generated per operation (generated-shaper.ts)
+ * builds well-formed responses faster still; anything else it hands back, and the steps
+ * shape the response from the start.
  */
 import {
   assert,
@@ -63,7 +65,7 @@ export interface ShapedResponse {
 }
 
 export interface ResponseShaper {
-  /** The generated fast path `shape` tries first, when the operation has one (generated-shaper.ts). */
+  /** The generated fast path `shape` tries first, when the operation has one (generated-shaper.ts); exposed for its parity test. */
   readonly generated: GeneratedShaper | undefined;
   /** `variables`: the request's, over the defaults the operation declares. */
   shape(input: Record<string, unknown>, variables: Variables | undefined, introspection: IntrospectionHandler): ShapedResponse;
