@@ -418,6 +418,22 @@ describe('the generated response shaper answers as the interpreter does', () => 
     expect(JSON.stringify(compileResponseShaper(operation, { generated: false })!.shape(input, undefined, () => null).data)).toBe(JSON.stringify(expected));
   });
 
+  test('where code generation is disallowed (--disallow-code-generation-from-strings) the interpreter serves alone', () => {
+    const operation = operationFromDocument(buildSchema(KINDS_SDL), parse('{ parcels { id } }'), { validate: false });
+    const original = globalThis.Function;
+    globalThis.Function = function disallowed() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    } as unknown as FunctionConstructor;
+    let shaper: ResponseShaper;
+    try {
+      shaper = compileResponseShaper(operation)!;
+    } finally {
+      globalThis.Function = original;
+    }
+    expect(shaper.generated).toBeUndefined();
+    expect(shaper.shape({ parcels: [{ id: 'p1' }] }, undefined, () => null)).toEqual({ data: { parcels: [{ id: 'p1' }] }, errors: [] });
+  });
+
   // Found in review: each needs the interpreter, and an early generator answered them its own way.
   test.each([
     ['a __typename inside a fragment on an interface, the object unnamed (bubbles)', '{ enterprise(id: "1") { id ... on Named { __typename } } }', { enterprise: { id: '1' } }],
