@@ -6,9 +6,9 @@ import { createInterface } from 'node:readline';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Every port `npm start` opens, set to 0: each run gets free ones. */
+/** Every port `npm start` opens, set to 0: each run gets free ones, beside a developer's own `npm start`. */
 export const ZERO_PORTS = Object.fromEntries(
-  ['PORT', ...['ENTERPRISE', 'LAND', 'CONSTRUCTION', 'APPROVAL'].flatMap((d) => [`${d}_SUBGRAPH_PORT`, `${d}_DEPARTMENT_PORT`])].map((v) => [v, '0']),
+  ['PORT', 'IDENTITY_PROVIDER_PORT', ...['ENTERPRISE', 'LAND', 'CONSTRUCTION', 'APPROVAL'].flatMap((d) => [`${d}_SUBGRAPH_PORT`, `${d}_DEPARTMENT_PORT`])].map((v) => [v, '0']),
 );
 
 export interface StartedCommand {

@@ -31,7 +31,7 @@ describe('npm start (the embedded default)', () => {
   });
 
   // The gateway's port comes last: everything started before it must be stopped again.
-  it.each(['PORT', 'LAND_SUBGRAPH_PORT', 'ENTERPRISE_DEPARTMENT_PORT'])('names a port already in use and the variable that moves it: %s', async (variable) => {
+  it.each(['PORT', 'IDENTITY_PROVIDER_PORT', 'LAND_SUBGRAPH_PORT', 'ENTERPRISE_DEPARTMENT_PORT'])('names a port already in use and the variable that moves it: %s', async (variable) => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = String((blocker.address() as AddressInfo).port);
