@@ -4,8 +4,8 @@
  * execution). Interpreting compiled steps (shape-response.ts) costs a call per value,
  * the path pushed and popped, and objects grown one property at a time; a generated
  * function builds each object in one literal of a fixed shape, which V8 allocates and
- * serialises cheaply. Measured on a 50-project page: about two fifths of the
- * interpreter's CPU, and 15% less for the whole gateway (docs/NOTES.md).
+ * serialises cheaply. Measured on a 50-project page: shaping and serialising at about two
+ * fifths of the interpreter's CPU, and 15% less for the whole gateway (docs/NOTES.md).
  *
  * It covers the well-formed case only. Whatever would need an error, a null to bubble,
  * a variable or a schema lookup — a null where null is not allowed, an invalid leaf, a
@@ -52,8 +52,9 @@ function bail() { throw BAIL; }
 function nn(v) { if (v === null) throw BAIL; return v; }
 function str(v) { if (v === undefined || v === null) return null; if (typeof v === "string") return v; throw BAIL; }
 function bool(v) { if (v === undefined || v === null) return null; if (typeof v === "boolean") return v; throw BAIL; }
-function int(v) { if (v === undefined || v === null) return null; if (typeof v === "number" && Number.isInteger(v) && v < 1e21 && v > -1e21) return v; throw BAIL; }
-function id(v) { if (v === undefined || v === null) return null; if (typeof v === "string" || (typeof v === "number" && Number.isInteger(v) && v < 1e21 && v > -1e21)) return v; throw BAIL; }
+function integer(v) { return typeof v === "number" && Number.isInteger(v) && v < 1e21 && v > -1e21; }
+function int(v) { if (v === undefined || v === null) return null; if (integer(v)) return v; throw BAIL; }
+function id(v) { if (v === undefined || v === null) return null; if (typeof v === "string" || integer(v)) return v; throw BAIL; }
 function float(v) { if (v === undefined || v === null) return null; if (typeof v === "number" && Number.isFinite(v)) return v; throw BAIL; }
 function any(v) { return v === undefined ? null : v; }
 function enm(v, values) { if (v === undefined || v === null) return null; if (typeof v === "string" && values.has(v)) return v; throw BAIL; }`;
@@ -90,7 +91,8 @@ class Generator {
    */
   private typenameGuard(type: CompositeType, named: boolean): string {
     if (isObjectType(type)) return `const t = v.__typename; if (${named ? '' : 't !== undefined && '}t !== ${JSON.stringify(type.name)}) throw BAIL;`;
-    return `const t = v.__typename; if (typeof t !== "string" || !constants[${this.constant(new Set(this.possibleTypes(type)))}].has(t)) throw BAIL;`;
+    const possible = new Set(possibleRuntimeTypes(type).map((object) => object.name));
+    return `const t = v.__typename; if (typeof t !== "string" || !constants[${this.constant(possible)}].has(t)) throw BAIL;`;
   }
 
   private typename(type: CompositeType, responseName: string, read: string): string {
@@ -98,10 +100,6 @@ class Generator {
     if (responseName === '__typename') return name;
     // An alias of __typename: the interpreter reads the alias first, then __typename.
     return `(${read} == null || ${read} === ${name} ? ${name} : bail())`;
-  }
-
-  private possibleTypes(type: CompositeType): string[] {
-    return possibleRuntimeTypes(type).map((possible) => possible.name);
   }
 
   /**
