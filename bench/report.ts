@@ -19,6 +19,8 @@ export interface Measured {
   gatewayCpuMsPerRequest: number | null;
   /** The same, round by round (BENCH_ROUNDS), in the order the rounds ran; absent for the floor. */
   gatewayCpuMsPerRequestByRound?: number[];
+  /** Of the gateway's CPU, the share its processes spent off their main threads (V8's garbage collector and compiler helpers, libuv's pool), in percent; absent for the floor. */
+  gatewayCpuOffMainThreadPercent?: number | null;
   /** The backend's processes (the four subgraphs and the four departments' mocks) per request. */
   backendCpuMsPerRequest: number;
   /** The same, process by process: each subgraph, each department's mock. */
@@ -66,6 +68,7 @@ export interface ReportMeta {
 
 const ratio = (x: number | null | undefined, y: number | null | undefined) => (x && y ? (x / y).toFixed(2) : '—');
 const show = (v: number | null | undefined) => (v === null || v === undefined ? '—' : String(v));
+const percent = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v}%`);
 
 export const modeTitle = (mode: GatewayMode, meta: Pick<ReportMeta, 'workers' | 'pin'>) =>
   mode === 'core'
@@ -87,22 +90,22 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
       '',
       `### ${modeTitle(mode, meta)}`,
       '',
-      '| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |',
-      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | of it off the main thread | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |',
+      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of rows.filter((row) => row.mode === mode)) {
       if (r.notRun) {
-        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | not run: ${r.notRun.replace(/\|/g, '/').replace(/\n/g, ' ')} | | | | | | | | |`);
+        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | not run: ${r.notRun.replace(/\|/g, '/').replace(/\n/g, ' ')} | | | | | | | | | |`);
         continue;
       }
       if (r.requests === 0) {
-        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | 0: no request answered within the row | | | | | | | | ${r.non2xx! + r.errors!} |`);
+        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | 0: no request answered within the row | | | | | | | | | ${r.non2xx! + r.errors!} |`);
         continue;
       }
       const floor = floorOf(rows, r);
       const over = r.target !== 'd' && floor && r.p50 !== undefined ? String(r.p50 - floor.p50!) : '—';
       out.push(
-        `| ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.rps} | ${r.p50} | ${r.p99} | ${over} | ${show(r.gatewayCpuMsPerRequest)} | ${r.backendCpuMsPerRequest} | ${r.departmentRequestsPerRequest} | ${show(r.peakRssMb)}${r.peakRssSinceStart ? ' (since start)' : ''} | ${r.non2xx! + r.errors!} |`,
+        `| ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.rps} | ${r.p50} | ${r.p99} | ${over} | ${show(r.gatewayCpuMsPerRequest)} | ${percent(r.gatewayCpuOffMainThreadPercent)} | ${r.backendCpuMsPerRequest} | ${r.departmentRequestsPerRequest} | ${show(r.peakRssMb)}${r.peakRssSinceStart ? ' (since start)' : ''} | ${r.non2xx! + r.errors!} |`,
       );
     }
   }
@@ -236,7 +239,9 @@ const LEGEND = [
   'for one project and the 50-project dashboard page, the subgraphs reading through to the departments on every request; then the same',
   'dashboard page repeated with the subgraphs\' department caches warm. p50 over direct: p50 minus the floor\'s p50 for the same workload',
   'and latency. Gateway CPU: the gateway\'s processes (all workers) from /proc, divided by the requests answered; backend CPU: the processes',
-  'of the departments\' mocks and the subgraphs, likewise (the only CPU figure for the floor). dept req/req: requests the departments',
+  'of the departments\' mocks and the subgraphs, likewise (the only CPU figure for the floor). Off the main thread: the share of the',
+  "gateway's CPU its processes spent on other threads than their main ones (V8's garbage collector and optimising compiler helpers,",
+  "libuv's pool), which a main-thread profile (BENCH_PROFILE) does not show. dept req/req: requests the departments",
   'answered per request. Peak RSS: the largest resident size each gateway process reached since it started, added up over its processes.',
   'Low load: after each one-core row, requests one at a time, timed by the bench to the microsecond; added over direct is the median',
   "minus the floor's median for the same workload and latency: the gateway's own work plus the other subgraphs the plan calls. The floor",

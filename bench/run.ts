@@ -29,7 +29,7 @@ import { measureFanout, type FanoutRow, type FanoutTarget } from './fanout';
 import { measureReplicas, type ReplicaBench, type ReplicaRow } from './replicas';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
 import { backendCpu, backendPids, departmentRequests, DEPARTMENTS, setDepartmentLatency, startBackend, stopBackend, total, type Backend, type BackendSplit, type Department } from './backend';
-import { cpuMs, jsonLine, peakRssMb, processTree, resetPeakRss, startProcess, stopProcess, type Started } from './processes';
+import { cpuMs, jsonLine, mainThreadCpuMs, peakRssMb, processTree, resetPeakRss, startProcess, stopProcess, type Started } from './processes';
 import { modeTitle, renderFanout, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
 import { WORKLOAD_HEADER } from './workload-header';
 import { benchWorkloads, type BackendKind, type Workload } from './workloads';
@@ -516,12 +516,13 @@ async function measureRows(endpoints: Endpoint[], workload: Workload, backend: B
       // third round, measured 21–75% dearer there on every row of a run).
       await load(endpoint, query, workload, config.warmupSeconds, config.connections);
       await settle([...pids, ...backendProcesses], backend);
-      const [gatewayBefore, backendBefore, departmentsBefore] = [cpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
+      const [gatewayBefore, mainBefore, backendBefore, departmentsBefore] = [cpuMs(pids), mainThreadCpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
       const result = await load(endpoint, query, workload, roundSeconds, config.connections);
-      const [gatewayAfter, backendAfter, departmentsAfter] = [cpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
+      const [gatewayAfter, mainAfter, backendAfter, departmentsAfter] = [cpuMs(pids), mainThreadCpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
       target.rounds.push({
         result,
         gatewayCpu: gatewayAfter - gatewayBefore,
+        gatewayMainThreadCpu: mainAfter - mainBefore,
         backendCpu: { subgraphs: since(backendBefore.subgraphs, backendAfter.subgraphs), departments: since(backendBefore.departments, backendAfter.departments) },
         departmentRequests: since(departmentsBefore, departmentsAfter),
       });
@@ -549,6 +550,8 @@ async function measureRows(endpoints: Endpoint[], workload: Workload, backend: B
 interface Round {
   result: LoadResult;
   gatewayCpu: number;
+  /** Of it, what the gateway processes' main threads spent. */
+  gatewayMainThreadCpu: number;
   backendCpu: BackendSplit;
   departmentRequests: Record<Department, number>;
 }
@@ -573,6 +576,7 @@ function pooled(rounds: Round[], hasGateway: boolean): Omit<Measured, 'peakRssMb
     p99: median(rounds.map((r) => r.result.latency.p99)),
     gatewayCpuMsPerRequest: hasGateway ? perRequest(sum((r) => r.gatewayCpu)) : null,
     ...(hasGateway ? { gatewayCpuMsPerRequestByRound: rounds.map((r) => Number((r.gatewayCpu / Math.max(1, r.result.requests.total)).toFixed(2))) } : {}),
+    ...(hasGateway ? { gatewayCpuOffMainThreadPercent: offMainThreadPercent(sum((r) => r.gatewayCpu), sum((r) => r.gatewayMainThreadCpu)) } : {}),
     backendCpuMsPerRequest: perRequest(backendCpuMs),
     backendCpuMsPerRequestBy: backendSplit,
     backendCpuMsPerDepartmentRequest: departmentCalls > 0 ? Number((backendCpuMs / departmentCalls).toFixed(2)) : null,
@@ -582,6 +586,9 @@ function pooled(rounds: Round[], hasGateway: boolean): Omit<Measured, 'peakRssMb
     errors: sum((r) => r.result.errors + r.result.timeouts),
   };
 }
+
+/** The share of the gateway's CPU spent off its main threads, in whole percent; null when nothing was measured. */
+const offMainThreadPercent = (all: number, main: number) => (all > 0 ? Math.round((100 * Math.max(0, all - main)) / all) : null);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
