@@ -126,12 +126,7 @@ function readStat(pid: number, path = `/proc/${pid}/stat`): string[] | undefined
 
 /** utime + stime of the processes, in milliseconds (clock ticks are 100 Hz on Linux). */
 export function cpuMs(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = readStat(pid);
-    if (stat) ticks += Number(stat[11]) + Number(stat[12]);
-  }
-  return ticks * 10;
+  return ticksMs(pids, (pid) => `/proc/${pid}/stat`);
 }
 
 /**
@@ -142,9 +137,14 @@ export function cpuMs(pids: readonly number[]): number {
  * counts it.
  */
 export function mainThreadCpuMs(pids: readonly number[]): number {
+  return ticksMs(pids, (pid) => `/proc/${pid}/task/${pid}/stat`);
+}
+
+/** utime + stime from each pid's stat file (those gone count 0), in milliseconds. */
+function ticksMs(pids: readonly number[], statPath: (pid: number) => string): number {
   let ticks = 0;
   for (const pid of pids) {
-    const stat = readStat(pid, `/proc/${pid}/task/${pid}/stat`);
+    const stat = readStat(pid, statPath(pid));
     if (stat) ticks += Number(stat[11]) + Number(stat[12]);
   }
   return ticks * 10;
