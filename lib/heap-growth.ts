@@ -6,8 +6,9 @@
  * bench. A fixed factor keeps the heap near what is live and still grows with it, so a burst
  * that needs more memory gets it (unlike a heap limit, which would turn that burst into an
  * out-of-memory crash). Measured side by side on one core (NOTES, issue 15): 30% held the
- * cache-warm rows at 187–191 MB and 50% at 192–204, for the same CPU within the noise on
- * those rows (a joint review may pay a few tenths of a millisecond: NOTES).
+ * cache-warm rows at 187–191 MB and 50% at 192–204. It is paid in CPU, mostly in concurrent
+ * marking on V8's helper threads: V8's own factor cost 20% less a cache-warm page (3.97
+ * against 4.97 ms, at 316 MB) and 9% less a joint review. The default keeps the memory target.
  *
  * V8 reads this flag each time it sets the next limit (after every major collection), so it
  * can be set once the process runs (Node keeps V8's flags writable for
