@@ -33,6 +33,15 @@ export function auditCapability(policiesFor: PoliciesOf, log: AuditLog): Capabil
     return keys;
   };
   const merged = new WeakMap<object, { data: Record<string, unknown>; planned: DocumentNode }>();
+  // Taken out as soon as the response is due, not left for the context's collection: a context
+  // that outlived two scavenges sits in the old generation, where only a major collection finds
+  // it dead, and until then it would keep this request's merged answers alive through every
+  // scavenge, promoting them (issue 15: 0.79 → 0.48 MB promoted per scavenge, NOTES).
+  const takeMerged = (context: object) => {
+    const taken = merged.get(context);
+    if (taken) merged.delete(context);
+    return taken;
+  };
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
@@ -43,16 +52,17 @@ export function auditCapability(policiesFor: PoliciesOf, log: AuditLog): Capabil
           documentHash = ctx.queryHash;
         },
         async willSendResponse(ctx) {
+          const fromPlan = takeMerged(ctx.contextValue);
           if (ctx.response.body.kind !== 'single') return;
           const result = ctx.response.body.singleResult;
           let entities: Record<string, string[]> = {};
-          const fromPlan = merged.get(ctx.contextValue);
           const operation = ctx.contextValue.operation;
           const data = result.data as Record<string, unknown> | null | undefined;
           // Without merged answers (Apollo's executor ran it) the record says its keys are only those the answer shows.
           const keysShownOnly = Boolean(data && !fromPlan);
           if (data && fromPlan) entities = keysFor(ctx.schema).collect(fromPlan.planned, fromPlan.data, data);
           else if (data && operation) entities = keysFor(ctx.schema).collectShown(operation.document, data);
+          if (fromPlan) release(fromPlan.data);
           const unmasked = [...(unmaskedFields.get(ctx.contextValue) ?? [])];
           if (Object.keys(entities).length === 0 && unmasked.length === 0 && !keysShownOnly) return;
           const { caller, requestId, purpose } = ctx.contextValue;
@@ -85,4 +95,13 @@ export function auditCapability(policiesFor: PoliciesOf, log: AuditLog): Capabil
     },
     stop: () => log.close(),
   };
+}
+
+/**
+ * Empties the merged answers' root once the record is made (nothing reads them after): the
+ * root was created when the request began and may already be old, and an old object's fields
+ * keep young objects alive until the next major collection, dead or not.
+ */
+function release(data: Record<string, unknown>): void {
+  for (const key of Object.keys(data)) delete data[key];
 }
