@@ -10,7 +10,7 @@
  * answer's entities belong. Every later request replays one of those recordings, in turn:
  * read and parse the client's body; per wave, serialise and send the requests over an
  * undici pool set up as ours, parse the answers and merge each entity into its place in
- * the response (@apollo/gateway's deepMerge, as ours); then stringify and send the result.
+ * the response (the executor's `mergeInto`, as ours); then stringify and send the result.
  * A recording is replayed once when it is made and must hold our executor's answer field
  * for field, or it is refused (that request, and the row, fail).
  *
@@ -25,12 +25,11 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
-import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { ApolloServer } from '@apollo/server';
 import type { Dispatcher } from 'undici';
 import { INTERNAL_IDENTITY_HEADER } from '../contracts/internal-identity';
-import { flattenAt, PlanExecutor } from '../gateway/execution/plan-executor';
+import { flattenAt, mergeInto, PlanExecutor } from '../gateway/execution/plan-executor';
 import { DEFAULT_PLANNER, operationPlanner } from '../gateway/execution/planner';
 import { CoalescingGraphQLDataSource, ENTITIES, mergedEntitiesAlias, subgraphConnectionPool } from '../gateway/execution/subgraph-data-source';
 import { prepareSupergraph } from '../gateway/supergraph';
@@ -129,14 +128,14 @@ async function send(connections: Dispatcher, request: RecordedRequest, headers: 
 function place(data: Record<string, unknown>, request: RecordedRequest, answer: Answer): void {
   for (const slot of request.slots) {
     if (slot.key === null) {
-      deepMerge(data, answer.data);
+      mergeInto(data, answer.data);
       continue;
     }
     const received = answer.data![slot.key] as unknown[];
     const at = flattenAt(data, slot.at, 0);
     const entities = Array.isArray(at) ? at.filter((entity) => entity !== null && entity !== undefined) : [at];
     if (!Array.isArray(received) || received.length !== entities.length) throw new Error(`the recording no longer matches the answers at ${slot.at.join('.')}`);
-    for (let i = 0; i < entities.length; i++) deepMerge(entities[i], received[i]);
+    for (let i = 0; i < entities.length; i++) mergeInto(entities[i], received[i]);
   }
 }
 

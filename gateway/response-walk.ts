@@ -105,18 +105,23 @@ type Shadow = unknown;
 function walkObject(branches: Branches, object: Record<string, unknown>, visitor: FieldVisitor, shown: Shadow): void {
   if (shown !== NOT_SHADOWED && (shown === null || typeof shown !== 'object')) return;
   const typename = object.__typename;
+  if (typeof typename === 'string') {
+    const steps = branches.byType.get(typename);
+    if (steps) walkSteps(steps, object, visitor, shown);
+    return;
+  }
   // An object without __typename could be any of its static type's possible types: take
   // every one's steps, so a field under a fragment on one of them is not missed.
-  const known = typeof typename === 'string' ? branches.byType.get(typename) : undefined;
-  const lists = known ? [known] : typeof typename === 'string' ? [] : [...branches.byType.values()];
-  for (const steps of lists) {
-    for (const step of steps) {
-      if (!(step.key in object)) continue;
-      if (step.visit) visitor(step.typeName, step.fieldName, object, step.key);
-      const value = object[step.key];
-      if (step.below && value !== null && value !== undefined) {
-        walkValue(step.below, value, visitor, shown === NOT_SHADOWED ? NOT_SHADOWED : (shown as Record<string, unknown>)[step.key]);
-      }
+  for (const steps of branches.byType.values()) walkSteps(steps, object, visitor, shown);
+}
+
+function walkSteps(steps: readonly Step[], object: Record<string, unknown>, visitor: FieldVisitor, shown: Shadow): void {
+  for (const step of steps) {
+    if (!(step.key in object)) continue;
+    if (step.visit) visitor(step.typeName, step.fieldName, object, step.key);
+    const value = object[step.key];
+    if (step.below && value !== null && value !== undefined) {
+      walkValue(step.below, value, visitor, shown === NOT_SHADOWED ? NOT_SHADOWED : (shown as Record<string, unknown>)[step.key]);
     }
   }
 }

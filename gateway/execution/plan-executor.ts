@@ -27,7 +27,6 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { isObjectOfType, applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import { GraphQLDataSourceRequestKind, type GraphQLDataSource } from '@apollo/gateway/dist/datasources/types';
 import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
-import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge';
 import { OpenTelemetrySpanNames, requestContextSpanAttributes, tracer as gatewayTracer } from '@apollo/gateway/dist/utilities/opentelemetry';
 import { ERRORS, errorCodeDef, operationFromDocument, type Operation, type Schema } from '@apollo/federation-internals';
 import { evaluateCondition, prettyFormatQueryPlan, type FetchNode, type PlanNode, type QueryPlan, type QueryPlanner, type QueryPlanSelectionNode } from '@apollo/query-planner';
@@ -368,7 +367,7 @@ async function executePlan(execution: Execution, schema: GraphQLSchema): Promise
     const received = step.result.data;
     if (received) {
       applyRewrites(execution.supergraphSchema, root.primary.outputRewrites, received);
-      deepMerge(unfiltered, received);
+      mergeInto(unfiltered, received);
     }
     if (root.rest) await executeNode(execution, root.rest, cursor);
   } else if (root) {
@@ -440,7 +439,7 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
   if (!fetch.requires) {
     const received = await send(execution, fetch, cursor, service, variables);
     if (received) applyRewrites(execution.supergraphSchema, fetch.outputRewrites, received);
-    for (const entity of entities) deepMerge(entity, received);
+    for (const entity of entities) mergeInto(entity, received);
     return;
   }
   const represent = execution.prepared.representations.get(fetch)!;
@@ -468,7 +467,7 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
     const existing = representedEntities[i]!;
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing.__typename;
     applyRewrites(execution.supergraphSchema, fetch.outputRewrites, receivedEntity);
-    deepMerge(existing, receivedEntity);
+    mergeInto(existing, receivedEntity);
   }
 }
 
@@ -508,9 +507,12 @@ function compileRepresentation(selections: readonly QueryPlanSelectionNode[], su
     const typeCondition = selection.typeCondition;
     return { field: false as const, typeCondition, sub: compileRepresentation(selection.selections, supergraphSchema) };
   });
+  // An ordinary object where no key could reach Object.prototype (`__proto__` among them): a
+  // prototype-less one is a dictionary in V8, several times the size, and a page builds hundreds.
+  const ordinary = steps.every((step) => !step.field || !(step.responseName in Object.prototype));
   const represent = (source: any): Entity | null => {
     if (source === null) return null;
-    const result: Entity = Object.create(null);
+    const result: Entity = ordinary ? {} : Object.create(null);
     for (const step of steps) {
       if (step.field) {
         const value = Object.hasOwn(source, step.responseName) ? source[step.responseName] : undefined;
@@ -519,7 +521,7 @@ function compileRepresentation(selections: readonly QueryPlanSelectionNode[], su
         if (Array.isArray(value)) result[step.responseName] = sub ? value.map((element) => sub(element)) : value;
         else result[step.responseName] = sub ? sub(value) : value;
       } else if (step.typeCondition && source && isObjectOfType(supergraphSchema, source, step.typeCondition)) {
-        deepMerge(result, step.sub(source));
+        mergeInto(result, step.sub(source));
       }
     }
     return result;
@@ -532,14 +534,74 @@ function moveInto(cursor: Cursor, path: (string | number)[]): Cursor | undefined
   return data ? { path: cursor.path.concat(path), data, fullResult: cursor.fullResult } : undefined;
 }
 
-export function flattenAt(value: any, path: (string | number)[], from: number): any {
-  if (from === path.length) return value;
-  if (value === undefined || value === null) return value;
-  const current = path[from]!;
-  if (current === '@') return value.flatMap((element: unknown) => flattenAt(element, path, from + 1));
+/**
+ * The value at `path`, a list element of every list marked `@` on the way (Apollo's
+ * flattening: `list.flatMap` at each `@`), gathered into one array rather than one per list.
+ */
+export function flattenAt(value: any, path: readonly (string | number)[], from: number): any {
+  let at = value;
+  for (let i = from; i < path.length; i++) {
+    if (at === undefined || at === null) return at;
+    const current = path[i]!;
+    if (current === '@') {
+      const found: unknown[] = [];
+      spreadAt(at, path, i, found);
+      return found;
+    }
+    at = fieldOf(at, current);
+  }
+  return at;
+}
+
+/** Pushes onto `found` what `list.flatMap((element) => flattenAt(element, path, at + 1))` would hold; `path[at]` is `@`. */
+function spreadAt(list: any, path: readonly (string | number)[], at: number, found: unknown[]): void {
+  // Not a list where the plan has one: Apollo's executor fails with this TypeError from its
+  // own flatMap, and the message reaches the client, so it is kept word for word.
+  if (!Array.isArray(list)) throw new TypeError('value.flatMap is not a function');
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) continue;
+    let value = list[i];
+    let next = at + 1;
+    while (next < path.length && value !== undefined && value !== null && path[next] !== '@') value = fieldOf(value, path[next++]!);
+    if (next < path.length && value !== undefined && value !== null) spreadAt(value, path, next, found);
+    else if (Array.isArray(value)) {
+      for (let j = 0; j < value.length; j++) if (j in value) found.push(value[j]);
+    } else found.push(value);
+  }
+}
+
+function fieldOf(value: any, current: string | number): unknown {
   if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
   if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${current}`);
-  return flattenAt(Object.hasOwn(value, current) ? value[current] : undefined, path, from + 1);
+  return Object.hasOwn(value, current) ? value[current] : undefined;
+}
+
+const { hasOwnProperty } = Object.prototype;
+const isObject = (value: unknown): value is Record<string, unknown> => value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * @apollo/gateway's `deepMerge`, the same rules, walking keys with for…in (V8's enum cache)
+ * instead of an `Object.keys` array for every object merged: those arrays were 4.5% of what
+ * the gateway allocated for a cache-warm dashboard page.
+ */
+export function mergeInto(target: any, source: any): any {
+  if (source === undefined || source === null) return target;
+  for (const key in source) {
+    if (!hasOwnProperty.call(source, key)) continue;
+    const value = source[key];
+    if (value === undefined) continue;
+    // An inherited name (`constructor`, `__proto__`) becomes the target's own before it is written or read.
+    if (!hasOwnProperty.call(target, key) && key in target) Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
+    const existing = target[key];
+    if (existing && isObject(value)) mergeInto(existing, value);
+    else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
+      for (let i = 0; i < value.length; i++) {
+        if (isObject(existing[i]) && isObject(value[i])) mergeInto(existing[i], value[i]);
+        else existing[i] = value[i];
+      }
+    } else target[key] = value;
+  }
+  return target;
 }
 
 /** A subgraph error's path in the client's response (entity fetches: through the plan's path). */
