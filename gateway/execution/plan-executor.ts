@@ -27,6 +27,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { isObjectOfType, applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import { GraphQLDataSourceRequestKind, type GraphQLDataSource } from '@apollo/gateway/dist/datasources/types';
 import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
+import { isObject } from '@apollo/gateway/dist/utilities/predicates';
 import { OpenTelemetrySpanNames, requestContextSpanAttributes, tracer as gatewayTracer } from '@apollo/gateway/dist/utilities/opentelemetry';
 import { ERRORS, errorCodeDef, operationFromDocument, type Operation, type Schema } from '@apollo/federation-internals';
 import { evaluateCondition, prettyFormatQueryPlan, type FetchNode, type PlanNode, type QueryPlan, type QueryPlanner, type QueryPlanSelectionNode } from '@apollo/query-planner';
@@ -576,8 +577,9 @@ function fieldOf(value: any, current: string | number): unknown {
   return Object.hasOwn(value, current) ? value[current] : undefined;
 }
 
+// Not Object.hasOwn: inside for…in, V8 answers `hasOwnProperty` from the enum cache (23 against
+// 74–82 ns an object in a micro-benchmark on this machine).
 const { hasOwnProperty } = Object.prototype;
-const isObject = (value: unknown): value is Record<string, unknown> => value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * @apollo/gateway's `deepMerge`, the same rules, walking keys with for…in (V8's enum cache)
