@@ -31,7 +31,7 @@ import type { Dispatcher } from 'undici';
 import { INTERNAL_IDENTITY_HEADER } from '../contracts/internal-identity';
 import { flattenAt, mergeInto, PlanExecutor } from '../gateway/execution/plan-executor';
 import { DEFAULT_PLANNER, operationPlanner } from '../gateway/execution/planner';
-import { CoalescingGraphQLDataSource, ENTITIES, mergedEntitiesAlias, subgraphConnectionPool } from '../gateway/execution/subgraph-data-source';
+import { CoalescingGraphQLDataSource, ENTITIES, mergedEntitiesAlias, postWhole, subgraphConnectionPool } from '../gateway/execution/subgraph-data-source';
 import { prepareSupergraph } from '../gateway/supergraph';
 import { readBody } from '../lib/graphql-http';
 import { WORKLOAD_HEADER } from './workload-header';
@@ -115,8 +115,8 @@ async function replay(script: Script, connections: Dispatcher, headers: Record<s
 }
 
 async function send(connections: Dispatcher, request: RecordedRequest, headers: Record<string, string>): Promise<Answer> {
-  const answer = await connections.request({ origin: request.origin, path: request.path, method: 'POST', headers, body: JSON.stringify(request.payload) });
-  const text = await answer.body.text();
+  const answer = await postWhole(connections, request, headers, JSON.stringify(request.payload));
+  const { text } = answer;
   if (answer.statusCode !== 200) throw new Error(`a subgraph answered HTTP ${answer.statusCode}: ${text.slice(0, 200)}`);
   const parsed = JSON.parse(text) as Answer;
   // A failing subgraph must show as failures, not as a cheaper floor.
@@ -176,14 +176,18 @@ async function startRecorder(urls: Record<string, string>, headers: Record<strin
     }
   }
   const recordingPool = {
-    async request(options: Dispatcher.RequestOptions) {
+    dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
       const current = recording!;
       const origin = String(options.origin);
       const wave = current.answered + 1;
       current.requests.push({ subgraph: subgraphAt.get(`${origin}${options.path}`)!, request: { origin, path: options.path, payload: JSON.parse(String(options.body)) }, wave });
-      const answer = await connections.request(options);
-      current.answered = Math.max(current.answered, wave);
-      return answer;
+      return connections.dispatch(options, {
+        ...handler,
+        onResponseEnd(controller, trailers) {
+          current.answered = Math.max(current.answered, wave);
+          handler.onResponseEnd?.(controller, trailers);
+        },
+      });
     },
   } as unknown as Dispatcher;
 
