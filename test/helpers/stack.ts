@@ -34,6 +34,7 @@ export interface TestStack extends EmbeddedStack {
 
 /** The embedded stack on ephemeral ports, no artificial latency, silent logs. */
 export interface TestStackOptions {
+  /** A department's answer, per attempt (default 10 s: see below). */
   timeoutMs?: number;
   landMaxConcurrency?: number;
   approvalClock?: () => Date;
@@ -72,7 +73,9 @@ const STAFF_CLAIMS = { sub: 'staff-1', org: '522633-zwzx', region: '522633', sco
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const issuer = await testIssuer();
   const client = (maxConcurrency: number) => ({
-    timeoutMs: options.timeoutMs ?? 2000,
+    // Generous: with the whole suite on two cores a department's answer has taken over 2 s
+    // (list-order failed in CI on that). Tests of timeouts set their own.
+    timeoutMs: options.timeoutMs ?? 10_000,
     cacheTtlSeconds: options.cacheTtlSeconds ?? 60,
     cacheMaxStaleSeconds: 3600,
     cacheMaxKeys: 10_000,

@@ -2,9 +2,7 @@ import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
-  // This test counts department requests: a land answer slowed past the usual 2 s by a loaded machine (the whole
-  // suite on two cores) must not turn into a timeout and a different count.
-  stack = await startTestStack({ timeoutMs: 10_000 });
+  stack = await startTestStack();
 });
 afterAll(() => stack.stop());
 beforeEach(() => stack.resetCounts());
