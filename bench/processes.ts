@@ -140,6 +140,27 @@ export function mainThreadCpuMs(pids: readonly number[]): number {
   return ticksMs(pids, (pid) => `/proc/${pid}/task/${pid}/stat`);
 }
 
+/**
+ * How often the processes' main threads were switched off their core, added up: `slept` when
+ * one waited for something (nothing left to run: the event loop blocked in epoll), `preempted`
+ * when the scheduler gave the core to another process. Each switch has a price in CPU here
+ * that the CPU per request includes: coming back after a wait costs more the longer the wait
+ * (docs/NOTES.md, issue 15 §1).
+ */
+export function mainThreadSwitches(pids: readonly number[]): { slept: number; preempted: number } {
+  const switches = { slept: 0, preempted: 0 };
+  for (const pid of pids) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+      switches.slept += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      switches.preempted += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return switches;
+}
+
 /** utime + stime from each pid's stat file (those gone count 0), in milliseconds. */
 function ticksMs(pids: readonly number[], statPath: (pid: number) => string): number {
   let ticks = 0;

@@ -21,6 +21,12 @@ export interface Measured {
   gatewayCpuMsPerRequestByRound?: number[];
   /** Of the gateway's CPU, the share its processes spent off their main threads (V8's garbage collector and compiler helpers, libuv's pool), in percent; absent for the floor. */
   gatewayCpuOffMainThreadPercent?: number | null;
+  /**
+   * How often a request's gateway main thread left its core, per request: slept (waited for an
+   * answer with nothing else to do) and preempted (another process took the core). Absent for
+   * the floor and in results written before it was counted.
+   */
+  gatewaySwitchesPerRequest?: { slept: number; preempted: number };
   /** The backend's processes (the four subgraphs and the four departments' mocks) per request. */
   backendCpuMsPerRequest: number;
   /** The same, process by process: each subgraph, each department's mock. */
@@ -69,6 +75,7 @@ export interface ReportMeta {
 const ratio = (x: number | null | undefined, y: number | null | undefined) => (x && y ? (x / y).toFixed(2) : '—');
 const show = (v: number | null | undefined) => (v === null || v === undefined ? '—' : String(v));
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v}%`);
+const switches = (v: Measured['gatewaySwitchesPerRequest']) => (v ? `${v.slept} / ${v.preempted}` : '—');
 
 export const modeTitle = (mode: GatewayMode, meta: Pick<ReportMeta, 'workers' | 'pin'>) =>
   mode === 'core'
@@ -90,22 +97,22 @@ export function renderReport(rows: Row[], meta: ReportMeta): string {
       '',
       `### ${modeTitle(mode, meta)}`,
       '',
-      '| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | of it off the main thread | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |',
-      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | of it off the main thread | main thread slept / preempted per req | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |',
+      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of rows.filter((row) => row.mode === mode)) {
       if (r.notRun) {
-        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | not run: ${r.notRun.replace(/\|/g, '/').replace(/\n/g, ' ')} | | | | | | | | | |`);
+        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | not run: ${r.notRun.replace(/\|/g, '/').replace(/\n/g, ' ')} | | | | | | | | | | |`);
         continue;
       }
       if (r.requests === 0) {
-        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | 0: no request answered within the row | | | | | | | | | ${r.non2xx! + r.errors!} |`);
+        out.push(`| ${r.latencyMs} | ${r.workload} | ${r.targetName} | 0: no request answered within the row | | | | | | | | | | ${r.non2xx! + r.errors!} |`);
         continue;
       }
       const floor = floorOf(rows, r);
       const over = r.target !== 'd' && floor && r.p50 !== undefined ? String(r.p50 - floor.p50!) : '—';
       out.push(
-        `| ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.rps} | ${r.p50} | ${r.p99} | ${over} | ${show(r.gatewayCpuMsPerRequest)} | ${percent(r.gatewayCpuOffMainThreadPercent)} | ${r.backendCpuMsPerRequest} | ${r.departmentRequestsPerRequest} | ${show(r.peakRssMb)}${r.peakRssSinceStart ? ' (since start)' : ''} | ${r.non2xx! + r.errors!} |`,
+        `| ${r.latencyMs} | ${r.workload} | ${r.targetName} | ${r.rps} | ${r.p50} | ${r.p99} | ${over} | ${show(r.gatewayCpuMsPerRequest)} | ${percent(r.gatewayCpuOffMainThreadPercent)} | ${switches(r.gatewaySwitchesPerRequest)} | ${r.backendCpuMsPerRequest} | ${r.departmentRequestsPerRequest} | ${show(r.peakRssMb)}${r.peakRssSinceStart ? ' (since start)' : ''} | ${r.non2xx! + r.errors!} |`,
       );
     }
   }

@@ -29,7 +29,7 @@ import { measureFanout, type FanoutRow, type FanoutTarget } from './fanout';
 import { measureReplicas, type ReplicaBench, type ReplicaRow } from './replicas';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
 import { backendCpu, backendPids, departmentRequests, DEPARTMENTS, setDepartmentLatency, startBackend, stopBackend, total, type Backend, type BackendSplit, type Department } from './backend';
-import { cpuMs, jsonLine, mainThreadCpuMs, peakRssMb, processTree, resetPeakRss, startProcess, stopProcess, type Started } from './processes';
+import { cpuMs, jsonLine, mainThreadCpuMs, mainThreadSwitches, peakRssMb, processTree, resetPeakRss, startProcess, stopProcess, type Started } from './processes';
 import { modeTitle, renderFanout, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
 import { WORKLOAD_HEADER } from './workload-header';
 import { benchWorkloads, type BackendKind, type Workload } from './workloads';
@@ -516,13 +516,14 @@ async function measureRows(endpoints: Endpoint[], workload: Workload, backend: B
       // third round, measured 21–75% dearer there on every row of a run).
       await load(endpoint, query, workload, config.warmupSeconds, config.connections);
       await settle([...pids, ...backendProcesses], backend);
-      const [gatewayBefore, mainBefore, backendBefore, departmentsBefore] = [cpuMs(pids), mainThreadCpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
+      const [gatewayBefore, mainBefore, switchesBefore, backendBefore, departmentsBefore] = [cpuMs(pids), mainThreadCpuMs(pids), mainThreadSwitches(pids), backendCpu(backend), await departmentRequests(backend)];
       const result = await load(endpoint, query, workload, roundSeconds, config.connections);
-      const [gatewayAfter, mainAfter, backendAfter, departmentsAfter] = [cpuMs(pids), mainThreadCpuMs(pids), backendCpu(backend), await departmentRequests(backend)];
+      const [gatewayAfter, mainAfter, switchesAfter, backendAfter, departmentsAfter] = [cpuMs(pids), mainThreadCpuMs(pids), mainThreadSwitches(pids), backendCpu(backend), await departmentRequests(backend)];
       target.rounds.push({
         result,
         gatewayCpu: gatewayAfter - gatewayBefore,
         gatewayMainThreadCpu: mainAfter - mainBefore,
+        gatewaySwitches: { slept: switchesAfter.slept - switchesBefore.slept, preempted: switchesAfter.preempted - switchesBefore.preempted },
         backendCpu: { subgraphs: since(backendBefore.subgraphs, backendAfter.subgraphs), departments: since(backendBefore.departments, backendAfter.departments) },
         departmentRequests: since(departmentsBefore, departmentsAfter),
       });
@@ -552,6 +553,7 @@ interface Round {
   gatewayCpu: number;
   /** Of it, what the gateway processes' main threads spent. */
   gatewayMainThreadCpu: number;
+  gatewaySwitches: { slept: number; preempted: number };
   backendCpu: BackendSplit;
   departmentRequests: Record<Department, number>;
 }
@@ -577,6 +579,7 @@ function pooled(rounds: Round[], hasGateway: boolean): Omit<Measured, 'peakRssMb
     gatewayCpuMsPerRequest: hasGateway ? perRequest(sum((r) => r.gatewayCpu)) : null,
     ...(hasGateway ? { gatewayCpuMsPerRequestByRound: rounds.map((r) => Number((r.gatewayCpu / Math.max(1, r.result.requests.total)).toFixed(2))) } : {}),
     ...(hasGateway ? { gatewayCpuOffMainThreadPercent: offMainThreadPercent(sum((r) => r.gatewayCpu), sum((r) => r.gatewayMainThreadCpu)) } : {}),
+    ...(hasGateway ? { gatewaySwitchesPerRequest: { slept: perRequest(sum((r) => r.gatewaySwitches.slept)), preempted: perRequest(sum((r) => r.gatewaySwitches.preempted)) } } : {}),
     backendCpuMsPerRequest: perRequest(backendCpuMs),
     backendCpuMsPerRequestBy: backendSplit,
     backendCpuMsPerDepartmentRequest: departmentCalls > 0 ? Number((backendCpuMs / departmentCalls).toFixed(2)) : null,

@@ -61,12 +61,15 @@ describe('npm run bench (smoke run)', () => {
       // What the gateway spent off its main threads is a share of what it spent: a whole percent, or absent for the floor.
       const offMain = r.gatewayCpuOffMainThreadPercent;
       expect({ target: r.target, offMain, share: r.target === 'd' ? offMain === undefined : Number.isInteger(offMain) && offMain! >= 0 && offMain! <= 100 }).toEqual({ target: r.target, offMain, share: true });
+      // A gateway's main thread waits for its subgraphs' answers: it sleeps at least once in a row of requests.
+      const switches = r.gatewaySwitchesPerRequest;
+      expect({ target: r.target, switches, counted: r.target === 'd' ? switches === undefined : switches!.slept > 0 && switches!.preempted >= 0 }).toEqual({ target: r.target, switches, counted: true });
     }
     expect(rows.filter((r) => r.target === 'c').map((r) => r.notRun)).toEqual(WORKLOADS.map(() => 'BENCH_HIVE=skip'));
 
     const table = readFileSync(join(out, 'latest.md'), 'utf8');
     expect(output).toContain(table.trim());
-    expect(table).toContain('| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | of it off the main thread | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |');
+    expect(table).toContain('| dept latency ms | workload | target | req/s | p50 ms | p99 ms | p50 over direct ms | gateway CPU ms/req | of it off the main thread | main thread slept / preempted per req | backend CPU ms/req | dept req/req | peak RSS MB | non-2xx + errors |');
     expect(table).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c | CPU/req e/b | CPU/req a/e | CPU/req f/b | CPU/req a/f | CPU/req a/b round by round |');
     expect(table).toContain('| target | subscribers | events | deliveries/s | delivery p50 ms | delivery p99 ms | gateway CPU ms/delivery | backend CPU ms/delivery | RSS KB/subscriber | missed + errors |');
     expect(table).toContain('| replicas | Redis | req/s | p50 ms | p99 ms | gateways CPU ms/req | Redis CPU ms/req | Redis commands/req | nginx CPU ms/req | non-2xx + errors |');

@@ -25,7 +25,7 @@ const row = (mode: Row['mode'], target: Row['target'], figures: Partial<Row>): R
 
 describe('the benchmark table', () => {
   const rows: Row[] = [
-    row('core', 'a', { ...measured(300, 30, 4), gatewayCpuOffMainThreadPercent: 23, lowLoadP50: 4.25, lowLoadFloorP50: 3.9 }),
+    row('core', 'a', { ...measured(300, 30, 4), gatewayCpuOffMainThreadPercent: 23, gatewaySwitchesPerRequest: { slept: 3.52, preempted: 0.8 }, lowLoadP50: 4.25, lowLoadFloorP50: 3.9 }),
     row('core', 'b', { ...measured(150, 45, 8), lowLoadP50: 6.5 }),
     row('core', 'c', { notRun: 'npm install failed: ENOTFOUND' }),
     row('core', 'd', { ...measured(900, 12, null), lowLoadP50: 3.1 }),
@@ -45,9 +45,9 @@ describe('the benchmark table', () => {
   });
 
   it('gives each gateway its p50 over the direct call, in both modes', () => {
-    expect(lines).toContain('| 20 | joint review (1 project) | (a) | 300 | 30 | 60 | 18 | 4 | 23% | 1.5 | 3 | 300 | 0 |');
-    expect(lines).toContain('| 20 | joint review (1 project) | (a) | 500 | 20 | 40 | 8 | 5 | — | 1.5 | 3 | 300 | 0 |');
-    expect(lines).toContain('| 20 | joint review (1 project) | (d) | 900 | 12 | 24 | — | — | — | 1.5 | 3 | — | 0 |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (a) | 300 | 30 | 60 | 18 | 4 | 23% | 3.52 / 0.8 | 1.5 | 3 | 300 | 0 |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (a) | 500 | 20 | 40 | 8 | 5 | — | — | 1.5 | 3 | 300 | 0 |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (d) | 900 | 12 | 24 | — | — | — | — | 1.5 | 3 | — | 0 |');
   });
 
   it('gives the low-load median and what each gateway adds to it, from the one-core rows', () => {
@@ -58,7 +58,7 @@ describe('the benchmark table', () => {
   });
 
   it('says why a target was not run, and leaves its ratios empty', () => {
-    expect(lines).toContain('| 20 | joint review (1 project) | (c) | not run: npm install failed: ENOTFOUND | | | | | | | | | |');
+    expect(lines).toContain('| 20 | joint review (1 project) | (c) | not run: npm install failed: ENOTFOUND | | | | | | | | | | |');
     expect(report).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |');
     expect(lines).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.50 | — |');
     expect(lines).toContain('| 2 workers | 20 | joint review (1 project) | 2.00 | 1.25 | 0.50 | 1.25 |');
@@ -83,7 +83,7 @@ describe('the benchmark table', () => {
     expect(withSplit.filter((l) => l.startsWith('| core | 20 | joint review (1 project) | (b) |'))).toHaveLength(0);
     // Its rows never read as the ratio lines (which start "| 1 core |").
     expect(withSplit.filter((l) => l.startsWith('| 1 core | 20 | joint review (1 project) |'))).toHaveLength(1);
-    expect(withSplit).toContain('| 20 | joint review (1 project) | (a) | 30 | 300 | 600 | 288 | 9 | — | 60 | 50 | 300 | 0 |');
+    expect(withSplit).toContain('| 20 | joint review (1 project) | (a) | 30 | 300 | 600 | 288 | 9 | — | — | 60 | 50 | 300 | 0 |');
   });
 
   it('leaves the section out when no row was split', () => {
@@ -92,7 +92,7 @@ describe('the benchmark table', () => {
 
   it('says so when no request was answered within a row, and keeps it out of the ratios', () => {
     const starved = renderReport([row('core', 'a', { ...measured(0, 0, 40), requests: 0 }), row('core', 'b', measured(150, 45, 8))], meta).split('\n');
-    expect(starved).toContain('| 20 | joint review (1 project) | (a) | 0: no request answered within the row | | | | | | | | | 0 |');
+    expect(starved).toContain('| 20 | joint review (1 project) | (a) | 0: no request answered within the row | | | | | | | | | | 0 |');
     expect(starved).toContain('| 1 core | 20 | joint review (1 project) | — | — | — | — |');
   });
 });
