@@ -14,8 +14,17 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const GAPS_MS = [0, 1, 5, 20];
-const UNITS = 200;
 const TRIALS = 3;
+
+/** `--units N`: units per trial and wait (default 200; fewer for a quick check). */
+function readUnits(argv: string[]): number {
+  const at = argv.indexOf('--units');
+  if (at < 0) return 200;
+  const units = Number(argv[at + 1]);
+  if (!Number.isInteger(units) || units < 1) throw new Error(`--units must be a whole number above 0, not ${argv[at + 1] ?? 'nothing'}`);
+  return units;
+}
+const UNITS = readUnits(process.argv.slice(2));
 
 function answerText(): string {
   const projects = Array.from({ length: 50 }, (_, i) => ({
@@ -75,7 +84,7 @@ if (process.argv.includes('--pinned')) {
   void pinned();
 } else {
   // On core 0, as the bench's one-core mode runs the gateways; unpinned where taskset is missing.
-  const args = [...process.execArgv, __filename, '--pinned'];
+  const args = [...process.execArgv, __filename, ...process.argv.slice(2), '--pinned'];
   let run = spawnSync('taskset', ['-c', '0', process.execPath, ...args], { stdio: 'inherit' });
   if (run.error) {
     console.log('taskset not found (Debian: util-linux): measured unpinned.');
