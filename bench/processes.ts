@@ -141,11 +141,11 @@ export function mainThreadCpuMs(pids: readonly number[]): number {
 }
 
 /**
- * How often the processes' main threads were switched off their core, added up: `slept` when
- * one waited for something (nothing left to run: the event loop blocked in epoll), `preempted`
- * when the scheduler gave the core to another process. Each switch has a price in CPU here
- * that the CPU per request includes: coming back after a wait costs more the longer the wait
- * (docs/NOTES.md, issue 15 §1).
+ * How often the processes' main threads were switched off their core, added up: `slept`, the
+ * voluntary switches (the thread blocked: its event loop had nothing to run, or it waited on its
+ * own helper threads, e.g. a parallel scavenge), and `preempted`, the nonvoluntary ones (the
+ * scheduler gave the core to another thread or process). A return has a price in CPU here that
+ * the CPU per request includes, more the longer the wait (`npm run bench:wake-cost`).
  */
 export function mainThreadSwitches(pids: readonly number[]): { slept: number; preempted: number } {
   const switches = { slept: 0, preempted: 0 };

@@ -22,9 +22,9 @@ export interface Measured {
   /** Of the gateway's CPU, the share its processes spent off their main threads (V8's garbage collector and compiler helpers, libuv's pool), in percent; absent for the floor. */
   gatewayCpuOffMainThreadPercent?: number | null;
   /**
-   * How often a request's gateway main thread left its core, per request: slept (waited for an
-   * answer with nothing else to do) and preempted (another process took the core). Absent for
-   * the floor and in results written before it was counted.
+   * How often the gateway's main threads left their core, per request: slept (voluntary: nothing
+   * to run, or waiting on its own helper threads) and preempted (nonvoluntary: another thread or
+   * process took the core). Absent for the floor and in results written before it was counted.
    */
   gatewaySwitchesPerRequest?: { slept: number; preempted: number };
   /** The backend's processes (the four subgraphs and the four departments' mocks) per request. */

@@ -34,7 +34,7 @@ export interface TestStack extends EmbeddedStack {
 
 /** The embedded stack on ephemeral ports, no artificial latency, silent logs. */
 export interface TestStackOptions {
-  /** A department's answer, per attempt (default 10 s: see below). */
+  /** A department call's deadline, every attempt and the wait for a connection included (default 10 s: see below). */
   timeoutMs?: number;
   landMaxConcurrency?: number;
   approvalClock?: () => Date;

@@ -7,13 +7,15 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'wake-cost.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
 
-it('gives a row per wait, back to back first, with one sleep a unit after each wait', () => {
+it('gives a row per wait, back to back first, most units after a wait following a sleep', () => {
   const { status, stdout, stderr } = run('--units', '20');
   expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
   const rows = stdout.split('\n').filter((l) => /^\| \d+ \|/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
   expect(rows.map((r) => r[0])).toEqual(['0', '1', '5', '20']);
-  for (const [wait, cpu, trials, sleeps, extra, factor] of rows) {
+  for (const [wait, cpu, trials, sleeps, collections, extra, factor] of rows) {
     expect(Number(cpu)).toBeGreaterThan(0);
+    // Every unit allocates two parsed answers and their text: some collections happen in every trial.
+    expect(Number(collections)).toBeGreaterThan(0);
     expect(trials!.split(' · ')).toHaveLength(3);
     if (wait === '0') {
       expect([extra, factor]).toEqual(['—', '—']);

@@ -61,7 +61,7 @@ describe('npm run bench (smoke run)', () => {
       // What the gateway spent off its main threads is a share of what it spent: a whole percent, or absent for the floor.
       const offMain = r.gatewayCpuOffMainThreadPercent;
       expect({ target: r.target, offMain, share: r.target === 'd' ? offMain === undefined : Number.isInteger(offMain) && offMain! >= 0 && offMain! <= 100 }).toEqual({ target: r.target, offMain, share: true });
-      // A gateway's main thread waits for its subgraphs' answers: it sleeps at least once in a row of requests.
+      // Counted for every gateway (its main thread blocks at least once in a row: waiting on subgraphs or on its GC helpers), never for the floor.
       const switches = r.gatewaySwitchesPerRequest;
       expect({ target: r.target, switches, counted: r.target === 'd' ? switches === undefined : switches!.slept > 0 && switches!.preempted >= 0 }).toEqual({ target: r.target, switches, counted: true });
     }

@@ -57,6 +57,24 @@ describe('the benchmark table', () => {
     expect(lines).toContain('| 20 | joint review (1 project) | (d) | 3.10 | — | — | — |');
   });
 
+  it('gives every row of every table as many cells as its header', () => {
+    const cells = (line: string) => line.split('|').length - 2;
+    let header: number | undefined;
+    let checked = 0;
+    for (const line of lines) {
+      if (!line.startsWith('|')) {
+        header = undefined;
+        continue;
+      }
+      if (header === undefined) header = cells(line);
+      else {
+        expect({ line, cells: cells(line) }).toEqual({ line, cells: header });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
   it('says why a target was not run, and leaves its ratios empty', () => {
     expect(lines).toContain('| 20 | joint review (1 project) | (c) | not run: npm install failed: ENOTFOUND | | | | | | | | | | |');
     expect(report).toContain('| gateways | dept latency ms | workload | req/s a/b | req/s a/c | CPU/req a/b | CPU/req a/c |');
