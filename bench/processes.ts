@@ -148,17 +148,8 @@ export function mainThreadCpuMs(pids: readonly number[]): number {
  * the CPU per request includes, more the longer the wait (`npm run bench:wake-cost`).
  */
 export function mainThreadSwitches(pids: readonly number[]): { slept: number; preempted: number } {
-  const switches = { slept: 0, preempted: 0 };
-  for (const pid of pids) {
-    try {
-      const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
-      switches.slept += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      switches.preempted += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    } catch {
-      // gone
-    }
-  }
-  return switches;
+  const counts = statusSums(pids, ['voluntary_ctxt_switches', 'nonvoluntary_ctxt_switches'], (pid) => `/proc/${pid}/task/${pid}/status`);
+  return { slept: counts.voluntary_ctxt_switches, preempted: counts.nonvoluntary_ctxt_switches };
 }
 
 /** utime + stime from each pid's stat file (those gone count 0), in milliseconds. */
@@ -190,24 +181,32 @@ export function resetPeakRss(pids: readonly number[]): boolean {
 
 /** Each process's peak resident memory (VmHWM), added up, in MB. */
 export function peakRssMb(pids: readonly number[]): number {
-  return Math.round(statusKb(pids, 'VmHWM') / 1024);
+  return Math.round(statusSums(pids, ['VmHWM']).VmHWM / 1024);
 }
 
 /** The processes' resident memory now (VmRSS), added up, in kB. */
 export function residentKb(pids: readonly number[]): number {
-  return statusKb(pids, 'VmRSS');
+  return statusSums(pids, ['VmRSS']).VmRSS;
 }
 
-/** A kB figure of /proc/<pid>/status, added up over the processes (those gone count 0). */
-function statusKb(pids: readonly number[], field: 'VmHWM' | 'VmRSS'): number {
-  let kb = 0;
+/**
+ * Figures of each process's status file (`statusPath`, /proc/<pid>/status unless told), added
+ * up over the processes: one read a process, those gone and fields missing count 0. The Vm
+ * fields are in kB.
+ */
+function statusSums<F extends string>(pids: readonly number[], fields: readonly F[], statusPath = (pid: number) => `/proc/${pid}/status`): Record<F, number> {
+  const sums = Object.fromEntries(fields.map((field) => [field, 0])) as Record<F, number>;
   for (const pid of pids) {
+    let status: string;
     try {
-      const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
-      kb += Number(line?.split(/\s+/)[1] ?? 0);
+      status = readFileSync(statusPath(pid), 'utf8');
     } catch {
-      // gone
+      continue; // gone
+    }
+    for (const line of status.split('\n')) {
+      const field = line.slice(0, line.indexOf(':')) as F;
+      if (fields.includes(field)) sums[field] += Number(line.slice(field.length + 1).trim().split(/\s+/)[0]);
     }
   }
-  return kb;
+  return sums;
 }

@@ -7,14 +7,14 @@
  * core 0 as the bench pins its gateways. Where returning from a wait is cheap they cost the
  * same; on this VM (2026-12-04) a unit after 1–5 ms of waiting cost 0.09–0.12 ms more, after
  * 20 ms 0.28–0.37 ms more (1.4× the unit). A gateway waiting on slow departments sleeps several
- * times a request, so its CPU per request rises with the time its requests wait although its
- * own work does not (docs/NOTES.md, issue 15 §1). The garbage collections a unit are shown
+ * times a request, so part of its CPU per request rises with the time its requests wait
+ * although its own work does not (docs/NOTES.md, issue 15 §1). The garbage collections a unit are shown
  * beside it: a slower allocation rate can change how V8 sizes its young generation, and that
  * would be counted in the extra too.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { mainThreadSwitches } from './processes';
 
 const GAPS_MS = [0, 1, 5, 20];
 const TRIALS = 3;
@@ -49,9 +49,7 @@ const unit = () => {
   return length;
 };
 
-function voluntarySwitches(): number {
-  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
-}
+const voluntarySwitches = () => mainThreadSwitches([process.pid]).slept;
 
 const pause = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
 

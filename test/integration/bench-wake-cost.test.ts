@@ -14,7 +14,7 @@ it('gives a row per wait, back to back first, most units after a wait following 
   expect(rows.map((r) => r[0])).toEqual(['0', '1', '5', '20']);
   for (const [wait, cpu, trials, sleeps, collections, extra, factor] of rows) {
     expect(Number(cpu)).toBeGreaterThan(0);
-    // Every unit allocates two parsed answers and their text: some collections happen in every trial.
+    // Every unit parses and serialises the answer six times (0.15 collections a unit here): some happen in every trial.
     expect(Number(collections)).toBeGreaterThan(0);
     expect(trials!.split(' · ')).toHaveLength(3);
     if (wait === '0') {
