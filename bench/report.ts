@@ -65,6 +65,8 @@ export interface ReportMeta {
   /** Interleaved rounds per row (BENCH_ROUNDS); absent in results written before there were rounds. */
   rounds?: number;
   warmupSeconds: number;
+  /** Each target's first warm-up per workload, after it starts (absent in results written before there was one). */
+  startWarmupSeconds?: number;
   lowLoadSeconds: number;
   connections: number;
   workers: number;
@@ -88,7 +90,7 @@ const floorOf = (rows: Row[], r: Row) => rows.find((f) => f.target === 'd' && !f
 export function renderReport(rows: Row[], meta: ReportMeta): string {
   const modes = [...new Set(rows.map((r) => r.mode as GatewayMode))];
   const out: string[] = [
-    `${meta.date}, ${meta.machine}, Node ${meta.node}; ${meta.connections} connections, ${meta.seconds} s per row${(meta.rounds ?? 1) > 1 ? ` in ${meta.rounds} interleaved rounds` : ''} after a ${meta.warmupSeconds} s warm-up; every request distinct. ${meta.hive}.`,
+    `${meta.date}, ${meta.machine}, Node ${meta.node}; ${meta.connections} connections, ${meta.seconds} s per row${(meta.rounds ?? 1) > 1 ? ` in ${meta.rounds} interleaved rounds` : ''} after a ${meta.warmupSeconds} s warm-up${meta.startWarmupSeconds ? ` (${meta.startWarmupSeconds} s a workload once, after each start)` : ''}; every request distinct. ${meta.hive}.`,
   ];
   // Only the replicas mode ran: no gateway comparison to show.
   if (rows.length === 0) return out.join('\n');

@@ -180,7 +180,8 @@ describe('rounds (BENCH_ROUNDS)', () => {
   it('leaves the column out of results measured in one round, and shows none for a pair that does not match', () => {
     const single = renderReport([row('core', 'a', { ...measured(300, 30, 3), gatewayCpuMsPerRequestByRound: [3] }), row('core', 'b', { ...measured(150, 45, 8), gatewayCpuMsPerRequestByRound: [8] })], { ...meta, rounds: 1 });
     expect(single).not.toContain('round by round');
-    expect(single.split('\n')[0]).toContain('10 s per row after a 2 s warm-up');
+    expect(single.split('\n')[0]).toContain('10 s per row after a 2 s warm-up;');
+    expect(renderReport([], { ...meta, startWarmupSeconds: 15 })).toContain('after a 2 s warm-up (15 s a workload once, after each start);');
     const unpaired = renderReport([row('core', 'a', { ...measured(300, 30, 3), gatewayCpuMsPerRequestByRound: [3, 3] }), row('core', 'b', measured(150, 45, 8))], meta).split('\n');
     expect(unpaired).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.38 | — | — |');
   });
@@ -197,8 +198,8 @@ describe('rounds (BENCH_ROUNDS)', () => {
 describe('the benchmark settings', () => {
   it('defaults to both latencies, every mode and ten seconds a row; BENCH_QUICK shortens the rows only', () => {
     const full = readBenchConfig({}, '/out');
-    expect(full).toMatchObject({ seconds: 10, warmupSeconds: 5, connections: 8, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas', 'fanout'], fanoutSubscribers: 1000, pin: true, skipHive: undefined, outDir: '/out' });
-    expect(readBenchConfig({ BENCH_QUICK: '1' }, '/out')).toMatchObject({ seconds: 1, warmupSeconds: 1, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas', 'fanout'], fanoutSubscribers: 100 });
+    expect(full).toMatchObject({ seconds: 10, warmupSeconds: 5, startWarmupSeconds: 15, connections: 8, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas', 'fanout'], fanoutSubscribers: 1000, pin: true, skipHive: undefined, outDir: '/out' });
+    expect(readBenchConfig({ BENCH_QUICK: '1' }, '/out')).toMatchObject({ seconds: 1, warmupSeconds: 1, startWarmupSeconds: 1, latenciesMs: [0, 20], modes: ['core', 'machine', 'replicas', 'fanout'], fanoutSubscribers: 100 });
     expect(readBenchConfig({ BENCH_QUICK: '1', BENCH_SECONDS: '3', BENCH_DEPARTMENT_LATENCY_MS: '5, 50', BENCH_MODES: 'machine', BENCH_HIVE: 'skip' }, '/out')).toMatchObject({
       seconds: 3,
       latenciesMs: [5, 50],
@@ -208,6 +209,7 @@ describe('the benchmark settings', () => {
   });
 
   it('names every bad setting before anything starts', () => {
+    expect(() => readBenchConfig({ BENCH_START_WARMUP_SECONDS: '0' }, '/out')).toThrow(/BENCH_START_WARMUP_SECONDS must be greater than 0/);
     expect(() => readBenchConfig({ BENCH_SECONDS: 'long', BENCH_DEPARTMENT_LATENCY_MS: '0,fast', BENCH_MODES: 'core,cloud', BENCH_HIVE: 'maybe' }, '/out')).toThrow(
       /BENCH_SECONDS must be a number.*BENCH_DEPARTMENT_LATENCY_MS lists milliseconds.*BENCH_MODES lists core.*BENCH_HIVE must be run or skip/,
     );
