@@ -24,7 +24,7 @@ export interface BenchConfig {
   /**
    * Seconds each target serves each workload of its backend once, after it starts and before
    * any row: the warm-up pass. Longer than a round's warm-up because it carries the JIT's
-   * first minute (optimising compiles), which a process running for days never pays again.
+   * first half-minute (optimising compiles), which a process running for days never pays again.
    */
   startWarmupSeconds: number;
   /**
@@ -68,12 +68,13 @@ export function readBenchConfig(env: Env, defaultOutDir: string): BenchConfig {
   const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
   const schema = z.object({
     seconds: positive('BENCH_SECONDS').default(quick ? 1 : 10),
-    // 5 s: a gateway process's first row after 2 s still ran partly unoptimised code (7.1 vs 4.2 ms a cache-warm page after 8 s).
+    // 5 s: a target idle while the others ran its rounds measured dearer after a one-second warm-up.
     warmupSeconds: positive('BENCH_WARMUP_SECONDS').default(quick ? 1 : 5),
-    // Two in the quick run: the rotation is exercised, the rows stay short.
-    // After a 5 s pass this gateway's joint review cost 2.63 and 2.05 ms in its rounds at 10 and 20 s of load, 1.52–1.75 from 30 s on;
-    // a backend's pass covers two or three workloads, so 15 s each puts its first row past that.
+    // In a run of the joint review alone after a 5 s pass, this gateway cost 2.63 and 2.05 ms in its rounds at 10 and 20 s
+    // of load and 1.52–1.75 in all but one later round (a slower minute for every target); a backend's pass covers two or
+    // three workloads, which share most of their code, so 15 s each puts that row past its first 30 s.
     startWarmupSeconds: positive('BENCH_START_WARMUP_SECONDS').default(quick ? 1 : 15),
+    // Two in the quick run: the rotation is exercised, the rows stay short.
     rounds: positive('BENCH_ROUNDS').int('BENCH_ROUNDS must be a whole number').max(10, 'BENCH_ROUNDS is at most 10').default(quick ? 2 : 3),
     lowLoadSeconds: positive('BENCH_LOW_LOAD_SECONDS').default(quick ? 1 : 3),
     connections: positive('BENCH_CONNECTIONS').int('BENCH_CONNECTIONS must be a whole number').default(8),

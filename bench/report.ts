@@ -207,7 +207,8 @@ export function renderReplicas(rows: ReplicaRow[], meta: ReportMeta): string {
   }
   out.push(
     '',
-    `The same load (${meta.connections} connections) through nginx (deploy/nginx/county-gateway.conf) to 1 or 2 replicas of this gateway, with every feature on;`,
+    `The same load (${meta.connections} connections) through nginx (deploy/nginx/county-gateway.conf) to 1 or 2 replicas of this gateway, with every feature on,`,
+    `each set freshly started and measured for ${meta.seconds} s after a ${meta.startWarmupSeconds ?? meta.warmupSeconds} s warm-up;`,
     'with Redis, the replicas count rate limits and keep persisted queries there (REDIS_URL). The backend (departments and subgraphs) shares the',
     "machine's cores with them, as on any one-machine run: on 2 cores a second replica mostly measures how the cores are shared, not a second host.",
   );

@@ -11,8 +11,8 @@
  * Each mock department and each subgraph runs in a process of its own (bench/backend.ts),
  * each gateway in its own process (tree), the load (autocannon) in this one. CPU and
  * memory come from /proc.
- * Bounded: BENCH_SECONDS per row, in BENCH_ROUNDS interleaved rounds, after BENCH_WARMUP_SECONDS; the plan and its estimated
- * time are printed first. See README "Benchmark" for every knob.
+ * Bounded: BENCH_SECONDS per row, in BENCH_ROUNDS interleaved rounds, each after BENCH_WARMUP_SECONDS, and once per started
+ * target BENCH_START_WARMUP_SECONDS a workload; the plan and its estimated time are printed first. See README "Benchmark" for every knob.
  */
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -121,7 +121,7 @@ async function main() {
           // for its own first minutes and the backend's. Without this pass (a) measured 30–59% more CPU on the first
           // workload than (e) measured after it, whichever of two settings each had; with it, identical settings
           // measured within 10% (1.51/1.37 ms joint review, 3.57/3.75 ms cache-warm page). A 5 s pass still left the
-          // JIT's first minute in the first row's rounds (NOTES, issue 15), hence its own, longer time.
+          // JIT's first half-minute in the first row's rounds (NOTES, issue 15), hence its own, longer time.
           await setDepartmentLatency(backend, config.latenciesMs[0]!);
           for (const workload of own) {
             for (const endpoint of endpoints) await load(endpoint, endpoint.floor ? workload.floorQuery : workload.query, workload, config.startWarmupSeconds, config.connections);
@@ -195,14 +195,17 @@ function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall
   const gateways = ('bin' in hive ? 4 : 3) + (config.variant ? 1 : 0);
   // A warm-up before each round, and the settling between them.
   const perRow = config.rounds * (config.warmupSeconds + 1) + config.seconds;
-  // The warm-up pass: every target (and the floor, in the first mode) over every workload once per mode.
-  const warmupPass = config.modes.filter(isGatewayMode).length * workloads.length * (gateways + 1) * config.startWarmupSeconds;
   const backendKinds = new Set(workloads.map((w) => w.backend)).size;
   const gatewayModes = config.modes.filter(isGatewayMode).length;
+  // The warm-up pass: every target over every workload once per mode, and the floor in the first mode.
+  const warmupPass = (gatewayModes * gateways + (gatewayModes ? 1 : 0)) * workloads.length * config.startWarmupSeconds;
   const replicaRows = config.modes.includes('replicas') ? 4 : 0;
   // The fan-out: this gateway and Hive (the plain gateway serves no subscriptions).
   const fanoutRows = config.modes.includes('fanout') ? ('bin' in hive ? 2 : 1) : 0;
-  const rows = gatewayModes * config.latenciesMs.length * workloads.length * gateways + (gatewayModes ? config.latenciesMs.length * workloads.length : 0) + replicaRows + fanoutRows;
+  const gatewayRows = gatewayModes * config.latenciesMs.length * workloads.length * gateways + (gatewayModes ? config.latenciesMs.length * workloads.length : 0);
+  const rows = gatewayRows + replicaRows + fanoutRows;
+  // A replica set is warmed once (it is freshly started), the fan-out has one warm-up; neither has rounds.
+  const otherRows = replicaRows * (config.startWarmupSeconds + config.seconds + 1) + fanoutRows * (config.warmupSeconds + config.seconds);
   const startups = gatewayModes * backendKinds * 15 + replicaRows * 8 + fanoutRows * 15;
   // One-core rows also measure one request at a time (the workload, then the floor's operation through the gateway), the floor once.
   const lowLoadRows = config.modes.includes('core') ? config.latenciesMs.length * workloads.length * (2 * gateways + 1) : config.latenciesMs.length * workloads.length;
@@ -210,7 +213,7 @@ function printPlan(config: BenchConfig, workloads: Workload[], hive: HiveInstall
     `bench: ${rows} rows (${config.modes.join(' + ')}; latency ${config.latenciesMs.join(', ')} ms; ${workloads.length} workloads; ` +
       `${gateways} gateways (${config.variant ? 'one the variant, ' : ''}one the JavaScript floor) + the subgraph direct), ${config.seconds} s each in ${config.rounds} interleaved rounds after ${config.warmupSeconds} s warm-up (${config.startWarmupSeconds} s a workload once, after each start), ${config.connections} connections.`,
   );
-  console.log(`estimated time: about ${Math.ceil((rows * perRow + warmupPass + lowLoadRows * config.lowLoadSeconds + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
+  console.log(`estimated time: about ${Math.ceil((gatewayRows * perRow + otherRows + warmupPass + lowLoadRows * config.lowLoadSeconds + startups) / 60)} min.${'notRun' in hive ? ` Hive Gateway not run: ${hive.notRun}` : ''}`);
 }
 
 async function makeSecrets(users: number): Promise<Secrets> {
@@ -418,6 +421,7 @@ async function runFanout(backend: Backend, config: BenchConfig, secrets: Secrets
     return keyOf(body.data.change);
   };
   const upstreamSubscriptions = async () => ((await (await fetch(new URL('/status', backend.subgraphUrls.approval!))).json()) as { subscriptions?: number }).subscriptions ?? 0;
+  // The round warm-up, not the start's: a row is a few events, both gateways are treated alike, and earlier runs compare.
   const options = { subscribers: config.fanoutSubscribers, seconds: config.seconds, warmupSeconds: config.warmupSeconds, applicationId, latencyMs, trigger, keyOf, upstreamSubscriptions };
   const rows: FanoutRow[] = [];
   const starts = [

@@ -1,5 +1,6 @@
 import { readBenchConfig } from '../../bench/config';
-import { renderFanout, renderReport, type Row } from '../../bench/report';
+import { renderFanout, renderReplicas, renderReport, type Row } from '../../bench/report';
+import type { ReplicaRow } from '../../bench/replicas';
 
 const meta = { date: '2026-01-01T00:00:00Z', machine: 'test CPU × 2', node: 'v20', seconds: 10, warmupSeconds: 2, lowLoadSeconds: 3, connections: 8, workers: 2, pin: true, hive: 'Hive Gateway 2.15.1' };
 const measured = (rps: number, p50: number, gatewayCpu: number | null) => ({
@@ -177,11 +178,17 @@ describe('rounds (BENCH_ROUNDS)', () => {
     expect(lines).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.38 | — | 0.25 · 0.50 · 0.40 |');
   });
 
+  it("names the start's warm-up beside the round's, and the replicas table its own", () => {
+    expect(renderReport([], { ...meta, startWarmupSeconds: 15 })).toContain('after a 2 s warm-up (15 s a workload once, after each start);');
+    const notRun: ReplicaRow = { replicas: 1, redis: false, workload: 'joint review (1 project)', latencyMs: 0, notRun: 'nginx missing' };
+    const replicas = renderReplicas([notRun], { ...meta, startWarmupSeconds: 15 });
+    expect(replicas).toContain('each set freshly started and measured for 10 s after a 15 s warm-up;');
+  });
+
   it('leaves the column out of results measured in one round, and shows none for a pair that does not match', () => {
     const single = renderReport([row('core', 'a', { ...measured(300, 30, 3), gatewayCpuMsPerRequestByRound: [3] }), row('core', 'b', { ...measured(150, 45, 8), gatewayCpuMsPerRequestByRound: [8] })], { ...meta, rounds: 1 });
     expect(single).not.toContain('round by round');
     expect(single.split('\n')[0]).toContain('10 s per row after a 2 s warm-up;');
-    expect(renderReport([], { ...meta, startWarmupSeconds: 15 })).toContain('after a 2 s warm-up (15 s a workload once, after each start);');
     const unpaired = renderReport([row('core', 'a', { ...measured(300, 30, 3), gatewayCpuMsPerRequestByRound: [3, 3] }), row('core', 'b', measured(150, 45, 8))], meta).split('\n');
     expect(unpaired).toContain('| 1 core | 20 | joint review (1 project) | 2.00 | — | 0.38 | — | — |');
   });
@@ -210,6 +217,8 @@ describe('the benchmark settings', () => {
 
   it('names every bad setting before anything starts', () => {
     expect(() => readBenchConfig({ BENCH_START_WARMUP_SECONDS: '0' }, '/out')).toThrow(/BENCH_START_WARMUP_SECONDS must be greater than 0/);
+    expect(readBenchConfig({ BENCH_START_WARMUP_SECONDS: '30', BENCH_WARMUP_SECONDS: '7' }, '/out')).toMatchObject({ startWarmupSeconds: 30, warmupSeconds: 7 });
+    expect(readBenchConfig({ BENCH_WARMUP_SECONDS: '7' }, '/out').startWarmupSeconds).toBe(15);
     expect(() => readBenchConfig({ BENCH_SECONDS: 'long', BENCH_DEPARTMENT_LATENCY_MS: '0,fast', BENCH_MODES: 'core,cloud', BENCH_HIVE: 'maybe' }, '/out')).toThrow(
       /BENCH_SECONDS must be a number.*BENCH_DEPARTMENT_LATENCY_MS lists milliseconds.*BENCH_MODES lists core.*BENCH_HIVE must be run or skip/,
     );
