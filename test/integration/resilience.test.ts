@@ -3,7 +3,9 @@ import { operation, startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ timeoutMs: 1000, breakerOpenMs: 400, landMaxConcurrency: 2 });
+  // The test stack's own 10 s deadline: no test here waits for one (a department that is `down` answers 503 at once), and the
+  // bulkhead test's 40 queued land requests once missed a 1 s deadline on a loaded machine.
+  stack = await startTestStack({ breakerOpenMs: 400, landMaxConcurrency: 2 });
 });
 afterAll(() => stack.stop());
 beforeEach(async () => {
@@ -57,8 +59,8 @@ describe('resilience per department', () => {
 
   it('never sends the legacy land system more requests at once than its bulkhead allows', async () => {
     const land = stack.departments.land;
-    // Slow enough that requests overlap, quick enough that 40 of them two at a time stay far inside this stack's
-    // 1000 ms deadline on a loaded machine (the deadline counts the wait for the bulkhead too).
+    // Slow enough that requests overlap, quick enough that 40 of them two at a time stay far inside the stack's
+    // deadline on a loaded machine (the deadline counts the wait for the bulkhead too).
     land.faults.latencyMs = 5;
     land.load!.peak = 0;
     const { errors } = await stack.query(operation('DashboardProjects'), { first: 40 });
