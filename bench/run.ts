@@ -28,6 +28,7 @@ import { isGatewayMode, readBenchConfig, type BenchConfig, type GatewayMode } fr
 import { measureFanout, type FanoutRow, type FanoutTarget } from './fanout';
 import { measureReplicas, type ReplicaBench, type ReplicaRow } from './replicas';
 import { ensureHive, freePort, HIVE_VERSION, type HiveInstall } from './hive';
+import { median } from './stats';
 import { backendCpu, backendPids, departmentRequests, DEPARTMENTS, setDepartmentLatency, startBackend, stopBackend, total, type Backend, type BackendSplit, type Department } from './backend';
 import { cpuMs, jsonLine, mainThreadCpuMs, mainThreadSwitches, peakRssMb, processTree, resetPeakRss, startProcess, stopProcess, type Started } from './processes';
 import { modeTitle, renderFanout, renderReplicas, renderReport, type Measured, type ReportMeta, type Row, type Target } from './report';
@@ -323,7 +324,7 @@ function replicaBench(workload: Workload, latencyMs: number, backend: Backend, c
       const problem = await checkAnswer(endpoint, workload.query, workload);
       if (problem) return { notRun: `answer check failed: ${problem}` };
       const read = async () => Object.fromEntries(await Promise.all(Object.entries(counters).map(async ([k, f]) => [k, await f()] as const)));
-      // Each replica set is freshly started: its JIT's first minute is not what it costs.
+      // Each replica set is freshly started: its JIT's first half-minute is not what it costs.
       await load(endpoint, workload.query, workload, config.startWarmupSeconds, config.connections);
       await settle([], backend);
       const before = await read();
@@ -599,12 +600,6 @@ function pooled(rounds: Round[], hasGateway: boolean): Omit<Measured, 'peakRssMb
 
 /** The share of the gateway's CPU spent off its main threads, in whole percent; null when nothing was measured. */
 const offMainThreadPercent = (all: number, main: number) => (all > 0 ? Math.round((100 * Math.max(0, all - main)) / all) : null);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /**
  * Latency at low load: one request at a time for `seconds`, timed here to the

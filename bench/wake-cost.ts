@@ -15,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { mainThreadSwitches } from './processes';
+import { median } from './stats';
 
 const GAPS_MS = [0, 1, 5, 20];
 const TRIALS = 3;
@@ -74,8 +75,6 @@ async function measure(gapMs: number): Promise<Trial> {
   await pause(0);
   return { cpuUs: (used.user + used.system) / UNITS, sleeps: sleeps / UNITS, collections: (collections - gcs) / UNITS };
 }
-
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 
 async function pinned(): Promise<void> {
   new PerformanceObserver((list) => (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
